@@ -1,0 +1,199 @@
+//! Command-line arguments shared by the explorer and the headless commands.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::data::{DataSpec, Dataset, XLayout};
+use crate::ensemble::EnsembleConfig;
+use crate::error::Result;
+use crate::model::{Model, ModelKind};
+use crate::optim::{DEFAULT_MAX_STEPS, LrChoice, Optimizer};
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "overparam",
+    version,
+    about = "See why hugely overparameterized models don't overfit: ridges, not peaks.",
+    long_about = "See why hugely overparameterized models don't overfit: ridges, not peaks.\n\n\
+        With no subcommand, opens the terminal explorer on the classic demo \
+        (100 points, y = x + N(0,1) noise)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub explorer: ExplorerArgs,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Train one model from one init and report where it ended.
+    Train {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Also print θ0 and θ in full (JSON: theta0, theta; text: one value a line).
+        #[arg(long)]
+        dump_params: bool,
+    },
+    /// Train many independent inits and compare their endpoint slopes with the theory.
+    Ensemble {
+        /// Number of independent inits.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=crate::ensemble::MAX_RUNS))]
+        runs: u64,
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
+    },
+    /// The article's table: the MLE, one slightly and one very sample, and the posterior.
+    Compare {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print the dataset, so a run can be replayed on it with --data.
+    Data {
+        #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
+        format: DataFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DataFormat {
+    Csv,
+    Json,
+}
+
+/// Options every command takes: the data, the model, the optimizer.
+#[derive(Debug, Clone, Args)]
+pub struct Common {
+    /// Seed for the data and every init (always shown, so any run can be reproduced).
+    #[arg(long, global = true, default_value_t = crate::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Number of data points N (at least 2).
+    #[arg(long, global = true, default_value_t = 100, value_parser = parse_n)]
+    pub n: usize,
+    /// True slope of the generated line.
+    #[arg(long, global = true, default_value_t = 1.0, allow_hyphen_values = true, value_parser = parse_finite)]
+    pub slope: f64,
+    /// Noise std σ of the generated data (also the model's noise scale).
+    #[arg(long, global = true, default_value_t = 1.0, value_parser = parse_positive)]
+    pub noise: f64,
+    /// Layout of x: grid spans [0, 10) like the article; normal is N(0,1); uniform is U(0,10).
+    #[arg(long, global = true, value_enum, default_value_t = XLayout::Grid)]
+    pub x: XLayout,
+    /// Read the data from a CSV file with header `x,y` instead of generating it.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Model: traditional (slope only), slightly or very overparameterized.
+    #[arg(long, global = true, value_enum, default_value_t = ModelKind::Slightly)]
+    pub model: ModelKind,
+    /// Noise sources per point M for the very model.
+    #[arg(long, global = true, default_value_t = 100, value_parser = parse_sources)]
+    pub sources: usize,
+    /// Optimizer [default: gd; exact for ensemble].
+    #[arg(long, global = true, value_enum)]
+    pub optimizer: Option<Optimizer>,
+    /// Learning rate η for gd and whitened [default: 1/λmax]; for sgd, the factor on the
+    /// Kaczmarz step.
+    #[arg(long, global = true, value_parser = parse_positive, conflicts_with = "lr_scale")]
+    pub lr: Option<f64>,
+    /// Multiply the default learning rate (or SGD's Kaczmarz step) by this.
+    #[arg(long, global = true, default_value_t = 1.0, value_parser = parse_positive)]
+    pub lr_scale: f64,
+    /// Stop after this many steps [default: 1000000].
+    #[arg(long, global = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub steps: Option<u64>,
+    /// Stop when |∇L| falls below this.
+    #[arg(long, global = true, default_value_t = crate::optim::DEFAULT_TOL, value_parser = parse_positive)]
+    pub tol: f64,
+    /// Which init of the seed to train from (run r of an ensemble uses init r).
+    #[arg(long, global = true, default_value_t = 0)]
+    pub init: u64,
+}
+
+/// Options only the explorer takes.
+#[derive(Debug, Clone, Args)]
+pub struct ExplorerArgs {
+    /// Frames per second cap.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=240))]
+    pub fps: u32,
+    /// ASCII markers instead of braille, for fonts without it.
+    #[arg(long)]
+    pub ascii: bool,
+}
+
+fn parse_f64(s: &str) -> std::result::Result<f64, String> {
+    s.trim().parse::<f64>().map_err(|_| format!("`{s}` is not a number"))
+}
+fn parse_finite(s: &str) -> std::result::Result<f64, String> {
+    let v = parse_f64(s)?;
+    if v.is_finite() { Ok(v) } else { Err(format!("`{s}` is not a finite number")) }
+}
+fn parse_positive(s: &str) -> std::result::Result<f64, String> {
+    let v = parse_f64(s)?;
+    if v.is_finite() && v > 0.0 { Ok(v) } else { Err(format!("must be a positive number (got {s})")) }
+}
+fn parse_n(s: &str) -> std::result::Result<usize, String> {
+    let v: usize = s.trim().parse().map_err(|_| format!("`{s}` is not a whole number"))?;
+    if v < 2 {
+        return Err(format!("need at least 2 points (got {v})"));
+    }
+    if v > crate::data::MAX_POINTS {
+        return Err(format!("at most {} points (got {v})", crate::data::MAX_POINTS));
+    }
+    Ok(v)
+}
+fn parse_sources(s: &str) -> std::result::Result<usize, String> {
+    let v: usize = s.trim().parse().map_err(|_| format!("`{s}` is not a whole number"))?;
+    if v == 0 {
+        return Err("need at least 1 source per point (got 0)".into());
+    }
+    Ok(v)
+}
+
+impl Common {
+    pub fn data_spec(&self) -> DataSpec {
+        DataSpec { n: self.n, slope: self.slope, noise: self.noise, x: self.x, seed: self.seed }
+    }
+    /// The dataset: read from --data, or generated from the seed.
+    pub fn dataset(&self) -> Result<Dataset> {
+        match &self.data {
+            Some(path) => Dataset::from_csv(path),
+            None => self.data_spec().generate(),
+        }
+    }
+    /// A model of `kind` on `data` with this noise level and source count.
+    pub fn model_on(&self, kind: ModelKind, data: &Dataset) -> Result<Arc<Model>> {
+        Model::new(kind, data.clone(), self.noise, self.sources).map(Arc::new)
+    }
+    pub fn lr_choice(&self) -> LrChoice {
+        LrChoice { lr: self.lr, scale: self.lr_scale }
+    }
+    pub fn max_steps(&self) -> u64 {
+        self.steps.unwrap_or(DEFAULT_MAX_STEPS)
+    }
+    pub fn ensemble_config(&self, default_optimizer: Optimizer) -> EnsembleConfig {
+        EnsembleConfig {
+            optimizer: self.optimizer.unwrap_or(default_optimizer),
+            lr: self.lr_choice(),
+            max_steps: self.max_steps(),
+            tol: self.tol,
+            seed: self.seed,
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The dataset: generated from a seed (the classic demo by default) or read from a CSV file.
+
+use std::path::Path;
+
+use ndarray::Array1;
+use rand::RngExt;
+use rand_distr::StandardNormal;
+use serde::Serialize;
+
+use crate::error::{Error, Result, invalid};
+use crate::rng::{Stream, stream};
+
+/// Largest N accepted: beyond this the data alone would take gigabytes.
+pub const MAX_POINTS: usize = 10_000_000;
+
+/// How the x values are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum XLayout {
+    /// x_n = 10·n/N, n = 0..N−1: the article's grid 0, 0.1, …, 9.9 for N = 100.
+    #[default]
+    Grid,
+    /// x ~ N(0, 1).
+    Normal,
+    /// x ~ U(0, 10).
+    Uniform,
+}
+
+/// How to generate a dataset: y = slope·x + noise·N(0, 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataSpec {
+    pub n: usize,
+    pub slope: f64,
+    pub noise: f64,
+    pub x: XLayout,
+    pub seed: u64,
+}
+
+impl Default for DataSpec {
+    /// The classic demo.
+    fn default() -> Self {
+        DataSpec {
+            n: 100,
+            slope: 1.0,
+            noise: 1.0,
+            x: XLayout::Grid,
+            seed: crate::DEFAULT_SEED,
+        }
+    }
+}
+
+/// The points (x_n, y_n) and the sums every closed form uses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    pub x: Array1<f64>,
+    pub y: Array1<f64>,
+}
+
+impl DataSpec {
+    pub fn validate(&self) -> Result<()> {
+        if self.n < 2 {
+            return Err(invalid!("--n must be at least 2 (got {})", self.n));
+        }
+        if self.n > MAX_POINTS {
+            return Err(invalid!(
+                "--n {} is too large: the limit is {MAX_POINTS} points",
+                self.n
+            ));
+        }
+        if !(self.noise.is_finite() && self.noise > 0.0) {
+            return Err(invalid!("--noise must be a positive number (got {})", self.noise));
+        }
+        if !self.slope.is_finite() {
+            return Err(invalid!("--slope must be a finite number (got {})", self.slope));
+        }
+        Ok(())
+    }
+
+    /// Draws the dataset. The same spec always gives the same points.
+    pub fn generate(&self) -> Result<Dataset> {
+        self.validate()?;
+        let mut rng = stream(self.seed, Stream::Data, 0);
+        let n = self.n;
+        let x: Array1<f64> = match self.x {
+            XLayout::Grid => Array1::from_iter((0..n).map(|i| 10.0 * i as f64 / n as f64)),
+            XLayout::Normal => Array1::from_iter((0..n).map(|_| rng.sample::<f64, _>(StandardNormal))),
+            XLayout::Uniform => Array1::from_iter((0..n).map(|_| 10.0 * rng.random::<f64>())),
+        };
+        let y = Array1::from_iter(
+            x.iter()
+                .map(|&xi| self.slope * xi + self.noise * rng.sample::<f64, _>(StandardNormal)),
+        );
+        Dataset::new(x, y)
+    }
+}
+
+impl Dataset {
+    /// Checks the points are usable: at least two, finite, and not all at x = 0.
+    pub fn new(x: Array1<f64>, y: Array1<f64>) -> Result<Dataset> {
+        if x.len() != y.len() {
+            return Err(invalid!("x and y differ in length ({} vs {})", x.len(), y.len()));
+        }
+        if x.len() < 2 {
+            return Err(invalid!("need at least 2 data points (got {})", x.len()));
+        }
+        if x.len() > MAX_POINTS {
+            return Err(invalid!("{} points is too many: the limit is {MAX_POINTS}", x.len()));
+        }
+        if x.iter().chain(y.iter()).any(|v| !v.is_finite()) {
+            return Err(invalid!("data contains a non-finite value"));
+        }
+        let d = Dataset { x, y };
+        if d.xx() == 0.0 {
+            return Err(invalid!("all x are 0, so the slope is undefined"));
+        }
+        Ok(d)
+    }
+
+    /// Reads a CSV file with a header `x,y`.
+    pub fn from_csv(path: &Path) -> Result<Dataset> {
+        let name = path.display().to_string();
+        let file_err = |line: usize, msg: String| Error::DataFile {
+            path: name.clone(),
+            line,
+            msg,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file".to_string(),
+                _ => e.to_string(),
+            };
+            file_err(0, format!("cannot read data file: {why}"))
+        })?;
+        if text.trim().is_empty() {
+            return Err(file_err(0, "the file is empty; expected a header `x,y` and rows".into()));
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let header = reader
+            .headers()
+            .map_err(|e| file_err(1, format!("unreadable header: {e}")))?
+            .clone();
+        if header.len() != 2 || &header[0] != "x" || &header[1] != "y" {
+            return Err(file_err(
+                1,
+                format!("the header must be `x,y` (found `{}`)", header.iter().collect::<Vec<_>>().join(",")),
+            ));
+        }
+        let (mut xs, mut ys) = (Vec::new(), Vec::new());
+        for record in reader.records() {
+            let record = record.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                file_err(line, format!("unreadable row: {e}"))
+            })?;
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            if record.len() == 1 && record[0].is_empty() {
+                continue; // a blank line
+            }
+            if record.len() != 2 {
+                return Err(file_err(line, format!("expected 2 values `x,y`, found {}", record.len())));
+            }
+            let parse = |field: &str, what: &str| -> Result<f64> {
+                let v: f64 = field
+                    .parse()
+                    .map_err(|_| file_err(line, format!("{what} value `{field}` is not a number")))?;
+                if !v.is_finite() {
+                    return Err(file_err(line, format!("{what} value `{field}` is not finite")));
+                }
+                Ok(v)
+            };
+            xs.push(parse(&record[0], "x")?);
+            ys.push(parse(&record[1], "y")?);
+            if xs.len() > MAX_POINTS {
+                return Err(file_err(line, format!("too many rows: the limit is {MAX_POINTS} points")));
+            }
+        }
+        if xs.is_empty() {
+            return Err(file_err(0, "no data rows after the header".into()));
+        }
+        Dataset::new(Array1::from(xs), Array1::from(ys)).map_err(|e| file_err(0, e.to_string()))
+    }
+
+    pub fn n(&self) -> usize {
+        self.x.len()
+    }
+    /// X = Σ x_n².
+    pub fn xx(&self) -> f64 {
+        self.x.dot(&self.x)
+    }
+    /// XY = Σ x_n y_n.
+    pub fn xy(&self) -> f64 {
+        self.x.dot(&self.y)
+    }
+
+    /// The dataset as CSV text with the header `x,y` (round-trips through `from_csv`).
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("x,y\n");
+        for (x, y) in self.x.iter().zip(self.y.iter()) {
+            out.push_str(&format!("{x:?},{y:?}\n"));
+        }
+        out
+    }
+}

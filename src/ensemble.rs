@@ -1,0 +1,78 @@
+//! Many independent inits, each trained to its endpoint, in parallel and reproducibly: run r's
+//! init depends only on (seed, r).
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Result, invalid};
+use crate::model::Model;
+use crate::optim::{LrChoice, Optimizer, Run};
+use crate::rng::{Stream, stream};
+use crate::theory::{self, Ks, Normal};
+
+/// Largest ensemble accepted (the slopes alone are 8 bytes each).
+pub const MAX_RUNS: u64 = 100_000_000;
+
+/// How each run of an ensemble is trained.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EnsembleConfig {
+    pub optimizer: Optimizer,
+    pub lr: LrChoice,
+    pub max_steps: u64,
+    pub tol: f64,
+    pub seed: u64,
+}
+
+/// The endpoint slope of run `index`. `exact` needs only (c0, xᵀe0) of the init, so it draws
+/// the full init without storing it.
+pub fn endpoint_slope(model: &Arc<Model>, cfg: &EnsembleConfig, index: u64) -> Result<f64> {
+    if cfg.optimizer == Optimizer::Exact {
+        let (c0, xe0) = model.init_summary(&mut stream(cfg.seed, Stream::Init, index));
+        return Ok(model.endpoint_slope(c0, xe0, cfg.optimizer.metric()));
+    }
+    let mut run = Run::new(Arc::clone(model), cfg.optimizer, cfg.lr, cfg.seed, index)?;
+    run.run_to_end(cfg.max_steps, cfg.tol)?;
+    Ok(run.slope())
+}
+
+/// Endpoint slopes of runs `range`, in run order, computed in parallel.
+pub fn endpoint_slopes(model: &Arc<Model>, cfg: &EnsembleConfig, range: Range<u64>) -> Result<Vec<f64>> {
+    if range.end > MAX_RUNS {
+        return Err(invalid!("--runs is too large: the limit is {MAX_RUNS}"));
+    }
+    range.into_par_iter().map(|i| endpoint_slope(model, cfg, i)).collect()
+}
+
+/// What an ensemble's slopes say against the theory.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub runs: usize,
+    pub mean: f64,
+    pub std: f64,
+    pub mle: f64,
+    pub posterior: Normal,
+    pub gd_endpoint: Normal,
+    pub ks_posterior: Ks,
+    pub ks_gd_endpoint: Ks,
+}
+
+/// Mean, std and KS tests of `slopes` against the posterior and the predicted endpoint
+/// distribution of `optimizer` (its metric's closed form).
+pub fn summarize(model: &Model, optimizer: Optimizer, slopes: &[f64]) -> Summary {
+    let (mean, std) = theory::mean_std(slopes);
+    let posterior = theory::posterior(model);
+    let gd_endpoint = theory::endpoint_distribution(model, optimizer.metric());
+    Summary {
+        runs: slopes.len(),
+        mean,
+        std,
+        mle: theory::mle(model),
+        posterior,
+        gd_endpoint,
+        ks_posterior: theory::ks_test(slopes, posterior),
+        ks_gd_endpoint: theory::ks_test(slopes, gd_endpoint),
+    }
+}

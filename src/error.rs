@@ -1,0 +1,48 @@
+//! The library's errors: bad input (the caller's fault, exit 2) and runs that diverge (exit 1).
+
+use thiserror::Error;
+
+/// Everything the engine can refuse or fail at.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum Error {
+    /// A value the user gave is out of range or inconsistent.
+    #[error("{0}")]
+    Invalid(String),
+    /// A data file could not be used; `line` is 1-based (0 when the whole file is at fault).
+    #[error("{path}: {}{msg}", if *.line > 0 { format!("line {}: ", line) } else { String::new() })]
+    DataFile {
+        path: String,
+        line: usize,
+        msg: String,
+    },
+    /// Training left the stable region: the loss became non-finite or exploded.
+    #[error(
+        "run diverged at step {step}: learning rate {lr:.4e} is past the stability bound {bound_name} = {bound:.4e} (loss grew from {loss0:.4e} to {loss})"
+    )]
+    Diverged {
+        step: u64,
+        lr: f64,
+        bound: f64,
+        bound_name: &'static str,
+        loss0: f64,
+        loss: String,
+    },
+}
+
+impl Error {
+    /// The process exit code a front end should use: 2 for bad input, 1 for a failed run.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Invalid(_) | Error::DataFile { .. } => 2,
+            Error::Diverged { .. } => 1,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Shorthand for an `Error::Invalid` with a formatted message.
+macro_rules! invalid {
+    ($($arg:tt)*) => { $crate::error::Error::Invalid(format!($($arg)*)) };
+}
+pub(crate) use invalid;

@@ -1,0 +1,20 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use overparam::args::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Some(command) => overparam::cli::run(command, &cli.common),
+        None => overparam::tui::run(&cli.common, &cli.explorer),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let code = err.downcast_ref::<overparam::Error>().map_or(1, overparam::Error::exit_code);
+            eprintln!("error: {err:#}");
+            ExitCode::from(code as u8)
+        }
+    }
+}

@@ -1,0 +1,433 @@
+//! Optimizers and a training run that can be stepped (the explorer) or run to the end (the CLI).
+
+use std::sync::Arc;
+
+use ndarray::Array1;
+use rand::seq::SliceRandom;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::{Metric, Model, ModelKind};
+use crate::rng::{Rng, Stream, stream};
+
+/// Default cap on steps for a run to the end.
+pub const DEFAULT_MAX_STEPS: u64 = 1_000_000;
+/// Default stopping tolerance on |∇L|.
+pub const DEFAULT_TOL: f64 = 1e-9;
+/// A loss this many times its start counts as divergence.
+pub const DIVERGENCE_FACTOR: f64 = 1e6;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Optimizer {
+    /// Plain gradient descent, learning rate 1/λmax by default.
+    Gd,
+    /// One point at a time (randomized Kaczmarz), reshuffled each epoch.
+    Sgd,
+    /// Conjugate gradient on the least-squares loss (CGLS).
+    Cg,
+    /// Jump to the closed-form limit of plain GD.
+    Exact,
+    /// GD preconditioned by the prior variances: its endpoints sample the posterior.
+    Whitened,
+}
+
+impl Optimizer {
+    pub const ALL: [Optimizer; 5] =
+        [Optimizer::Gd, Optimizer::Sgd, Optimizer::Cg, Optimizer::Exact, Optimizer::Whitened];
+    pub fn name(self) -> &'static str {
+        match self {
+            Optimizer::Gd => "gd",
+            Optimizer::Sgd => "sgd",
+            Optimizer::Cg => "cg",
+            Optimizer::Exact => "exact",
+            Optimizer::Whitened => "whitened",
+        }
+    }
+    /// The metric whose closest ridge point this optimizer reaches.
+    pub fn metric(self) -> Metric {
+        if self == Optimizer::Whitened { Metric::Prior } else { Metric::Euclidean }
+    }
+    /// Whether the learning rate is a free setting (gd, whitened) or a relative step (sgd).
+    pub fn uses_lr(self) -> bool {
+        matches!(self, Optimizer::Gd | Optimizer::Whitened | Optimizer::Sgd)
+    }
+}
+
+/// How a run picks its learning rate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LrChoice {
+    /// An absolute learning rate (gd, whitened), overriding the default.
+    pub lr: Option<f64>,
+    /// Multiplies the default: 1/λmax for gd and whitened, the Kaczmarz step 1/|J_n|² for sgd.
+    pub scale: f64,
+}
+
+impl Default for LrChoice {
+    fn default() -> Self {
+        LrChoice { lr: None, scale: 1.0 }
+    }
+}
+
+impl LrChoice {
+    /// The learning rate a run of `opt` on `model` uses: for sgd, the factor on the Kaczmarz step;
+    /// None for cg and exact, which have none.
+    pub fn resolve(&self, model: &Model, opt: Optimizer) -> Option<f64> {
+        match opt {
+            Optimizer::Gd | Optimizer::Whitened => {
+                Some(self.lr.unwrap_or(self.scale / model.lambda_max_in(opt.metric())))
+            }
+            Optimizer::Sgd => Some(self.lr.unwrap_or(self.scale)),
+            Optimizer::Cg | Optimizer::Exact => None,
+        }
+    }
+}
+
+/// The stability bound on the learning rate and its name: 2/λmax for GD, 2 for the Kaczmarz factor.
+pub fn stability_bound(model: &Model, opt: Optimizer) -> Option<(f64, &'static str)> {
+    match opt {
+        Optimizer::Gd => Some((2.0 / model.lambda_max(), "2/λmax")),
+        Optimizer::Whitened => Some((2.0 / model.lambda_max_in(Metric::Prior), "2/λmax (whitened)")),
+        Optimizer::Sgd => Some((2.0, "2 (relative Kaczmarz step)")),
+        _ => None,
+    }
+}
+
+/// Where a run stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    Running,
+    Converged,
+    Diverged(Error),
+}
+
+#[derive(Debug, Clone)]
+struct CgState {
+    /// Residual r = y − Jθ.
+    r: Array1<f64>,
+    /// Search direction.
+    p: Array1<f64>,
+    /// |Jᵀr|².
+    gamma: f64,
+}
+
+#[derive(Debug, Clone)]
+struct SgdState {
+    order: Vec<usize>,
+    pos: usize,
+    rng: Rng,
+}
+
+/// One training run from one init.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub model: Arc<Model>,
+    pub optimizer: Optimizer,
+    /// The learning rate in use (sgd: the factor on the Kaczmarz step); None for cg and exact.
+    pub lr: Option<f64>,
+    pub seed: u64,
+    /// Which init of this seed (run r of an ensemble uses init r).
+    pub init_index: u64,
+    pub theta0: Array1<f64>,
+    pub theta: Array1<f64>,
+    pub steps: u64,
+    pub status: Status,
+    loss0: f64,
+    cg: Option<CgState>,
+    sgd: Option<SgdState>,
+}
+
+impl Run {
+    /// A run from init `init_index` of `seed`. The init depends only on (seed, init_index).
+    pub fn new(model: Arc<Model>, optimizer: Optimizer, lr: LrChoice, seed: u64, init_index: u64) -> Result<Run> {
+        let theta0 = model.init(&mut stream(seed, Stream::Init, init_index));
+        Run::from_init(model, optimizer, lr, seed, init_index, theta0)
+    }
+
+    /// A run from a given θ0 (length k).
+    pub fn from_init(
+        model: Arc<Model>,
+        optimizer: Optimizer,
+        lr: LrChoice,
+        seed: u64,
+        init_index: u64,
+        theta0: Array1<f64>,
+    ) -> Result<Run> {
+        let lr_value = lr.resolve(&model, optimizer);
+        if let Some(v) = lr_value
+            && !(v.is_finite() && v > 0.0)
+        {
+            return Err(crate::error::invalid!("the learning rate must be a positive number (got {v})"));
+        }
+        let loss0 = model.loss(theta0.view());
+        let mut run = Run {
+            model,
+            optimizer,
+            lr: lr_value,
+            seed,
+            init_index,
+            theta: theta0.clone(),
+            theta0,
+            steps: 0,
+            status: Status::Running,
+            loss0,
+            cg: None,
+            sgd: None,
+        };
+        run.reset_state();
+        Ok(run)
+    }
+
+    fn reset_state(&mut self) {
+        self.cg = None;
+        self.sgd = None;
+        match self.optimizer {
+            Optimizer::Cg => {
+                let r = self.model.residuals(self.theta.view());
+                let s = self.model.apply_jt(r.view());
+                let gamma = s.dot(&s);
+                self.cg = Some(CgState { r, p: s, gamma });
+            }
+            Optimizer::Sgd => {
+                self.sgd = Some(SgdState {
+                    order: (0..self.model.n()).collect(),
+                    pos: self.model.n(), // reshuffle before the first step
+                    rng: stream(self.seed, Stream::Sgd, self.init_index),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Back to θ0, step 0, same init and optimizer.
+    pub fn replay(&mut self) {
+        self.theta.assign(&self.theta0);
+        self.steps = 0;
+        self.status = Status::Running;
+        self.reset_state();
+    }
+
+    /// Switch optimizer (and learning rate) and carry on from the current θ.
+    pub fn set_optimizer(&mut self, optimizer: Optimizer, lr: LrChoice) -> Result<()> {
+        let lr_value = lr.resolve(&self.model, optimizer);
+        if let Some(v) = lr_value
+            && !(v.is_finite() && v > 0.0)
+        {
+            return Err(crate::error::invalid!("the learning rate must be a positive number (got {v})"));
+        }
+        self.optimizer = optimizer;
+        self.lr = lr_value;
+        if matches!(self.status, Status::Diverged(_)) {
+            self.theta.assign(&self.theta0);
+            self.steps = 0;
+        }
+        self.status = Status::Running;
+        self.reset_state();
+        Ok(())
+    }
+
+    /// The loss at the init.
+    pub fn loss0(&self) -> f64 {
+        self.loss0
+    }
+    /// The loss at the current θ (O(k)).
+    pub fn loss(&self) -> f64 {
+        self.model.loss(self.theta.view())
+    }
+    /// |∇L| at the current θ (O(k)).
+    pub fn grad_norm(&self) -> f64 {
+        self.model.grad_norm(self.theta.view())
+    }
+    pub fn slope(&self) -> f64 {
+        self.theta[0]
+    }
+    pub fn slope_init(&self) -> f64 {
+        self.theta0[0]
+    }
+    /// The closed-form endpoint from this run's init, in this optimizer's metric.
+    pub fn limit(&self) -> Array1<f64> {
+        self.model.endpoint(self.theta0.view(), self.optimizer.metric())
+    }
+    /// |θ − θ0| / |θ0|.
+    pub fn rel_change(&self) -> f64 {
+        let d = &self.theta - &self.theta0;
+        d.dot(&d).sqrt() / self.theta0.dot(&self.theta0).sqrt()
+    }
+    pub fn is_done(&self) -> bool {
+        !matches!(self.status, Status::Running)
+    }
+
+    fn diverged(&mut self, loss: f64) -> Error {
+        let (bound, bound_name) = stability_bound(&self.model, self.optimizer).unwrap_or((f64::NAN, "none"));
+        let err = Error::Diverged {
+            step: self.steps,
+            lr: self.lr.unwrap_or(f64::NAN),
+            bound,
+            bound_name,
+            loss0: self.loss0,
+            loss: if loss.is_finite() { format!("{loss:.4e}") } else { "a non-finite value".into() },
+        };
+        self.status = Status::Diverged(err.clone());
+        err
+    }
+
+    /// Checks a loss for divergence: non-finite, or past 1e6 × the loss at the init.
+    fn check(&mut self, loss: f64) -> Result<()> {
+        if !loss.is_finite() || loss > DIVERGENCE_FACTOR * self.loss0.max(f64::MIN_POSITIVE) {
+            return Err(self.diverged(loss));
+        }
+        Ok(())
+    }
+
+    /// Checks the current θ for divergence (O(k)); the explorer calls this once per frame.
+    pub fn check_now(&mut self) -> Result<()> {
+        if let Status::Diverged(e) = &self.status {
+            return Err(e.clone());
+        }
+        let loss = self.loss();
+        self.check(loss)
+    }
+
+    /// One step. Returns the loss at θ before the step when it comes for free (gd, whitened,
+    /// cg, exact), and an error once the run diverges. A finished run does not move.
+    pub fn step(&mut self) -> Result<Option<f64>> {
+        match &self.status {
+            Status::Diverged(e) => return Err(e.clone()),
+            Status::Converged if self.optimizer == Optimizer::Exact => return Ok(None),
+            _ => {}
+        }
+        let model = Arc::clone(&self.model);
+        let theta = self.theta.as_slice_mut().unwrap_or(&mut []);
+        let loss_before = match self.optimizer {
+            Optimizer::Gd | Optimizer::Whitened => {
+                let lr = self.lr.unwrap_or(0.0);
+                let (loss, _) = model.gd_step(theta, lr, self.optimizer.metric());
+                self.steps += 1;
+                self.check(loss)?;
+                Some(loss)
+            }
+            Optimizer::Exact => {
+                let loss = self.loss();
+                self.theta = self.limit();
+                self.steps += 1;
+                self.status = Status::Converged;
+                Some(loss)
+            }
+            Optimizer::Cg => {
+                let loss = self.cg_step();
+                self.steps += 1;
+                Some(loss)
+            }
+            Optimizer::Sgd => {
+                self.sgd_step()?;
+                None
+            }
+        };
+        Ok(loss_before)
+    }
+
+    /// One CGLS iteration; returns the loss before it.
+    fn cg_step(&mut self) -> f64 {
+        let model = Arc::clone(&self.model);
+        let Some(cg) = self.cg.as_mut() else { return self.loss() };
+        let loss = 0.5 * cg.r.dot(&cg.r);
+        if cg.gamma == 0.0 {
+            return loss;
+        }
+        let q = model.apply_j(cg.p.view());
+        let qq = q.dot(&q);
+        if qq == 0.0 {
+            return loss;
+        }
+        let alpha = cg.gamma / qq;
+        self.theta.scaled_add(alpha, &cg.p);
+        cg.r.scaled_add(-alpha, &q);
+        let s = model.apply_jt(cg.r.view());
+        let gamma = s.dot(&s);
+        let beta = gamma / cg.gamma;
+        cg.p = &s + &(&cg.p * beta);
+        cg.gamma = gamma;
+        loss
+    }
+
+    /// One Kaczmarz step on the next point of this epoch's shuffled order; checks divergence at
+    /// the end of each epoch.
+    fn sgd_step(&mut self) -> Result<()> {
+        let n = self.model.n();
+        let scale = self.lr.unwrap_or(1.0);
+        let Some(sgd) = self.sgd.as_mut() else { return Ok(()) };
+        let theta = self.theta.as_slice_mut().unwrap_or(&mut []);
+        // Skip points with no gradient (x_n = 0 in the traditional model), at most one epoch's worth.
+        for _ in 0..=n {
+            if sgd.pos >= n {
+                sgd.order.shuffle(&mut sgd.rng);
+                sgd.pos = 0;
+            }
+            let point = sgd.order[sgd.pos];
+            sgd.pos += 1;
+            if self.model.kaczmarz_step(theta, point, scale) {
+                break;
+            }
+        }
+        self.steps += 1;
+        let epoch_end = sgd.pos >= n;
+        if epoch_end || !theta[0].is_finite() {
+            let loss = self.loss();
+            self.check(loss)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the run is at the end of an SGD epoch (or not an SGD run): where a full-gradient
+    /// check costs O(k) once per O(k) of work.
+    fn at_check_point(&self) -> bool {
+        self.sgd.as_ref().is_none_or(|s| s.pos >= self.model.n())
+    }
+
+    /// Runs until |∇L| < tol or `max_steps` steps. Errors if the run diverges.
+    pub fn run_to_end(&mut self, max_steps: u64, tol: f64) -> Result<()> {
+        if self.optimizer == Optimizer::Exact {
+            if self.steps == 0 {
+                self.step()?;
+            }
+            return Ok(());
+        }
+        // The traditional model under SGD never settles: every point pulls c its own way.
+        while self.steps < max_steps {
+            if self.at_check_point() {
+                let g = match (self.optimizer, &self.cg) {
+                    (Optimizer::Cg, Some(cg)) => cg.gamma.sqrt(),
+                    (Optimizer::Gd | Optimizer::Whitened, _) => f64::INFINITY, // checked in-step below
+                    _ => self.grad_norm(),
+                };
+                if g < tol {
+                    break;
+                }
+            }
+            if matches!(self.optimizer, Optimizer::Gd | Optimizer::Whitened) {
+                let theta = self.theta.as_slice_mut().unwrap_or(&mut []);
+                let (loss, g) = self.model.gd_step(theta, self.lr.unwrap_or(0.0), self.optimizer.metric());
+                self.steps += 1;
+                self.check(loss)?;
+                if g < tol {
+                    break;
+                }
+            } else {
+                self.step()?;
+            }
+        }
+        if self.grad_norm() < tol {
+            self.status = Status::Converged;
+        }
+        Ok(())
+    }
+
+    pub fn converged(&self) -> bool {
+        self.status == Status::Converged
+    }
+
+    /// Whether this optimizer on this model has a ridge to land on (traditional: a single point).
+    pub fn is_ridge(&self) -> bool {
+        self.model.kind != ModelKind::Traditional
+    }
+}

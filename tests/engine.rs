@@ -1,0 +1,243 @@
+//! The engine against THEORY.md's closed forms.
+
+use std::sync::Arc;
+
+use ndarray::Array1;
+use overparam::data::{DataSpec, Dataset, XLayout};
+use overparam::ensemble::{self, EnsembleConfig};
+use overparam::model::{Metric, Model, ModelKind};
+use overparam::optim::{LrChoice, Optimizer, Run, Status};
+use overparam::theory;
+
+fn demo() -> Dataset {
+    DataSpec::default().generate().unwrap()
+}
+
+fn model(kind: ModelKind, data: &Dataset, sigma: f64, m: usize) -> Arc<Model> {
+    Arc::new(Model::new(kind, data.clone(), sigma, m).unwrap())
+}
+
+fn max_abs_diff(a: &Array1<f64>, b: &Array1<f64>) -> f64 {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(u, v)| (u - v).abs()).fold(0.0, f64::max)
+}
+
+#[test]
+fn demo_grid_has_the_theory_sums() {
+    let d = demo();
+    assert_eq!(d.n(), 100);
+    assert!((d.x[1] - 0.1).abs() < 1e-15 && (d.x[99] - 9.9).abs() < 1e-12);
+    assert!((d.xx() - 3283.5).abs() < 1e-9, "X = {}", d.xx());
+}
+
+#[test]
+fn same_seed_same_data_other_seed_other_data() {
+    let a = DataSpec::default().generate().unwrap();
+    let b = DataSpec::default().generate().unwrap();
+    assert_eq!(a, b);
+    let c = DataSpec { seed: 7, ..DataSpec::default() }.generate().unwrap();
+    assert_ne!(a.y, c.y);
+}
+
+#[test]
+fn gradient_matches_finite_differences() {
+    let d = DataSpec { n: 5, x: XLayout::Normal, ..DataSpec::default() }.generate().unwrap();
+    for kind in ModelKind::ALL {
+        let m = model(kind, &d, 1.7, 3);
+        let theta = m.init(&mut overparam::rng::stream(1, overparam::rng::Stream::Init, 0));
+        let g = m.gradient(theta.view());
+        for j in 0..m.k() {
+            let h = 1e-6;
+            let mut tp = theta.clone();
+            tp[j] += h;
+            let mut tm = theta.clone();
+            tm[j] -= h;
+            let fd = (m.loss(tp.view()) - m.loss(tm.view())) / (2.0 * h);
+            assert!((fd - g[j]).abs() < 1e-5 * (1.0 + g[j].abs()), "{kind:?} param {j}: {fd} vs {}", g[j]);
+        }
+        assert!((m.grad_norm(theta.view()) - g.dot(&g).sqrt()).abs() < 1e-9 * (1.0 + g.dot(&g).sqrt()));
+    }
+}
+
+#[test]
+fn curvature_matches_theory() {
+    let d = demo();
+    assert_eq!(model(ModelKind::Traditional, &d, 1.0, 100).lambda_max(), 3283.5);
+    assert!((model(ModelKind::Slightly, &d, 1.0, 100).lambda_max() - 3284.5).abs() < 1e-9);
+    let very = model(ModelKind::Very, &d, 1.0, 100);
+    assert!((very.lambda_max() - 3286.5).abs() < 1e-9);
+    assert_eq!(very.k(), 10_001);
+    assert_eq!(very.ridge_dim(), 9_901);
+    assert!((model(ModelKind::Very, &d, 2.0, 7).a() - 12.0).abs() < 1e-12);
+}
+
+#[test]
+fn endpoint_is_on_the_ridge_and_closest_to_the_init() {
+    let d = DataSpec { n: 8, x: XLayout::Normal, ..DataSpec::default() }.generate().unwrap();
+    for kind in [ModelKind::Slightly, ModelKind::Very] {
+        let m = model(kind, &d, 1.3, 5);
+        let t0 = m.init(&mut overparam::rng::stream(3, overparam::rng::Stream::Init, 0));
+        let ts = m.endpoint(t0.view(), Metric::Euclidean);
+        assert!(m.loss(ts.view()) < 1e-20, "on the ridge");
+        // θ* − θ0 lies in range(Jᵀ): it equals Jᵀ u for u solving J Jᵀ u = J(θ*−θ0); check
+        // orthogonality to a null-space direction built from two sources of one point.
+        let delta = &ts - &t0;
+        let mut null = Array1::zeros(m.k());
+        if kind == ModelKind::Very {
+            null[1] = 1.0;
+            null[2] = -1.0;
+        } else {
+            // slightly: moving c by 1 and ξ_n by −x_n/σ keeps every prediction.
+            null[0] = 1.0;
+            for n in 0..m.n() {
+                null[1 + n] = -d.x[n] / 1.3;
+            }
+        }
+        assert!(m.apply_j(null.view()).iter().all(|v| v.abs() < 1e-12));
+        assert!(delta.dot(&null).abs() < 1e-10, "{kind:?}: displacement not orthogonal to the ridge");
+        let slope = m.endpoint_slope(t0[0], d.x.dot(&m.noise_part(t0.view())), Metric::Euclidean);
+        assert!((slope - ts[0]).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn gd_cg_sgd_whitened_reach_their_closed_form_endpoints() {
+    let d = demo();
+    for kind in [ModelKind::Slightly, ModelKind::Very] {
+        let m = model(kind, &d, 1.0, 100);
+        for opt in [Optimizer::Gd, Optimizer::Cg, Optimizer::Sgd, Optimizer::Whitened] {
+            let mut run = Run::new(Arc::clone(&m), opt, LrChoice::default(), 42, 0).unwrap();
+            run.run_to_end(5_000_000, 1e-10).unwrap();
+            let limit = run.limit();
+            let err = max_abs_diff(&run.theta, &limit);
+            assert!(err < 1e-8, "{kind:?} {opt:?}: |θ − θ*|∞ = {err:e} after {} steps", run.steps);
+            assert!(run.converged());
+        }
+    }
+}
+
+#[test]
+fn traditional_reaches_the_mle_from_any_init() {
+    let d = demo();
+    let m = model(ModelKind::Traditional, &d, 1.0, 100);
+    let mle = theory::mle(&m);
+    for init in 0..5 {
+        for opt in [Optimizer::Gd, Optimizer::Cg, Optimizer::Exact, Optimizer::Whitened] {
+            let mut run = Run::new(Arc::clone(&m), opt, LrChoice::default(), 9, init).unwrap();
+            run.run_to_end(1_000_000, 1e-9).unwrap();
+            assert!((run.slope() - mle).abs() < 1e-10, "{opt:?} init {init}: {} vs {mle}", run.slope());
+        }
+    }
+}
+
+#[test]
+fn lr_past_the_bound_diverges_with_a_clear_error() {
+    let d = demo();
+    let m = model(ModelKind::Slightly, &d, 1.0, 100);
+    let bound = 2.0 / m.lambda_max();
+    let mut run = Run::new(Arc::clone(&m), Optimizer::Gd, LrChoice { lr: Some(1.05 * bound), scale: 1.0 }, 1, 0).unwrap();
+    let err = run.run_to_end(1_000_000, 1e-9).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("2/λmax") && msg.contains("diverged"), "{msg}");
+    assert!(matches!(run.status, Status::Diverged(_)));
+    assert_eq!(err.exit_code(), 1);
+    // just inside the bound it converges (slowly in the fast direction, but it does)
+    let mut ok = Run::new(m, Optimizer::Gd, LrChoice { lr: Some(0.95 * bound), scale: 1.0 }, 1, 0).unwrap();
+    ok.run_to_end(1_000_000, 1e-6).unwrap();
+    assert!(ok.converged());
+}
+
+#[test]
+fn exact_ensemble_slopes_equal_each_runs_closed_form() {
+    let d = demo();
+    let m = model(ModelKind::Very, &d, 1.0, 100);
+    let cfg = EnsembleConfig {
+        optimizer: Optimizer::Exact,
+        lr: LrChoice::default(),
+        max_steps: 1000,
+        tol: 1e-9,
+        seed: 5,
+    };
+    let slopes = ensemble::endpoint_slopes(&m, &cfg, 0..4).unwrap();
+    for (i, s) in slopes.iter().enumerate() {
+        let run = Run::new(Arc::clone(&m), Optimizer::Gd, LrChoice::default(), 5, i as u64).unwrap();
+        assert!((run.limit()[0] - s).abs() < 1e-12);
+    }
+}
+
+fn check_ensemble(m: &Arc<Model>, opt: Optimizer, runs: u64, seed: u64) -> ensemble::Summary {
+    let cfg = EnsembleConfig { optimizer: opt, lr: LrChoice::default(), max_steps: 1_000_000, tol: 1e-10, seed };
+    let slopes = ensemble::endpoint_slopes(m, &cfg, 0..runs).unwrap();
+    ensemble::summarize(m, opt, &slopes)
+}
+
+/// Mean within 4 standard errors, std within 4 of its standard errors (≈ σ/√(2R)).
+fn assert_matches(s: &ensemble::Summary, target: theory::Normal, what: &str) {
+    let r = s.runs as f64;
+    assert!((s.mean - target.mean).abs() < 4.0 * target.std / r.sqrt(), "{what}: mean {} vs {}", s.mean, target.mean);
+    assert!((s.std - target.std).abs() < 4.0 * target.std / (2.0 * r).sqrt(), "{what}: std {} vs {}", s.std, target.std);
+}
+
+#[test]
+fn ensembles_match_the_predicted_endpoint_distribution() {
+    let d = demo();
+    let slightly = model(ModelKind::Slightly, &d, 1.0, 100);
+    let s = check_ensemble(&slightly, Optimizer::Exact, 4000, 11);
+    assert_matches(&s, s.gd_endpoint, "slightly vs endpoint");
+    assert_matches(&s, s.posterior, "slightly vs posterior");
+    assert!(s.ks_posterior.p > 0.01 && s.ks_gd_endpoint.p > 0.01);
+    let very = model(ModelKind::Very, &d, 1.0, 100);
+    let s = check_ensemble(&very, Optimizer::Exact, 4000, 12);
+    assert_matches(&s, s.gd_endpoint, "very vs endpoint");
+    assert!(s.ks_gd_endpoint.p > 0.01);
+    // a real GD ensemble, not only the closed form
+    let s = check_ensemble(&slightly, Optimizer::Cg, 500, 13);
+    assert_matches(&s, s.gd_endpoint, "slightly cg vs endpoint");
+}
+
+#[test]
+fn very_model_misses_the_posterior_on_a_small_dataset_and_whitened_gd_does_not() {
+    let d = DataSpec { n: 10, x: XLayout::Normal, ..DataSpec::default() }.generate().unwrap();
+    let very = model(ModelKind::Very, &d, 1.0, 100);
+    let post = theory::posterior(&very);
+    let end = theory::endpoint_distribution(&very, Metric::Euclidean);
+    // THEORY.md: the gap is large here (mean off by ~0.4 posterior std or more, std inflated)
+    assert!(
+        (end.mean - post.mean).abs() > 0.2 * post.std || end.std > 1.2 * post.std,
+        "the gap should be visible: endpoint {end:?} vs posterior {post:?}"
+    );
+    let plain = check_ensemble(&very, Optimizer::Exact, 20_000, 21);
+    assert_matches(&plain, end, "very plain vs endpoint");
+    assert!(plain.ks_gd_endpoint.p > 0.01, "plain GD vs its own prediction: {:?}", plain.ks_gd_endpoint);
+    assert!(plain.ks_posterior.p < 1e-3, "plain GD should fail against the posterior: {:?}", plain.ks_posterior);
+    let whitened = check_ensemble(&very, Optimizer::Whitened, 2000, 22);
+    assert_matches(&whitened, post, "very whitened vs posterior");
+    assert!(whitened.ks_posterior.p > 0.01, "whitened vs posterior: {:?}", whitened.ks_posterior);
+}
+
+#[test]
+fn ensemble_is_reproducible_and_independent_of_threads() {
+    let d = demo();
+    let m = model(ModelKind::Very, &d, 1.0, 100);
+    let cfg = EnsembleConfig { optimizer: Optimizer::Exact, lr: LrChoice::default(), max_steps: 10, tol: 1e-9, seed: 3 };
+    let all = ensemble::endpoint_slopes(&m, &cfg, 0..64).unwrap();
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let seq = one.install(|| ensemble::endpoint_slopes(&m, &cfg, 0..64).unwrap());
+    assert_eq!(all, seq);
+    let tail = ensemble::endpoint_slopes(&m, &cfg, 32..64).unwrap();
+    assert_eq!(&all[32..], &tail[..]);
+}
+
+#[test]
+fn noise_sigma_two_matches_theory() {
+    let d = DataSpec { n: 10, x: XLayout::Normal, noise: 2.0, ..DataSpec::default() }.generate().unwrap();
+    for kind in [ModelKind::Slightly, ModelKind::Very] {
+        let m = model(kind, &d, 2.0, 50);
+        let s = check_ensemble(&m, Optimizer::Exact, 8000, 31);
+        assert_matches(&s, s.gd_endpoint, "sigma 2");
+        if kind == ModelKind::Slightly {
+            assert!((s.gd_endpoint.mean - s.posterior.mean).abs() < 1e-12);
+            assert!((s.gd_endpoint.std - s.posterior.std).abs() < 1e-12);
+        }
+    }
+}
