@@ -91,7 +91,7 @@ pub struct Common {
     #[arg(long, global = true, default_value_t = 1.0, allow_hyphen_values = true, value_parser = parse_finite)]
     pub slope: f64,
     /// Noise std σ of the generated data (also the model's noise scale).
-    #[arg(long, global = true, default_value_t = 1.0, value_parser = parse_positive)]
+    #[arg(long, global = true, default_value_t = 1.0, allow_hyphen_values = true, value_parser = parse_positive)]
     pub noise: f64,
     /// Layout of x: grid spans [0, 10) like the article; normal is N(0,1); uniform is U(0,10).
     #[arg(long, global = true, value_enum, default_value_t = XLayout::Grid)]
@@ -110,16 +110,16 @@ pub struct Common {
     pub optimizer: Option<Optimizer>,
     /// Learning rate η for gd and whitened [default: 1/λmax]; for sgd, the factor on the
     /// Kaczmarz step.
-    #[arg(long, global = true, value_parser = parse_positive, conflicts_with = "lr_scale")]
+    #[arg(long, global = true, allow_hyphen_values = true, value_parser = parse_positive, conflicts_with = "lr_scale")]
     pub lr: Option<f64>,
     /// Multiply the default learning rate (or SGD's Kaczmarz step) by this.
-    #[arg(long, global = true, default_value_t = 1.0, value_parser = parse_positive)]
+    #[arg(long, global = true, default_value_t = 1.0, allow_hyphen_values = true, value_parser = parse_positive)]
     pub lr_scale: f64,
     /// Stop after this many steps [default: 1000000].
     #[arg(long, global = true, value_parser = clap::value_parser!(u64).range(1..))]
     pub steps: Option<u64>,
     /// Stop when |∇L| falls below this.
-    #[arg(long, global = true, default_value_t = crate::optim::DEFAULT_TOL, value_parser = parse_positive)]
+    #[arg(long, global = true, default_value_t = crate::optim::DEFAULT_TOL, allow_hyphen_values = true, value_parser = parse_positive)]
     pub tol: f64,
     /// Which init of the seed to train from (run r of an ensemble uses init r).
     #[arg(long, global = true, default_value_t = 0)]

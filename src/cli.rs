@@ -1,7 +1,434 @@
-//! The headless commands: the engine's numbers as text, JSON or CSV.
+//! The headless commands: the engine's numbers as text, JSON or CSV for scripts and tests.
+//! JSON field names are a stable interface.
 
-use crate::args::{Command, Common};
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Instant;
 
-pub fn run(_command: &Command, _common: &Common) -> anyhow::Result<()> {
-    anyhow::bail!("not yet")
+use serde::Serialize;
+
+use crate::args::{Command, Common, DataFormat, Format, TableFormat};
+use crate::data::Dataset;
+use crate::ensemble;
+use crate::error::{Error, invalid};
+use crate::model::{Model, ModelKind};
+use crate::optim::{Optimizer, Run, stability_bound};
+use crate::theory::{self, Ks, Normal};
+
+/// Runs a headless command, writing its output to stdout.
+pub fn run(command: &Command, common: &Common) -> anyhow::Result<()> {
+    let out = render(command, common)?;
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`overparam data | head`) is not an error worth a message.
+    match stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(Into::into),
+    }
+}
+
+/// The text a command prints.
+pub fn render(command: &Command, common: &Common) -> Result<String, Error> {
+    match command {
+        Command::Train { format, dump_params } => train(common, *format, *dump_params),
+        Command::Ensemble { runs, format } => ensemble_cmd(common, *runs, *format),
+        Command::Compare { format } => compare(common, *format),
+        Command::Data { format } => data_cmd(common, *format),
+    }
+}
+
+/// Rejects a learning rate given to an optimizer that has none.
+fn check_lr_applies(common: &Common, opt: Optimizer) -> Result<(), Error> {
+    if !opt.uses_lr() && common.lr.is_some() {
+        return Err(invalid!(
+            "--lr has no effect with the {} optimizer (it applies to gd, whitened and sgd)",
+            opt.name()
+        ));
+    }
+    Ok(())
+}
+
+/// A number to 4 significant digits: fixed for everyday magnitudes, scientific otherwise.
+pub fn sig4(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    let mag = v.abs().log10().floor() as i32;
+    if (-3..5).contains(&mag) { format!("{:.*}", (3 - mag).max(0) as usize, v) } else { format!("{v:.3e}") }
+}
+
+/// A whole number with thousands separators.
+pub fn thousands(v: u64) -> String {
+    let s = v.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+fn model_title(kind: ModelKind) -> &'static str {
+    match kind {
+        ModelKind::Traditional => "traditional",
+        ModelKind::Slightly => "slightly overparameterized",
+        ModelKind::Very => "very overparameterized",
+    }
+}
+
+#[derive(Serialize)]
+struct DataJson {
+    x: Vec<f64>,
+    y: Vec<f64>,
+}
+
+impl From<&Dataset> for DataJson {
+    fn from(d: &Dataset) -> Self {
+        DataJson { x: d.x.to_vec(), y: d.y.to_vec() }
+    }
+}
+
+#[derive(Serialize)]
+struct TrainJson {
+    model: ModelKind,
+    k: usize,
+    n: usize,
+    sources: usize,
+    seed: u64,
+    init: u64,
+    optimizer: Optimizer,
+    lr: Option<f64>,
+    steps: u64,
+    converged: bool,
+    loss: f64,
+    grad_norm: f64,
+    slope: f64,
+    slope_init: f64,
+    slope_limit: f64,
+    mle: f64,
+    posterior: Normal,
+    gd_endpoint: Normal,
+    ridge_dim: usize,
+    rel_change: f64,
+    elapsed_s: f64,
+    data: DataJson,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    theta0: Option<Vec<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    theta: Option<Vec<f64>>,
+}
+
+/// Trains one run to the end (or to the step cap) and returns it with the time it took.
+fn train_run(common: &Common, model: &Arc<Model>, opt: Optimizer) -> Result<(Run, f64), Error> {
+    let start = Instant::now();
+    let mut run = Run::new(Arc::clone(model), opt, common.lr_choice(), common.seed, common.init)?;
+    run.run_to_end(common.max_steps(), common.tol)?;
+    Ok((run, start.elapsed().as_secs_f64()))
+}
+
+fn train(common: &Common, format: Format, dump: bool) -> Result<String, Error> {
+    let opt = common.optimizer.unwrap_or(Optimizer::Gd);
+    check_lr_applies(common, opt)?;
+    let data = common.dataset()?;
+    let model = common.model_on(common.model, &data)?;
+    let (run, elapsed) = train_run(common, &model, opt)?;
+    let posterior = theory::posterior(&model);
+    let endpoint = theory::endpoint_distribution(&model, opt.metric());
+    let (loss, grad_norm, slope_limit) = (run.loss(), run.grad_norm(), run.limit()[0]);
+    let mle = theory::mle(&model);
+    match format {
+        Format::Json => {
+            let j = TrainJson {
+                model: model.kind,
+                k: model.k(),
+                n: model.n(),
+                sources: model.sources,
+                seed: common.seed,
+                init: common.init,
+                optimizer: opt,
+                lr: run.lr,
+                steps: run.steps,
+                converged: run.converged(),
+                loss,
+                grad_norm,
+                slope: run.slope(),
+                slope_init: run.slope_init(),
+                slope_limit,
+                mle,
+                posterior,
+                gd_endpoint: endpoint,
+                ridge_dim: model.ridge_dim(),
+                rel_change: run.rel_change(),
+                elapsed_s: elapsed,
+                data: (&data).into(),
+                theta0: dump.then(|| run.theta0.to_vec()),
+                theta: dump.then(|| run.theta.to_vec()),
+            };
+            Ok(json(&j))
+        }
+        Format::Text => {
+            let mut t = Table::default();
+            t.row(
+                "model",
+                format!(
+                    "{} (k = {} parameter{}, N = {} points, ridge dimension {})",
+                    model_title(model.kind),
+                    thousands(model.k() as u64),
+                    if model.k() == 1 { "" } else { "s" },
+                    model.n(),
+                    thousands(model.ridge_dim() as u64)
+                ),
+            );
+            t.row("seed", format!("{} (init {})", common.seed, common.init));
+            t.row("optimizer", optimizer_line(&model, &run));
+            let stop = if run.converged() {
+                format!("converged: |∇L| = {} < tol {}", sig4(grad_norm), sig4(common.tol))
+            } else {
+                format!("stopped at the step cap: |∇L| = {}", sig4(grad_norm))
+            };
+            t.row("steps", format!("{} ({stop})", thousands(run.steps)));
+            t.row("loss", format!("{} (½ Σ residual²; init {})", sig4(loss), sig4(run.loss0())));
+            t.row(
+                "slope",
+                format!(
+                    "{} (init {}; closed-form endpoint {})",
+                    sig4(run.slope()),
+                    sig4(run.slope_init()),
+                    sig4(slope_limit)
+                ),
+            );
+            t.row("MLE slope", sig4(mle));
+            t.row("posterior", format!("{} ± {} (Bayes, prior N(0,1))", sig4(posterior.mean), sig4(posterior.std)));
+            let predicted = if endpoint.std == 0.0 {
+                format!("{} (a single point, the MLE, whatever the init: a peak, not a ridge)", sig4(endpoint.mean))
+            } else {
+                format!(
+                    "{} ± {} (predicted over random inits for {})",
+                    sig4(endpoint.mean),
+                    sig4(endpoint.std),
+                    opt.name()
+                )
+            };
+            t.row("endpoints", predicted);
+            t.row("|θ−θ0|/|θ0|", sig4(run.rel_change()));
+            t.row("time", format!("{} s", sig4(elapsed)));
+            let mut s = t.finish();
+            if dump {
+                s.push_str("\nindex,theta0,theta\n");
+                for (i, (a, b)) in run.theta0.iter().zip(run.theta.iter()).enumerate() {
+                    let _ = writeln!(s, "{i},{a:?},{b:?}");
+                }
+            }
+            Ok(s)
+        }
+    }
+}
+
+fn optimizer_line(model: &Model, run: &Run) -> String {
+    match (run.lr, stability_bound(model, run.optimizer)) {
+        (Some(lr), Some((_, name))) if run.optimizer == Optimizer::Sgd => {
+            format!("sgd, step {} × 1/|∇f_n|² (stable below {name})", sig4(lr))
+        }
+        (Some(lr), Some((bound, name))) => {
+            format!("{}, learning rate {} (stability bound {name} = {})", run.optimizer.name(), sig4(lr), sig4(bound))
+        }
+        _ => run.optimizer.name().to_string(),
+    }
+}
+
+#[derive(Serialize)]
+struct EnsembleJson<'a> {
+    model: ModelKind,
+    runs: u64,
+    optimizer: Optimizer,
+    seed: u64,
+    slopes: &'a [f64],
+    mean: f64,
+    std: f64,
+    mle: f64,
+    posterior: Normal,
+    gd_endpoint: Normal,
+    ks_posterior: Ks,
+    ks_gd_endpoint: Ks,
+    elapsed_s: f64,
+    data: DataJson,
+}
+
+fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat) -> Result<String, Error> {
+    let cfg = common.ensemble_config(Optimizer::Exact);
+    check_lr_applies(common, cfg.optimizer)?;
+    let data = common.dataset()?;
+    let model = common.model_on(common.model, &data)?;
+    let start = Instant::now();
+    let slopes = ensemble::endpoint_slopes(&model, &cfg, 0..runs)?;
+    let elapsed = start.elapsed().as_secs_f64();
+    let s = ensemble::summarize(&model, cfg.optimizer, &slopes);
+    Ok(match format {
+        TableFormat::Json => json(&EnsembleJson {
+            model: model.kind,
+            runs,
+            optimizer: cfg.optimizer,
+            seed: cfg.seed,
+            slopes: &slopes,
+            mean: s.mean,
+            std: s.std,
+            mle: s.mle,
+            posterior: s.posterior,
+            gd_endpoint: s.gd_endpoint,
+            ks_posterior: s.ks_posterior,
+            ks_gd_endpoint: s.ks_gd_endpoint,
+            elapsed_s: elapsed,
+            data: (&data).into(),
+        }),
+        TableFormat::Csv => {
+            let mut out = String::from("run,slope\n");
+            for (i, v) in slopes.iter().enumerate() {
+                let _ = writeln!(out, "{i},{v:?}");
+            }
+            out
+        }
+        TableFormat::Text => {
+            let mut t = Table::default();
+            t.row(
+                "ensemble",
+                format!(
+                    "{} runs of the {} model (k = {}), optimizer {}, seed {}",
+                    thousands(runs),
+                    model_title(model.kind),
+                    thousands(model.k() as u64),
+                    cfg.optimizer.name(),
+                    cfg.seed
+                ),
+            );
+            t.row("slopes", format!("mean {}, std {}", sig4(s.mean), sig4(s.std)));
+            t.row(
+                "posterior",
+                format!("mean {}, std {}  {}", sig4(s.posterior.mean), sig4(s.posterior.std), ks_text(s.ks_posterior)),
+            );
+            t.row(
+                "predicted",
+                format!(
+                    "mean {}, std {}  {} (endpoints of {} over random inits)",
+                    sig4(s.gd_endpoint.mean),
+                    sig4(s.gd_endpoint.std),
+                    ks_text(s.ks_gd_endpoint),
+                    cfg.optimizer.name()
+                ),
+            );
+            t.row("MLE slope", sig4(s.mle));
+            t.row("time", format!("{} s ({} runs/s)", sig4(elapsed), sig4(runs as f64 / elapsed.max(1e-9))));
+            t.finish()
+        }
+    })
+}
+
+fn ks_text(ks: Ks) -> String {
+    format!("KS distance {} (p = {})", sig4(ks.d), sig4(ks.p))
+}
+
+#[derive(Serialize)]
+struct Estimate {
+    name: &'static str,
+    model: ModelKind,
+    slope: f64,
+    /// (slope − posterior mean) / posterior std.
+    posterior_z: f64,
+}
+
+#[derive(Serialize)]
+struct CompareJson {
+    seed: u64,
+    init: u64,
+    n: usize,
+    sources: usize,
+    optimizer: Optimizer,
+    posterior: Normal,
+    estimates: Vec<Estimate>,
+}
+
+fn compare(common: &Common, format: Format) -> Result<String, Error> {
+    let opt = common.optimizer.unwrap_or(Optimizer::Gd);
+    check_lr_applies(common, opt)?;
+    let data = common.dataset()?;
+    let trad = common.model_on(ModelKind::Traditional, &data)?;
+    let posterior = theory::posterior(&trad);
+    let z = |v: f64| (v - posterior.mean) / posterior.std;
+    let mle = theory::mle(&trad);
+    let mut estimates =
+        vec![Estimate { name: "least squares (MLE)", model: ModelKind::Traditional, slope: mle, posterior_z: z(mle) }];
+    for (name, kind) in
+        [("slightly overparameterized", ModelKind::Slightly), ("very overparameterized", ModelKind::Very)]
+    {
+        let model = common.model_on(kind, &data)?;
+        let (run, _) = train_run(common, &model, opt)?;
+        estimates.push(Estimate { name, model: kind, slope: run.slope(), posterior_z: z(run.slope()) });
+    }
+    Ok(match format {
+        Format::Json => json(&CompareJson {
+            seed: common.seed,
+            init: common.init,
+            n: data.n(),
+            sources: common.sources,
+            optimizer: opt,
+            posterior,
+            estimates,
+        }),
+        Format::Text => {
+            let mut s = format!(
+                "Slope estimates on one dataset (seed {}, N = {}, one init each: init {}, optimizer {})\n\n",
+                common.seed,
+                data.n(),
+                common.init,
+                opt.name()
+            );
+            let _ = writeln!(s, "{:<28} {:>9}  {:>22}", "estimate", "slope", "posterior stds from mean");
+            for e in &estimates {
+                let _ = writeln!(s, "{:<28} {:>9}  {:>+22.2}", e.name, sig4(e.slope), e.posterior_z);
+            }
+            let _ = writeln!(s, "{:<28} {:>9}  ± {}", "Bayes posterior", sig4(posterior.mean), sig4(posterior.std));
+            s.push_str("\nThe article (its own unseeded data): MLE 1.010 · slightly 1.046 · very 1.031; posterior std 0.0174.\n");
+            s
+        }
+    })
+}
+
+fn data_cmd(common: &Common, format: DataFormat) -> Result<String, Error> {
+    let data = common.dataset()?;
+    Ok(match format {
+        DataFormat::Csv => data.to_csv(),
+        DataFormat::Json => json(&DataJson::from(&data)),
+    })
+}
+
+fn json<T: Serialize>(v: &T) -> String {
+    // Serialising plain structs of numbers and strings cannot fail; NaN would become null.
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// Two aligned columns: a name and its value.
+#[derive(Default)]
+struct Table {
+    rows: Vec<(String, String)>,
+}
+
+impl Table {
+    fn row(&mut self, name: &str, value: impl Into<String>) {
+        self.rows.push((name.to_string(), value.into()));
+    }
+    fn finish(self) -> String {
+        let w = self.rows.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
+        let mut s = String::new();
+        for (n, v) in self.rows {
+            let pad = w - n.chars().count();
+            let _ = writeln!(s, "{n}{}  {v}", " ".repeat(pad));
+        }
+        s
+    }
 }

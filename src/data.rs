@@ -39,13 +39,7 @@ pub struct DataSpec {
 impl Default for DataSpec {
     /// The classic demo.
     fn default() -> Self {
-        DataSpec {
-            n: 100,
-            slope: 1.0,
-            noise: 1.0,
-            x: XLayout::Grid,
-            seed: crate::DEFAULT_SEED,
-        }
+        DataSpec { n: 100, slope: 1.0, noise: 1.0, x: XLayout::Grid, seed: crate::DEFAULT_SEED }
     }
 }
 
@@ -62,10 +56,7 @@ impl DataSpec {
             return Err(invalid!("--n must be at least 2 (got {})", self.n));
         }
         if self.n > MAX_POINTS {
-            return Err(invalid!(
-                "--n {} is too large: the limit is {MAX_POINTS} points",
-                self.n
-            ));
+            return Err(invalid!("--n {} is too large: the limit is {MAX_POINTS} points", self.n));
         }
         if !(self.noise.is_finite() && self.noise > 0.0) {
             return Err(invalid!("--noise must be a positive number (got {})", self.noise));
@@ -86,10 +77,8 @@ impl DataSpec {
             XLayout::Normal => Array1::from_iter((0..n).map(|_| rng.sample::<f64, _>(StandardNormal))),
             XLayout::Uniform => Array1::from_iter((0..n).map(|_| 10.0 * rng.random::<f64>())),
         };
-        let y = Array1::from_iter(
-            x.iter()
-                .map(|&xi| self.slope * xi + self.noise * rng.sample::<f64, _>(StandardNormal)),
-        );
+        let y =
+            Array1::from_iter(x.iter().map(|&xi| self.slope * xi + self.noise * rng.sample::<f64, _>(StandardNormal)));
         Dataset::new(x, y)
     }
 }
@@ -119,11 +108,7 @@ impl Dataset {
     /// Reads a CSV file with a header `x,y`.
     pub fn from_csv(path: &Path) -> Result<Dataset> {
         let name = path.display().to_string();
-        let file_err = |line: usize, msg: String| Error::DataFile {
-            path: name.clone(),
-            line,
-            msg,
-        };
+        let file_err = |line: usize, msg: String| Error::DataFile { path: name.clone(), line, msg };
         let text = std::fs::read_to_string(path).map_err(|e| {
             let why = match e.kind() {
                 std::io::ErrorKind::NotFound => "no such file".to_string(),
@@ -139,10 +124,7 @@ impl Dataset {
             .trim(csv::Trim::All)
             .flexible(true)
             .from_reader(text.as_bytes());
-        let header = reader
-            .headers()
-            .map_err(|e| file_err(1, format!("unreadable header: {e}")))?
-            .clone();
+        let header = reader.headers().map_err(|e| file_err(1, format!("unreadable header: {e}")))?.clone();
         if header.len() != 2 || &header[0] != "x" || &header[1] != "y" {
             return Err(file_err(
                 1,
@@ -163,9 +145,8 @@ impl Dataset {
                 return Err(file_err(line, format!("expected 2 values `x,y`, found {}", record.len())));
             }
             let parse = |field: &str, what: &str| -> Result<f64> {
-                let v: f64 = field
-                    .parse()
-                    .map_err(|_| file_err(line, format!("{what} value `{field}` is not a number")))?;
+                let v: f64 =
+                    field.parse().map_err(|_| file_err(line, format!("{what} value `{field}` is not a number")))?;
                 if !v.is_finite() {
                     return Err(file_err(line, format!("{what} value `{field}` is not finite")));
                 }

@@ -10,23 +10,12 @@ pub enum Error {
     Invalid(String),
     /// A data file could not be used; `line` is 1-based (0 when the whole file is at fault).
     #[error("{path}: {}{msg}", if *.line > 0 { format!("line {}: ", line) } else { String::new() })]
-    DataFile {
-        path: String,
-        line: usize,
-        msg: String,
-    },
+    DataFile { path: String, line: usize, msg: String },
     /// Training left the stable region: the loss became non-finite or exploded.
     #[error(
         "run diverged at step {step}: learning rate {lr:.4e} is past the stability bound {bound_name} = {bound:.4e} (loss grew from {loss0:.4e} to {loss})"
     )]
-    Diverged {
-        step: u64,
-        lr: f64,
-        bound: f64,
-        bound_name: &'static str,
-        loss0: f64,
-        loss: String,
-    },
+    Diverged { step: u64, lr: f64, bound: f64, bound_name: &'static str, loss0: f64, loss: String },
 }
 
 impl Error {

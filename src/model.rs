@@ -229,8 +229,7 @@ impl Model {
             let tail = out.slice_mut(ndarray::s![1..]);
             let mut tail = tail;
             for (n, &rn) in r.iter().enumerate() {
-                tail.slice_mut(ndarray::s![n * self.sources..(n + 1) * self.sources])
-                    .fill(self.scale * rn);
+                tail.slice_mut(ndarray::s![n * self.sources..(n + 1) * self.sources]).fill(self.scale * rn);
             }
         }
         out

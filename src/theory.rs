@@ -36,10 +36,7 @@ pub fn mle(model: &Model) -> f64 {
 /// The posterior of c under prior N(0,1) and noise N(0,σ²): mean XY/(σ²+X), variance σ²/(σ²+X).
 pub fn posterior(model: &Model) -> Normal {
     let s2 = model.sigma * model.sigma;
-    Normal {
-        mean: model.xy() / (s2 + model.xx()),
-        std: (s2 / (s2 + model.xx())).sqrt(),
-    }
+    Normal { mean: model.xy() / (s2 + model.xx()), std: (s2 / (s2 + model.xx())).sqrt() }
 }
 
 /// The distribution of the GD endpoint slope over random inits, for a metric:
@@ -51,10 +48,7 @@ pub fn endpoint_distribution(model: &Model, metric: Metric) -> Normal {
     }
     let a = model.alpha(metric);
     let (x, s2) = (model.xx(), model.sigma * model.sigma);
-    Normal {
-        mean: model.xy() / (a + x),
-        std: ((a * a + s2 * x) / ((a + x) * (a + x))).sqrt(),
-    }
+    Normal { mean: model.xy() / (a + x), std: ((a * a + s2 * x) / ((a + x) * (a + x))).sqrt() }
 }
 
 /// The stability bound 2/λmax for plain GD in a metric.

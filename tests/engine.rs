@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The engine against THEORY.md's closed forms.
 
 use std::sync::Arc;
@@ -135,7 +136,8 @@ fn lr_past_the_bound_diverges_with_a_clear_error() {
     let d = demo();
     let m = model(ModelKind::Slightly, &d, 1.0, 100);
     let bound = 2.0 / m.lambda_max();
-    let mut run = Run::new(Arc::clone(&m), Optimizer::Gd, LrChoice { lr: Some(1.05 * bound), scale: 1.0 }, 1, 0).unwrap();
+    let mut run =
+        Run::new(Arc::clone(&m), Optimizer::Gd, LrChoice { lr: Some(1.05 * bound), scale: 1.0 }, 1, 0).unwrap();
     let err = run.run_to_end(1_000_000, 1e-9).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("2/λmax") && msg.contains("diverged"), "{msg}");
@@ -151,13 +153,8 @@ fn lr_past_the_bound_diverges_with_a_clear_error() {
 fn exact_ensemble_slopes_equal_each_runs_closed_form() {
     let d = demo();
     let m = model(ModelKind::Very, &d, 1.0, 100);
-    let cfg = EnsembleConfig {
-        optimizer: Optimizer::Exact,
-        lr: LrChoice::default(),
-        max_steps: 1000,
-        tol: 1e-9,
-        seed: 5,
-    };
+    let cfg =
+        EnsembleConfig { optimizer: Optimizer::Exact, lr: LrChoice::default(), max_steps: 1000, tol: 1e-9, seed: 5 };
     let slopes = ensemble::endpoint_slopes(&m, &cfg, 0..4).unwrap();
     for (i, s) in slopes.iter().enumerate() {
         let run = Run::new(Arc::clone(&m), Optimizer::Gd, LrChoice::default(), 5, i as u64).unwrap();
@@ -175,7 +172,12 @@ fn check_ensemble(m: &Arc<Model>, opt: Optimizer, runs: u64, seed: u64) -> ensem
 fn assert_matches(s: &ensemble::Summary, target: theory::Normal, what: &str) {
     let r = s.runs as f64;
     assert!((s.mean - target.mean).abs() < 4.0 * target.std / r.sqrt(), "{what}: mean {} vs {}", s.mean, target.mean);
-    assert!((s.std - target.std).abs() < 4.0 * target.std / (2.0 * r).sqrt(), "{what}: std {} vs {}", s.std, target.std);
+    assert!(
+        (s.std - target.std).abs() < 4.0 * target.std / (2.0 * r).sqrt(),
+        "{what}: std {} vs {}",
+        s.std,
+        target.std
+    );
 }
 
 #[test]
@@ -219,7 +221,8 @@ fn very_model_misses_the_posterior_on_a_small_dataset_and_whitened_gd_does_not()
 fn ensemble_is_reproducible_and_independent_of_threads() {
     let d = demo();
     let m = model(ModelKind::Very, &d, 1.0, 100);
-    let cfg = EnsembleConfig { optimizer: Optimizer::Exact, lr: LrChoice::default(), max_steps: 10, tol: 1e-9, seed: 3 };
+    let cfg =
+        EnsembleConfig { optimizer: Optimizer::Exact, lr: LrChoice::default(), max_steps: 10, tol: 1e-9, seed: 3 };
     let all = ensemble::endpoint_slopes(&m, &cfg, 0..64).unwrap();
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     let seq = one.install(|| ensemble::endpoint_slopes(&m, &cfg, 0..64).unwrap());

@@ -1,0 +1,298 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The headless commands as a user runs them: output, JSON fields, exit codes and messages.
+
+use std::io::Write;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn overparam() -> Command {
+    Command::cargo_bin("overparam").unwrap()
+}
+
+/// Runs with args, asserts success, returns stdout.
+fn ok(args: &[&str]) -> String {
+    let out = overparam().args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn json(args: &[&str]) -> Value {
+    serde_json::from_str(&ok(args)).unwrap()
+}
+
+/// Runs with args, asserts the exit code and a one-line message containing `needle`.
+fn fails(args: &[&str], code: i32, needle: &str) {
+    let out = overparam().args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "{args:?}: stderr {err}");
+    let first = err.lines().next().unwrap_or("");
+    assert!(first.starts_with("error:"), "{args:?}: first line `{first}`");
+    assert!(first.contains(needle), "{args:?}: `{first}` lacks `{needle}`");
+    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing on stdout on error");
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap()
+}
+
+#[test]
+fn train_json_has_every_field_and_agrees_with_theory() {
+    let j = json(&["train", "--model", "slightly", "--format", "json"]);
+    for key in [
+        "model",
+        "k",
+        "n",
+        "sources",
+        "seed",
+        "optimizer",
+        "lr",
+        "steps",
+        "converged",
+        "loss",
+        "grad_norm",
+        "slope",
+        "slope_init",
+        "slope_limit",
+        "mle",
+        "posterior",
+        "gd_endpoint",
+        "ridge_dim",
+        "rel_change",
+        "elapsed_s",
+        "data",
+    ] {
+        assert!(j.get(key).is_some(), "train JSON lacks {key}");
+    }
+    assert!(j.get("theta").is_none());
+    assert_eq!(j["model"], "slightly");
+    assert_eq!(j["k"], 101);
+    assert_eq!(j["n"], 100);
+    assert_eq!(j["ridge_dim"], 1);
+    assert_eq!(j["optimizer"], "gd");
+    assert_eq!(j["converged"], true);
+    assert!(f(&j["grad_norm"]) < 1e-9);
+    assert!((f(&j["slope"]) - f(&j["slope_limit"])).abs() < 1e-8);
+    // THEORY.md: lr = 1/λmax with λmax = X + 1 = 3284.5 on the grid
+    assert!((f(&j["lr"]) - 1.0 / 3284.5).abs() < 1e-15);
+    let x: Vec<f64> = j["data"]["x"].as_array().unwrap().iter().map(f).collect();
+    let y: Vec<f64> = j["data"]["y"].as_array().unwrap().iter().map(f).collect();
+    let xx: f64 = x.iter().map(|v| v * v).sum();
+    let xy: f64 = x.iter().zip(&y).map(|(a, b)| a * b).sum();
+    assert!((xx - 3283.5).abs() < 1e-9);
+    assert!((f(&j["mle"]) - xy / xx).abs() < 1e-12);
+    assert!((f(&j["posterior"]["mean"]) - xy / (1.0 + xx)).abs() < 1e-12);
+    assert!((f(&j["posterior"]["std"]) - (1.0 / (1.0 + xx)).sqrt()).abs() < 1e-12);
+    // slightly: the endpoint distribution is exactly the posterior
+    assert!((f(&j["gd_endpoint"]["std"]) - f(&j["posterior"]["std"])).abs() < 1e-12);
+}
+
+#[test]
+fn train_very_dump_params_gives_full_vectors() {
+    let j = json(&["train", "--model", "very", "--sources", "10", "--n", "20", "--format", "json", "--dump-params"]);
+    assert_eq!(j["k"], 201);
+    assert_eq!(j["sources"], 10);
+    assert_eq!(j["ridge_dim"], 181);
+    let t0 = j["theta0"].as_array().unwrap();
+    let t = j["theta"].as_array().unwrap();
+    assert_eq!((t0.len(), t.len()), (201, 201));
+    assert_eq!(f(&t[0]), f(&j["slope"]));
+    assert_eq!(f(&t0[0]), f(&j["slope_init"]));
+    // U(−1,1) init
+    assert!(t0[1..].iter().all(|v| f(v).abs() <= 1.0));
+    let (num, den) = t.iter().zip(t0).fold((0.0, 0.0), |(a, b), (u, v)| (a + (f(u) - f(v)).powi(2), b + f(v).powi(2)));
+    assert!(((num / den).sqrt() - f(&j["rel_change"])).abs() < 1e-12);
+}
+
+#[test]
+fn train_text_is_for_people() {
+    let s = ok(&["train", "--model", "traditional"]);
+    for needle in [
+        "model",
+        "traditional (k = 1 parameter, N = 100 points, ridge dimension 0)",
+        "seed         42",
+        "2/λmax",
+        "MLE slope",
+        "posterior",
+        "a peak, not a ridge",
+    ] {
+        assert!(s.contains(needle), "missing `{needle}` in\n{s}");
+    }
+}
+
+#[test]
+fn every_optimizer_trains_to_the_same_endpoint_from_the_same_init() {
+    let slope = |opt: &str| {
+        f(&json(&["train", "--model", "very", "--optimizer", opt, "--format", "json", "--tol", "1e-10"])["slope"])
+    };
+    let exact = slope("exact");
+    for opt in ["gd", "cg", "sgd"] {
+        assert!((slope(opt) - exact).abs() < 1e-8, "{opt}");
+    }
+}
+
+#[test]
+fn ensemble_json_fields_and_theory() {
+    let j = json(&["ensemble", "--model", "very", "--runs", "2000", "--format", "json"]);
+    for key in [
+        "model",
+        "runs",
+        "optimizer",
+        "seed",
+        "slopes",
+        "mean",
+        "std",
+        "mle",
+        "posterior",
+        "gd_endpoint",
+        "ks_posterior",
+        "ks_gd_endpoint",
+        "elapsed_s",
+        "data",
+    ] {
+        assert!(j.get(key).is_some(), "ensemble JSON lacks {key}");
+    }
+    assert_eq!(j["optimizer"], "exact");
+    assert_eq!(j["slopes"].as_array().unwrap().len(), 2000);
+    let (mean, sd) = (f(&j["gd_endpoint"]["mean"]), f(&j["gd_endpoint"]["std"]));
+    assert!((f(&j["mean"]) - mean).abs() < 4.0 * sd / 2000f64.sqrt());
+    assert!(f(&j["ks_gd_endpoint"]["p"]) > 0.01);
+    assert!(f(&j["ks_gd_endpoint"]["d"]) < 0.05);
+}
+
+#[test]
+fn ensemble_csv_and_text() {
+    let csv = ok(&["ensemble", "--runs", "5", "--format", "csv"]);
+    let lines: Vec<_> = csv.lines().collect();
+    assert_eq!(lines[0], "run,slope");
+    assert_eq!(lines.len(), 6);
+    assert!(lines[1].starts_with("0,"));
+    let text = ok(&["ensemble", "--runs", "50", "--optimizer", "cg"]);
+    assert!(text.contains("50 runs of the slightly overparameterized model"), "{text}");
+    assert!(text.contains("KS distance"));
+}
+
+#[test]
+fn ensemble_is_the_same_with_one_or_two_threads() {
+    let run = |threads: &str| {
+        let out = overparam()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["ensemble", "--model", "very", "--runs", "300", "--format", "csv", "--seed", "9"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+#[test]
+fn same_seed_same_output() {
+    let a = ok(&["train", "--format", "json", "--seed", "5", "--model", "very", "--optimizer", "cg"]);
+    let b = ok(&["train", "--format", "json", "--seed", "5", "--model", "very", "--optimizer", "cg"]);
+    let strip = |s: &str| s.lines().filter(|l| !l.contains("elapsed_s")).collect::<Vec<_>>().join("\n");
+    assert_eq!(strip(&a), strip(&b));
+    let c = ok(&["train", "--format", "json", "--seed", "6", "--model", "very", "--optimizer", "cg"]);
+    assert_ne!(strip(&a), strip(&c));
+}
+
+#[test]
+fn compare_reports_the_articles_table() {
+    let j = json(&["compare", "--format", "json"]);
+    let est = j["estimates"].as_array().unwrap();
+    assert_eq!(est.len(), 3);
+    assert_eq!(est[0]["model"], "traditional");
+    assert_eq!(est[1]["model"], "slightly");
+    assert_eq!(est[2]["model"], "very");
+    let (m, s) = (f(&j["posterior"]["mean"]), f(&j["posterior"]["std"]));
+    for e in est {
+        assert!(((f(&e["slope"]) - m) / s - f(&e["posterior_z"])).abs() < 1e-9);
+        assert!(f(&e["posterior_z"]).abs() < 5.0);
+    }
+    let text = ok(&["compare"]);
+    assert!(text.contains("least squares (MLE)") && text.contains("Bayes posterior"), "{text}");
+}
+
+#[test]
+fn data_round_trips_through_a_file() {
+    let csv = ok(&["data", "--seed", "3", "--n", "12", "--x", "normal"]);
+    assert!(csv.starts_with("x,y\n"));
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(csv.as_bytes()).unwrap();
+    let path = file.path().to_str().unwrap();
+    let from_file = json(&["train", "--data", path, "--seed", "3", "--format", "json", "--optimizer", "exact"]);
+    let generated =
+        json(&["train", "--seed", "3", "--n", "12", "--x", "normal", "--format", "json", "--optimizer", "exact"]);
+    assert_eq!(from_file["data"], generated["data"]);
+    assert_eq!(from_file["slope"], generated["slope"]);
+    let j = json(&["data", "--format", "json", "--n", "4"]);
+    assert_eq!(j["x"].as_array().unwrap().len(), 4);
+    assert_eq!(f(&j["x"][1]), 2.5);
+}
+
+#[test]
+fn the_example_dataset_loads() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/example.csv");
+    let j = json(&["train", "--data", path, "--model", "very", "--format", "json"]);
+    assert_eq!(j["n"], 20);
+    assert_eq!(j["converged"], true);
+}
+
+fn temp_csv(content: &str) -> tempfile::NamedTempFile {
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(content.as_bytes()).unwrap();
+    file
+}
+
+#[test]
+fn bad_values_are_usage_errors() {
+    fails(&["train", "--model", "huge"], 2, "invalid value 'huge'");
+    fails(&["train", "--optimizer", "adam"], 2, "invalid value 'adam'");
+    fails(&["train", "--n", "1"], 2, "need at least 2 points");
+    fails(&["train", "--noise", "0"], 2, "must be a positive number");
+    fails(&["train", "--noise", "-1"], 2, "must be a positive number");
+    fails(&["train", "--lr", "0"], 2, "must be a positive number");
+    fails(&["train", "--lr", "abc"], 2, "not a number");
+    fails(&["train", "--tol", "-1e-9"], 2, "must be a positive number");
+    fails(&["train", "--model", "very", "--sources", "0"], 2, "at least 1 source");
+    fails(&["ensemble", "--runs", "0"], 2, "invalid value '0'");
+    fails(&["train", "--slope", "inf"], 2, "not a finite number");
+    fails(&["ensemble", "--lr", "0.001"], 2, "--lr has no effect with the exact optimizer");
+    fails(&["train", "--lr", "0.1", "--lr-scale", "2"], 2, "cannot be used with");
+}
+
+#[test]
+fn absurd_sizes_say_the_limit() {
+    fails(&["train", "--model", "very", "--n", "1000000", "--sources", "1000"], 2, "the limit is 20000000");
+    fails(&["train", "--n", "99999999999"], 2, "at most 10000000 points");
+}
+
+#[test]
+fn bad_csv_files_name_the_problem_and_line() {
+    fails(&["train", "--data", "/no/such/file.csv"], 2, "no such file");
+    let cases = [
+        ("", "empty"),
+        ("a,b\n1,2\n", "line 1: the header must be `x,y`"),
+        ("x,y\n", "no data rows"),
+        ("x,y\n1,2\n3\n", "line 3: expected 2 values"),
+        ("x,y\n1,2\n3,abc\n", "line 3: y value `abc` is not a number"),
+        ("x,y\n1,2\ninf,3\n", "line 3: x value `inf` is not finite"),
+        ("x,y\n1,2\n2,NaN\n", "line 3: y value `NaN` is not finite"),
+        ("x,y\n0,1\n0,2\n", "all x are 0"),
+        ("x,y\n1,2\n", "at least 2 data points"),
+    ];
+    for (content, needle) in cases {
+        let file = temp_csv(content);
+        fails(&["train", "--data", file.path().to_str().unwrap()], 2, needle);
+    }
+}
+
+#[test]
+fn a_diverging_learning_rate_stops_with_the_bound() {
+    // 2/λmax = 2/3284.5 ≈ 6.09e-4 on the demo grid
+    fails(&["train", "--lr", "0.001"], 1, "past the stability bound 2/λmax = 6.0892e-4");
+    fails(&["train", "--lr-scale", "2.5"], 1, "learning rate 7.6115e-4");
+    fails(&["train", "--optimizer", "sgd", "--lr-scale", "2.5", "--model", "very"], 1, "relative Kaczmarz step");
+    fails(&["ensemble", "--optimizer", "gd", "--lr-scale", "3", "--runs", "4"], 1, "diverged");
+}
