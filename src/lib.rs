@@ -4,6 +4,7 @@
 //! headless commands (`cli`) and the explorer (`tui`) are two front ends over it.
 
 pub mod args;
+pub mod bench;
 pub mod cli;
 pub mod data;
 pub mod ensemble;

@@ -257,32 +257,34 @@ impl Model {
         self.grad_norm_of(self.residuals(theta).view())
     }
 
-    /// One full-batch step θ ← θ − η·D·∇L (D = I, or the prior variances), fused into a single
-    /// pass over θ. Returns (loss, |∇L|) at θ before the step.
-    pub fn gd_step(&self, theta: &mut [f64], lr: f64, metric: Metric) -> (f64, f64) {
-        let (x, y) = (&self.data.x, &self.data.y);
-        let (x, y) = (x.as_slice().unwrap_or(&[]), y.as_slice().unwrap_or(&[]));
-        let c = theta[0];
-        let (mut sxr, mut rr) = (0.0, 0.0);
-        if self.sources == 0 {
-            for (&xn, &yn) in x.iter().zip(y) {
-                let r = yn - c * xn;
-                sxr += xn * r;
-                rr += r * r;
-            }
-        } else {
+    /// One full-batch step θ ← θ − η·D·∇L (D = I, or the prior variances) given the residual
+    /// r = y − Jθ, which it carries forward too. Returns (loss, |∇L|) at θ before the step.
+    ///
+    /// ∇L = −Jᵀr, so the step adds η·xᵀr to c and the same η·d·scale·r_n to every source of
+    /// point n: one write pass over θ. The models are linear, so the residual moves by
+    /// −J·Δθ = −η·(x·xᵀr + α·r) in O(N); the caller recomputes it from θ now and then
+    /// (`Run` does every `RESIDUAL_RESYNC` steps) so rounding cannot drift.
+    pub fn gd_update(&self, theta: &mut [f64], r: &mut [f64], lr: f64, metric: Metric) -> (f64, f64) {
+        let x = self.data.x.as_slice().unwrap_or(&[]);
+        let (mut xr, mut rr) = (0.0, 0.0);
+        for (&xn, &rn) in x.iter().zip(r.iter()) {
+            xr += xn * rn;
+            rr += rn * rn;
+        }
+        if self.sources > 0 {
             let d = if metric == Metric::Prior { self.prior_var_xi() } else { 1.0 };
             let coef = lr * d * self.scale;
-            for ((block, &xn), &yn) in theta[1..].chunks_exact_mut(self.sources).zip(x).zip(y) {
-                let r = yn - c * xn - self.scale * block_sum(block);
-                sxr += xn * r;
-                rr += r * r;
-                let delta = coef * r;
+            for (block, &rn) in theta[1..].chunks_exact_mut(self.sources).zip(r.iter()) {
+                let delta = coef * rn;
                 block.iter_mut().for_each(|v| *v += delta);
             }
         }
-        theta[0] = c + lr * sxr;
-        (0.5 * rr, (sxr * sxr + self.a() * rr).sqrt())
+        theta[0] += lr * xr;
+        let alpha = self.alpha(metric);
+        for (rn, &xn) in r.iter_mut().zip(x) {
+            *rn -= lr * (xn * xr + alpha * *rn);
+        }
+        (0.5 * rr, (xr * xr + self.a() * rr).sqrt())
     }
 
     /// One Kaczmarz step on point n: θ ← θ + scale_factor·r_n/|J_n|²·J_nᵀ. Returns false (and

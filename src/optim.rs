@@ -16,6 +16,8 @@ pub const DEFAULT_MAX_STEPS: u64 = 1_000_000;
 pub const DEFAULT_TOL: f64 = 1e-9;
 /// A loss this many times its start counts as divergence.
 pub const DIVERGENCE_FACTOR: f64 = 1e6;
+/// GD carries its residual forward by recurrence; it is recomputed from θ this often.
+pub const RESIDUAL_RESYNC: u32 = 64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -112,6 +114,14 @@ struct CgState {
 }
 
 #[derive(Debug, Clone)]
+struct GdState {
+    /// r = y − Jθ, carried forward by recurrence.
+    r: Array1<f64>,
+    /// Steps since r was last computed from θ.
+    age: u32,
+}
+
+#[derive(Debug, Clone)]
 struct SgdState {
     order: Vec<usize>,
     pos: usize,
@@ -135,6 +145,7 @@ pub struct Run {
     loss0: f64,
     cg: Option<CgState>,
     sgd: Option<SgdState>,
+    gd: Option<GdState>,
 }
 
 impl Run {
@@ -173,6 +184,7 @@ impl Run {
             loss0,
             cg: None,
             sgd: None,
+            gd: None,
         };
         run.reset_state();
         Ok(run)
@@ -181,7 +193,11 @@ impl Run {
     fn reset_state(&mut self) {
         self.cg = None;
         self.sgd = None;
+        self.gd = None;
         match self.optimizer {
+            Optimizer::Gd | Optimizer::Whitened => {
+                self.gd = Some(GdState { r: self.model.residuals(self.theta.view()), age: 0 });
+            }
             Optimizer::Cg => {
                 let r = self.model.residuals(self.theta.view());
                 let s = self.model.apply_jt(r.view());
@@ -296,14 +312,9 @@ impl Run {
             Status::Converged if self.optimizer == Optimizer::Exact => return Ok(None),
             _ => {}
         }
-        let model = Arc::clone(&self.model);
-        let theta = self.theta.as_slice_mut().unwrap_or(&mut []);
         let loss_before = match self.optimizer {
             Optimizer::Gd | Optimizer::Whitened => {
-                let lr = self.lr.unwrap_or(0.0);
-                let (loss, _) = model.gd_step(theta, lr, self.optimizer.metric());
-                self.steps += 1;
-                self.check(loss)?;
+                let (loss, _) = self.gd_step()?;
                 Some(loss)
             }
             Optimizer::Exact => {
@@ -324,6 +335,23 @@ impl Run {
             }
         };
         Ok(loss_before)
+    }
+
+    /// One plain or whitened GD step; returns (loss, |∇L|) before it.
+    fn gd_step(&mut self) -> Result<(f64, f64)> {
+        let (model, metric, lr) = (Arc::clone(&self.model), self.optimizer.metric(), self.lr.unwrap_or(0.0));
+        let gd = self.gd.get_or_insert_with(|| GdState { r: model.residuals(self.theta.view()), age: 0 });
+        if gd.age >= RESIDUAL_RESYNC {
+            gd.r = model.residuals(self.theta.view());
+            gd.age = 0;
+        }
+        gd.age += 1;
+        let theta = self.theta.as_slice_mut().unwrap_or(&mut []);
+        let r = gd.r.as_slice_mut().unwrap_or(&mut []);
+        let (loss, g) = model.gd_update(theta, r, lr, metric);
+        self.steps += 1;
+        self.check(loss)?;
+        Ok((loss, g))
     }
 
     /// One CGLS iteration; returns the loss before it.
@@ -405,10 +433,7 @@ impl Run {
                 }
             }
             if matches!(self.optimizer, Optimizer::Gd | Optimizer::Whitened) {
-                let theta = self.theta.as_slice_mut().unwrap_or(&mut []);
-                let (loss, g) = self.model.gd_step(theta, self.lr.unwrap_or(0.0), self.optimizer.metric());
-                self.steps += 1;
-                self.check(loss)?;
+                let (_, g) = self.gd_step()?;
                 if g < tol {
                     break;
                 }
