@@ -52,11 +52,30 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Measure every speed and memory figure on this machine (takes about half a minute).
+    Bench {
+        /// Shorter measurements (noisier): a smoke test.
+        #[arg(long)]
+        quick: bool,
+    },
+    /// How far the parameters move as the number of noise sources M grows (very model).
+    Sweep {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the dataset, so a run can be replayed on it with --data.
     Data {
         #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
         format: DataFormat,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Preset {
+    /// The classic demo: N = 100 on the grid 0, 0.1, …, 9.9.
+    Demo,
+    /// x ~ N(0, 1), N = 10: the very model's gap from the posterior is large.
+    Small,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -102,9 +121,13 @@ pub struct Common {
     /// Model: traditional (slope only), slightly or very overparameterized.
     #[arg(long, global = true, value_enum, default_value_t = ModelKind::Slightly)]
     pub model: ModelKind,
-    /// Noise sources per point M for the very model.
-    #[arg(long, global = true, default_value_t = 100, value_parser = parse_sources)]
-    pub sources: usize,
+    /// Noise sources per point M for the very model (sweep takes a list: 1,10,100,1000).
+    #[arg(long, global = true, default_value = "100", value_delimiter = ',', value_parser = parse_sources)]
+    pub sources: Vec<usize>,
+    /// A named setup: `small` is x ~ N(0,1) with N = 10, where plain GD's endpoints visibly
+    /// miss the posterior for the very model.
+    #[arg(long, global = true, value_enum, conflicts_with_all = ["n", "x", "data"])]
+    pub preset: Option<Preset>,
     /// Optimizer [default: gd; exact for ensemble].
     #[arg(long, global = true, value_enum)]
     pub optimizer: Option<Optimizer>,
@@ -168,7 +191,19 @@ fn parse_sources(s: &str) -> std::result::Result<usize, String> {
 
 impl Common {
     pub fn data_spec(&self) -> DataSpec {
-        DataSpec { n: self.n, slope: self.slope, noise: self.noise, x: self.x, seed: self.seed }
+        let (n, x) = match self.preset {
+            Some(Preset::Small) => (10, XLayout::Normal),
+            Some(Preset::Demo) => (100, XLayout::Grid),
+            None => (self.n, self.x),
+        };
+        DataSpec { n, slope: self.slope, noise: self.noise, x, seed: self.seed }
+    }
+    /// The one M every command but `sweep` uses.
+    pub fn source_count(&self) -> Result<usize> {
+        match self.sources.as_slice() {
+            [m] => Ok(*m),
+            _ => Err(crate::error::invalid!("--sources takes one value here (a list is for `sweep`)")),
+        }
     }
     /// The dataset: read from --data, or generated from the seed.
     pub fn dataset(&self) -> Result<Dataset> {
@@ -179,7 +214,7 @@ impl Common {
     }
     /// A model of `kind` on `data` with this noise level and source count.
     pub fn model_on(&self, kind: ModelKind, data: &Dataset) -> Result<Arc<Model>> {
-        Model::new(kind, data.clone(), self.noise, self.sources).map(Arc::new)
+        Model::new(kind, data.clone(), self.noise, self.source_count()?).map(Arc::new)
     }
     pub fn lr_choice(&self) -> LrChoice {
         LrChoice { lr: self.lr, scale: self.lr_scale }

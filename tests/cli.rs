@@ -296,3 +296,60 @@ fn a_diverging_learning_rate_stops_with_the_bound() {
     fails(&["train", "--optimizer", "sgd", "--lr-scale", "2.5", "--model", "very"], 1, "relative Kaczmarz step");
     fails(&["ensemble", "--optimizer", "gd", "--lr-scale", "3", "--runs", "4"], 1, "diverged");
 }
+
+#[test]
+fn sweep_shows_parameters_barely_move_as_m_grows() {
+    let j = json(&["sweep", "--sources", "1,10,100,1000", "--format", "json"]);
+    let rows = j["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    let rel: Vec<f64> = rows.iter().map(|r| f(&r["rel_change"])).collect();
+    assert!(rel.windows(2).all(|w| w[1] < w[0]), "rel_change falls with M: {rel:?}");
+    let b = f(&j["exponent"]);
+    assert!((-0.6..-0.4).contains(&b), "exponent {b}, theory −0.5");
+    let bm = f(&j["max_change_exponent"]);
+    assert!((-0.65..-0.35).contains(&bm), "max-change exponent {bm}");
+    for r in rows {
+        for key in ["sources", "rel_change", "max_change"] {
+            assert!(r.get(key).is_some());
+        }
+    }
+    let text = ok(&["sweep"]);
+    assert!(text.contains("fitted power law") && text.contains("1000"), "{text}");
+    fails(&["train", "--sources", "1,10"], 2, "--sources takes one value here");
+}
+
+#[test]
+fn preset_small_shows_plain_gd_off_the_posterior_and_whitened_on_it() {
+    let plain = json(&["--preset", "small", "ensemble", "--model", "very", "--runs", "20000", "--format", "json"]);
+    assert_eq!(plain["data"]["x"].as_array().unwrap().len(), 10);
+    assert!(f(&plain["ks_posterior"]["p"]) < 1e-3, "plain GD vs posterior: {}", plain["ks_posterior"]);
+    assert!(f(&plain["ks_gd_endpoint"]["p"]) > 0.01);
+    let w = json(&[
+        "--preset",
+        "small",
+        "ensemble",
+        "--model",
+        "very",
+        "--runs",
+        "2000",
+        "--optimizer",
+        "whitened",
+        "--format",
+        "json",
+    ]);
+    assert!(f(&w["ks_posterior"]["p"]) > 0.01, "whitened vs posterior: {}", w["ks_posterior"]);
+    assert!(f(&w["ks_gd_endpoint"]["p"]) > 0.01);
+    let text = ok(&["--preset", "small", "ensemble", "--model", "very", "--runs", "500"]);
+    assert!(text.contains("posterior") && text.matches("KS distance").count() == 2, "{text}");
+    fails(&["--preset", "small", "--n", "20", "train"], 2, "cannot be used with");
+}
+
+#[test]
+fn bench_quick_prints_every_figure() {
+    let s = ok(&["bench", "--quick"]);
+    for needle in
+        ["GD step", "step ÷ stream", "ensemble, very, exact", "ensemble, very, cg", "scaling N=10000", "peak RSS"]
+    {
+        assert!(s.contains(needle), "bench lacks `{needle}`:\n{s}");
+    }
+}

@@ -244,3 +244,102 @@ fn noise_sigma_two_matches_theory() {
         }
     }
 }
+
+#[test]
+fn loss_is_zero_along_the_ridge_and_quadratic_across_it() {
+    use overparam::ridge::RidgeSlice;
+    let d = demo();
+    for kind in [ModelKind::Slightly, ModelKind::Very] {
+        let m = model(kind, &d, 1.0, 100);
+        let t0 = m.init(&mut overparam::rng::stream(42, overparam::rng::Stream::Init, 0));
+        let slice = RidgeSlice::new(&m, &t0, Metric::Euclidean).unwrap();
+        // the along axis changes the slope, and is a unit null direction of J
+        assert!(slice.along[0].abs() > 0.0);
+        assert!((slice.along.dot(&slice.along) - 1.0).abs() < 1e-12);
+        assert!(slice.along.dot(&slice.across).abs() < 1e-10, "axes orthogonal");
+        // the init sits on the across axis at −distance
+        let (s0, t0c) = slice.coords(&t0);
+        assert!((s0 + slice.distance).abs() < 1e-9 && t0c.abs() < 1e-9, "init at ({s0}, {t0c})");
+        for t in [-3.0, -0.5, 0.5, 3.0] {
+            let l = m.loss(slice.point(0.0, t).view());
+            assert!(l < 1e-20, "{kind:?}: loss {l:e} at t = {t} along the ridge");
+        }
+        // across: L(s) = ½ s² |J·across|², so L(2s)/L(s) = 4
+        let l1 = m.loss(slice.point(0.1, 0.0).view());
+        let l2 = m.loss(slice.point(0.2, 0.0).view());
+        let l4 = m.loss(slice.point(0.4, 0.0).view());
+        assert!(l1 > 1e-6);
+        assert!((l2 / l1 - 4.0).abs() < 1e-6 && (l4 / l2 - 4.0).abs() < 1e-6, "{l1} {l2} {l4}");
+        // the O(N) slice loss agrees with the full model loss
+        assert!((slice.loss(&m, 0.3, 1.0) - m.loss(slice.point(0.3, 1.0).view())).abs() < 1e-9);
+        // the GD path, projected, runs across the ridge from the init to the endpoint
+        let mut run = Run::from_init(Arc::clone(&m), Optimizer::Gd, LrChoice::default(), 0, 0, t0.clone()).unwrap();
+        for _ in 0..200 {
+            run.step().unwrap();
+        }
+        let (s, t) = slice.coords(&run.theta);
+        assert!(s > s0 && s < 0.0 && t.abs() < 1e-9, "path point ({s}, {t})");
+    }
+    assert!(RidgeSlice::new(&model(ModelKind::Traditional, &d, 1.0, 1), &Array1::zeros(1), Metric::Euclidean).is_err());
+}
+
+#[test]
+fn sgd_ends_where_gd_ends_for_overparameterized_models() {
+    let d = demo();
+    for kind in [ModelKind::Slightly, ModelKind::Very] {
+        let m = model(kind, &d, 1.0, 100);
+        let cfg = |optimizer| EnsembleConfig {
+            optimizer,
+            lr: LrChoice::default(),
+            max_steps: 5_000_000,
+            tol: 1e-10,
+            seed: 8,
+        };
+        let sgd = ensemble::endpoint_slopes(&m, &cfg(Optimizer::Sgd), 0..24).unwrap();
+        let exact = ensemble::endpoint_slopes(&m, &cfg(Optimizer::Exact), 0..24).unwrap();
+        for (a, b) in sgd.iter().zip(&exact) {
+            assert!((a - b).abs() < 1e-8, "{kind:?}: sgd {a} vs gd limit {b}");
+        }
+    }
+}
+
+#[test]
+fn same_seed_same_init_whatever_the_optimizer() {
+    let d = demo();
+    let m = model(ModelKind::Very, &d, 1.0, 100);
+    let inits: Vec<_> = Optimizer::ALL
+        .iter()
+        .map(|&o| Run::new(Arc::clone(&m), o, LrChoice::default(), 77, 3).unwrap().theta0)
+        .collect();
+    assert!(inits.windows(2).all(|w| w[0] == w[1]));
+}
+
+#[test]
+fn constant_step_sgd_hovers_around_the_mle_on_the_traditional_model() {
+    let d = demo();
+    let m = model(ModelKind::Traditional, &d, 1.0, 1);
+    let mle = theory::mle(&m);
+    let min_loss = m.loss(Array1::from_elem(1, mle).view());
+    let mut run = Run::new(Arc::clone(&m), Optimizer::Sgd, LrChoice::default(), 4, 0).unwrap();
+    let mut slopes = Vec::new();
+    let mut excess = Vec::new();
+    for _ in 0..2000 {
+        run.step().unwrap();
+        slopes.push(run.slope());
+        excess.push(run.loss() - min_loss);
+    }
+    let tail = &slopes[1000..];
+    let (mean, std) = theory::mean_std(tail);
+    // it hovers near the MLE …
+    assert!((mean - mle).abs() < 0.2, "mean {mean} vs MLE {mle}");
+    // … but never settles: the slope keeps moving and the loss stays above its minimum
+    assert!(std > 1e-3, "slope std over steps {std}");
+    let settled = excess[1000..].iter().filter(|e| **e < 1e-6 * min_loss).count();
+    assert!(settled < 50, "{settled} of 1000 late steps at the minimum");
+    run.run_to_end(run.steps + 10_000, 1e-9).unwrap();
+    assert!(!run.converged());
+    // while GD on the same model converges to it
+    let mut gd = Run::new(m, Optimizer::Gd, LrChoice::default(), 4, 0).unwrap();
+    gd.run_to_end(1_000_000, 1e-9).unwrap();
+    assert!(gd.converged() && (gd.slope() - mle).abs() < 1e-10);
+}
