@@ -330,7 +330,9 @@ fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat) -> Result<Strin
 }
 
 fn ks_text(ks: Ks) -> String {
-    format!("KS distance {} (p = {})", sig4(ks.d), sig4(ks.p))
+    // The asymptotic p-value underflows to 0 far out in the tail: say so rather than print 0.
+    let p = if ks.p < 1e-15 { "< 1e-15".to_string() } else { format!("= {}", sig4(ks.p)) };
+    format!("KS distance {} (p {p})", sig4(ks.d))
 }
 
 #[derive(Serialize)]
