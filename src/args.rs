@@ -11,6 +11,9 @@ use crate::error::Result;
 use crate::model::{Model, ModelKind};
 use crate::optim::{DEFAULT_MAX_STEPS, LrChoice, Optimizer};
 
+/// M, the very model's noise sources per point, as in the article.
+pub const DEFAULT_SOURCES: usize = 100;
+
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "overparam",
@@ -110,7 +113,7 @@ pub struct Common {
     #[arg(long, global = true, default_value_t = 1.0, allow_hyphen_values = true, value_parser = parse_finite)]
     pub slope: f64,
     /// Noise std σ of the generated data (also the model's noise scale).
-    #[arg(long, global = true, default_value_t = 1.0, allow_hyphen_values = true, value_parser = parse_positive)]
+    #[arg(long, global = true, default_value_t = 1.0, allow_hyphen_values = true, value_parser = parse_noise)]
     pub noise: f64,
     /// Layout of x: grid spans [0, 10) like the article; normal is N(0,1); uniform is U(0,10).
     #[arg(long, global = true, value_enum, default_value_t = XLayout::Grid)]
@@ -121,8 +124,9 @@ pub struct Common {
     /// Model: traditional (slope only), slightly or very overparameterized.
     #[arg(long, global = true, value_enum, default_value_t = ModelKind::Slightly)]
     pub model: ModelKind,
-    /// Noise sources per point M for the very model (sweep takes a list: 1,10,100,1000).
-    #[arg(long, global = true, default_value = "100", value_delimiter = ',', value_parser = parse_sources)]
+    /// Noise sources per point M for the very model [default: 100]; sweep takes a list
+    /// [default: 1,10,100,1000].
+    #[arg(long, global = true, value_delimiter = ',', value_parser = parse_sources)]
     pub sources: Vec<usize>,
     /// A named setup: `small` is x ~ N(0,1) with N = 10, where plain GD's endpoints visibly
     /// miss the posterior for the very model.
@@ -171,6 +175,13 @@ fn parse_positive(s: &str) -> std::result::Result<f64, String> {
     let v = parse_f64(s)?;
     if v.is_finite() && v > 0.0 { Ok(v) } else { Err(format!("must be a positive number (got {s})")) }
 }
+fn parse_noise(s: &str) -> std::result::Result<f64, String> {
+    let v = parse_positive(s)?;
+    crate::model::check_sigma(v).map_err(|_| {
+        format!("must be between {:e} and {:e} (got {s})", crate::model::SIGMA_MIN, crate::model::SIGMA_MAX)
+    })?;
+    Ok(v)
+}
 fn parse_n(s: &str) -> std::result::Result<usize, String> {
     let v: usize = s.trim().parse().map_err(|_| format!("`{s}` is not a whole number"))?;
     if v < 2 {
@@ -201,6 +212,7 @@ impl Common {
     /// The one M every command but `sweep` uses.
     pub fn source_count(&self) -> Result<usize> {
         match self.sources.as_slice() {
+            [] => Ok(DEFAULT_SOURCES),
             [m] => Ok(*m),
             _ => Err(crate::error::invalid!("--sources takes one value here (a list is for `sweep`)")),
         }
@@ -231,4 +243,17 @@ impl Common {
             seed: self.seed,
         }
     }
+}
+
+/// A usage error folded onto one line: clap's message and its hints, without the blank lines
+/// and the "For more information" footer.
+pub fn one_line(e: &clap::Error) -> String {
+    let rendered = e.render().to_string();
+    let parts: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information") && !l.starts_with("Usage:"))
+        .collect();
+    let line = parts.join(" ");
+    if line.starts_with("error:") { line } else { format!("error: {line}") }
 }

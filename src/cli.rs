@@ -2,6 +2,7 @@
 //! JSON field names are a stable interface.
 
 use std::fmt::Write as _;
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -12,42 +13,49 @@ use crate::data::Dataset;
 use crate::ensemble;
 use crate::error::{Error, invalid};
 use crate::model::{Model, ModelKind};
-use crate::optim::{Optimizer, Run, stability_bound};
+use crate::optim::{Optimizer, Run, Status, stability_bound};
 use crate::theory::{self, Ks, Normal};
 
 /// Runs a headless command, writing its output to stdout.
 pub fn run(command: &Command, common: &Common) -> anyhow::Result<()> {
-    let out = render(command, common)?;
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`overparam data | head`) is not an error worth a message.
-    match stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.map_err(Into::into),
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = render(command, common, &mut out).and_then(|()| out.flush().map_err(Into::into));
+    match result {
+        // A closed pipe (`overparam data | head`) is not an error worth a message.
+        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) => {
+            Ok(())
+        }
+        other => other,
     }
 }
 
-/// The text a command prints.
-pub fn render(command: &Command, common: &Common) -> Result<String, Error> {
+/// Runs a command, writing what it prints to `out`. Everything is computed before the first
+/// byte is written, so an error never leaves half an output behind.
+pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow::Result<()> {
     match command {
-        Command::Train { format, dump_params } => train(common, *format, *dump_params),
-        Command::Ensemble { runs, format } => ensemble_cmd(common, *runs, *format),
-        Command::Compare { format } => compare(common, *format),
-        Command::Data { format } => data_cmd(common, *format),
-        Command::Bench { quick } => bench_cmd(*quick),
-        Command::Sweep { format } => sweep_cmd(common, *format),
+        Command::Train { format, dump_params } => train(common, *format, *dump_params, out),
+        Command::Ensemble { runs, format } => ensemble_cmd(common, *runs, *format, out),
+        Command::Compare { format } => compare(common, *format, out),
+        Command::Data { format } => data_cmd(common, *format, out),
+        Command::Bench { quick } => bench_cmd(*quick, out),
+        Command::Sweep { format } => sweep_cmd(common, *format, out),
     }
 }
 
 /// Rejects a learning rate given to an optimizer that has none.
 fn check_lr_applies(common: &Common, opt: Optimizer) -> Result<(), Error> {
-    if !opt.uses_lr() && common.lr.is_some() {
-        return Err(invalid!(
-            "--lr has no effect with the {} optimizer (it applies to gd, whitened and sgd)",
-            opt.name()
-        ));
+    if opt.uses_lr() {
+        return Ok(());
     }
-    Ok(())
+    let given = if common.lr.is_some() {
+        "--lr"
+    } else if common.lr_scale != 1.0 {
+        "--lr-scale"
+    } else {
+        return Ok(());
+    };
+    Err(invalid!("{given} has no effect with the {} optimizer (it applies to gd, whitened and sgd)", opt.name()))
 }
 
 /// A number to 4 significant digits: fixed for everyday magnitudes, scientific otherwise.
@@ -58,8 +66,10 @@ pub fn sig4(v: f64) -> String {
     if v == 0.0 {
         return "0".into();
     }
-    let mag = v.abs().log10().floor() as i32;
-    if (-3..5).contains(&mag) { format!("{:.*}", (3 - mag).max(0) as usize, v) } else { format!("{v:.3e}") }
+    // The magnitude after rounding to 4 digits, so 9.99996 becomes 10.00, not 10.000.
+    let sci = format!("{v:.3e}");
+    let mag: i32 = sci.rsplit('e').next().and_then(|e| e.parse().ok()).unwrap_or(0);
+    if (-3..4).contains(&mag) { format!("{:.*}", (3 - mag) as usize, v) } else { sci }
 }
 
 /// A whole number with thousands separators.
@@ -133,7 +143,7 @@ fn train_run(common: &Common, model: &Arc<Model>, opt: Optimizer) -> Result<(Run
     Ok((run, start.elapsed().as_secs_f64()))
 }
 
-fn train(common: &Common, format: Format, dump: bool) -> Result<String, Error> {
+fn train(common: &Common, format: Format, dump: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let opt = common.optimizer.unwrap_or(Optimizer::Gd);
     check_lr_applies(common, opt)?;
     let data = common.dataset()?;
@@ -143,6 +153,15 @@ fn train(common: &Common, format: Format, dump: bool) -> Result<String, Error> {
     let endpoint = theory::endpoint_distribution(&model, opt.metric());
     let (loss, grad_norm, slope_limit) = (run.loss(), run.grad_norm(), run.limit()[0]);
     let mle = theory::mle(&model);
+    ensure_finite(&[
+        ("loss", loss),
+        ("|∇L|", grad_norm),
+        ("slope", run.slope()),
+        ("closed-form endpoint slope", slope_limit),
+        ("|θ−θ0|/|θ0|", run.rel_change()),
+        ("posterior std", posterior.std),
+        ("endpoint std", endpoint.std),
+    ])?;
     match format {
         Format::Json => {
             let j = TrainJson {
@@ -171,7 +190,7 @@ fn train(common: &Common, format: Format, dump: bool) -> Result<String, Error> {
                 theta0: dump.then(|| run.theta0.to_vec()),
                 theta: dump.then(|| run.theta.to_vec()),
             };
-            Ok(json(&j))
+            json(out, &j)
         }
         Format::Text => {
             let mut t = Table::default();
@@ -188,10 +207,14 @@ fn train(common: &Common, format: Format, dump: bool) -> Result<String, Error> {
             );
             t.row("seed", format!("{} (init {})", common.seed, common.init));
             t.row("optimizer", optimizer_line(&model, &run));
-            let stop = if run.converged() {
-                format!("converged: |∇L| = {} < tol {}", sig4(grad_norm), sig4(common.tol))
-            } else {
-                format!("stopped at the step cap: |∇L| = {}", sig4(grad_norm))
+            let stop = match run.status {
+                Status::Converged => format!("converged: |∇L| = {} < tol {}", sig4(grad_norm), sig4(common.tol)),
+                Status::Stalled => format!(
+                    "stalled at the floating-point floor: |∇L| = {} will not go below tol {}",
+                    sig4(grad_norm),
+                    sig4(common.tol)
+                ),
+                _ => format!("stopped at --steps {}: |∇L| = {}", thousands(common.max_steps()), sig4(grad_norm)),
             };
             t.row("steps", format!("{} ({stop})", thousands(run.steps)));
             t.row("loss", format!("{} (½ Σ residual²; init {})", sig4(loss), sig4(run.loss0())));
@@ -226,7 +249,7 @@ fn train(common: &Common, format: Format, dump: bool) -> Result<String, Error> {
                     let _ = writeln!(s, "{i},{a:?},{b:?}");
                 }
             }
-            Ok(s)
+            text(out, &s)
         }
     }
 }
@@ -247,6 +270,8 @@ fn optimizer_line(model: &Model, run: &Run) -> String {
 struct EnsembleJson<'a> {
     model: ModelKind,
     runs: u64,
+    /// Runs that stopped (at --steps or the rounding floor) before |∇L| < tol.
+    unconverged: u64,
     optimizer: Optimizer,
     seed: u64,
     slopes: &'a [f64],
@@ -261,38 +286,46 @@ struct EnsembleJson<'a> {
     data: DataJson,
 }
 
-fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat) -> Result<String, Error> {
+fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat, out: &mut dyn Write) -> anyhow::Result<()> {
     let cfg = common.ensemble_config(Optimizer::Exact);
     check_lr_applies(common, cfg.optimizer)?;
     let data = common.dataset()?;
     let model = common.model_on(common.model, &data)?;
     let start = Instant::now();
-    let slopes = ensemble::endpoint_slopes(&model, &cfg, 0..runs)?;
+    let ends = ensemble::endpoints(&model, &cfg, 0..runs)?;
     let elapsed = start.elapsed().as_secs_f64();
+    let slopes: Vec<f64> = ends.iter().map(|e| e.slope).collect();
+    let unconverged = ends.iter().filter(|e| !e.converged).count() as u64;
+    drop(ends);
     let s = ensemble::summarize(&model, cfg.optimizer, &slopes);
-    Ok(match format {
-        TableFormat::Json => json(&EnsembleJson {
-            model: model.kind,
-            runs,
-            optimizer: cfg.optimizer,
-            seed: cfg.seed,
-            slopes: &slopes,
-            mean: s.mean,
-            std: s.std,
-            mle: s.mle,
-            posterior: s.posterior,
-            gd_endpoint: s.gd_endpoint,
-            ks_posterior: s.ks_posterior,
-            ks_gd_endpoint: s.ks_gd_endpoint,
-            elapsed_s: elapsed,
-            data: (&data).into(),
-        }),
+    ensure_finite(&[("mean slope", s.mean), ("slope std", s.std), ("posterior std", s.posterior.std)])?;
+    match format {
+        TableFormat::Json => json(
+            out,
+            &EnsembleJson {
+                model: model.kind,
+                runs,
+                unconverged,
+                optimizer: cfg.optimizer,
+                seed: cfg.seed,
+                slopes: &slopes,
+                mean: s.mean,
+                std: s.std,
+                mle: s.mle,
+                posterior: s.posterior,
+                gd_endpoint: s.gd_endpoint,
+                ks_posterior: s.ks_posterior,
+                ks_gd_endpoint: s.ks_gd_endpoint,
+                elapsed_s: elapsed,
+                data: (&data).into(),
+            },
+        ),
         TableFormat::Csv => {
-            let mut out = String::from("run,slope\n");
+            let mut csv = String::from("run,slope\n");
             for (i, v) in slopes.iter().enumerate() {
-                let _ = writeln!(out, "{i},{v:?}");
+                let _ = writeln!(csv, "{i},{v:?}");
             }
-            out
+            text(out, &csv)
         }
         TableFormat::Text => {
             let mut t = Table::default();
@@ -323,10 +356,21 @@ fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat) -> Result<Strin
                 ),
             );
             t.row("MLE slope", sig4(s.mle));
+            if unconverged > 0 {
+                t.row(
+                    "warning",
+                    format!(
+                        "{} of {} runs stopped before |∇L| < tol {} (raise --steps): their slopes are not endpoints",
+                        thousands(unconverged),
+                        thousands(runs),
+                        sig4(cfg.tol)
+                    ),
+                );
+            }
             t.row("time", format!("{} s ({} runs/s)", sig4(elapsed), sig4(runs as f64 / elapsed.max(1e-9))));
-            t.finish()
+            text(out, &t.finish())
         }
-    })
+    }
 }
 
 fn ks_text(ks: Ks) -> String {
@@ -355,7 +399,7 @@ struct CompareJson {
     estimates: Vec<Estimate>,
 }
 
-fn compare(common: &Common, format: Format) -> Result<String, Error> {
+fn compare(common: &Common, format: Format, out: &mut dyn Write) -> anyhow::Result<()> {
     let opt = common.optimizer.unwrap_or(Optimizer::Gd);
     check_lr_applies(common, opt)?;
     let data = common.dataset()?;
@@ -372,16 +416,19 @@ fn compare(common: &Common, format: Format) -> Result<String, Error> {
         let (run, _) = train_run(common, &model, opt)?;
         estimates.push(Estimate { name, model: kind, slope: run.slope(), posterior_z: z(run.slope()) });
     }
-    Ok(match format {
-        Format::Json => json(&CompareJson {
-            seed: common.seed,
-            init: common.init,
-            n: data.n(),
-            sources: common.source_count()?,
-            optimizer: opt,
-            posterior,
-            estimates,
-        }),
+    match format {
+        Format::Json => json(
+            out,
+            &CompareJson {
+                seed: common.seed,
+                init: common.init,
+                n: data.n(),
+                sources: common.source_count()?,
+                optimizer: opt,
+                posterior,
+                estimates,
+            },
+        ),
         Format::Text => {
             let mut s = format!(
                 "Slope estimates on one dataset (seed {}, N = {}, one init each: init {}, optimizer {})\n\n",
@@ -396,9 +443,9 @@ fn compare(common: &Common, format: Format) -> Result<String, Error> {
             }
             let _ = writeln!(s, "{:<28} {:>9}  ± {}", "Bayes posterior", sig4(posterior.mean), sig4(posterior.std));
             s.push_str("\nThe article (its own unseeded data): MLE 1.010 · slightly 1.046 · very 1.031; posterior std 0.0174.\n");
-            s
+            text(out, &s)
         }
-    })
+    }
 }
 
 #[derive(Serialize)]
@@ -413,10 +460,10 @@ struct SweepJson {
     max_change_exponent: Option<f64>,
 }
 
-fn sweep_cmd(common: &Common, format: Format) -> Result<String, Error> {
+fn sweep_cmd(common: &Common, format: Format, out: &mut dyn Write) -> anyhow::Result<()> {
     let data = common.dataset()?;
     let mut sources = common.sources.clone();
-    if sources == [100] {
+    if sources.is_empty() {
         sources = vec![1, 10, 100, 1000];
     }
     let rows = crate::ridge::sweep(&data, common.noise, &sources, common.seed, common.init)?;
@@ -431,8 +478,8 @@ fn sweep_cmd(common: &Common, format: Format) -> Result<String, Error> {
         max_change_exponent: crate::ridge::power_law_exponent(&ms, &max),
         rows,
     };
-    Ok(match format {
-        Format::Json => json(&j),
+    match format {
+        Format::Json => json(out, &j),
         Format::Text => {
             let mut s = format!(
                 "How far GD moves the very model's parameters (seed {}, init {}, N = {}, closed-form endpoint)\n\n",
@@ -461,12 +508,12 @@ fn sweep_cmd(common: &Common, format: Format) -> Result<String, Error> {
                 fit(j.exponent),
                 fit(j.max_change_exponent)
             );
-            s
+            text(out, &s)
         }
-    })
+    }
 }
 
-fn bench_cmd(quick: bool) -> Result<String, Error> {
+fn bench_cmd(quick: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut rows = crate::bench::engine_rows(quick)?;
     rows.extend(crate::bench::explorer_rows(quick)?);
     let mut s = format!(
@@ -475,22 +522,34 @@ fn bench_cmd(quick: bool) -> Result<String, Error> {
         if cfg!(debug_assertions) { "debug (figures are slow: use --release)" } else { "release" }
     );
     s.push_str(&crate::bench::report(&rows));
-    Ok(s)
+    text(out, &s)
 }
 
-fn data_cmd(common: &Common, format: DataFormat) -> Result<String, Error> {
+fn data_cmd(common: &Common, format: DataFormat, out: &mut dyn Write) -> anyhow::Result<()> {
     let data = common.dataset()?;
-    Ok(match format {
-        DataFormat::Csv => data.to_csv(),
-        DataFormat::Json => json(&DataJson::from(&data)),
-    })
+    match format {
+        DataFormat::Csv => text(out, &data.to_csv()),
+        DataFormat::Json => json(out, &DataJson::from(&data)),
+    }
 }
 
-fn json<T: Serialize>(v: &T) -> String {
-    // Serialising plain structs of numbers and strings cannot fail; NaN would become null.
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+/// The last guard: no non-finite number is ever reported as a result.
+fn ensure_finite(values: &[(&str, f64)]) -> Result<(), Error> {
+    match values.iter().find(|(_, v)| !v.is_finite()) {
+        Some((name, v)) => Err(Error::NonFinite(format!("{name} came out as {v}"))),
+        None => Ok(()),
+    }
+}
+
+fn json<T: Serialize>(out: &mut dyn Write, v: &T) -> anyhow::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, v)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn text(out: &mut dyn Write, s: &str) -> anyhow::Result<()> {
+    out.write_all(s.as_bytes())?;
+    Ok(())
 }
 
 /// Two aligned columns: a name and its value.
@@ -511,5 +570,27 @@ impl Table {
             let _ = writeln!(s, "{n}{}  {v}", " ".repeat(pad));
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{sig4, thousands};
+
+    #[test]
+    fn four_significant_digits() {
+        assert_eq!(sig4(1.019_87), "1.020");
+        assert_eq!(sig4(0.017_452_3), "0.01745");
+        assert_eq!(sig4(596.54), "596.5");
+        assert_eq!(sig4(1234.56), "1235");
+        assert_eq!(sig4(12_345.6), "1.235e4");
+        assert_eq!(sig4(9.999_96), "10.00");
+        assert_eq!(sig4(0.000_999_96), "0.001000");
+        assert_eq!(sig4(3.045e-4), "3.045e-4");
+        assert_eq!(sig4(-2.5), "-2.500");
+        assert_eq!(sig4(0.0), "0");
+        assert_eq!(sig4(f64::NAN), "—");
+        assert_eq!(thousands(1_000_001), "1,000,001");
+        assert_eq!(thousands(999), "999");
     }
 }

@@ -12,6 +12,8 @@ use crate::rng::{Stream, stream};
 
 /// Largest N accepted: beyond this the data alone would take gigabytes.
 pub const MAX_POINTS: usize = 10_000_000;
+/// Largest data file read (10⁷ rows of two numbers fit well within it).
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// How the x values are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
@@ -58,9 +60,7 @@ impl DataSpec {
         if self.n > MAX_POINTS {
             return Err(invalid!("--n {} is too large: the limit is {MAX_POINTS} points", self.n));
         }
-        if !(self.noise.is_finite() && self.noise > 0.0) {
-            return Err(invalid!("--noise must be a positive number (got {})", self.noise));
-        }
+        crate::model::check_sigma(self.noise)?;
         if !self.slope.is_finite() {
             return Err(invalid!("--slope must be a finite number (got {})", self.slope));
         }
@@ -99,8 +99,16 @@ impl Dataset {
             return Err(invalid!("data contains a non-finite value"));
         }
         let d = Dataset { x, y };
-        if d.xx() == 0.0 {
+        if d.x.iter().all(|v| *v == 0.0) {
             return Err(invalid!("all x are 0, so the slope is undefined"));
+        }
+        // The closed forms divide by X and square y: their sums must be ordinary numbers.
+        let yy = d.y.dot(&d.y);
+        if !(d.xx().is_finite() && d.xy().is_finite() && yy.is_finite()) {
+            return Err(invalid!("the data's sums Σx², Σxy, Σy² overflow: keep |x| and |y| below about 1e150"));
+        }
+        if !d.xx().is_normal() {
+            return Err(invalid!("Σx² = {:e} underflows: the x values are too close to 0 for a slope", d.xx()));
         }
         Ok(d)
     }
@@ -109,6 +117,14 @@ impl Dataset {
     pub fn from_csv(path: &Path) -> Result<Dataset> {
         let name = path.display().to_string();
         let file_err = |line: usize, msg: String| Error::DataFile { path: name.clone(), line, msg };
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.len() > MAX_FILE_BYTES
+        {
+            return Err(file_err(
+                0,
+                format!("the file is {} MB: the limit is {} MB", meta.len() >> 20, MAX_FILE_BYTES >> 20),
+            ));
+        }
         let text = std::fs::read_to_string(path).map_err(|e| {
             let why = match e.kind() {
                 std::io::ErrorKind::NotFound => "no such file".to_string(),
@@ -119,25 +135,42 @@ impl Dataset {
         if text.trim().is_empty() {
             return Err(file_err(0, "the file is empty; expected a header `x,y` and rows".into()));
         }
+        // A byte-order mark is not part of the header.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        // Line numbers from byte offsets, so CRLF endings and blank lines count as a reader would.
+        let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
+        // The reader reports where it began reading a record: at the previous line's terminator.
+        let line_at = |byte: u64| {
+            let start = text.as_bytes().iter().skip(byte as usize).take_while(|b| matches!(b, b'\r' | b'\n')).count();
+            let byte = byte as usize + start;
+            newlines.partition_point(|&o| o < byte) + 1
+        };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .trim(csv::Trim::All)
             .flexible(true)
             .from_reader(text.as_bytes());
-        let header = reader.headers().map_err(|e| file_err(1, format!("unreadable header: {e}")))?.clone();
+        let header = reader
+            .headers()
+            .map_err(|e| file_err(1, format!("unreadable header: {}", one_line(&e.to_string()))))?
+            .clone();
+        let header_line = header.position().map_or(1, |p| line_at(p.byte()));
         if header.len() != 2 || &header[0] != "x" || &header[1] != "y" {
             return Err(file_err(
-                1,
-                format!("the header must be `x,y` (found `{}`)", header.iter().collect::<Vec<_>>().join(",")),
+                header_line,
+                format!(
+                    "the header must be `x,y` (found `{}`)",
+                    show_field(&header.iter().collect::<Vec<_>>().join(","))
+                ),
             ));
         }
         let (mut xs, mut ys) = (Vec::new(), Vec::new());
         for record in reader.records() {
             let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line() as usize);
-                file_err(line, format!("unreadable row: {e}"))
+                let line = e.position().map_or(0, |p| line_at(p.byte()));
+                file_err(line, format!("unreadable row: {}", one_line(&e.to_string())))
             })?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
+            let line = record.position().map_or(0, |p| line_at(p.byte()));
             if record.len() == 1 && record[0].is_empty() {
                 continue; // a blank line
             }
@@ -145,10 +178,11 @@ impl Dataset {
                 return Err(file_err(line, format!("expected 2 values `x,y`, found {}", record.len())));
             }
             let parse = |field: &str, what: &str| -> Result<f64> {
+                let shown = show_field(field);
                 let v: f64 =
-                    field.parse().map_err(|_| file_err(line, format!("{what} value `{field}` is not a number")))?;
+                    field.parse().map_err(|_| file_err(line, format!("{what} value `{shown}` is not a number")))?;
                 if !v.is_finite() {
-                    return Err(file_err(line, format!("{what} value `{field}` is not finite")));
+                    return Err(file_err(line, format!("{what} value `{shown}` is not finite")));
                 }
                 Ok(v)
             };
@@ -184,4 +218,18 @@ impl Dataset {
         }
         out
     }
+}
+
+/// A field as it can be shown in a one-line message: escaped, and cut at 40 characters.
+fn show_field(field: &str) -> String {
+    let escaped: String = field.escape_debug().collect();
+    match escaped.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &escaped[..i]),
+        None => escaped,
+    }
+}
+
+/// A message folded onto one line.
+fn one_line(msg: &str) -> String {
+    msg.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -13,8 +13,8 @@ use crate::optim::{LrChoice, Optimizer, Run};
 use crate::rng::{Stream, stream};
 use crate::theory::{self, Ks, Normal};
 
-/// Largest ensemble accepted (the slopes alone are 8 bytes each).
-pub const MAX_RUNS: u64 = 100_000_000;
+/// Largest ensemble accepted (the slopes alone are 8 bytes each, and JSON prints ~25 bytes each).
+pub const MAX_RUNS: u64 = 10_000_000;
 
 /// How each run of an ensemble is trained.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,24 +26,37 @@ pub struct EnsembleConfig {
     pub seed: u64,
 }
 
-/// The endpoint slope of run `index`. `exact` needs only (c0, xᵀe0) of the init, so it draws
-/// the full init without storing it.
-pub fn endpoint_slope(model: &Arc<Model>, cfg: &EnsembleConfig, index: u64) -> Result<f64> {
+/// Where one run of an ensemble ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Endpoint {
+    pub slope: f64,
+    /// False when the run stopped at the step cap (or the rounding floor) before |∇L| < tol.
+    pub converged: bool,
+}
+
+/// The endpoint of run `index`. `exact` needs only (c0, xᵀe0) of the init, so it draws the full
+/// init without storing it.
+pub fn endpoint(model: &Arc<Model>, cfg: &EnsembleConfig, index: u64) -> Result<Endpoint> {
     if cfg.optimizer == Optimizer::Exact {
         let (c0, xe0) = model.init_summary(&mut stream(cfg.seed, Stream::Init, index));
-        return Ok(model.endpoint_slope(c0, xe0, cfg.optimizer.metric()));
+        return Ok(Endpoint { slope: model.endpoint_slope(c0, xe0, cfg.optimizer.metric()), converged: true });
     }
     let mut run = Run::new(Arc::clone(model), cfg.optimizer, cfg.lr, cfg.seed, index)?;
     run.run_to_end(cfg.max_steps, cfg.tol)?;
-    Ok(run.slope())
+    Ok(Endpoint { slope: run.slope(), converged: run.converged() })
+}
+
+/// Endpoints of runs `range`, in run order, computed in parallel.
+pub fn endpoints(model: &Arc<Model>, cfg: &EnsembleConfig, range: Range<u64>) -> Result<Vec<Endpoint>> {
+    if range.end > MAX_RUNS {
+        return Err(invalid!("--runs is too large: the limit is {MAX_RUNS}"));
+    }
+    range.into_par_iter().map(|i| endpoint(model, cfg, i)).collect()
 }
 
 /// Endpoint slopes of runs `range`, in run order, computed in parallel.
 pub fn endpoint_slopes(model: &Arc<Model>, cfg: &EnsembleConfig, range: Range<u64>) -> Result<Vec<f64>> {
-    if range.end > MAX_RUNS {
-        return Err(invalid!("--runs is too large: the limit is {MAX_RUNS}"));
-    }
-    range.into_par_iter().map(|i| endpoint_slope(model, cfg, i)).collect()
+    Ok(endpoints(model, cfg, range)?.into_iter().map(|e| e.slope).collect())
 }
 
 /// What an ensemble's slopes say against the theory.

@@ -11,6 +11,9 @@ pub enum Error {
     /// A data file could not be used; `line` is 1-based (0 when the whole file is at fault).
     #[error("{path}: {}{msg}", if *.line > 0 { format!("line {}: ", line) } else { String::new() })]
     DataFile { path: String, line: usize, msg: String },
+    /// A result that is not a finite number (refused rather than printed).
+    #[error("the run produced a non-finite result: {0}")]
+    NonFinite(String),
     /// Training left the stable region: the loss became non-finite or exploded.
     #[error(
         "run diverged at step {step}: learning rate {lr:.4e} is past the stability bound {bound_name} = {bound:.4e} (loss grew from {loss0:.4e} to {loss})"
@@ -23,7 +26,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid(_) | Error::DataFile { .. } => 2,
-            Error::Diverged { .. } => 1,
+            Error::Diverged { .. } | Error::NonFinite(_) => 1,
         }
     }
 }

@@ -4,7 +4,18 @@ use clap::Parser;
 use overparam::args::Cli;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: print as clap does.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("{}", overparam::args::one_line(&e));
+            return ExitCode::from(2);
+        }
+    };
     let result = match &cli.command {
         Some(command) => overparam::cli::run(command, &cli.common),
         None => overparam::tui::run(&cli.common, &cli.explorer),

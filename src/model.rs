@@ -11,6 +11,18 @@ use crate::data::Dataset;
 use crate::error::{Result, invalid};
 use crate::rng::uniform_pm1;
 
+/// The noise std σ accepted: σ² and the closed forms' sums stay ordinary floating-point numbers.
+pub const SIGMA_MIN: f64 = 1e-100;
+pub const SIGMA_MAX: f64 = 1e100;
+
+/// Rejects a σ outside [SIGMA_MIN, SIGMA_MAX].
+pub fn check_sigma(sigma: f64) -> Result<()> {
+    if !(SIGMA_MIN..=SIGMA_MAX).contains(&sigma) {
+        return Err(invalid!("--noise must be between {SIGMA_MIN:e} and {SIGMA_MAX:e} (got {sigma})"));
+    }
+    Ok(())
+}
+
 /// Largest parameter count accepted: one θ vector is then 160 MB, and a run keeps a few.
 pub const MAX_PARAMS: usize = 20_000_000;
 
@@ -84,9 +96,7 @@ pub(crate) fn block_sum(b: &[f64]) -> f64 {
 impl Model {
     /// `sources` is M for the very model and ignored otherwise.
     pub fn new(kind: ModelKind, data: Dataset, sigma: f64, sources: usize) -> Result<Model> {
-        if !(sigma.is_finite() && sigma > 0.0) {
-            return Err(invalid!("--noise must be a positive number (got {sigma})"));
-        }
+        check_sigma(sigma)?;
         let sources = match kind {
             ModelKind::Traditional => 0,
             ModelKind::Slightly => 1,
@@ -320,6 +330,8 @@ impl Model {
         let d = if metric == Metric::Prior { self.prior_var_xi() } else { 1.0 };
         let mut step = self.apply_jt(u.view());
         step.slice_mut(ndarray::s![1..]).mapv_inplace(|v| v * d);
+        // xᵀu = xᵀr0/(α + X) exactly; computing it from u would cancel badly when α = σ² is tiny.
+        step[0] = xr / (alpha + self.xx);
         &theta0 + &step
     }
 

@@ -7,7 +7,7 @@ use rand::seq::SliceRandom;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Metric, Model, ModelKind};
+use crate::model::{Metric, Model};
 use crate::rng::{Rng, Stream, stream};
 
 /// Default cap on steps for a run to the end.
@@ -100,6 +100,8 @@ pub fn stability_bound(model: &Model, opt: Optimizer) -> Option<(f64, &'static s
 pub enum Status {
     Running,
     Converged,
+    /// Stopped short of tol: rounding keeps |∇L| from getting smaller.
+    Stalled,
     Diverged(Error),
 }
 
@@ -309,7 +311,7 @@ impl Run {
     pub fn step(&mut self) -> Result<Option<f64>> {
         match &self.status {
             Status::Diverged(e) => return Err(e.clone()),
-            Status::Converged if self.optimizer == Optimizer::Exact => return Ok(None),
+            _ if self.optimizer == Optimizer::Exact && self.steps > 0 => return Ok(None),
             _ => {}
         }
         let loss_before = match self.optimizer {
@@ -412,47 +414,65 @@ impl Run {
         self.sgd.as_ref().is_none_or(|s| s.pos >= self.model.n())
     }
 
-    /// Runs until |∇L| < tol or `max_steps` steps. Errors if the run diverges.
+    /// Runs until |∇L| < tol or `max_steps` steps. Errors if the run diverges; ends `Stalled`
+    /// when rounding keeps |∇L| from getting below tol.
     pub fn run_to_end(&mut self, max_steps: u64, tol: f64) -> Result<()> {
         if self.optimizer == Optimizer::Exact {
-            if self.steps == 0 {
-                self.step()?;
-            }
-            return Ok(());
+            self.step()?;
+            return self.finish(tol);
         }
+        let (mut last_truth, mut stalls) = (f64::INFINITY, 0);
         // The traditional model under SGD never settles: every point pulls c its own way.
         while self.steps < max_steps {
-            if self.at_check_point() {
-                let g = match (self.optimizer, &self.cg) {
-                    (Optimizer::Cg, Some(cg)) => cg.gamma.sqrt(),
-                    (Optimizer::Gd | Optimizer::Whitened, _) => f64::INFINITY, // checked in-step below
-                    _ => self.grad_norm(),
-                };
-                if g < tol {
+            // A cheap estimate of |∇L|: GD's carried residual (before its step), CG's γ, or the
+            // true gradient at the end of an SGD epoch.
+            let estimate = match self.optimizer {
+                Optimizer::Gd | Optimizer::Whitened => self.gd_step()?.1,
+                Optimizer::Cg => {
+                    self.step()?;
+                    self.cg.as_ref().map_or(f64::INFINITY, |cg| cg.gamma.sqrt())
+                }
+                _ => {
+                    self.step()?;
+                    if self.at_check_point() { self.grad_norm() } else { f64::INFINITY }
+                }
+            };
+            if estimate < tol {
+                let truth = self.grad_norm();
+                if truth < tol {
                     break;
                 }
-            }
-            if matches!(self.optimizer, Optimizer::Gd | Optimizer::Whitened) {
-                let (_, g) = self.gd_step()?;
-                if g < tol {
+                // The carried estimate drifted from the truth: restart the recurrences from θ,
+                // and give up once restarts stop helping (the floating-point floor).
+                stalls = if truth > 0.9 * last_truth { stalls + 1 } else { 0 };
+                last_truth = truth;
+                if stalls >= 3 {
+                    self.status = Status::Stalled;
                     break;
                 }
-            } else {
-                self.step()?;
+                self.reset_state();
             }
         }
-        if self.grad_norm() < tol {
+        self.finish(tol)
+    }
+
+    /// The last check of a run to the end: nothing non-finite or exploded is ever a result.
+    fn finish(&mut self, tol: f64) -> Result<()> {
+        let loss = self.loss();
+        if !self.theta.iter().all(|v| v.is_finite()) {
+            return Err(self.diverged(f64::INFINITY));
+        }
+        self.check(loss)?;
+        let g = self.grad_norm();
+        if g < tol {
             self.status = Status::Converged;
+        } else if self.optimizer == Optimizer::Exact {
+            self.status = Status::Stalled;
         }
         Ok(())
     }
 
     pub fn converged(&self) -> bool {
         self.status == Status::Converged
-    }
-
-    /// Whether this optimizer on this model has a ridge to land on (traditional: a single point).
-    pub fn is_ridge(&self) -> bool {
-        self.model.kind != ModelKind::Traditional
     }
 }

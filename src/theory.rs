@@ -132,10 +132,12 @@ pub fn mean_std(v: &[f64]) -> (f64, f64) {
     if n == 0 {
         return (0.0, 0.0);
     }
-    let mean = v.iter().sum::<f64>() / n as f64;
+    // Shifted by the first value, so identical values give exactly that value and std 0.
+    let shift = v[0];
+    let dm = v.iter().map(|x| x - shift).sum::<f64>() / n as f64;
     if n == 1 {
-        return (mean, 0.0);
+        return (shift, 0.0);
     }
-    let var = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
-    (mean, var.sqrt())
+    let var = v.iter().map(|x| (x - shift - dm) * (x - shift - dm)).sum::<f64>() / (n - 1) as f64;
+    (shift + dm, var.sqrt())
 }

@@ -26,6 +26,7 @@ fn fails(args: &[&str], code: i32, needle: &str) {
     let out = overparam().args(args).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(code), "{args:?}: stderr {err}");
+    assert_eq!(err.lines().count(), 1, "{args:?}: the message must be one line:\n{err}");
     let first = err.lines().next().unwrap_or("");
     assert!(first.starts_with("error:"), "{args:?}: first line `{first}`");
     assert!(first.contains(needle), "{args:?}: `{first}` lacks `{needle}`");
@@ -259,6 +260,8 @@ fn bad_values_are_usage_errors() {
     fails(&["ensemble", "--runs", "0"], 2, "invalid value '0'");
     fails(&["train", "--slope", "inf"], 2, "not a finite number");
     fails(&["ensemble", "--lr", "0.001"], 2, "--lr has no effect with the exact optimizer");
+    fails(&["train", "--optimizer", "cg", "--lr-scale", "2"], 2, "--lr-scale has no effect with the cg optimizer");
+    fails(&["frobnicate"], 2, "unrecognized subcommand");
     fails(&["train", "--lr", "0.1", "--lr-scale", "2"], 2, "cannot be used with");
 }
 
@@ -281,10 +284,99 @@ fn bad_csv_files_name_the_problem_and_line() {
         ("x,y\n1,2\n2,NaN\n", "line 3: y value `NaN` is not finite"),
         ("x,y\n0,1\n0,2\n", "all x are 0"),
         ("x,y\n1,2\n", "at least 2 data points"),
+        ("x,y\r\n1,2\r\n3,4\r\n2,3,4\r\n", "line 4: expected 2 values"),
+        ("x,y\n1,2\n\n\n\n3,x\n", "line 6: y value `x` is not a number"),
+        ("\u{feff}x,y\n1,2\n3,\"2\n3,4\n", "line 3: y value `2\\n3,4` is not a number"),
+        ("\n\nx,z\n1,2\n", "line 3: the header must be `x,y`"),
+        ("x,y\n1e308,1\n1e308,2\n", "overflow"),
+        ("x,y\n1e-200,1\n1e-200,2\n", "underflows"),
     ];
     for (content, needle) in cases {
         let file = temp_csv(content);
         fails(&["train", "--data", file.path().to_str().unwrap()], 2, needle);
+    }
+}
+
+#[test]
+fn csv_with_bom_crlf_and_blank_lines_loads() {
+    let file = temp_csv("\u{feff}x,y\r\n\r\n1,2\r\n 3 , 4.5 \r\n\r\n");
+    let j = json(&["data", "--data", file.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(j["x"], serde_json::json!([1.0, 3.0]));
+    assert_eq!(j["y"], serde_json::json!([2.0, 4.5]));
+}
+
+#[test]
+fn nothing_non_finite_is_ever_printed() {
+    fails(&["train", "--steps", "1", "--lr", "1e300", "--format", "json"], 1, "diverged");
+    fails(&["train", "--optimizer", "sgd", "--lr", "1e300", "--steps", "1"], 1, "diverged");
+    fails(&["ensemble", "--optimizer", "gd", "--lr", "1e300", "--steps", "1", "--runs", "3"], 1, "diverged");
+    fails(&["train", "--noise", "1e-300"], 2, "must be between 1e-100 and 1e100");
+    fails(&["train", "--noise", "1e200"], 2, "must be between");
+    fails(&["train", "--slope", "1e200"], 2, "overflow");
+}
+
+#[test]
+fn the_exact_endpoint_stays_accurate_at_small_noise() {
+    // THEORY.md: c* = c0 + xᵀr0/(α + X); with α = σ² tiny it must not cancel.
+    for noise in ["1e-7", "1e-3", "3"] {
+        let exact = json(&["train", "--noise", noise, "--optimizer", "exact", "--format", "json"]);
+        let cg = json(&["train", "--noise", noise, "--optimizer", "cg", "--format", "json", "--tol", "1e-7"]);
+        let (a, b) = (f(&exact["slope"]), f(&cg["slope"]));
+        assert!((a - b).abs() < 1e-8 * (1.0 + a.abs()), "noise {noise}: exact {a} vs cg {b}");
+        assert_eq!(exact["slope"], exact["slope_limit"]);
+        // posterior with σ ≠ 1: mean XY/(σ² + X), std σ/√(σ² + X)
+        let s: f64 = noise.parse().unwrap();
+        let (xs, ys) = (exact["data"]["x"].as_array().unwrap(), exact["data"]["y"].as_array().unwrap());
+        let xx: f64 = xs.iter().map(|v| f(v).powi(2)).sum();
+        let xy: f64 = xs.iter().zip(ys).map(|(u, v)| f(u) * f(v)).sum();
+        assert!((f(&exact["posterior"]["mean"]) - xy / (s * s + xx)).abs() < 1e-12);
+        assert!((f(&exact["posterior"]["std"]) - s / (s * s + xx).sqrt()).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn runs_say_why_they_stopped() {
+    let capped = ok(&["train", "--model", "very", "--steps", "10"]);
+    assert!(capped.contains("10 (stopped at --steps 10"), "{capped}");
+    let j = json(&["train", "--model", "very", "--steps", "10", "--format", "json"]);
+    assert_eq!(j["converged"], false);
+    assert_eq!(j["steps"], 10);
+    let floor = ok(&["train", "--optimizer", "cg", "--tol", "1e-15"]);
+    assert!(floor.contains("stalled at the floating-point floor"), "{floor}");
+    let e = json(&["ensemble", "--optimizer", "gd", "--steps", "10", "--runs", "5", "--format", "json"]);
+    assert_eq!(e["unconverged"], 5);
+    let text = ok(&["ensemble", "--optimizer", "gd", "--steps", "10", "--runs", "5"]);
+    assert!(text.contains("5 of 5 runs stopped before"), "{text}");
+    assert_eq!(json(&["ensemble", "--runs", "5", "--format", "json"])["unconverged"], 0);
+}
+
+#[test]
+fn sgd_and_gd_ensembles_do_not_depend_on_the_thread_count() {
+    for opt in ["sgd", "gd", "cg"] {
+        let run = |threads: &str| {
+            let out = overparam()
+                .env("RAYON_NUM_THREADS", threads)
+                .args([
+                    "ensemble",
+                    "--model",
+                    "very",
+                    "--n",
+                    "12",
+                    "--x",
+                    "normal",
+                    "--runs",
+                    "12",
+                    "--optimizer",
+                    opt,
+                    "--format",
+                    "csv",
+                ])
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+            out.stdout
+        };
+        assert_eq!(run("1"), run("2"), "{opt}");
     }
 }
 
