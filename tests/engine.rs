@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The engine against THEORY.md's closed forms.
 
 use std::sync::Arc;
