@@ -86,6 +86,18 @@ impl Slot {
             _ => None,
         }
     }
+    /// Why the run stopped, short enough for the inspector: the step, the learning rate and
+    /// the bound it broke.
+    pub fn divergence_note(&self) -> Option<String> {
+        match self.diverged()? {
+            crate::Error::Diverged { step, lr, bound, bound_name, .. } => Some(format!(
+                "diverged at step {step}: lr {lr:.3e} ≥ {} {bound:.3e}. [ halves it, 0 resets",
+                bound_name.split(' ').next().unwrap_or(bound_name)
+            )),
+            e => Some(e.to_string()),
+        }
+    }
+
     fn refresh(&mut self) {
         let run = &self.run;
         self.stats =
@@ -107,6 +119,8 @@ pub struct App {
     pub data: Dataset,
     slots: [Option<Slot>; 3],
     pub current: ModelKind,
+    /// The init a newly built run starts from: --init, then the latest `i`.
+    pub init: u64,
     pub optimizer: Optimizer,
     pub lr: LrChoice,
     pub running: bool,
@@ -138,6 +152,7 @@ impl App {
             data,
             slots: [None, None, None],
             current: common.model,
+            init: common.init,
             optimizer: common.optimizer.unwrap_or(Optimizer::Gd),
             lr: common.lr_choice(),
             running: false,
@@ -180,7 +195,7 @@ impl App {
         let i = slot_index(kind);
         if self.slots[i].is_none() {
             let model = Arc::new(Model::new(kind, self.data.clone(), self.common.noise, self.common.sources)?);
-            let run = Run::new(Arc::clone(&model), self.optimizer, self.lr, self.seed, self.common.init)?;
+            let run = Run::new(Arc::clone(&model), self.optimizer, self.lr, self.seed, self.init)?;
             let mut slot = Slot {
                 model,
                 run,
@@ -234,8 +249,8 @@ impl App {
             stop = Some(e.to_string());
         }
         slot.refresh();
-        if let Some(e) = slot.diverged() {
-            stop = Some(format!("{e}"));
+        if let Some(note) = slot.divergence_note() {
+            stop = Some(note);
         } else if slot.run.is_done() || slot.stats.grad < tol {
             if slot.stats.grad < tol {
                 slot.run.status = Status::Converged;
@@ -397,6 +412,7 @@ impl App {
                     slot.run = run;
                     slot.history.clear();
                     slot.refresh();
+                    self.init = next;
                 }
             }
             Action::NewData => self.new_data(),
@@ -426,8 +442,8 @@ impl App {
             return;
         }
         let slot = self.slot();
-        if let Some(e) = slot.diverged() {
-            self.message = Some(format!("{e} — press [ or 0 for a stable learning rate"));
+        if let Some(note) = slot.divergence_note() {
+            self.message = Some(note);
         } else if slot.run.is_done() {
             self.message = Some("converged — r replays, i draws a new init".into());
         } else {
@@ -438,8 +454,8 @@ impl App {
     fn manual_steps(&mut self, k: u64) {
         self.running = false;
         let slot = self.slot();
-        if let Some(e) = slot.diverged() {
-            self.message = Some(format!("{e} — press [ or 0 for a stable learning rate"));
+        if let Some(note) = slot.divergence_note() {
+            self.message = Some(note);
             return;
         }
         self.run_steps(k);

@@ -63,13 +63,14 @@ impl LossHistory {
             return pts.iter().map(|&(s, l)| (s as f64, f(l))).collect();
         }
         let span = last.max(1) as f64;
+        let bucket = |step: u64| (((step as f64 / span) * buckets as f64) as usize).min(buckets - 1);
         let mut out = Vec::with_capacity(2 * buckets + 2);
         let mut start = 0;
         while start < pts.len() {
-            let b = ((pts[start].0 as f64 / span) * buckets as f64) as usize;
+            let b = bucket(pts[start].0);
             let mut end = start;
             let (mut lo, mut hi) = (pts[start], pts[start]);
-            while end < pts.len() && ((pts[end].0 as f64 / span) * buckets as f64) as usize == b {
+            while end < pts.len() && bucket(pts[end].0) == b {
                 if pts[end].1 < lo.1 {
                     lo = pts[end];
                 }

@@ -396,11 +396,11 @@ fn draw_inspector(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area
             let bad = if over { theme.bad() } else { Style::new() };
             lines.push(Line::from(vec![
                 Span::styled(format!("{:<8}", "lr"), theme.label()),
-                Span::styled(num(lr), bad),
-                Span::styled(if over { " past the bound" } else { "" }, bad),
+                Span::styled(format!("{lr:.3e}"), bad),
+                Span::styled(if over { " ✗ unstable" } else { "" }, bad),
             ]));
             let name = name.split(' ').next().unwrap_or(name);
-            lines.push(kv(name, num(b)));
+            lines.push(kv(name, format!("{b:.3e}")));
         }
         _ => lines.push(kv("lr", format!("none ({})", app.optimizer.name()))),
     }
@@ -429,7 +429,7 @@ fn draw_inspector(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area
     let inner_w = area.width.saturating_sub(2).max(1) as usize;
     let inner_h = area.height.saturating_sub(2) as usize;
     // The message (why a run stopped) outranks the seed and speed lines when space is short.
-    let msg = app.message.clone().or_else(|| slot.diverged().map(|e| e.to_string()));
+    let msg = app.message.clone().or_else(|| slot.divergence_note());
     if let Some(msg) = msg {
         let wanted = msg.chars().count().div_ceil(inner_w).max(1);
         let room = inner_h.saturating_sub(lines.len()).max(1);

@@ -46,14 +46,10 @@ pub fn endpoint_slopes(model: &Arc<Model>, cfg: &EnsembleConfig, runs: Range<u64
                 (cfg.lr.resolve(model, cfg.optimizer), stability_bound(model, cfg.optimizer))
                 && lr >= bound
             {
-                return Err(crate::Error::Diverged {
-                    step: 0,
-                    lr,
-                    bound,
-                    bound_name: name,
-                    loss0: f64::NAN,
-                    loss: "unbounded".into(),
-                });
+                return Err(crate::Error::Invalid(format!(
+                    "lr {lr:.3e} ≥ {} {bound:.3e}: every run diverges",
+                    name.split(' ').next().unwrap_or(name)
+                )));
             }
             let metric = cfg.optimizer.metric();
             Ok(runs
