@@ -238,3 +238,22 @@ fn random_keys_and_resizes_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_long_run_renders_quickly() {
+    let mut a = app(&["--steps", "2000000", "--tol", "1e-300"]);
+    a.run_steps(1_000_000);
+    assert_eq!(a.slot().run.steps, 1_000_000);
+    a.fill_now();
+    assert!(a.slot().history.points().len() <= overparam::tui::history::CAPACITY);
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    term.draw(|f| overparam::tui::render(&a, f)).unwrap();
+    let start = std::time::Instant::now();
+    for _ in 0..100 {
+        term.draw(|f| overparam::tui::render(&a, f)).unwrap();
+    }
+    let per_frame = start.elapsed() / 100;
+    println!("render at 120x40 with a 1M-step history: {per_frame:?}");
+    // Generous for debug builds on a busy CI machine; the benchmark holds the 1 ms line.
+    assert!(per_frame < std::time::Duration::from_millis(50), "{per_frame:?}");
+}
