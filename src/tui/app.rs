@@ -1,0 +1,591 @@
+//! The explorer's state and what each key does to it. No terminal here: tests and benchmarks
+//! drive an `App` directly and render it into any backend.
+
+use std::sync::Arc;
+
+use crate::args::{Common, ExplorerArgs};
+use crate::data::{DataSpec, Dataset, XLayout};
+use crate::ensemble::{self, EnsembleConfig, Summary};
+use crate::model::{Model, ModelKind};
+use crate::optim::{LrChoice, Optimizer, Run, Status, stability_bound};
+
+use super::history::LossHistory;
+use super::keys::{Action, Key, action_for};
+use super::worker::{self, Job, Worker};
+
+/// Runs the histogram fills to on its own, and adds per `e`.
+pub const RUNS_PER_FILL: u64 = 2000;
+/// The histogram never holds more runs than this (memory, and the per-frame binning).
+pub const MAX_RUNS: u64 = 200_000;
+/// Steps per frame at start: a GD run of the slightly model (~10⁵ steps) converges in ~13 s
+/// at 30 frames/s.
+pub const DEFAULT_STEPS_PER_FRAME: u64 = 256;
+const MAX_STEPS_PER_FRAME: u64 = 1 << 20;
+
+/// What the event loop should do after a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Continue,
+    Suspend,
+    Quit,
+}
+
+/// Figures of the current θ, recomputed once per batch of steps (each is O(k)), not per frame.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stats {
+    pub loss: f64,
+    pub grad: f64,
+    pub rel_change: f64,
+    pub slope: f64,
+}
+
+/// The endpoint slopes of many inits for one model under one optimizer and learning rate.
+#[derive(Debug, Clone)]
+pub struct Histogram {
+    pub optimizer: Optimizer,
+    pub lr: LrChoice,
+    pub slopes: Vec<f64>,
+    pub target: u64,
+    pub summary: Option<Summary>,
+    pub error: Option<String>,
+}
+
+impl Histogram {
+    fn new(optimizer: Optimizer, lr: LrChoice) -> Histogram {
+        Histogram { optimizer, lr, slopes: Vec::new(), target: RUNS_PER_FILL, summary: None, error: None }
+    }
+    pub fn filling(&self) -> bool {
+        self.error.is_none() && (self.slopes.len() as u64) < self.target
+    }
+    fn summarize(&mut self, model: &Model, force: bool) {
+        let n = self.slopes.len();
+        let last = self.summary.as_ref().map_or(0, |s| s.runs);
+        // The KS test sorts every slope: redo it only when the count grew by 5 % (or at the end).
+        if n > 0 && (force || n * 20 >= last * 21 || !self.filling()) && n != last {
+            self.summary = Some(ensemble::summarize(model, self.optimizer, &self.slopes));
+        } else if n == 0 {
+            self.summary = None;
+        }
+    }
+}
+
+/// One model's own run, kept while the user looks at the others.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    pub model: Arc<Model>,
+    pub run: Run,
+    pub history: LossHistory,
+    pub stats: Stats,
+    pub hist: Histogram,
+}
+
+impl Slot {
+    pub fn diverged(&self) -> Option<&crate::Error> {
+        match &self.run.status {
+            Status::Diverged(e) => Some(e),
+            _ => None,
+        }
+    }
+    /// Why the run stopped, short enough for the inspector: the step, the learning rate and
+    /// the bound it broke.
+    pub fn divergence_note(&self) -> Option<String> {
+        match self.diverged()? {
+            crate::Error::Diverged { step, lr, bound, bound_name, .. } => Some(format!(
+                "diverged at step {step}: lr {lr:.3e} ≥ {} {bound:.3e}. [ halves it, 0 resets",
+                bound_name.split(' ').next().unwrap_or(bound_name)
+            )),
+            e => Some(e.to_string()),
+        }
+    }
+
+    fn refresh(&mut self) {
+        let run = &self.run;
+        self.stats =
+            Stats { loss: run.loss(), grad: run.grad_norm(), rel_change: run.rel_change(), slope: run.slope() };
+        self.history.push(run.steps, self.stats.loss);
+    }
+}
+
+/// Measured speeds; None in tests so renders stay deterministic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rates {
+    pub steps_per_s: f64,
+    pub frames_per_s: f64,
+}
+
+pub struct App {
+    pub common: Common,
+    pub seed: u64,
+    pub data: Dataset,
+    slots: [Option<Slot>; 3],
+    pub current: ModelKind,
+    /// The init a newly built run starts from: --init, then the latest `i`.
+    pub init: u64,
+    pub optimizer: Optimizer,
+    pub lr: LrChoice,
+    pub running: bool,
+    pub steps_per_frame: u64,
+    pub log_loss: bool,
+    pub ascii: bool,
+    /// False under NO_COLOR: series are then told apart by marker alone.
+    pub color: bool,
+    pub help: bool,
+    pub message: Option<String>,
+    pub rates: Option<Rates>,
+    worker: Option<Worker>,
+    generation: u64,
+    pending: Option<u64>,
+}
+
+fn slot_index(kind: ModelKind) -> usize {
+    ModelKind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
+}
+
+impl App {
+    /// The explorer on the given settings, without a terminal or a worker (the histogram is
+    /// empty until `attach_worker` or `fill_now`).
+    pub fn new(common: &Common, explorer: &ExplorerArgs) -> crate::Result<App> {
+        let data = common.dataset()?;
+        let mut app = App {
+            common: common.clone(),
+            seed: common.seed,
+            data,
+            slots: [None, None, None],
+            current: common.model,
+            init: common.init,
+            optimizer: common.optimizer.unwrap_or(Optimizer::Gd),
+            lr: common.lr_choice(),
+            running: false,
+            steps_per_frame: DEFAULT_STEPS_PER_FRAME,
+            log_loss: true,
+            ascii: explorer.ascii,
+            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            help: false,
+            message: None,
+            rates: None,
+            worker: None,
+            generation: 0,
+            pending: None,
+        };
+        app.ensure_slot(app.current)?;
+        Ok(app)
+    }
+
+    /// Starts filling histograms in the background.
+    pub fn attach_worker(&mut self, worker: Worker) {
+        self.worker = Some(worker);
+        self.request_fill();
+    }
+
+    pub fn slot(&self) -> &Slot {
+        // The current slot always exists: `new` and every model switch build it first.
+        match &self.slots[slot_index(self.current)] {
+            Some(s) => s,
+            None => unreachable!("current slot is always built"),
+        }
+    }
+    fn slot_mut(&mut self) -> &mut Slot {
+        match &mut self.slots[slot_index(self.current)] {
+            Some(s) => s,
+            None => unreachable!("current slot is always built"),
+        }
+    }
+
+    fn ensure_slot(&mut self, kind: ModelKind) -> crate::Result<()> {
+        let i = slot_index(kind);
+        if self.slots[i].is_none() {
+            let model = Arc::new(Model::new(kind, self.data.clone(), self.common.noise, self.common.sources)?);
+            let run = Run::new(Arc::clone(&model), self.optimizer, self.lr, self.seed, self.init)?;
+            let mut slot = Slot {
+                model,
+                run,
+                history: LossHistory::default(),
+                stats: Stats::default(),
+                hist: Histogram::new(self.optimizer, self.lr),
+            };
+            slot.refresh();
+            self.slots[i] = Some(slot);
+        }
+        Ok(())
+    }
+
+    /// Whether anything moves on its own: a running run or a filling histogram.
+    pub fn animating(&self) -> bool {
+        self.running || (self.worker.is_some() && self.slot().hist.filling())
+    }
+
+    /// The learning rate the current run uses and the bound it must stay under.
+    pub fn lr_and_bound(&self) -> (Option<f64>, Option<(f64, &'static str)>) {
+        let m = &self.slot().model;
+        (self.lr.resolve(m, self.optimizer), stability_bound(m, self.optimizer))
+    }
+
+    // ---- stepping -------------------------------------------------------------------------
+
+    /// Runs `k` steps of the current run (fewer if it converges or diverges), then refreshes the
+    /// figures once. Pauses the run when it finishes or diverges.
+    pub fn run_steps(&mut self, k: u64) {
+        let max_steps = self.common.max_steps();
+        let tol = self.common.tol;
+        let slot = self.slot_mut();
+        if slot.run.is_done() {
+            return;
+        }
+        let mut stop = None;
+        for _ in 0..k {
+            let before = slot.run.steps;
+            match slot.run.step() {
+                Ok(Some(loss)) => slot.history.push(before, loss),
+                Ok(None) => {}
+                Err(_) => break,
+            }
+            if slot.run.is_done() || slot.run.steps >= max_steps {
+                break;
+            }
+        }
+        if slot.diverged().is_none()
+            && let Err(e) = slot.run.check_now()
+        {
+            stop = Some(e.to_string());
+        }
+        slot.refresh();
+        if let Some(note) = slot.divergence_note() {
+            stop = Some(note);
+        } else if slot.run.is_done() || slot.stats.grad < tol {
+            if slot.stats.grad < tol {
+                slot.run.status = Status::Converged;
+            }
+            stop = Some(format!("converged at step {}: |∇L| < {tol:e}", slot.run.steps));
+        } else if slot.run.steps >= max_steps {
+            stop = Some(format!("stopped at --steps {max_steps}"));
+        }
+        if let Some(msg) = stop {
+            self.running = false;
+            self.message = Some(msg);
+        }
+    }
+
+    /// One frame's worth of work: steps when running, and any finished histogram batches.
+    /// Returns whether anything visible changed.
+    pub fn tick(&mut self) -> bool {
+        let mut changed = self.poll_worker();
+        if self.running {
+            self.run_steps(self.steps_per_frame);
+            changed = true;
+        }
+        changed
+    }
+
+    // ---- the histogram ----------------------------------------------------------------------
+
+    fn cfg(&self) -> EnsembleConfig {
+        EnsembleConfig {
+            optimizer: self.optimizer,
+            lr: self.lr,
+            max_steps: self.common.max_steps(),
+            tol: self.common.tol,
+            seed: self.seed,
+        }
+    }
+
+    /// Makes the current slot's histogram match the optimizer and learning rate in use.
+    fn align_histogram(&mut self) {
+        let (opt, lr) = (self.optimizer, self.lr);
+        let slot = self.slot_mut();
+        if slot.hist.optimizer != opt || slot.hist.lr != lr {
+            slot.hist = Histogram::new(opt, lr);
+        }
+    }
+
+    /// Points the worker at the current slot's histogram (a new generation drops stale batches).
+    fn request_fill(&mut self) {
+        self.generation += 1;
+        self.pending = None;
+        let Some(worker) = &self.worker else { return };
+        let slot = self.slot();
+        if !slot.hist.filling() {
+            return;
+        }
+        let job = Job {
+            generation: self.generation,
+            model: Arc::clone(&slot.model),
+            cfg: self.cfg(),
+            runs: slot.hist.slopes.len() as u64..slot.hist.target,
+        };
+        worker.submit(job);
+        self.pending = Some(self.generation);
+    }
+
+    /// Takes finished batches; returns whether the histogram changed.
+    pub fn poll_worker(&mut self) -> bool {
+        let mut changed = false;
+        let mut batches = Vec::new();
+        if let Some(w) = &self.worker {
+            while let Some(b) = w.try_recv() {
+                batches.push(b);
+            }
+        }
+        for b in batches {
+            if Some(b.generation) != self.pending {
+                continue;
+            }
+            let slot = self.slot_mut();
+            if b.start != slot.hist.slopes.len() as u64 {
+                continue;
+            }
+            match b.slopes {
+                Ok(v) => slot.hist.slopes.extend(v.into_iter().filter(|s| s.is_finite())),
+                Err(e) => slot.hist.error = Some(e.to_string()),
+            }
+            let model = Arc::clone(&slot.model);
+            slot.hist.summarize(&model, false);
+            changed = true;
+        }
+        changed
+    }
+
+    /// Fills the current histogram to its target on this thread (tests and benchmarks).
+    pub fn fill_now(&mut self) {
+        let cfg = self.cfg();
+        let slot = self.slot_mut();
+        let runs = slot.hist.slopes.len() as u64..slot.hist.target;
+        if runs.is_empty() || slot.hist.error.is_some() {
+            return;
+        }
+        match worker::endpoint_slopes(&slot.model, &cfg, runs) {
+            Ok(v) => slot.hist.slopes.extend(v.into_iter().filter(|s| s.is_finite())),
+            Err(e) => slot.hist.error = Some(e.to_string()),
+        }
+        let model = Arc::clone(&slot.model);
+        slot.hist.summarize(&model, true);
+    }
+
+    // ---- keys -------------------------------------------------------------------------------
+
+    /// Handles one key through the key table.
+    pub fn press(&mut self, key: Key) -> Outcome {
+        if self.help && matches!(key, Key::Esc | Key::Char('?')) {
+            self.help = false;
+            return Outcome::Continue;
+        }
+        match action_for(key) {
+            Some(a) => self.act(a),
+            None => Outcome::Continue,
+        }
+    }
+
+    pub fn act(&mut self, action: Action) -> Outcome {
+        self.message = None;
+        match action {
+            Action::Quit => return Outcome::Quit,
+            Action::Suspend => return Outcome::Suspend,
+            Action::Help => self.help = !self.help,
+            Action::RunPause => self.toggle_run(),
+            Action::Step => self.manual_steps(1),
+            Action::Step100 => self.manual_steps(100),
+            Action::Faster => self.steps_per_frame = (self.steps_per_frame * 2).min(MAX_STEPS_PER_FRAME),
+            Action::Slower => self.steps_per_frame = (self.steps_per_frame / 2).max(1),
+            Action::NextModel => self.switch_model(1),
+            Action::PrevModel => self.switch_model(ModelKind::ALL.len() - 1),
+            Action::NextOptimizer => {
+                let i = Optimizer::ALL.iter().position(|&o| o == self.optimizer).unwrap_or(0);
+                self.optimizer = Optimizer::ALL[(i + 1) % Optimizer::ALL.len()];
+                self.apply_settings();
+            }
+            Action::LrUp => self.scale_lr(2.0),
+            Action::LrDown => self.scale_lr(0.5),
+            Action::LrDefault => {
+                self.lr = LrChoice::default();
+                self.apply_settings();
+            }
+            Action::Replay => {
+                let slot = self.slot_mut();
+                slot.run.replay();
+                slot.history.clear();
+                slot.refresh();
+            }
+            Action::NewInit => {
+                let (opt, lr, seed) = (self.optimizer, self.lr, self.seed);
+                let slot = self.slot_mut();
+                let next = slot.run.init_index.wrapping_add(1);
+                if let Ok(run) = Run::new(Arc::clone(&slot.model), opt, lr, seed, next) {
+                    slot.run = run;
+                    slot.history.clear();
+                    slot.refresh();
+                    self.init = next;
+                }
+            }
+            Action::NewData => self.new_data(),
+            Action::AddRuns => {
+                let hist = &mut self.slot_mut().hist;
+                hist.error = None;
+                hist.target = (hist.target.max(hist.slopes.len() as u64) + RUNS_PER_FILL).min(MAX_RUNS);
+                self.request_fill();
+            }
+            Action::ClearRuns => {
+                let hist = &mut self.slot_mut().hist;
+                hist.slopes.clear();
+                hist.summary = None;
+                hist.error = None;
+                hist.target = 0;
+                self.request_fill();
+            }
+            Action::ToggleLog => self.log_loss = !self.log_loss,
+            Action::ToggleAscii => self.ascii = !self.ascii,
+        }
+        Outcome::Continue
+    }
+
+    fn toggle_run(&mut self) {
+        if self.running {
+            self.running = false;
+            return;
+        }
+        let slot = self.slot();
+        if let Some(note) = slot.divergence_note() {
+            self.message = Some(note);
+        } else if slot.run.is_done() {
+            self.message = Some("converged — r replays, i draws a new init".into());
+        } else {
+            self.running = true;
+        }
+    }
+
+    fn manual_steps(&mut self, k: u64) {
+        self.running = false;
+        let slot = self.slot();
+        if let Some(note) = slot.divergence_note() {
+            self.message = Some(note);
+            return;
+        }
+        self.run_steps(k);
+    }
+
+    fn switch_model(&mut self, by: usize) {
+        let n = ModelKind::ALL.len();
+        let mut i = slot_index(self.current);
+        // Skip a model that cannot be built on this data (too many parameters), with a note.
+        for _ in 0..n {
+            i = (i + by) % n;
+            let kind = ModelKind::ALL[i];
+            match self.ensure_slot(kind) {
+                Ok(()) => {
+                    self.current = kind;
+                    self.apply_settings();
+                    return;
+                }
+                Err(e) => self.message = Some(format!("{}: {e}", kind.name())),
+            }
+        }
+    }
+
+    fn scale_lr(&mut self, factor: f64) {
+        if !self.optimizer.uses_lr() {
+            self.message = Some(format!("{} has no learning rate", self.optimizer.name()));
+            return;
+        }
+        match self.lr.lr {
+            Some(v) => self.lr.lr = Some(v * factor),
+            None => self.lr.scale *= factor,
+        }
+        self.apply_settings();
+    }
+
+    /// Carries the session's optimizer and learning rate over to the current run (continuing
+    /// from its θ; a diverged run restarts from θ0) and its histogram.
+    fn apply_settings(&mut self) {
+        let (opt, lr) = (self.optimizer, self.lr);
+        let slot = self.slot_mut();
+        if slot.run.optimizer != opt || slot.run.lr != lr.resolve(&slot.model, opt) {
+            let was_diverged = slot.diverged().is_some();
+            if slot.run.set_optimizer(opt, lr).is_ok() {
+                if was_diverged {
+                    slot.history.clear();
+                }
+                slot.refresh();
+            }
+        }
+        self.align_histogram();
+        self.request_fill();
+    }
+
+    fn new_data(&mut self) {
+        if let Some(path) = &self.common.data {
+            self.message = Some(format!("the data comes from {}: no new data to draw", path.display()));
+            return;
+        }
+        let spec = DataSpec { seed: self.seed.wrapping_add(1), ..self.common.data_spec() };
+        let data = match spec.generate() {
+            Ok(d) => d,
+            Err(e) => {
+                self.message = Some(e.to_string());
+                return;
+            }
+        };
+        // Build the new current slot before dropping the old ones, so a failure changes nothing.
+        let old = (self.seed, std::mem::replace(&mut self.data, data), std::mem::take(&mut self.slots));
+        self.seed = spec.seed;
+        if let Err(e) = self.ensure_slot(self.current) {
+            (self.seed, self.data, self.slots) = old;
+            self.message = Some(e.to_string());
+            return;
+        }
+        self.running = false;
+        self.request_fill();
+    }
+
+    /// The command line that reproduces this session's settings.
+    pub fn command_line(&self) -> String {
+        let c = &self.common;
+        let d = DataSpec::default();
+        let mut out = format!("overparam --seed {}", self.seed);
+        if let Some(path) = &c.data {
+            out += &format!(" --data {}", shell_quote(&path.display().to_string()));
+        } else {
+            if c.n != d.n {
+                out += &format!(" --n {}", c.n);
+            }
+            if c.x != XLayout::Grid {
+                out += match c.x {
+                    XLayout::Normal => " --x normal",
+                    XLayout::Uniform => " --x uniform",
+                    XLayout::Grid => "",
+                };
+            }
+            if c.slope != d.slope {
+                out += &format!(" --slope {}", c.slope);
+            }
+        }
+        if c.noise != d.noise {
+            out += &format!(" --noise {}", c.noise);
+        }
+        out += &format!(" --model {} --optimizer {}", self.current.name(), self.optimizer.name());
+        if c.sources != 100 {
+            out += &format!(" --sources {}", c.sources);
+        }
+        match self.lr.lr {
+            Some(v) => out += &format!(" --lr {v}"),
+            None if self.lr.scale != 1.0 => out += &format!(" --lr-scale {}", self.lr.scale),
+            None => {}
+        }
+        out += &format!(" --init {}", self.slot().run.init_index);
+        if let Some(s) = c.steps {
+            out += &format!(" --steps {s}");
+        }
+        if c.tol != crate::optim::DEFAULT_TOL {
+            out += &format!(" --tol {:e}", c.tol);
+        }
+        if self.ascii {
+            out += " --ascii";
+        }
+        out
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=,:+".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}

@@ -1,0 +1,147 @@
+//! THE key table: one entry per action drives the handler, the footer and the help overlay, so
+//! the three can never disagree (gitui's key_list).
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// A key as the table names it (independent of crossterm, so tests can press keys by name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Ctrl(char),
+    Right,
+    Tab,
+    BackTab,
+    Esc,
+}
+
+impl Key {
+    /// The table's key for a terminal key event, if it is one the table can name.
+    pub fn from_event(ev: &KeyEvent) -> Option<Key> {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        Some(match ev.code {
+            KeyCode::Char(c) if ctrl => Key::Ctrl(c.to_ascii_lowercase()),
+            KeyCode::Char(c) => Key::Char(c),
+            KeyCode::Right => Key::Right,
+            KeyCode::Tab if ev.modifiers.contains(KeyModifiers::SHIFT) => Key::BackTab,
+            KeyCode::Tab => Key::Tab,
+            KeyCode::BackTab => Key::BackTab,
+            KeyCode::Esc => Key::Esc,
+            _ => return None,
+        })
+    }
+}
+
+/// Everything a key can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    RunPause,
+    Step,
+    Step100,
+    Faster,
+    Slower,
+    NextModel,
+    PrevModel,
+    NextOptimizer,
+    LrUp,
+    LrDown,
+    LrDefault,
+    Replay,
+    NewInit,
+    NewData,
+    AddRuns,
+    ClearRuns,
+    ToggleLog,
+    ToggleAscii,
+    Help,
+    Suspend,
+    Quit,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    /// How the keys are written in the footer and the help.
+    pub key_label: &'static str,
+    pub action: Action,
+    /// Short label for the footer; None keeps the action out of the footer (help only).
+    pub footer: Option<&'static str>,
+    pub help: &'static str,
+}
+
+const fn b(
+    keys: &'static [Key],
+    key_label: &'static str,
+    action: Action,
+    footer: Option<&'static str>,
+    help: &'static str,
+) -> Binding {
+    Binding { keys, key_label, action, footer, help }
+}
+
+use Key::{BackTab, Char, Ctrl, Esc, Right, Tab};
+
+/// The key table, in footer/help order.
+pub const BINDINGS: &[Binding] = &[
+    b(&[Char(' ')], "space", Action::RunPause, Some("run/pause"), "run or pause the current run"),
+    b(&[Char('n'), Right], "n →", Action::Step, Some("step"), "one step"),
+    b(&[Char('N')], "N", Action::Step100, None, "100 steps"),
+    b(&[Char('m'), Tab], "m Tab", Action::NextModel, Some("model"), "next model (each keeps its own run)"),
+    b(&[Char('M'), BackTab], "M S-Tab", Action::PrevModel, None, "previous model"),
+    b(&[Char('o')], "o", Action::NextOptimizer, Some("optimizer"), "next optimizer: gd sgd cg exact whitened"),
+    b(&[Char(']')], "]", Action::LrUp, Some("lr×2"), "learning rate ×2 (past 2/λmax GD diverges)"),
+    b(&[Char('[')], "[", Action::LrDown, Some("lr÷2"), "learning rate ÷2"),
+    b(&[Char('0')], "0", Action::LrDefault, None, "default learning rate (1/λmax)"),
+    b(&[Char('+'), Char('=')], "+", Action::Faster, Some("faster"), "speed: steps per frame ×2"),
+    b(&[Char('-'), Char('_')], "−", Action::Slower, None, "speed: steps per frame ÷2"),
+    b(&[Char('r')], "r", Action::Replay, Some("replay"), "replay the same init from step 0"),
+    b(&[Char('i')], "i", Action::NewInit, Some("new init"), "new init (next init index)"),
+    b(&[Char('d')], "d", Action::NewData, None, "new data (next seed)"),
+    b(&[Char('e')], "e", Action::AddRuns, Some("+runs"), "add runs to the histogram"),
+    b(&[Char('c')], "c", Action::ClearRuns, None, "clear the histogram"),
+    b(&[Char('l')], "l", Action::ToggleLog, None, "loss axis: log / linear"),
+    b(&[Char('a')], "a", Action::ToggleAscii, None, "ASCII markers / braille"),
+    b(&[Char('?')], "?", Action::Help, Some("help"), "this help (? or Esc closes it)"),
+    b(&[Ctrl('z')], "C-z", Action::Suspend, None, "suspend (fg resumes)"),
+    b(
+        &[Char('q'), Esc, Ctrl('c')],
+        "q Esc C-c",
+        Action::Quit,
+        Some("quit"),
+        "quit and print the command that reproduces this session",
+    ),
+];
+
+/// The action bound to `key`, if any.
+pub fn action_for(key: Key) -> Option<Action> {
+    BINDINGS.iter().find(|b| b.keys.contains(&key)).map(|b| b.action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice() {
+        let all: Vec<Key> = BINDINGS.iter().flat_map(|b| b.keys.iter().copied()).collect();
+        for (i, k) in all.iter().enumerate() {
+            assert!(!all[i + 1..].contains(k), "{k:?} bound twice");
+        }
+    }
+
+    #[test]
+    fn every_action_has_a_key() {
+        for b in BINDINGS {
+            assert!(!b.keys.is_empty());
+            assert_eq!(action_for(b.keys[0]), Some(b.action));
+        }
+    }
+
+    #[test]
+    fn ctrl_c_and_shift_tab_are_read() {
+        let ev = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(Key::from_event(&ev).and_then(action_for), Some(Action::Quit));
+        let ev = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(Key::from_event(&ev).and_then(action_for), Some(Action::PrevModel));
+    }
+}

@@ -1,0 +1,481 @@
+//! Drawing: a pure function of the `App`, generic over the backend (TestBackend in tests).
+//! Every chart gets only finite, bounded data, and only as many points as its pane can show.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Chart, Clear, Dataset, GraphType, Paragraph, Wrap};
+
+use super::app::{App, Slot};
+use super::keys::{Action, BINDINGS};
+use super::theme::{Series, Theme};
+use crate::model::ModelKind;
+use crate::optim::Status;
+use crate::theory;
+
+/// Below this the panes cannot show their numbers; a message says so instead.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 20;
+/// Data points drawn at most (a stride through larger datasets).
+const MAX_POINTS_DRAWN: usize = 2000;
+
+/// Draws the whole explorer into `frame`.
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let theme = Theme { color: app.color, ascii: app.ascii };
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = format!("terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT} (have {}×{})", area.width, area.height);
+        let p = Paragraph::new(msg).wrap(Wrap { trim: true }).alignment(Alignment::Center);
+        let y = area.height / 2;
+        frame.render_widget(p, Rect { y, height: area.height - y, ..area });
+        return;
+    }
+    let [main, footer] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let right_w = (main.width * 36 / 100).clamp(30, 46);
+    let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w)]).areas(main);
+    let [data, slopes] = Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(left);
+    let insp_h = 15.min(right.height.saturating_sub(6));
+    let [loss, inspector] = Layout::vertical([Constraint::Min(0), Constraint::Length(insp_h)]).areas(right);
+
+    let slot = app.slot();
+    draw_data(app, slot, &theme, frame, data);
+    draw_slopes(app, slot, &theme, frame, slopes);
+    draw_loss(app, slot, &theme, frame, loss);
+    draw_inspector(app, slot, &theme, frame, inspector);
+    draw_footer(&theme, frame, footer);
+    if app.help {
+        draw_help(&theme, frame, main);
+    }
+}
+
+fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>) -> Block<'a> {
+    Block::bordered().border_style(theme.border()).title(title.into().style(theme.title()))
+}
+
+/// A compact number: 4 significant digits, scientific outside [1e-3, 1e5).
+pub fn num(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    let a = v.abs();
+    if a != 0.0 && !(1e-3..1e5).contains(&a) { format!("{v:.3e}") } else { format!("{v:.4}") }
+}
+
+/// A step count with thin grouping: 12,800 / 1.2M.
+pub fn count(v: u64) -> String {
+    match v {
+        0..=99_999 => {
+            let s = v.to_string();
+            let mut out = String::new();
+            for (i, ch) in s.chars().enumerate() {
+                if i > 0 && (s.len() - i).is_multiple_of(3) {
+                    out.push(',');
+                }
+                out.push(ch);
+            }
+            out
+        }
+        100_000..=999_999_999 => format!("{:.1}k", v as f64 / 1e3).replace(".0k", "k"),
+        _ => format!("{:.2}M", v as f64 / 1e6),
+    }
+}
+
+fn legend<'a>(theme: &Theme, items: &[(Series, String)]) -> Line<'a> {
+    let mut spans = vec![Span::raw(" ")];
+    for (s, label) in items {
+        spans.push(Span::styled(theme.symbol(*s), theme.series(*s)));
+        spans.push(Span::raw(format!(" {label}  ")));
+    }
+    Line::from(spans)
+}
+
+/// Two points of a straight line.
+type Segment = [(f64, f64); 2];
+
+/// The segment of y = c·x inside the box [x0,x1]×[y0,y1], if any.
+fn clip_line(c: f64, [x0, x1]: [f64; 2], [y0, y1]: [f64; 2]) -> Option<Segment> {
+    if !c.is_finite() {
+        return None;
+    }
+    let (mut a, mut b) = (x0, x1);
+    if c != 0.0 {
+        let (u, v) = (y0 / c, y1 / c);
+        let (lo, hi) = if u < v { (u, v) } else { (v, u) };
+        a = a.max(lo);
+        b = b.min(hi);
+    } else if !(y0..=y1).contains(&0.0) {
+        return None;
+    }
+    (a < b).then_some([(a, c * a), (b, c * b)])
+}
+
+fn draw_data(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let d = &app.data;
+    let fold = |it: &mut dyn Iterator<Item = f64>| {
+        it.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
+    };
+    let (x0, x1) = fold(&mut d.x.iter().copied());
+    let (y0, y1) = fold(&mut d.y.iter().copied());
+    let pad = |lo: f64, hi: f64| {
+        let p = ((hi - lo) * 0.05).max(1e-9);
+        [lo - p, hi + p]
+    };
+    let (xb, yb) = (pad(x0.min(0.0), x1), pad(y0.min(0.0), y1.max(0.0)));
+    let stride = d.n().div_ceil(MAX_POINTS_DRAWN).max(1);
+    let points: Vec<(f64, f64)> = d.x.iter().zip(d.y.iter()).step_by(stride).map(|(&x, &y)| (x, y)).collect();
+    let mle = theory::mle(&slot.model);
+    let truth = app.common.data.is_none().then_some(app.common.slope);
+    let run = slot.stats.slope;
+    let lines: Vec<(Series, Option<Segment>)> = vec![
+        (Series::True, truth.and_then(|t| clip_line(t, xb, yb))),
+        (Series::Mle, clip_line(mle, xb, yb)),
+        (Series::Run, clip_line(run, xb, yb)),
+    ];
+    let mut sets = vec![
+        Dataset::default()
+            .data(&points)
+            .marker(theme.marker(Series::Points))
+            .graph_type(GraphType::Scatter)
+            .style(theme.series(Series::Points)),
+    ];
+    for (s, seg) in &lines {
+        if let Some(seg) = seg {
+            sets.push(
+                Dataset::default()
+                    .data(seg)
+                    .marker(theme.marker(*s))
+                    .graph_type(GraphType::Line)
+                    .style(theme.series(*s)),
+            );
+        }
+    }
+    let mut items = Vec::new();
+    if let Some(t) = truth {
+        items.push((Series::True, format!("true {t:.3}")));
+    }
+    items.push((Series::Mle, format!("MLE {mle:.3}")));
+    items.push((Series::Run, format!("run {}", if run.is_finite() { format!("{run:.3}") } else { "—".into() })));
+    let title = format!("Data · N={}", d.n());
+    let chart = Chart::new(sets)
+        .block(block(theme, title).title_bottom(legend(theme, &items)))
+        .x_axis(
+            Axis::default()
+                .bounds(xb)
+                .style(theme.axis())
+                .labels(vec![Span::raw(format!("{:.1}", xb[0])), Span::raw(format!("x {:.1}", xb[1]))]),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds(yb)
+                .style(theme.axis())
+                .labels(vec![Span::raw(format!("{:.0}", yb[0])), Span::raw(format!("{:.0}", yb[1]))]),
+        );
+    frame.render_widget(chart, area);
+}
+
+fn draw_loss(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let inner_w = area.width.saturating_sub(8).max(1) as usize;
+    let scale = if app.log_loss { "log" } else { "linear" };
+    let title = format!("Loss {} ({scale})", num(slot.stats.loss));
+    let last = slot.history.last().map_or(1, |(s, _)| s.max(1));
+    let xb = [0.0, last as f64];
+    let x_labels = vec![Span::raw("0"), Span::raw(count(last))];
+    let rows = area.height.saturating_sub(3).max(2) as i64;
+    let (points, yb, y_labels) = if app.log_loss {
+        // Log scale without a log axis: plot log10 of the loss (saturating near zero) and
+        // write the decade labels ourselves.
+        let pts = slot.history.downsample(2 * inner_w, |l| l.max(1e-300).log10());
+        let (lo, hi) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
+        let (mut lo, mut hi) = if lo.is_finite() { (lo.floor() as i64, hi.ceil() as i64) } else { (0, 1) };
+        lo = lo.max(hi - 60);
+        if hi <= lo {
+            hi = lo + 1;
+        }
+        // A label every `step` decades, at most one per two rows; the range is widened to a whole
+        // number of steps so the evenly spaced labels sit exactly on decades.
+        let step = ((hi - lo) / (rows / 2).max(1) + 1).max(1);
+        let n = (hi - lo + step - 1) / step;
+        hi = lo + n * step;
+        let labels = (0..=n).map(|i| Span::raw(format!("1e{}", lo + i * step))).collect();
+        (pts, [lo as f64, hi as f64], labels)
+    } else {
+        let pts = slot.history.downsample(2 * inner_w, |l| l);
+        let hi = pts.iter().fold(0.0f64, |a, p| a.max(p.1)).max(1e-300) * 1.05;
+        let labels = vec![Span::raw("0"), Span::raw(num(hi / 2.0)), Span::raw(num(hi))];
+        (pts, [0.0, hi], labels)
+    };
+    let sets = vec![
+        Dataset::default()
+            .data(&points)
+            .marker(theme.marker(Series::Run))
+            .graph_type(GraphType::Line)
+            .style(theme.series(Series::Run)),
+    ];
+    let chart = Chart::new(sets)
+        .block(block(theme, title))
+        .x_axis(Axis::default().bounds(xb).style(theme.axis()).labels(x_labels))
+        .y_axis(Axis::default().bounds(yb).style(theme.axis()).labels(y_labels));
+    frame.render_widget(chart, area);
+}
+
+fn draw_slopes(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let model = &slot.model;
+    let hist = &slot.hist;
+    let post = theory::posterior(model);
+    let pred = theory::endpoint_distribution(model, hist.optimizer.metric());
+    let mle = theory::mle(model);
+    let truth = app.common.data.is_none().then_some(app.common.slope);
+    let spread = post.std.max(pred.std);
+    let (mut lo, mut hi) = (post.mean - 5.0 * spread, post.mean + 5.0 * spread);
+    for v in [Some(mle), Some(pred.mean), truth].into_iter().flatten() {
+        // Widen to show the MLE and the true slope when they are near (they are, on the demo).
+        if (v - post.mean).abs() < 20.0 * spread {
+            lo = lo.min(v - spread);
+            hi = hi.max(v + spread);
+        }
+    }
+    let inner = Block::bordered().inner(area);
+    let cols = inner.width.max(1) as usize;
+    let bins = (cols / 2).max(4);
+    let bw = (hi - lo) / bins as f64;
+    let mut counts = vec![0u64; bins];
+    for &s in &hist.slopes {
+        let b = ((s - lo) / bw).floor();
+        if b >= 0.0 && (b as usize) < bins {
+            counts[b as usize] += 1;
+        }
+    }
+    let n = hist.slopes.len().max(1) as f64;
+    let density = |c: u64| c as f64 / (n * bw);
+    let peak = post.pdf(post.mean).max(if pred.std > 0.0 { pred.pdf(pred.mean) } else { 0.0 });
+    let hist_max = counts.iter().map(|&c| density(c)).fold(0.0, f64::max);
+    let mut ymax = peak * 1.2;
+    if model.kind != ModelKind::Traditional && hist_max > ymax {
+        ymax = hist_max.min(2.0 * peak) * 1.05;
+    }
+    // Bars: one vertical line per half column, clipped at the top (the traditional model's
+    // single bar goes off the scale: a peak, not a ridge).
+    let samples = 2 * cols;
+    let bars: Vec<(f64, f64)> = (0..samples)
+        .filter_map(|i| {
+            let x = lo + (i as f64 + 0.5) * (hi - lo) / samples as f64;
+            let b = (((x - lo) / bw) as usize).min(bins - 1);
+            (counts[b] > 0).then(|| (x, density(counts[b]).min(ymax)))
+        })
+        .collect();
+    let curve = |d: theory::Normal, every: usize| -> Vec<(f64, f64)> {
+        if d.std <= 0.0 {
+            return Vec::new();
+        }
+        (0..=samples)
+            .step_by(every)
+            .map(|i| {
+                let x = lo + i as f64 * (hi - lo) / samples as f64;
+                (x, d.pdf(x).min(ymax))
+            })
+            .collect()
+    };
+    let post_pts = curve(post, 1);
+    let pred_pts = curve(pred, 3);
+    let vline = |v: f64| [(v, 0.0), (v, ymax)];
+    let run = slot.stats.slope;
+    let run_in = run.is_finite().then(|| run.clamp(lo, hi));
+    let marks: Vec<(Series, [(f64, f64); 2])> =
+        [(Series::True, truth), (Series::Mle, Some(mle)), (Series::Run, run_in)]
+            .into_iter()
+            .filter_map(|(s, v)| v.filter(|v| (lo..=hi).contains(v)).map(|v| (s, vline(v))))
+            .collect();
+
+    let mut sets = vec![
+        Dataset::default()
+            .data(&bars)
+            .marker(theme.marker(Series::Bars))
+            .graph_type(GraphType::Bar)
+            .style(theme.series(Series::Bars)),
+        Dataset::default()
+            .data(&post_pts)
+            .marker(theme.marker(Series::Posterior))
+            .graph_type(GraphType::Line)
+            .style(theme.series(Series::Posterior)),
+        Dataset::default()
+            .data(&pred_pts)
+            .marker(theme.marker(Series::Predicted))
+            .graph_type(GraphType::Scatter)
+            .style(theme.series(Series::Predicted)),
+    ];
+    for (s, seg) in &marks {
+        sets.push(
+            Dataset::default().data(seg).marker(theme.marker(*s)).graph_type(GraphType::Line).style(theme.series(*s)),
+        );
+    }
+
+    let opt = hist.optimizer.name();
+    let how = match hist.optimizer {
+        crate::optim::Optimizer::Gd | crate::optim::Optimizer::Whitened => " (limit)",
+        _ => "",
+    };
+    // The longest title that fits: which optimizer made the endpoints, how many, mean ± std
+    // and the KS distance to the posterior.
+    let fill = if hist.filling() && app.rates.is_some() { "…" } else { "" };
+    let runs = hist.slopes.len();
+    let titles: Vec<String> = match &hist.summary {
+        Some(s) => vec![
+            format!(
+                "Slopes: endpoints of {opt}{how} · {runs}{fill} runs · {:.4} ± {:.4} · KS {:.3}",
+                s.mean, s.std, s.ks_posterior.d
+            ),
+            format!("Slopes · {opt} · {runs}{fill} runs · {:.3}±{:.3} · KS {:.3}", s.mean, s.std, s.ks_posterior.d),
+            format!("{opt} · {runs}{fill} runs · {:.3}±{:.3} · KS {:.2}", s.mean, s.std, s.ks_posterior.d),
+        ],
+        None => vec![
+            format!("Slopes: endpoints of {opt}{how} · {runs}{fill} runs"),
+            format!("Slopes · {opt} · {runs}{fill} runs"),
+        ],
+    };
+    let room = area.width.saturating_sub(2) as usize;
+    let title = titles.iter().find(|t| t.chars().count() <= room).unwrap_or(&titles[titles.len() - 1]).clone();
+    let run_label = match run {
+        r if !r.is_finite() => "run —".to_string(),
+        r if r < lo => format!("◀run {r:.2}"),
+        r if r > hi => format!("run {r:.2}▶"),
+        r => format!("run {r:.3}"),
+    };
+    let wide = room >= 60;
+    let mut items = vec![(Series::Posterior, if wide { "posterior" } else { "Bayes" }.to_string())];
+    if pred.std > 0.0 {
+        items.push((Series::Predicted, if wide { "predicted" } else { "pred" }.into()));
+    }
+    if truth.is_some() {
+        items.push((Series::True, "true".into()));
+    }
+    items.push((Series::Mle, "MLE".into()));
+    items.push((Series::Run, run_label));
+    let chart = Chart::new(sets)
+        .block(block(theme, title).title_bottom(legend(theme, &items)))
+        .x_axis(Axis::default().bounds([lo, hi]).style(theme.axis()).labels(vec![
+            Span::raw(format!("{lo:.3}")),
+            Span::raw(format!("{:.3}", (lo + hi) / 2.0)),
+            Span::raw(format!("{hi:.3}")),
+        ]))
+        .y_axis(Axis::default().bounds([0.0, ymax]));
+    frame.render_widget(chart, area);
+
+    // A note over the plot where the picture needs words.
+    let note = if let Some(e) = &hist.error {
+        Some((format!("no endpoints: {e}"), theme.bad()))
+    } else if hist.slopes.is_empty() && !hist.filling() {
+        Some(("no runs: e adds some".to_string(), theme.label()))
+    } else if model.kind == ModelKind::Traditional && !hist.slopes.is_empty() {
+        Some(("every init ends at the MLE: a peak, not a ridge".to_string(), theme.label()))
+    } else {
+        None
+    };
+    if let Some((text, style)) = note {
+        let r = Rect { x: inner.x + 1, y: inner.y, width: inner.width.saturating_sub(2), height: inner.height.min(3) };
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, style)).wrap(Wrap { trim: true }).alignment(Alignment::Right),
+            r,
+        );
+    }
+}
+
+fn draw_inspector(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let run = &slot.run;
+    let m = &slot.model;
+    let kv = |k: &str, v: String| Line::from(vec![Span::styled(format!("{k:<8}"), theme.label()), Span::raw(v)]);
+    let (lr, bound) = app.lr_and_bound();
+    let mut lines = vec![
+        kv("model", m.kind.name().to_string()),
+        Line::from(format!("k {} · N {} · ridge {}", m.k(), m.n(), m.ridge_dim())),
+        kv("optim", app.optimizer.name().to_string()),
+    ];
+    match (lr, bound) {
+        (Some(lr), Some((b, name))) => {
+            let over = lr >= b;
+            let bad = if over { theme.bad() } else { Style::new() };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:<8}", "lr"), theme.label()),
+                Span::styled(format!("{lr:.3e}"), bad),
+                Span::styled(if over { " ✗ unstable" } else { "" }, bad),
+            ]));
+            let name = name.split(' ').next().unwrap_or(name);
+            lines.push(kv(name, format!("{b:.3e}")));
+        }
+        _ => lines.push(kv("lr", format!("none ({})", app.optimizer.name()))),
+    }
+    lines.push(kv("step", count(run.steps)));
+    lines.push(kv("loss", num(slot.stats.loss)));
+    lines.push(kv("slope", num(slot.stats.slope)));
+    lines.push(Line::from(vec![Span::styled("|θ−θ0|/|θ0| ", theme.label()), Span::raw(num(slot.stats.rel_change))]));
+    lines.push(kv("|∇L|", num(slot.stats.grad)));
+    let mut tail = vec![
+        kv("seed", format!("{} · init {}", app.seed, run.init_index)),
+        kv("speed", format!("{} steps/frame", app.steps_per_frame)),
+        Line::styled(
+            match app.rates {
+                Some(r) => format!("{} steps/s · {:.0} fps", count(r.steps_per_s as u64), r.frames_per_s),
+                None => "— steps/s · — fps".into(),
+            },
+            theme.label(),
+        ),
+    ];
+    let (state, style) = match &run.status {
+        Status::Diverged(_) => ("✗ diverged", theme.bad()),
+        Status::Converged => ("✓ converged", theme.good()),
+        Status::Running if app.running => ("▶ running", theme.good()),
+        Status::Running => ("‖ paused", theme.label()),
+    };
+    let inner_w = area.width.saturating_sub(2).max(1) as usize;
+    let inner_h = area.height.saturating_sub(2) as usize;
+    // The message (why a run stopped) outranks the seed and speed lines when space is short.
+    let msg = app.message.clone().or_else(|| slot.divergence_note());
+    if let Some(msg) = msg {
+        let wanted = msg.chars().count().div_ceil(inner_w).max(1);
+        let room = inner_h.saturating_sub(lines.len()).max(1);
+        let keep_tail = room.saturating_sub(wanted).min(tail.len());
+        let msg_style = if slot.diverged().is_some() { theme.bad() } else { Style::new() };
+        let chars: Vec<char> = msg.chars().collect();
+        for chunk in chars.chunks(inner_w).take(room - keep_tail) {
+            lines.push(Line::styled(chunk.iter().collect::<String>(), msg_style));
+        }
+        tail.truncate(keep_tail);
+    }
+    lines.extend(tail);
+    let title = Line::from(vec![Span::styled("Inspector ", theme.title()), Span::styled(state, style)]);
+    frame.render_widget(Paragraph::new(lines).block(block(theme, title)), area);
+}
+
+fn draw_footer(theme: &Theme, frame: &mut Frame, area: Rect) {
+    let item = |b: &super::keys::Binding| -> Vec<Span<'static>> {
+        let key = b.key_label.split(' ').next().unwrap_or(b.key_label);
+        vec![Span::styled(key.to_string(), theme.key()), Span::raw(format!(" {}  ", b.footer.unwrap_or("")))]
+    };
+    let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    // Help and quit always show; the rest fill the line in table order.
+    let fixed: Vec<Span> =
+        BINDINGS.iter().filter(|b| matches!(b.action, Action::Help | Action::Quit)).flat_map(item).collect();
+    let mut spans: Vec<Span> = Vec::new();
+    let budget = (area.width as usize).saturating_sub(width(&fixed));
+    for b in BINDINGS.iter().filter(|b| b.footer.is_some() && !matches!(b.action, Action::Help | Action::Quit)) {
+        let s = item(b);
+        if width(&spans) + width(&s) > budget {
+            break;
+        }
+        spans.extend(s);
+    }
+    spans.extend(fixed);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_help(theme: &Theme, frame: &mut Frame, area: Rect) {
+    let w = 70.min(area.width.saturating_sub(2));
+    let h = (BINDINGS.len() as u16 + 2).min(area.height);
+    let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
+    let lines: Vec<Line> = BINDINGS
+        .iter()
+        .map(|b| Line::from(vec![Span::styled(format!(" {:<10}", b.key_label), theme.key()), Span::raw(b.help)]))
+        .collect();
+    frame.render_widget(Clear, r);
+    frame.render_widget(Paragraph::new(lines).block(block(theme, "Keys (? or Esc closes)")), r);
+}

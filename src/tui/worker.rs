@@ -1,0 +1,139 @@
+//! The background histogram filler: endpoint slopes of many inits for the current model, computed
+//! off the UI thread in small batches, so the UI never waits for it.
+
+use std::ops::Range;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::thread::JoinHandle;
+
+use rayon::prelude::*;
+
+use crate::ensemble::{self, EnsembleConfig};
+use crate::error::Result;
+use crate::model::Model;
+use crate::optim::{Optimizer, stability_bound};
+use crate::rng::{Stream, stream};
+
+/// Runs per batch: small enough that a new request (model switch, clear) is picked up quickly.
+const BATCH: u64 = 64;
+
+/// What the histogram is asked to hold.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Tags the answers, so the app can drop batches for a request it has since replaced.
+    pub generation: u64,
+    pub model: Arc<Model>,
+    pub cfg: EnsembleConfig,
+    pub runs: Range<u64>,
+}
+
+/// Slopes of runs `start..start + slopes.len()`, or why they could not be computed.
+#[derive(Debug)]
+pub struct Batch {
+    pub generation: u64,
+    pub start: u64,
+    pub slopes: Result<Vec<f64>>,
+}
+
+/// Endpoint slopes of `runs`. GD and whitened GD end at their closed-form limit (THEORY.md,
+/// "Where gradient descent ends"), so they are computed from (c0, xᵀe0) of each init, exactly
+/// as the ensemble's `exact` does; cg and sgd are really run. A learning rate past the
+/// stability bound has no endpoint: that is reported as divergence.
+pub fn endpoint_slopes(model: &Arc<Model>, cfg: &EnsembleConfig, runs: Range<u64>) -> Result<Vec<f64>> {
+    match cfg.optimizer {
+        Optimizer::Gd | Optimizer::Whitened | Optimizer::Exact => {
+            if let (Some(lr), Some((bound, name))) =
+                (cfg.lr.resolve(model, cfg.optimizer), stability_bound(model, cfg.optimizer))
+                && lr >= bound
+            {
+                return Err(crate::Error::Invalid(format!(
+                    "lr {lr:.3e} ≥ {} {bound:.3e}: every run diverges",
+                    name.split(' ').next().unwrap_or(name)
+                )));
+            }
+            let metric = cfg.optimizer.metric();
+            Ok(runs
+                .into_par_iter()
+                .map(|i| {
+                    let (c0, xe0) = model.init_summary(&mut stream(cfg.seed, Stream::Init, i));
+                    model.endpoint_slope(c0, xe0, metric)
+                })
+                .collect())
+        }
+        Optimizer::Cg | Optimizer::Sgd => ensemble::endpoint_slopes(model, cfg, runs),
+    }
+}
+
+/// A handle on the filler thread. Dropping it stops the thread after its current batch.
+pub struct Worker {
+    jobs: Option<Sender<Job>>,
+    results: Receiver<Batch>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    pub fn spawn() -> std::io::Result<Worker> {
+        let (job_tx, job_rx) = channel::<Job>();
+        let (res_tx, res_rx) = channel::<Batch>();
+        let handle = std::thread::Builder::new().name("histogram".into()).spawn(move || fill(&job_rx, &res_tx))?;
+        Ok(Worker { jobs: Some(job_tx), results: res_rx, handle: Some(handle) })
+    }
+
+    /// Replaces whatever the worker was doing with `job`.
+    pub fn submit(&self, job: Job) {
+        if let Some(tx) = &self.jobs {
+            let _ = tx.send(job);
+        }
+    }
+
+    /// A finished batch, if one is waiting (never blocks).
+    pub fn try_recv(&self) -> Option<Batch> {
+        self.results.try_recv().ok()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.jobs = None; // closes the channel: the thread ends after its batch
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// The thread body: always work on the newest job, one batch at a time.
+fn fill(jobs: &Receiver<Job>, results: &Sender<Batch>) {
+    let mut current: Option<Job> = None;
+    loop {
+        // Take the newest request; block only when there is nothing to do.
+        let next = match &current {
+            Some(_) => match jobs.try_recv() {
+                Ok(j) => Some(j),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => return,
+            },
+            None => match jobs.recv() {
+                Ok(j) => Some(j),
+                Err(_) => return,
+            },
+        };
+        if let Some(j) = next {
+            current = Some(j);
+            continue; // drain to the newest
+        }
+        let Some(job) = current.as_mut() else {
+            continue;
+        };
+        let start = job.runs.start;
+        let end = (start + BATCH).min(job.runs.end);
+        let slopes = endpoint_slopes(&job.model, &job.cfg, start..end);
+        let failed = slopes.is_err();
+        if results.send(Batch { generation: job.generation, start, slopes }).is_err() {
+            return;
+        }
+        job.runs.start = end;
+        if failed || end >= job.runs.end {
+            current = None;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The explorer in a real terminal: tmux runs the built binary, keys are sent, the pane is
+//! captured. Skipped (with a message) only when tmux is not installed.
+
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+    fn capture(&self) -> String {
+        self.cmd(&["capture-pane", "-p", "-S", "-100", "-t", "t"])
+    }
+    fn pane(&self, format: &str) -> String {
+        self.cmd(&["list-panes", "-t", "t", "-F", format]).trim().to_string()
+    }
+    /// Waits until the pane shows `what` (or a few seconds pass); returns the last capture.
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.capture();
+            if s.contains(what) || start.elapsed() > Duration::from_secs(10) {
+                return s;
+            }
+            sleep(Duration::from_millis(100));
+        }
+    }
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.cmd(&["kill-server"]);
+    }
+}
+
+fn tmux_present() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+fn start(name: &str, size: (u16, u16)) -> Tmux {
+    let t = Tmux { socket: format!("overparam-{name}-{}", std::process::id()) };
+    let bin = env!("CARGO_BIN_EXE_overparam");
+    t.cmd(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        &size.0.to_string(),
+        "-y",
+        &size.1.to_string(),
+        &format!("exec env TERM=xterm-256color {bin}"),
+        ";",
+        "set-option",
+        "-t",
+        "t",
+        "remain-on-exit",
+        "on",
+    ]);
+    t
+}
+
+fn step_count(screen: &str) -> Option<u64> {
+    let line = screen.lines().find(|l| l.contains("step   "))?;
+    let after = line.split("step").nth(1)?;
+    let digits: String =
+        after.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit() || *c == ',').collect();
+    digits.replace(',', "").parse().ok()
+}
+
+#[test]
+fn explorer_in_a_real_terminal() {
+    if !tmux_present() {
+        println!("skipped: tmux is not installed");
+        return;
+    }
+    let t = start("main", (80, 24));
+    let s = t.wait_for("Inspector");
+    for title in ["Data", "Loss", "Slopes", "Inspector"] {
+        assert!(s.contains(title), "no {title} pane:\n{s}");
+    }
+    assert_eq!(t.pane("#{alternate_on}"), "1");
+    assert_eq!(step_count(&s), Some(0), "{s}");
+
+    t.keys(&["n", "n", "n"]);
+    let s = t.wait_for("step    3");
+    assert_eq!(step_count(&s), Some(3), "{s}");
+
+    t.keys(&["?"]);
+    let s = t.wait_for("Keys");
+    assert!(s.contains("Keys") && s.contains("one step"), "no help:\n{s}");
+    t.keys(&["Escape"]);
+
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
+        sleep(Duration::from_millis(100));
+    }
+    assert_eq!(t.pane("#{pane_dead}"), "1", "q did not quit");
+    assert_eq!(t.pane("#{pane_dead_status}"), "0");
+    assert_eq!(t.pane("#{alternate_on}"), "0", "alternate screen left on");
+    let s = t.wait_for("overparam --seed 42");
+    assert!(s.contains("overparam --seed 42 --model slightly --optimizer gd"), "no command line:\n{s}");
+}
+
+#[test]
+fn too_small_then_resized_and_ctrl_c_restores() {
+    if !tmux_present() {
+        println!("skipped: tmux is not installed");
+        return;
+    }
+    let t = start("small", (40, 10));
+    let s = t.wait_for("too small");
+    assert!(s.contains("too small"), "{s}");
+    t.cmd(&["resize-window", "-t", "t", "-x", "100", "-y", "30"]);
+    let s = t.wait_for("Inspector");
+    assert!(s.contains("Inspector"), "no redraw after resize:\n{s}");
+    t.keys(&["C-c"]);
+    let start = Instant::now();
+    while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
+        sleep(Duration::from_millis(100));
+    }
+    assert_eq!(t.pane("#{alternate_on}"), "0");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if !tmux_present() {
+        println!("skipped: tmux is not installed");
+        return;
+    }
+    let t = start("term", (80, 24));
+    t.wait_for("Inspector");
+    let pid = t.pane("#{pane_pid}");
+    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let start = Instant::now();
+    while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
+        sleep(Duration::from_millis(100));
+    }
+    assert_eq!(t.pane("#{pane_dead}"), "1");
+    assert_eq!(t.pane("#{alternate_on}"), "0");
+}
