@@ -45,8 +45,11 @@ impl Drop for Tmux {
     }
 }
 
+/// Whether tmux is here. Under CI (which installs it) its absence is a failure, not a skip.
 fn tmux_present() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+    let present = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+    assert!(present || std::env::var_os("CI").is_none(), "CI must install tmux (.ci/run does)");
+    present
 }
 
 fn start(name: &str, size: (u16, u16)) -> Tmux {

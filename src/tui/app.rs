@@ -194,7 +194,7 @@ impl App {
     fn ensure_slot(&mut self, kind: ModelKind) -> crate::Result<()> {
         let i = slot_index(kind);
         if self.slots[i].is_none() {
-            let model = Arc::new(Model::new(kind, self.data.clone(), self.common.noise, self.common.sources)?);
+            let model = Arc::new(Model::new(kind, self.data.clone(), self.common.noise, self.common.source_count()?)?);
             let run = Run::new(Arc::clone(&model), self.optimizer, self.lr, self.seed, self.init)?;
             let mut slot = Slot {
                 model,
@@ -541,6 +541,14 @@ impl App {
         let mut out = format!("overparam --seed {}", self.seed);
         if let Some(path) = &c.data {
             out += &format!(" --data {}", shell_quote(&path.display().to_string()));
+        } else if let Some(preset) = c.preset {
+            out += match preset {
+                crate::args::Preset::Small => " --preset small",
+                crate::args::Preset::Demo => " --preset demo",
+            };
+            if c.slope != d.slope {
+                out += &format!(" --slope {}", c.slope);
+            }
         } else {
             if c.n != d.n {
                 out += &format!(" --n {}", c.n);
@@ -560,8 +568,10 @@ impl App {
             out += &format!(" --noise {}", c.noise);
         }
         out += &format!(" --model {} --optimizer {}", self.current.name(), self.optimizer.name());
-        if c.sources != 100 {
-            out += &format!(" --sources {}", c.sources);
+        if let Ok(m) = c.source_count()
+            && m != crate::args::DEFAULT_SOURCES
+        {
+            out += &format!(" --sources {m}");
         }
         match self.lr.lr {
             Some(v) => out += &format!(" --lr {v}"),

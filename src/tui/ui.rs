@@ -423,6 +423,7 @@ fn draw_inspector(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area
     let (state, style) = match &run.status {
         Status::Diverged(_) => ("✗ diverged", theme.bad()),
         Status::Converged => ("✓ converged", theme.good()),
+        Status::Stalled => ("■ at rounding floor", theme.label()),
         Status::Running if app.running => ("▶ running", theme.good()),
         Status::Running => ("‖ paused", theme.label()),
     };
