@@ -9,6 +9,7 @@ pub mod cli;
 pub mod data;
 pub mod ensemble;
 pub mod error;
+pub mod format;
 pub mod model;
 pub mod optim;
 pub mod ridge;

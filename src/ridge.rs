@@ -67,16 +67,14 @@ impl RidgeSlice {
         0.5 * r.dot(&r)
     }
 
-    /// log10 of the loss on an nx × ny grid over s ∈ [−s_max, s_max], t ∈ [−t_max, t_max]
-    /// (row-major, t varying slowest), floored at `floor` so the ridge itself is finite.
-    pub fn log_loss_grid(&self, model: &Model, nx: usize, ny: usize, s_max: f64, t_max: f64, floor: f64) -> Vec<f64> {
+    /// log10 of the loss at every (s, t) with s from `ss` (columns) and t from `ts` (rows),
+    /// row-major, floored at `floor` so the ridge itself is finite. O(N) per point.
+    pub fn log_loss_grid(&self, model: &Model, ss: &[f64], ts: &[f64], floor: f64) -> Vec<f64> {
         let r_star = model.residuals(self.theta_star.view());
-        let mut out = Vec::with_capacity(nx * ny);
-        for j in 0..ny {
-            let t = lerp(t_max, -t_max, j, ny);
+        let mut out = Vec::with_capacity(ss.len() * ts.len());
+        for &t in ts {
             let base = &r_star - &(&self.j_along * t);
-            for i in 0..nx {
-                let s = lerp(-s_max, s_max, i, nx);
+            for &s in ss {
                 let r = &base - &(&self.j_across * s);
                 out.push((0.5 * r.dot(&r)).max(floor).log10());
             }
@@ -89,11 +87,6 @@ fn unit(k: usize, i: usize) -> Array1<f64> {
     let mut e = Array1::zeros(k);
     e[i] = 1.0;
     e
-}
-
-/// Cell i of n cells centred across [lo, hi].
-fn lerp(lo: f64, hi: f64, i: usize, n: usize) -> f64 {
-    if n <= 1 { 0.5 * (lo + hi) } else { lo + (hi - lo) * i as f64 / (n - 1) as f64 }
 }
 
 /// How far the parameters moved from θ0 to θ.

@@ -7,6 +7,7 @@ use overparam::args::Cli;
 use overparam::model::ModelKind;
 use overparam::optim::Status;
 use overparam::tui::App;
+use overparam::tui::app::View;
 use overparam::tui::keys::{BINDINGS, Key};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -240,20 +241,97 @@ fn random_keys_and_resizes_never_panic() {
 }
 
 #[test]
-fn a_long_run_renders_quickly() {
+fn a_long_run_keeps_its_history_bounded_and_renders() {
+    // How fast it renders is measured by `cargo bench --bench explorer` and `overparam bench`.
     let mut a = app(&["--steps", "2000000", "--tol", "1e-300"]);
     a.run_steps(1_000_000);
     assert_eq!(a.slot().run.steps, 1_000_000);
     a.fill_now();
     assert!(a.slot().history.points().len() <= overparam::tui::history::CAPACITY);
-    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    term.draw(|f| overparam::tui::render(&a, f)).unwrap();
-    let start = std::time::Instant::now();
-    for _ in 0..100 {
-        term.draw(|f| overparam::tui::render(&a, f)).unwrap();
+    let s = screen(&a, 120, 40);
+    assert!(s.contains("step    1.00M"), "{s}");
+}
+
+/// An app on `model` after `steps` steps, with `view_key` pressed.
+fn viewed(model: &str, steps: u64, view_key: char) -> App {
+    let mut a = app(&["--model", model]);
+    a.run_steps(steps);
+    a.press(Key::Char(view_key));
+    a
+}
+
+#[test]
+fn snapshot_ridge_view() {
+    for (model, steps) in [("slightly", 20_000), ("very", 4_000), ("traditional", 1)] {
+        let a = viewed(model, steps, 'v');
+        assert_eq!(a.view, View::Ridge);
+        insta::assert_snapshot!(format!("ridge_{model}_80x24"), screen(&a, 80, 24));
     }
-    let per_frame = start.elapsed() / 100;
-    println!("render at 120x40 with a 1M-step history: {per_frame:?}");
-    // Generous for debug builds on a busy CI machine; the benchmark holds the 1 ms line.
-    assert!(per_frame < std::time::Duration::from_millis(50), "{per_frame:?}");
+}
+
+#[test]
+fn snapshot_drift_view() {
+    for model in ["very", "slightly"] {
+        let a = viewed(model, 40_000, 'p');
+        assert_eq!(a.view, View::Drift);
+        insta::assert_snapshot!(format!("drift_{model}_80x24"), screen(&a, 80, 24));
+    }
+}
+
+#[test]
+fn ridge_view_shows_the_valley_the_path_and_the_endpoint() {
+    let mut a = viewed("very", 3_000, 'v');
+    for color in [true, false] {
+        a.color = color;
+        let s = screen(&a, 80, 24);
+        assert!(s.contains("Ridge · gd · loss 0 in 9901 dimensions"), "{s}");
+        // the valley: the zero-loss line, shades rising away from it, the start and now
+        for ch in ['│', '░', '▒', '▓', '█', 'o', '@', '·'] {
+            assert!(s.contains(ch), "color {color}: no `{ch}` in\n{s}");
+        }
+    }
+    // ASCII markers too (fonts without block elements)
+    a.press(Key::Char('a'));
+    let s = screen(&a, 80, 24);
+    for ch in ['|', '#', 'o', '@'] {
+        assert!(s.contains(ch), "ascii: no `{ch}`");
+    }
+    // v again returns to the histogram
+    a.press(Key::Char('v'));
+    assert_eq!(a.view, View::Slopes);
+}
+
+#[test]
+fn ridge_path_runs_straight_across_the_ridge() {
+    // GD stays in θ0 + range(Jᵀ): projected on the slice, every point of its path has t = 0.
+    let mut a = viewed("slightly", 0, 'v');
+    for _ in 0..20 {
+        a.run_steps(500);
+    }
+    let screen = screen(&a, 80, 24);
+    let rows: Vec<String> = screen.lines().map(|r| r.chars().take(50).collect()).collect();
+    // The heat map: the rows between the pane's title and its legend.
+    let top = rows.iter().position(|r| r.contains("Ridge ·")).unwrap();
+    let legend = rows.iter().position(|r| r.contains("o start")).unwrap();
+    let heat = &rows[top + 1..legend];
+    let path_rows: Vec<&String> =
+        heat.iter().filter(|r| r.contains('·') || r.contains('o') || r.contains('@')).collect();
+    assert_eq!(path_rows.len(), 1, "start, path and now share one row:\n{screen}");
+    let row: Vec<char> = path_rows[0].chars().collect();
+    let at = |c: char| row.iter().position(|&x| x == c).unwrap();
+    assert!(at('o') < at('·') && at('·') < at('@'), "start, then path, then now: {}", path_rows[0]);
+}
+
+#[test]
+fn drift_view_reports_the_sweep_and_moves_with_new_init() {
+    let mut a = viewed("very", 40_000, 'p');
+    let s = screen(&a, 80, 24);
+    for needle in ["Drift · very", "|θ−θ0|/|θ0| 0.12", "1000    100,001", "∝ M^-0.5"] {
+        assert!(s.contains(needle), "no `{needle}` in\n{s}");
+    }
+    let before = a.drift.as_ref().map(|d| d.init);
+    a.press(Key::Char('i'));
+    assert_ne!(a.drift.as_ref().map(|d| d.init), before, "the sweep follows the new init");
+    a.press(Key::Char('p'));
+    assert_eq!(a.view, View::Slopes);
 }

@@ -9,8 +9,10 @@ use crate::ensemble::{self, EnsembleConfig, Summary};
 use crate::model::{Model, ModelKind};
 use crate::optim::{LrChoice, Optimizer, Run, Status, stability_bound};
 
+use super::drift_view::DriftView;
 use super::history::LossHistory;
 use super::keys::{Action, Key, action_for};
+use super::ridge_view::RidgeView;
 use super::worker::{self, Job, Worker};
 
 /// Runs the histogram fills to on its own, and adds per `e`.
@@ -21,6 +23,17 @@ pub const MAX_RUNS: u64 = 200_000;
 /// at 30 frames/s.
 pub const DEFAULT_STEPS_PER_FRAME: u64 = 256;
 const MAX_STEPS_PER_FRAME: u64 = 1 << 20;
+
+/// What the big lower-left pane shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// The histogram of endpoint slopes over many inits, with the theory curves.
+    Slopes,
+    /// Log-loss on a slice through the endpoint: the ridge itself.
+    Ridge,
+    /// How far the parameters moved, and how that shrinks as M grows.
+    Drift,
+}
 
 /// What the event loop should do after a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +90,8 @@ pub struct Slot {
     pub history: LossHistory,
     pub stats: Stats,
     pub hist: Histogram,
+    /// The slice through this run's endpoint and its projected path.
+    pub ridge: RidgeView,
 }
 
 impl Slot {
@@ -103,6 +118,13 @@ impl Slot {
         self.stats =
             Stats { loss: run.loss(), grad: run.grad_norm(), rel_change: run.rel_change(), slope: run.slope() };
         self.history.push(run.steps, self.stats.loss);
+        self.ridge.record(&run.theta);
+    }
+
+    /// A new slice for the run as it stands: its θ now is where the path starts (θ0 for a new
+    /// init or a replay), in the metric of its optimizer.
+    fn restart_ridge(&mut self) {
+        self.ridge = RidgeView::new(&self.model, &self.run.theta, self.run.optimizer.metric());
     }
 }
 
@@ -130,6 +152,9 @@ pub struct App {
     /// False under NO_COLOR: series are then told apart by marker alone.
     pub color: bool,
     pub help: bool,
+    pub view: View,
+    /// The drift view's sweep over M, computed when the view is first shown for this data and init.
+    pub drift: Option<DriftView>,
     pub message: Option<String>,
     pub rates: Option<Rates>,
     worker: Option<Worker>,
@@ -161,6 +186,8 @@ impl App {
             ascii: explorer.ascii,
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             help: false,
+            view: View::Slopes,
+            drift: None,
             message: None,
             rates: None,
             worker: None,
@@ -196,12 +223,14 @@ impl App {
         if self.slots[i].is_none() {
             let model = Arc::new(Model::new(kind, self.data.clone(), self.common.noise, self.common.source_count()?)?);
             let run = Run::new(Arc::clone(&model), self.optimizer, self.lr, self.seed, self.init)?;
+            let ridge = RidgeView::new(&model, &run.theta0, run.optimizer.metric());
             let mut slot = Slot {
                 model,
                 run,
                 history: LossHistory::default(),
                 stats: Stats::default(),
                 hist: Histogram::new(self.optimizer, self.lr),
+                ridge,
             };
             slot.refresh();
             self.slots[i] = Some(slot);
@@ -255,7 +284,7 @@ impl App {
             if slot.stats.grad < tol {
                 slot.run.status = Status::Converged;
             }
-            stop = Some(format!("converged at step {}: |∇L| < {tol:e}", slot.run.steps));
+            stop = Some(format!("converged: |∇L| < {tol:e}"));
         } else if slot.run.steps >= max_steps {
             stop = Some(format!("stopped at --steps {max_steps}"));
         }
@@ -402,6 +431,7 @@ impl App {
                 let slot = self.slot_mut();
                 slot.run.replay();
                 slot.history.clear();
+                slot.restart_ridge();
                 slot.refresh();
             }
             Action::NewInit => {
@@ -411,8 +441,10 @@ impl App {
                 if let Ok(run) = Run::new(Arc::clone(&slot.model), opt, lr, seed, next) {
                     slot.run = run;
                     slot.history.clear();
+                    slot.restart_ridge();
                     slot.refresh();
                     self.init = next;
+                    self.refresh_drift();
                 }
             }
             Action::NewData => self.new_data(),
@@ -432,8 +464,26 @@ impl App {
             }
             Action::ToggleLog => self.log_loss = !self.log_loss,
             Action::ToggleAscii => self.ascii = !self.ascii,
+            Action::ToggleRidge => self.view = if self.view == View::Ridge { View::Slopes } else { View::Ridge },
+            Action::ToggleDrift => {
+                self.view = if self.view == View::Drift { View::Slopes } else { View::Drift };
+                self.refresh_drift();
+            }
         }
         Outcome::Continue
+    }
+
+    /// The drift view's sweep belongs to one dataset and init: drop it when they change, and
+    /// compute it (a few closed-form endpoints, milliseconds) when the view is showing.
+    fn refresh_drift(&mut self) {
+        let init = self.slot().run.init_index;
+        let stale = self.drift.as_ref().is_some_and(|d| d.seed != self.seed || d.init != init);
+        if stale {
+            self.drift = None;
+        }
+        if self.view == View::Drift && self.drift.is_none() {
+            self.drift = Some(DriftView::new(&self.data, self.common.noise, self.seed, init));
+        }
     }
 
     fn toggle_run(&mut self) {
@@ -498,9 +548,13 @@ impl App {
         let slot = self.slot_mut();
         if slot.run.optimizer != opt || slot.run.lr != lr.resolve(&slot.model, opt) {
             let was_diverged = slot.diverged().is_some();
+            let metric = slot.run.optimizer.metric();
             if slot.run.set_optimizer(opt, lr).is_ok() {
                 if was_diverged {
                     slot.history.clear();
+                }
+                if was_diverged || metric != opt.metric() {
+                    slot.restart_ridge();
                 }
                 slot.refresh();
             }
@@ -531,6 +585,7 @@ impl App {
             return;
         }
         self.running = false;
+        self.refresh_drift();
         self.request_fill();
     }
 

@@ -2,8 +2,10 @@
 //! keys live in `app`, drawing in `ui`, the histogram filler in `worker`.
 
 pub mod app;
+pub mod drift_view;
 pub mod history;
 pub mod keys;
+pub mod ridge_view;
 pub mod theme;
 pub mod ui;
 pub mod worker;

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Clear, Dataset, GraphType, Paragraph, Wrap};
 
-use super::app::{App, Slot};
+use super::app::{App, Slot, View};
 use super::keys::{Action, BINDINGS};
 use super::theme::{Series, Theme};
 use crate::model::ModelKind;
@@ -40,12 +40,38 @@ pub fn render(app: &App, frame: &mut Frame) {
 
     let slot = app.slot();
     draw_data(app, slot, &theme, frame, data);
-    draw_slopes(app, slot, &theme, frame, slopes);
+    match app.view {
+        View::Slopes => draw_slopes(app, slot, &theme, frame, slopes),
+        View::Ridge => draw_ridge(slot, &theme, frame, slopes),
+        View::Drift => draw_drift(app, slot, &theme, frame, slopes),
+    }
     draw_loss(app, slot, &theme, frame, loss);
     draw_inspector(app, slot, &theme, frame, inspector);
     draw_footer(&theme, frame, footer);
     if app.help {
-        draw_help(&theme, frame, main);
+        draw_help(&theme, frame, area);
+    }
+}
+
+/// The ridge view (key v) in the slopes pane.
+fn draw_ridge(slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let title = match slot.model.kind {
+        ModelKind::Traditional => "Ridge? · traditional: one minimum".to_string(),
+        _ => format!("Ridge · {} · loss 0 in {} dimensions", slot.run.optimizer.name(), slot.model.ridge_dim()),
+    };
+    let b = block(theme, title).title_bottom(Line::from(slot.ridge.caption()).style(theme.label()));
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    slot.ridge.render(&slot.model, &slot.run.theta, inner, frame.buffer_mut(), theme.color, theme.ascii);
+}
+
+/// The drift view (key p) in the slopes pane.
+fn draw_drift(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let b = block(theme, format!("Drift · {} · parameters barely move", slot.model.kind.name()));
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    if let Some(drift) = &app.drift {
+        drift.render(&slot.run.theta0, &slot.run.theta, inner, frame.buffer_mut(), theme.color, theme.ascii);
     }
 }
 
@@ -53,30 +79,16 @@ fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>) -> Block<'a> {
     Block::bordered().border_style(theme.border()).title(title.into().style(theme.title()))
 }
 
-/// A compact number: 4 significant digits, scientific outside [1e-3, 1e5).
+/// A compact number: 4 significant digits.
 pub fn num(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    let a = v.abs();
-    if a != 0.0 && !(1e-3..1e5).contains(&a) { format!("{v:.3e}") } else { format!("{v:.4}") }
+    crate::format::sig4(v)
 }
 
 /// A step count with thin grouping: 12,800 / 1.2M.
 pub fn count(v: u64) -> String {
     match v {
-        0..=99_999 => {
-            let s = v.to_string();
-            let mut out = String::new();
-            for (i, ch) in s.chars().enumerate() {
-                if i > 0 && (s.len() - i).is_multiple_of(3) {
-                    out.push(',');
-                }
-                out.push(ch);
-            }
-            out
-        }
-        100_000..=999_999_999 => format!("{:.1}k", v as f64 / 1e3).replace(".0k", "k"),
+        0..=99_999 => crate::format::thousands(v),
+        100_000..=999_999 => format!("{:.0}k", v as f64 / 1e3),
         _ => format!("{:.2}M", v as f64 / 1e6),
     }
 }
@@ -409,16 +421,21 @@ fn draw_inspector(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area
     lines.push(kv("slope", num(slot.stats.slope)));
     lines.push(Line::from(vec![Span::styled("|θ−θ0|/|θ0| ", theme.label()), Span::raw(num(slot.stats.rel_change))]));
     lines.push(kv("|∇L|", num(slot.stats.grad)));
+    // Both KS distances of the histogram: against the posterior, and against the predicted
+    // endpoint distribution of its optimizer (whitened GD closes the gap between them).
+    if let Some(sum) = &slot.hist.summary {
+        lines.push(Line::from(vec![
+            Span::styled("KS ", theme.label()),
+            Span::raw(format!("post {:.3} · pred {:.3}", sum.ks_posterior.d, sum.ks_gd_endpoint.d)),
+        ]));
+    }
+    let rates = match app.rates {
+        Some(r) => format!("{}/s · {:.0} fps", count(r.steps_per_s as u64), r.frames_per_s),
+        None => "—/s · — fps".into(),
+    };
     let mut tail = vec![
         kv("seed", format!("{} · init {}", app.seed, run.init_index)),
-        kv("speed", format!("{} steps/frame", app.steps_per_frame)),
-        Line::styled(
-            match app.rates {
-                Some(r) => format!("{} steps/s · {:.0} fps", count(r.steps_per_s as u64), r.frames_per_s),
-                None => "— steps/s · — fps".into(),
-            },
-            theme.label(),
-        ),
+        Line::styled(format!("{}/frame · {rates}", count(app.steps_per_frame)), theme.label()),
     ];
     let (state, style) = match &run.status {
         Status::Diverged(_) => ("✗ diverged", theme.bad()),
@@ -470,12 +487,27 @@ fn draw_footer(theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 fn draw_help(theme: &Theme, frame: &mut Frame, area: Rect) {
-    let w = 70.min(area.width.saturating_sub(2));
-    let h = (BINDINGS.len() as u16 + 2).min(area.height);
+    // One column when every key fits; else two, with the descriptions cut to fit.
+    let one_col = BINDINGS.len() as u16 + 2 <= area.height;
+    let cols = if one_col { 1 } else { 2 };
+    let rows = BINDINGS.len().div_ceil(cols);
+    let w = if one_col { 70.min(area.width.saturating_sub(2)) } else { area.width };
+    let h = (rows as u16 + 2).min(area.height);
     let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
-    let lines: Vec<Line> = BINDINGS
-        .iter()
-        .map(|b| Line::from(vec![Span::styled(format!(" {:<10}", b.key_label), theme.key()), Span::raw(b.help)]))
+    let col_w = (w.saturating_sub(2) as usize / cols).max(1);
+    let entry = |b: &super::keys::Binding| -> Vec<Span<'static>> {
+        let key = format!(" {:<9} ", b.key_label);
+        let room = col_w.saturating_sub(key.chars().count() + 1);
+        let mut help: String = b.help.chars().take(room).collect();
+        if b.help.chars().count() > room && room > 0 {
+            help.pop();
+            help.push('…');
+        }
+        let pad = col_w.saturating_sub(key.chars().count() + help.chars().count());
+        vec![Span::styled(key, theme.key()), Span::raw(format!("{help}{}", " ".repeat(pad)))]
+    };
+    let lines: Vec<Line> = (0..rows)
+        .map(|i| Line::from((0..cols).filter_map(|c| BINDINGS.get(c * rows + i)).flat_map(entry).collect::<Vec<_>>()))
         .collect();
     frame.render_widget(Clear, r);
     frame.render_widget(Paragraph::new(lines).block(block(theme, "Keys (? or Esc closes)")), r);
