@@ -48,7 +48,8 @@ impl RidgeView {
             None => (theta[0], 0.0),
         };
         self.calls += 1;
-        if !(point.0.is_finite() && point.1.is_finite()) || !(self.calls - 1).is_multiple_of(self.stride) {
+        let keep = point.0.is_finite() && point.1.is_finite() && (self.calls - 1).is_multiple_of(self.stride);
+        if !keep {
             return;
         }
         self.path.push(point);
