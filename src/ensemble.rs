@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Result, invalid};
-use crate::model::Model;
+use crate::model::{Metric, Model};
 use crate::optim::{LrChoice, Optimizer, Run};
 use crate::rng::{Stream, stream};
 use crate::theory::{self, Ks, Normal};
@@ -38,12 +38,23 @@ pub struct Endpoint {
 /// init without storing it.
 pub fn endpoint(model: &Arc<Model>, cfg: &EnsembleConfig, index: u64) -> Result<Endpoint> {
     if cfg.optimizer == Optimizer::Exact {
-        let (c0, xe0) = model.init_summary(&mut stream(cfg.seed, Stream::Init, index));
-        return Ok(Endpoint { slope: model.endpoint_slope(c0, xe0, cfg.optimizer.metric()), converged: true });
+        return Ok(Endpoint { slope: limit_slope(model, cfg.seed, index, cfg.optimizer.metric()), converged: true });
     }
     let mut run = Run::new(Arc::clone(model), cfg.optimizer, cfg.lr, cfg.seed, index)?;
     run.run_to_end(cfg.max_steps, cfg.tol)?;
     Ok(Endpoint { slope: run.slope(), converged: run.converged() })
+}
+
+/// The slope GD in `metric` converges to from init `index` of `seed`, in closed form: it draws
+/// the full init but keeps only (c0, xᵀe0), which is all the endpoint slope depends on.
+pub fn limit_slope(model: &Model, seed: u64, index: u64, metric: Metric) -> f64 {
+    let (c0, xe0) = model.init_summary(&mut stream(seed, Stream::Init, index));
+    model.endpoint_slope(c0, xe0, metric)
+}
+
+/// `limit_slope` of runs `range`, in run order, computed in parallel.
+pub fn limit_slopes(model: &Model, seed: u64, range: Range<u64>, metric: Metric) -> Vec<f64> {
+    range.into_par_iter().map(|i| limit_slope(model, seed, i, metric)).collect()
 }
 
 /// Endpoints of runs `range`, in run order, computed in parallel.

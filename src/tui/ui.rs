@@ -324,7 +324,7 @@ fn draw_slopes(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: R
 
     let opt = hist.optimizer.name();
     let how = match hist.optimizer {
-        crate::optim::Optimizer::Gd | crate::optim::Optimizer::Whitened => " (limit)",
+        crate::optim::Optimizer::Gd | crate::optim::Optimizer::Whitened => " limit",
         _ => "",
     };
     // The longest title that fits: which optimizer made the endpoints, how many, mean ± std
@@ -337,12 +337,12 @@ fn draw_slopes(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: R
                 "Slopes: endpoints of {opt}{how} · {runs}{fill} runs · {:.4} ± {:.4} · KS {:.3}",
                 s.mean, s.std, s.ks_posterior.d
             ),
-            format!("Slopes · {opt} · {runs}{fill} runs · {:.3}±{:.3} · KS {:.3}", s.mean, s.std, s.ks_posterior.d),
-            format!("{opt} · {runs}{fill} runs · {:.3}±{:.3} · KS {:.2}", s.mean, s.std, s.ks_posterior.d),
+            format!("Slopes · {opt}{how} · {runs}{fill} runs · {:.3}±{:.3} · KS {:.3}", s.mean, s.std, s.ks_posterior.d),
+            format!("{opt}{how} · {runs}{fill} runs · {:.3}±{:.3} · KS {:.3}", s.mean, s.std, s.ks_posterior.d),
         ],
         None => vec![
             format!("Slopes: endpoints of {opt}{how} · {runs}{fill} runs"),
-            format!("Slopes · {opt} · {runs}{fill} runs"),
+            format!("Slopes · {opt}{how} · {runs}{fill} runs"),
         ],
     };
     let room = area.width.saturating_sub(2) as usize;

@@ -6,13 +6,10 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::thread::JoinHandle;
 
-use rayon::prelude::*;
-
 use crate::ensemble::{self, EnsembleConfig};
 use crate::error::Result;
 use crate::model::Model;
 use crate::optim::{Optimizer, stability_bound};
-use crate::rng::{Stream, stream};
 
 /// Runs per batch: small enough that a new request (model switch, clear) is picked up quickly.
 const BATCH: u64 = 64;
@@ -51,14 +48,7 @@ pub fn endpoint_slopes(model: &Arc<Model>, cfg: &EnsembleConfig, runs: Range<u64
                     name.split(' ').next().unwrap_or(name)
                 )));
             }
-            let metric = cfg.optimizer.metric();
-            Ok(runs
-                .into_par_iter()
-                .map(|i| {
-                    let (c0, xe0) = model.init_summary(&mut stream(cfg.seed, Stream::Init, i));
-                    model.endpoint_slope(c0, xe0, metric)
-                })
-                .collect())
+            Ok(ensemble::limit_slopes(model, cfg.seed, runs, cfg.optimizer.metric()))
         }
         Optimizer::Cg | Optimizer::Sgd => ensemble::endpoint_slopes(model, cfg, runs),
     }
