@@ -134,17 +134,29 @@ pub fn engine_rows(quick: bool) -> Result<Vec<Row>> {
     let exact = ensemble_rate(&model, Optimizer::Exact, if quick { 2_000 } else { 200_000 })?;
     rows.push(Row {
         what: format!("ensemble, very, exact ({threads} threads)"),
-        measured: format!("{:.0} slopes/s", exact),
+        measured: format!("{} slopes/s", crate::format::thousands(exact as u64)),
         target: "≥ 100,000/s".into(),
         ok: Some(exact >= 100_000.0),
     });
     for (opt, runs) in [(Optimizer::Cg, 2_000), (Optimizer::Sgd, 100), (Optimizer::Gd, 20)] {
         let runs = if quick { runs / 10 } else { runs }.max(2);
         let rate = ensemble_rate(&model, opt, runs)?;
+        // The bound: every thread busy with nothing but steps, at the measured cost per step.
+        let mut one = Run::new(Arc::clone(&model), opt, LrChoice::default(), 1, 0)?;
+        let t = Instant::now();
+        one.run_to_end(1_000_000, 1e-9)?;
+        let per_run = t.elapsed().as_secs_f64();
+        let bound = threads as f64 / per_run;
         rows.push(Row {
             what: format!("ensemble, very, {} ({threads} threads)", opt.name()),
-            measured: format!("{rate:.1} slopes/s"),
-            target: "per-step bound".into(),
+            measured: format!(
+                "{} slopes/s ({} steps a run; {:.0}% of {} cores × 1 run's time)",
+                crate::format::sig4(rate),
+                crate::format::thousands(one.steps),
+                100.0 * rate / bound,
+                threads
+            ),
+            target: "at the per-step bound".into(),
             ok: None,
         });
     }
@@ -171,12 +183,144 @@ pub fn engine_rows(quick: bool) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
-/// Explorer figures: frame time, bytes per frame, first frame, memory. Filled in with the explorer.
-pub fn explorer_rows(_quick: bool) -> Result<Vec<Row>> {
+/// A writer that only counts the bytes it is given: what a frame would send to the terminal.
+#[derive(Debug, Default, Clone)]
+pub struct CountingWriter {
+    pub bytes: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl std::io::Write for CountingWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes.set(self.bytes.get() + buf.len() as u64);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A real crossterm terminal of a fixed size whose output is counted, not shown.
+pub fn counting_terminal(
+    w: u16,
+    h: u16,
+) -> std::io::Result<(ratatui::Terminal<ratatui::backend::CrosstermBackend<CountingWriter>>, CountingWriter)> {
+    let writer = CountingWriter::default();
+    let backend = ratatui::backend::CrosstermBackend::new(writer.clone());
+    let options =
+        ratatui::TerminalOptions { viewport: ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, w, h)) };
+    Ok((ratatui::Terminal::with_options(backend, options)?, writer))
+}
+
+/// The explorer on the given command-line flags, as `overparam [flags]` would open it.
+pub fn explorer_app(flags: &[&str]) -> anyhow::Result<crate::tui::App> {
+    use clap::Parser;
+    let cli = crate::args::Cli::try_parse_from(std::iter::once("overparam").chain(flags.iter().copied()))?;
+    Ok(crate::tui::App::new(&cli.common, &cli.explorer)?)
+}
+
+/// Peak RSS of a whole explorer session: 10⁶ GD steps of the very model drawn frame by frame
+/// at 120×40, and 10⁵ endpoint slopes in its histogram. Must run first in a fresh process, as
+/// the high-water mark covers everything before it.
+pub fn session_peak_rss() -> anyhow::Result<Option<u64>> {
+    let mut app = explorer_app(&["--model", "very", "--steps", "2000000", "--tol", "1e-300"])?;
+    let (mut term, _) = counting_terminal(120, 40)?;
+    while app.slot().run.steps < 1_000_000 {
+        app.run_steps(4096);
+        term.draw(|f| crate::tui::render(&app, f))?;
+    }
+    app.set_histogram_target(100_000);
+    app.fill_now();
+    term.draw(|f| crate::tui::render(&app, f))?;
+    anyhow::ensure!(app.slot().hist.slopes.len() == 100_000, "histogram holds {}", app.slot().hist.slopes.len());
+    Ok(peak_rss())
+}
+
+/// Bytes written by an idle, paused explorer over `secs` seconds, measured on the real binary
+/// in tmux (pipe-pane records everything it writes). None when tmux is not installed.
+pub fn idle_bytes_in_tmux(secs: f64) -> Option<u64> {
+    use std::process::Command;
+    let exe = std::env::current_exe().ok()?;
+    let sock = format!("overparam-bench-{}", std::process::id());
+    let tmux = |args: &[&str]| Command::new("tmux").arg("-L").arg(&sock).args(args).output().ok();
+    tmux(&["-V"]).filter(|o| o.status.success())?;
+    let log = std::env::temp_dir().join(format!("{sock}.bytes"));
+    let cmd = format!("{} --seed 42", exe.display());
+    tmux(&["-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "120", "-y", "40", &cmd])?;
+    // Let it draw and fill its histogram, then record only the idle time.
+    std::thread::sleep(Duration::from_millis(1500));
+    tmux(&["pipe-pane", "-t", "b", "-o", &format!("cat > {}", log.display())])?;
+    std::thread::sleep(Duration::from_secs_f64(secs));
+    tmux(&["pipe-pane", "-t", "b"])?;
+    let bytes = std::fs::metadata(&log).map(|m| m.len()).ok();
+    tmux(&["send-keys", "-t", "b", "q"]);
+    std::thread::sleep(Duration::from_millis(200));
+    tmux(&["kill-server"]);
+    let _ = std::fs::remove_file(&log);
+    bytes
+}
+
+/// Explorer figures: frame time, bytes per frame, idle bytes, first frame, session memory.
+/// `session_rss` is measured first, by the caller, in a fresh process.
+pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Vec<Row>> {
+    let budget = Duration::from_millis(if quick { 20 } else { 400 });
     let mut rows = Vec::new();
-    if let Some(rss) = peak_rss() {
+    // First frame: from nothing to a drawn explorer (the histogram fills afterwards).
+    let t = Instant::now();
+    let app = explorer_app(&[])?;
+    let (mut term, _) = counting_terminal(120, 40)?;
+    term.draw(|f| crate::tui::render(&app, f))?;
+    let first = t.elapsed().as_secs_f64();
+    rows.push(Row {
+        what: "explorer: first frame after launch (120×40)".into(),
+        measured: format!("{:.2} ms", first * 1e3),
+        target: "≤ 50 ms".into(),
+        ok: Some(first <= 0.05),
+    });
+    // A full frame with a 10⁶-step loss history and a full histogram.
+    let mut app = explorer_app(&["--steps", "2000000", "--tol", "1e-300"])?;
+    app.run_steps(1_000_000);
+    app.fill_now();
+    let mut test_term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40))?;
+    let frame = time_per_call(
+        || {
+            let _ = test_term.draw(|f| crate::tui::render(&app, f));
+        },
+        budget,
+    );
+    rows.push(Row {
+        what: "explorer: full frame, 120×40, 10⁶-step history".into(),
+        measured: format!("{:.3} ms", frame * 1e3),
+        target: "≤ 1 ms".into(),
+        ok: Some(frame <= 1e-3),
+    });
+    // Bytes per frame while a run animates (GD on the slightly model, default speed).
+    let mut app = explorer_app(&[])?;
+    app.fill_now();
+    let (mut term, written) = counting_terminal(120, 40)?;
+    term.draw(|f| crate::tui::render(&app, f))?;
+    let frames = 120u64;
+    let before = written.bytes.get();
+    for _ in 0..frames {
+        app.run_steps(app.steps_per_frame);
+        term.draw(|f| crate::tui::render(&app, f))?;
+    }
+    let per_frame = (written.bytes.get() - before) as f64 / frames as f64;
+    rows.push(Row {
+        what: "explorer: bytes per frame while running (120×40)".into(),
+        measured: format!("{per_frame:.0} B"),
+        target: "≤ 6 KB".into(),
+        ok: Some(per_frame <= 6144.0),
+    });
+    let idle = if quick { None } else { idle_bytes_in_tmux(2.0) };
+    rows.push(Row {
+        what: "explorer: bytes written over 2 s paused and idle".into(),
+        measured: idle.map_or("n/a (needs tmux)".into(), |b| format!("{b} B")),
+        target: "0".into(),
+        ok: idle.map(|b| b == 0),
+    });
+    if let Some(rss) = session_rss {
         rows.push(Row {
-            what: "peak RSS of this process".into(),
+            what: "peak RSS: session of 10⁶ steps + 10⁵ runs (very)".into(),
             measured: format!("{:.1} MB", rss as f64 / 1e6),
             target: "≤ 30 MB".into(),
             ok: Some(rss as f64 <= 30e6),

@@ -488,8 +488,10 @@ fn sweep_cmd(common: &Common, format: Format, out: &mut dyn Write) -> anyhow::Re
 }
 
 fn bench_cmd(quick: bool, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut rows = crate::bench::engine_rows(quick)?;
-    rows.extend(crate::bench::explorer_rows(quick)?);
+    // The session's memory first: the peak-RSS figure is a high-water mark for the process.
+    let session_rss = crate::bench::session_peak_rss()?;
+    let mut rows = crate::bench::explorer_rows(quick, session_rss)?;
+    rows.extend(crate::bench::engine_rows(quick)?);
     let mut s = format!(
         "overparam bench: {} cores, {} build\n\n",
         std::thread::available_parallelism().map_or(1, |n| n.get()),

@@ -439,9 +439,18 @@ fn preset_small_shows_plain_gd_off_the_posterior_and_whitened_on_it() {
 #[test]
 fn bench_quick_prints_every_figure() {
     let s = ok(&["bench", "--quick"]);
-    for needle in
-        ["GD step", "step ÷ stream", "ensemble, very, exact", "ensemble, very, cg", "scaling N=10000", "peak RSS"]
-    {
+    for needle in [
+        "GD step",
+        "step ÷ stream",
+        "ensemble, very, exact",
+        "ensemble, very, cg",
+        "scaling N=10000",
+        "peak RSS: session",
+        "first frame",
+        "full frame, 120×40",
+        "bytes per frame",
+        "paused and idle",
+    ] {
         assert!(s.contains(needle), "bench lacks `{needle}`:\n{s}");
     }
 }

@@ -373,6 +373,14 @@ impl App {
         changed
     }
 
+    /// Asks the current histogram for `runs` endpoints in all (at most `MAX_RUNS`).
+    pub fn set_histogram_target(&mut self, runs: u64) {
+        let hist = &mut self.slot_mut().hist;
+        hist.error = None;
+        hist.target = runs.min(MAX_RUNS);
+        self.request_fill();
+    }
+
     /// Fills the current histogram to its target on this thread (tests and benchmarks).
     pub fn fill_now(&mut self) {
         let cfg = self.cfg();

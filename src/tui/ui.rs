@@ -337,7 +337,10 @@ fn draw_slopes(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: R
                 "Slopes: endpoints of {opt}{how} · {runs}{fill} runs · {:.4} ± {:.4} · KS {:.3}",
                 s.mean, s.std, s.ks_posterior.d
             ),
-            format!("Slopes · {opt}{how} · {runs}{fill} runs · {:.3}±{:.3} · KS {:.3}", s.mean, s.std, s.ks_posterior.d),
+            format!(
+                "Slopes · {opt}{how} · {runs}{fill} runs · {:.3}±{:.3} · KS {:.3}",
+                s.mean, s.std, s.ks_posterior.d
+            ),
             format!("{opt}{how} · {runs}{fill} runs · {:.3}±{:.3} · KS {:.3}", s.mean, s.std, s.ks_posterior.d),
         ],
         None => vec![
