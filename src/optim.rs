@@ -18,6 +18,9 @@ pub const DEFAULT_TOL: f64 = 1e-9;
 pub const DIVERGENCE_FACTOR: f64 = 1e6;
 /// GD carries its residual forward by recurrence; it is recomputed from θ this often.
 pub const RESIDUAL_RESYNC: u32 = 64;
+/// Below |r| = this × |y| the carried residual is recomputed every step: rounding in θ
+/// (≈ 1e-16 · |y|) is then within a few decades of it.
+pub const RESIDUAL_FLOOR: f64 = 1e-11;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -343,7 +346,10 @@ impl Run {
     fn gd_step(&mut self) -> Result<(f64, f64)> {
         let (model, metric, lr) = (Arc::clone(&self.model), self.optimizer.metric(), self.lr.unwrap_or(0.0));
         let gd = self.gd.get_or_insert_with(|| GdState { r: model.residuals(self.theta.view()), age: 0 });
-        if gd.age >= RESIDUAL_RESYNC {
+        // Near the rounding floor the carried residual would keep shrinking below the true one,
+        // so it is recomputed from θ every step there (only the last stretch of a run).
+        let floor = RESIDUAL_FLOOR * RESIDUAL_FLOOR * model.data.y.dot(&model.data.y);
+        if gd.age >= RESIDUAL_RESYNC || gd.r.dot(&gd.r) < floor {
             gd.r = model.residuals(self.theta.view());
             gd.age = 0;
         }

@@ -272,7 +272,7 @@ fn snapshot_ridge_view() {
 #[test]
 fn snapshot_drift_view() {
     for model in ["very", "slightly"] {
-        let a = viewed(model, 40_000, 'p');
+        let a = viewed(model, 15_000, 'p');
         assert_eq!(a.view, View::Drift);
         insta::assert_snapshot!(format!("drift_{model}_80x24"), screen(&a, 80, 24));
     }
