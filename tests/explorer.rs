@@ -335,3 +335,12 @@ fn drift_view_reports_the_sweep_and_moves_with_new_init() {
     a.press(Key::Char('p'));
     assert_eq!(a.view, View::Slopes);
 }
+
+#[test]
+fn readme_lists_every_key() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for b in BINDINGS {
+        let row = format!("| `{}` | {} |", b.key_label, b.help);
+        assert!(readme.contains(&row), "README's key table lacks `{row}`");
+    }
+}
