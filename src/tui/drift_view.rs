@@ -7,6 +7,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 
+use super::theme::Theme;
+
 use crate::data::Dataset;
 use crate::format::{sig4, thousands};
 use crate::ridge::{self, SweepRow};
@@ -32,19 +34,11 @@ impl DriftView {
         DriftView { seed, init, rows, exponent }
     }
 
-    pub fn render(
-        &self,
-        theta0: &Array1<f64>,
-        theta: &Array1<f64>,
-        area: Rect,
-        buf: &mut Buffer,
-        color: bool,
-        ascii: bool,
-    ) {
+    pub fn render(&self, theta0: &Array1<f64>, theta: &Array1<f64>, area: Rect, buf: &mut Buffer, theme: &Theme) {
         if area.width < 20 || area.height < 4 {
             return;
         }
-        let style = |c: Color| if color { Style::new().fg(c) } else { Style::new() };
+        let style = |c: Color| if theme.color { Style::new().fg(c) } else { Style::new() };
         let w = area.width as usize;
         let d = ridge::drift(theta0, theta);
         let head = format!(
@@ -57,7 +51,7 @@ impl DriftView {
         let table_h = if area.height >= 10 { self.rows.len() as u16 + 2 } else { 0 };
         let hist = Rect { y: area.y + 1, height: area.height.saturating_sub(1 + table_h), ..area };
         if theta.len() > 1 && hist.height >= 3 {
-            self.render_histogram(theta0, theta, hist, buf, color, ascii);
+            self.render_histogram(theta0, theta, hist, buf, theme);
         } else if hist.height >= 1 {
             buf.set_stringn(hist.x, hist.y, "traditional: only c, which must move to fit the data", w, Style::new());
         }
@@ -90,15 +84,7 @@ impl DriftView {
         }
     }
 
-    fn render_histogram(
-        &self,
-        theta0: &Array1<f64>,
-        theta: &Array1<f64>,
-        area: Rect,
-        buf: &mut Buffer,
-        color: bool,
-        ascii: bool,
-    ) {
+    fn render_histogram(&self, theta0: &Array1<f64>, theta: &Array1<f64>, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let bins = (area.width as usize).max(1);
         // Only the noise parameters: c is reported on its own line.
         let xi0 = theta0.slice(ndarray::s![1..]).to_owned();
@@ -107,16 +93,16 @@ impl DriftView {
         let plot_h = area.height.saturating_sub(1) as usize;
         let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
         let eighths = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-        let bar_style = if color { Style::new().fg(Color::Blue) } else { Style::new() };
+        let bar_style = if theme.color { Style::new().fg(Color::Blue) } else { Style::new() };
         for (i, &c) in counts.iter().enumerate() {
             let height = c as f64 / top * plot_h as f64;
             let full = height.floor() as usize;
             for row in 0..plot_h {
                 let y = area.y + (plot_h - 1 - row) as u16;
                 let ch = if row < full {
-                    if ascii { '#' } else { '█' }
+                    if theme.ascii { '#' } else { '█' }
                 } else if row == full && height - full as f64 > 0.125 && c > 0 {
-                    if ascii { '#' } else { eighths[((height - full as f64) * 8.0) as usize % 8] }
+                    if theme.ascii { '#' } else { eighths[((height - full as f64) * 8.0) as usize % 8] }
                 } else {
                     continue;
                 };

@@ -7,6 +7,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 
+use super::theme::Theme;
+
 use crate::model::{Metric, Model, ModelKind};
 use crate::ridge::RidgeSlice;
 
@@ -71,23 +73,23 @@ impl RidgeView {
     }
 
     /// Draws the view into `area` of `buf`. `current` is the run's θ now.
-    pub fn render(&self, model: &Model, current: &Array1<f64>, area: Rect, buf: &mut Buffer, color: bool, ascii: bool) {
+    pub fn render(&self, model: &Model, current: &Array1<f64>, area: Rect, buf: &mut Buffer, theme: &Theme) {
         if area.width < 8 || area.height < 4 {
             return;
         }
         let legend_y = area.y + area.height - 1;
         let plot = Rect { height: area.height - 1, ..area };
         match &self.slice {
-            Some(slice) => self.render_slice(slice, model, current, plot, buf, color, ascii),
-            None => self.render_parabola(model, current, plot, buf, color, ascii),
+            Some(slice) => self.render_slice(slice, model, current, plot, buf, theme),
+            None => self.render_parabola(model, current, plot, buf, theme),
         }
         let legend = if self.slice.is_some() {
-            if ascii {
+            if theme.ascii {
                 "| ridge  o start  * θ*  . path  @ now  .:*# loss/10"
             } else {
                 "│ ridge  o start  ◆ θ*  · path  @ now  ░▒▓█ loss ×10"
             }
-        } else if ascii {
+        } else if theme.ascii {
             "* minimum (MLE)  . loss L(c)  @ now"
         } else {
             "◆ minimum (MLE)  • loss L(c)  @ now"
@@ -95,7 +97,6 @@ impl RidgeView {
         buf.set_stringn(area.x, legend_y, legend, area.width as usize, Style::new());
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn render_slice(
         &self,
         slice: &RidgeSlice,
@@ -103,8 +104,7 @@ impl RidgeView {
         current: &Array1<f64>,
         area: Rect,
         buf: &mut Buffer,
-        color: bool,
-        ascii: bool,
+        theme: &Theme,
     ) {
         let (w, h) = (area.width as usize, area.height as usize);
         // The init sits at s = −distance; show it with a margin, symmetric about the ridge. The
@@ -118,7 +118,7 @@ impl RidgeView {
         // One shade per decade below the largest loss in view: the valley reads as bands.
         let hi = grid.iter().copied().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max);
         let lo = (hi - DECADES).max(LOSS_FLOOR.log10());
-        let shades: [char; 5] = if ascii { [' ', '.', ':', '*', '#'] } else { [' ', '░', '▒', '▓', '█'] };
+        let shades: [char; 5] = if theme.ascii { [' ', '.', ':', '*', '#'] } else { [' ', '░', '▒', '▓', '█'] };
         let palette = [Color::Reset, Color::Blue, Color::Cyan, Color::Yellow, Color::Red];
         for j in 0..h {
             for i in 0..w {
@@ -128,7 +128,7 @@ impl RidgeView {
                 } else {
                     0
                 };
-                let style = if color { Style::new().fg(palette[level]) } else { Style::new() };
+                let style = if theme.color { Style::new().fg(palette[level]) } else { Style::new() };
                 if let Some(cell) = buf.cell_mut((area.x + i as u16, area.y + j as u16)) {
                     cell.set_char(shades[level]).set_style(style);
                 }
@@ -142,34 +142,26 @@ impl RidgeView {
         };
         let mark = |buf: &mut Buffer, at: Option<(u16, u16)>, ch: char, c: Color| {
             if let Some(cell) = at.and_then(|p| buf.cell_mut(p)) {
-                let style = if color { Style::new().fg(c).bg(Color::Black) } else { Style::new() };
+                let style = if theme.color { Style::new().fg(c).bg(Color::Black) } else { Style::new() };
                 cell.set_char(ch).set_style(style);
             }
         };
         // The zero-loss line: the whole along axis at s = 0.
         for &t in &ts {
-            mark(buf, to_cell(0.0, t), if ascii { '|' } else { '│' }, Color::White);
+            mark(buf, to_cell(0.0, t), if theme.ascii { '|' } else { '│' }, Color::White);
         }
         for &(s, t) in &self.path {
-            mark(buf, to_cell(s, t), if ascii { '.' } else { '·' }, Color::LightMagenta);
+            mark(buf, to_cell(s, t), if theme.ascii { '.' } else { '·' }, Color::LightMagenta);
         }
         if let Some(&(s, t)) = self.path.first() {
             mark(buf, to_cell(s, t), 'o', Color::LightGreen);
         }
-        mark(buf, to_cell(0.0, 0.0), if ascii { '*' } else { '◆' }, Color::LightYellow);
+        mark(buf, to_cell(0.0, 0.0), if theme.ascii { '*' } else { '◆' }, Color::LightYellow);
         let (s, t) = slice.coords(current);
         mark(buf, to_cell(s, t), '@', Color::LightMagenta);
     }
 
-    fn render_parabola(
-        &self,
-        model: &Model,
-        current: &Array1<f64>,
-        area: Rect,
-        buf: &mut Buffer,
-        color: bool,
-        ascii: bool,
-    ) {
+    fn render_parabola(&self, model: &Model, current: &Array1<f64>, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let (w, h) = (area.width as usize, area.height as usize);
         let (x, y) = (&model.data.x, &model.data.y);
         let loss = |c: f64| 0.5 * (y - &(x * c)).mapv(|r| r * r).sum();
@@ -187,14 +179,14 @@ impl RidgeView {
             let f = (c - self.mle + half) / (2.0 * half) * (w - 1) as f64;
             (f.is_finite() && (0.0..=(w - 1) as f64).contains(&f.round())).then(|| area.x + f.round() as u16)
         };
-        let style = |c: Color| if color { Style::new().fg(c) } else { Style::new() };
+        let style = |c: Color| if theme.color { Style::new().fg(c) } else { Style::new() };
         for (i, &l) in ls.iter().enumerate() {
             if let Some(cell) = buf.cell_mut((area.x + i as u16, row(l))) {
-                cell.set_char(if ascii { '.' } else { '•' }).set_style(style(Color::Gray));
+                cell.set_char(if theme.ascii { '.' } else { '•' }).set_style(style(Color::Gray));
             }
         }
         if let Some(cell) = col(self.mle).and_then(|cx| buf.cell_mut((cx, row(lmin)))) {
-            cell.set_char(if ascii { '*' } else { '◆' }).set_style(style(Color::LightYellow));
+            cell.set_char(if theme.ascii { '*' } else { '◆' }).set_style(style(Color::LightYellow));
         }
         if let Some(cell) = col(current[0]).and_then(|cx| buf.cell_mut((cx, row(loss(current[0]))))) {
             cell.set_char('@').set_style(style(Color::LightMagenta));

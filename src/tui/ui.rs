@@ -62,7 +62,7 @@ fn draw_ridge(slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rect) {
     let b = block(theme, title).title_bottom(Line::from(slot.ridge.caption()).style(theme.label()));
     let inner = b.inner(area);
     frame.render_widget(b, area);
-    slot.ridge.render(&slot.model, &slot.run.theta, inner, frame.buffer_mut(), theme.color, theme.ascii);
+    slot.ridge.render(&slot.model, &slot.run.theta, inner, frame.buffer_mut(), theme);
 }
 
 /// The drift view (key p) in the slopes pane.
@@ -71,7 +71,7 @@ fn draw_drift(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Re
     let inner = b.inner(area);
     frame.render_widget(b, area);
     if let Some(drift) = &app.drift {
-        drift.render(&slot.run.theta0, &slot.run.theta, inner, frame.buffer_mut(), theme.color, theme.ascii);
+        drift.render(&slot.run.theta0, &slot.run.theta, inner, frame.buffer_mut(), theme);
     }
 }
 
