@@ -409,12 +409,14 @@ fn draw_inspector(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area
         (Some(lr), Some((b, name))) => {
             let over = lr >= b;
             let bad = if over { theme.bad() } else { Style::new() };
+            // SGD's rate is a factor on the Kaczmarz step 1/|∇f_n|², stable below 2.
+            let sgd = app.optimizer == crate::optim::Optimizer::Sgd;
             lines.push(Line::from(vec![
-                Span::styled(format!("{:<8}", "lr"), theme.label()),
+                Span::styled(format!("{:<8}", if sgd { "step ×" } else { "lr" }), theme.label()),
                 Span::styled(format!("{lr:.3e}"), bad),
                 Span::styled(if over { " ✗ unstable" } else { "" }, bad),
             ]));
-            let name = name.split(' ').next().unwrap_or(name);
+            let name = if sgd { "bound" } else { name.split(' ').next().unwrap_or(name) };
             lines.push(kv(name, format!("{b:.3e}")));
         }
         _ => lines.push(kv("lr", format!("none ({})", app.optimizer.name()))),
