@@ -141,19 +141,24 @@ fn too_small_then_resized_and_ctrl_c_restores() {
 }
 
 #[test]
-fn sigterm_restores_the_terminal() {
+fn sigterm_and_sighup_restore_the_terminal() {
     if !tmux_present() {
         println!("skipped: tmux is not installed");
         return;
     }
-    let t = start("term", (80, 24));
-    t.wait_for("Inspector");
-    let pid = t.pane("#{pane_pid}");
-    Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-    let start = Instant::now();
-    while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
-        sleep(Duration::from_millis(100));
+    // SIGHUP is what a dropped SSH link sends.
+    for (sig, code) in [("TERM", "143"), ("HUP", "129")] {
+        let t = start(&format!("sig{sig}"), (80, 24));
+        t.wait_for("Inspector");
+        assert_eq!(t.pane("#{alternate_on}"), "1");
+        let pid = t.pane("#{pane_pid}");
+        Command::new("kill").args([&format!("-{sig}"), &pid]).status().unwrap();
+        let start = Instant::now();
+        while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
+            sleep(Duration::from_millis(100));
+        }
+        assert_eq!(t.pane("#{pane_dead}"), "1", "SIG{sig} ends it");
+        assert_eq!(t.pane("#{pane_dead_status}"), code, "SIG{sig}: exit status 128 + signal");
+        assert_eq!(t.pane("#{alternate_on}"), "0", "SIG{sig} leaves the alternate screen");
     }
-    assert_eq!(t.pane("#{pane_dead}"), "1");
-    assert_eq!(t.pane("#{alternate_on}"), "0");
 }
