@@ -176,7 +176,7 @@ fn ctrl_z_suspends_and_fg_redraws() {
     }
     // A job-control shell, as over SSH.
     let t = start_cmd("susp", (80, 24), "env TERM=xterm-256color PS1='$ ' bash --norc --noprofile -i");
-    t.wait_for("$ ");
+    t.wait_for("$");
     t.keys(&[&format!("{} --seed 7", env!("CARGO_BIN_EXE_overparam")), "Enter"]);
     t.wait_for("Inspector");
     assert_eq!(t.pane("#{alternate_on}"), "1");

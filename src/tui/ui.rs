@@ -341,7 +341,8 @@ fn draw_slopes(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: R
                 "Slopes · {opt}{how} · {runs}{fill} runs · {:.3}±{:.3} · KS {:.3}",
                 s.mean, s.std, s.ks_posterior.d
             ),
-            format!("{opt}{how} · {runs}{fill} runs · {:.3}±{:.3} · KS {:.3}", s.mean, s.std, s.ks_posterior.d),
+            format!("Slopes · {opt}{how} · {runs}{fill} · {:.3}±{:.3} · KS {:.2}", s.mean, s.std, s.ks_posterior.d),
+            format!("Slopes·{opt}{how}·{runs}{fill} runs·{:.3}±{:.3}·KS {:.3}", s.mean, s.std, s.ks_posterior.d),
         ],
         None => vec![
             format!("Slopes: endpoints of {opt}{how} · {runs}{fill} runs"),
