@@ -423,19 +423,47 @@ impl Run {
     /// Runs until |∇L| < tol or `max_steps` steps. Errors if the run diverges; ends `Stalled`
     /// when rounding keeps |∇L| from getting below tol.
     pub fn run_to_end(&mut self, max_steps: u64, tol: f64) -> Result<()> {
+        self.run_until(max_steps, tol, None, |_, _| {})
+    }
+
+    /// `run_to_end`, also stopping (still running) at `deadline` (checked every 64 steps), and
+    /// handing `record` the loss at each step where it comes for free: the explorer's loss curve.
+    pub fn run_until(
+        &mut self,
+        max_steps: u64,
+        tol: f64,
+        deadline: Option<std::time::Instant>,
+        mut record: impl FnMut(u64, f64),
+    ) -> Result<()> {
         if self.optimizer == Optimizer::Exact {
-            self.step()?;
+            let before = self.steps;
+            if let Some(loss) = self.step()? {
+                record(before, loss);
+            }
             return self.finish(tol);
         }
         let (mut last_truth, mut stalls) = (f64::INFINITY, 0);
         // The traditional model under SGD never settles: every point pulls c its own way.
         while self.steps < max_steps {
+            if let Some(deadline) = deadline
+                && self.steps.is_multiple_of(64)
+                && std::time::Instant::now() >= deadline
+            {
+                break;
+            }
             // A cheap estimate of |∇L|: GD's carried residual (before its step), CG's γ, or the
             // true gradient at the end of an SGD epoch.
+            let before = self.steps;
             let estimate = match self.optimizer {
-                Optimizer::Gd | Optimizer::Whitened => self.gd_step()?.1,
+                Optimizer::Gd | Optimizer::Whitened => {
+                    let (loss, g) = self.gd_step()?;
+                    record(before, loss);
+                    g
+                }
                 Optimizer::Cg => {
-                    self.step()?;
+                    let loss = self.cg_step();
+                    self.steps += 1;
+                    record(before, loss);
                     self.cg.as_ref().map_or(f64::INFINITY, |cg| cg.gamma.sqrt())
                 }
                 _ => {

@@ -2,6 +2,7 @@
 //! drive an `App` directly and render it into any backend.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::args::{Common, ExplorerArgs};
 use crate::data::{DataSpec, Dataset, XLayout};
@@ -23,6 +24,15 @@ pub const MAX_RUNS: u64 = 200_000;
 /// at 30 frames/s.
 pub const DEFAULT_STEPS_PER_FRAME: u64 = 256;
 const MAX_STEPS_PER_FRAME: u64 = 1 << 20;
+
+/// A GD learning rate at the stability bound itself neither converges nor diverges: the fast
+/// direction flips sign every step for ever. Say so instead of running on.
+fn at_the_bound(slot: &Slot) -> Option<String> {
+    let (lr, bound) = (slot.run.lr?, stability_bound(&slot.model, slot.run.optimizer)?);
+    let gd = matches!(slot.run.optimizer, Optimizer::Gd | Optimizer::Whitened);
+    (gd && (lr / bound.0 - 1.0).abs() < 1e-9)
+        .then(|| format!("lr = {} exactly: the fastest direction flips sign each step for ever. [ halves it", bound.1))
+}
 
 /// What the big lower-left pane shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +162,8 @@ pub struct App {
     /// False under NO_COLOR: series are then told apart by marker alone.
     pub color: bool,
     pub help: bool,
+    /// Time a frame may spend stepping: half the frame time at --fps.
+    pub frame_budget: std::time::Duration,
     pub view: View,
     /// The drift view's sweep over M, computed when the view is first shown for this data and init.
     pub drift: Option<DriftView>,
@@ -186,6 +198,7 @@ impl App {
             ascii: explorer.ascii,
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             help: false,
+            frame_budget: std::time::Duration::from_secs_f64(0.5 / f64::from(explorer.fps.max(1))),
             view: View::Slopes,
             drift: None,
             message: None,
@@ -254,52 +267,41 @@ impl App {
     /// Runs `k` steps of the current run (fewer if it converges or diverges), then refreshes the
     /// figures once. Pauses the run when it finishes or diverges.
     pub fn run_steps(&mut self, k: u64) {
+        self.run_steps_until(k, None);
+    }
+
+    /// `run_steps`, stopping early at `deadline` so a frame never waits long for its steps.
+    fn run_steps_until(&mut self, k: u64, deadline: Option<Instant>) {
         let max_steps = self.common.max_steps();
         let tol = self.common.tol;
         let slot = self.slot_mut();
         if slot.run.is_done() {
             return;
         }
-        let mut stop = None;
-        for _ in 0..k {
-            let before = slot.run.steps;
-            match slot.run.step() {
-                Ok(Some(loss)) => slot.history.push(before, loss),
-                Ok(None) => {}
-                Err(_) => break,
-            }
-            if slot.run.is_done() || slot.run.steps >= max_steps {
-                break;
-            }
-        }
-        if slot.diverged().is_none()
-            && let Err(e) = slot.run.check_now()
-        {
-            stop = Some(e.to_string());
-        }
+        let target = slot.run.steps.saturating_add(k).min(max_steps);
+        let history = &mut slot.history;
+        // The same loop as `overparam train`: it stops where train stops, at the same step.
+        let result = slot.run.run_until(target, tol, deadline, |step, loss| history.push(step, loss));
         slot.refresh();
-        if let Some(note) = slot.divergence_note() {
-            stop = Some(note);
-        } else if slot.run.is_done() || slot.stats.grad < tol {
-            if slot.stats.grad < tol {
-                slot.run.status = Status::Converged;
-            }
-            stop = Some(format!("converged: |∇L| < {tol:e}"));
-        } else if slot.run.steps >= max_steps {
-            stop = Some(format!("stopped at --steps {max_steps}"));
-        }
+        let stop = match (result, &slot.run.status) {
+            (Err(_), _) | (_, Status::Diverged(_)) => slot.divergence_note(),
+            (Ok(()), Status::Converged) => Some(format!("converged: |∇L| < {tol:e}")),
+            (Ok(()), Status::Stalled) => Some("at the rounding floor: |∇L| will not go below tol".to_string()),
+            (Ok(()), Status::Running) if slot.run.steps >= max_steps => Some(format!("stopped at --steps {max_steps}")),
+            (Ok(()), Status::Running) => at_the_bound(slot),
+        };
         if let Some(msg) = stop {
             self.running = false;
             self.message = Some(msg);
         }
     }
 
-    /// One frame's worth of work: steps when running, and any finished histogram batches.
-    /// Returns whether anything visible changed.
     pub fn tick(&mut self) -> bool {
         let mut changed = self.poll_worker();
         if self.running {
-            self.run_steps(self.steps_per_frame);
+            // Half a frame at most, so keys and redraws stay prompt on huge models.
+            let deadline = Instant::now() + self.frame_budget;
+            self.run_steps_until(self.steps_per_frame, Some(deadline));
             changed = true;
         }
         changed
