@@ -16,6 +16,8 @@ use super::keys::{Action, Key, action_for};
 use super::ridge_view::RidgeView;
 use super::worker::{self, Job, Worker};
 
+/// ] and [ keep the learning rate within this factor of its default either way.
+pub const LR_SCALE_LIMIT: f64 = 1_048_576.0;
 /// Runs the histogram fills to on its own, and adds per `e`.
 pub const RUNS_PER_FILL: u64 = 2000;
 /// The histogram never holds more runs than this (memory, and the per-frame binning).
@@ -77,6 +79,15 @@ impl Histogram {
     fn new(optimizer: Optimizer, lr: LrChoice) -> Histogram {
         Histogram { optimizer, lr, slopes: Vec::new(), target: RUNS_PER_FILL, summary: None, error: None }
     }
+    /// Adds a batch of endpoint slopes. A non-finite one stops the filling with an error rather
+    /// than being dropped, which would leave the histogram waiting for it for ever.
+    fn add(&mut self, batch: Vec<f64>) {
+        if batch.iter().all(|v| v.is_finite()) {
+            self.slopes.extend(batch);
+        } else {
+            self.error = Some("a run ended at a non-finite slope: no endpoint to show".into());
+        }
+    }
     pub fn filling(&self) -> bool {
         self.error.is_none() && (self.slopes.len() as u64) < self.target
     }
@@ -115,10 +126,15 @@ impl Slot {
     /// the bound it broke.
     pub fn divergence_note(&self) -> Option<String> {
         match self.diverged()? {
-            crate::Error::Diverged { step, lr, bound, bound_name, .. } => Some(format!(
-                "diverged at step {step}: lr {lr:.3e} ≥ {} {bound:.3e}. [ halves it, 0 resets",
-                bound_name.split(' ').next().unwrap_or(bound_name)
-            )),
+            crate::Error::Diverged { step, lr, bound, bound_name, .. } => {
+                let what = if self.run.optimizer == Optimizer::Sgd { "step ×" } else { "lr" };
+                let name = if bound_name.starts_with("2/") {
+                    bound_name.split(' ').next().unwrap_or(bound_name)
+                } else {
+                    "bound"
+                };
+                Some(format!("diverged at step {step}: {what} {lr:.3e} ≥ {name} {bound:.3e}. [ halves it, 0 resets"))
+            }
             e => Some(e.to_string()),
         }
     }
@@ -365,7 +381,7 @@ impl App {
                 continue;
             }
             match b.slopes {
-                Ok(v) => slot.hist.slopes.extend(v.into_iter().filter(|s| s.is_finite())),
+                Ok(v) => slot.hist.add(v),
                 Err(e) => slot.hist.error = Some(e.to_string()),
             }
             let model = Arc::clone(&slot.model);
@@ -392,7 +408,7 @@ impl App {
             return;
         }
         match worker::endpoint_slopes(&slot.model, &cfg, runs) {
-            Ok(v) => slot.hist.slopes.extend(v.into_iter().filter(|s| s.is_finite())),
+            Ok(v) => slot.hist.add(v),
             Err(e) => slot.hist.error = Some(e.to_string()),
         }
         let model = Arc::clone(&slot.model);
@@ -544,29 +560,38 @@ impl App {
             self.message = Some(format!("{} has no learning rate", self.optimizer.name()));
             return;
         }
+        // Bounded, so the quit line stays a command the CLI accepts.
+        let (lo, hi) = (LR_SCALE_LIMIT.recip(), LR_SCALE_LIMIT);
+        let default = LrChoice::default().resolve(&self.slot().model, self.optimizer).unwrap_or(1.0);
+        let (old, new) = match self.lr.lr {
+            Some(v) => (v, (v * factor).clamp(lo * default, hi * default)),
+            None => (self.lr.scale, (self.lr.scale * factor).clamp(lo, hi)),
+        };
+        if new == old {
+            self.message = Some("the learning rate stays within 2^±20 of its default (0 resets it)".into());
+            return;
+        }
         match self.lr.lr {
-            Some(v) => self.lr.lr = Some(v * factor),
-            None => self.lr.scale *= factor,
+            Some(_) => self.lr.lr = Some(new),
+            None => self.lr.scale = new,
         }
         self.apply_settings();
     }
 
-    /// Carries the session's optimizer and learning rate over to the current run (continuing
-    /// from its θ; a diverged run restarts from θ0) and its histogram.
+    /// Applies the session's optimizer and learning rate to the current run, which starts again
+    /// from its init: an endpoint then belongs to one optimizer, and the quit line reproduces it.
     fn apply_settings(&mut self) {
         let (opt, lr) = (self.optimizer, self.lr);
         let slot = self.slot_mut();
         if slot.run.optimizer != opt || slot.run.lr != lr.resolve(&slot.model, opt) {
-            let was_diverged = slot.diverged().is_some();
-            let metric = slot.run.optimizer.metric();
-            if slot.run.set_optimizer(opt, lr).is_ok() {
-                if was_diverged {
+            match slot.run.set_optimizer(opt, lr) {
+                Ok(()) => {
+                    slot.run.replay();
                     slot.history.clear();
-                }
-                if was_diverged || metric != opt.metric() {
                     slot.restart_ridge();
+                    slot.refresh();
                 }
-                slot.refresh();
+                Err(e) => self.message = Some(e.to_string()),
             }
         }
         self.align_histogram();

@@ -34,7 +34,15 @@ impl DriftView {
         DriftView { seed, init, rows, exponent }
     }
 
-    pub fn render(&self, theta0: &Array1<f64>, theta: &Array1<f64>, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    pub fn render(
+        &self,
+        theta0: &Array1<f64>,
+        theta: &Array1<f64>,
+        sources_per_point: usize,
+        area: Rect,
+        buf: &mut Buffer,
+        theme: &Theme,
+    ) {
         if area.width < 20 || area.height < 4 {
             return;
         }
@@ -51,7 +59,7 @@ impl DriftView {
         let table_h = if area.height >= 10 { self.rows.len() as u16 + 2 } else { 0 };
         let hist = Rect { y: area.y + 1, height: area.height.saturating_sub(1 + table_h), ..area };
         if theta.len() > 1 && hist.height >= 3 {
-            self.render_histogram(theta0, theta, hist, buf, theme);
+            self.render_histogram(theta0, theta, sources_per_point, hist, buf, theme);
         } else if hist.height >= 1 {
             buf.set_stringn(hist.x, hist.y, "traditional: only c, which must move to fit the data", w, Style::new());
         }
@@ -61,8 +69,8 @@ impl DriftView {
                 area.x,
                 y0,
                 format!(
-                    "{:>6} {:>10} {:>13} {:>14}   (very model, same init, closed-form θ*)",
-                    "M", "k", "|θ−θ0|/|θ0|", "largest |Δξ|"
+                    "{:>6} {:>10} {:>13} {:>14}   GD's θ* from this init",
+                    "M", "k (very)", "|θ−θ0|/|θ0|", "max |Δξ|"
                 ),
                 w,
                 style(Color::Gray),
@@ -78,13 +86,21 @@ impl DriftView {
                 buf.set_stringn(area.x, y0 + 1 + i as u16, line, w, Style::new());
             }
             let fit = self.exponent.map_or("—".into(), |e| {
-                format!("|θ−θ0|/|θ0| ∝ M^{e:.2} (theory −0.5): more parameters, each moves less")
+                format!("|θ−θ0|/|θ0| ∝ M^{e:.2}, theory M^-0.5: more parameters, each moves less")
             });
             buf.set_stringn(area.x, y0 + 1 + self.rows.len() as u16, fit, w, style(Color::LightCyan));
         }
     }
 
-    fn render_histogram(&self, theta0: &Array1<f64>, theta: &Array1<f64>, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    fn render_histogram(
+        &self,
+        theta0: &Array1<f64>,
+        theta: &Array1<f64>,
+        sources_per_point: usize,
+        area: Rect,
+        buf: &mut Buffer,
+        theme: &Theme,
+    ) {
         let bins = (area.width as usize).max(1);
         // Only the noise parameters: c is reported on its own line.
         let xi0 = theta0.slice(ndarray::s![1..]).to_owned();
@@ -111,12 +127,12 @@ impl DriftView {
                 }
             }
         }
-        let axis = format!(
-            "Δξ {} … {} · {} ξ (a point's sources move together)",
-            sig4(lo),
-            sig4(hi),
-            thousands(xi.len() as u64)
-        );
+        // Every source of one point gets the same gradient, so they all move by the same amount.
+        let axis = if sources_per_point > 1 {
+            format!("Δξ {}…{}; a point's {sources_per_point} ξ move as one", sig4(lo), sig4(hi))
+        } else {
+            format!("Δξ {}…{} over {} ξ", sig4(lo), sig4(hi), thousands(xi.len() as u64))
+        };
         buf.set_stringn(area.x, area.y + area.height - 1, axis, area.width as usize, Style::new());
     }
 }

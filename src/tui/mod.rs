@@ -1,6 +1,7 @@
 //! The terminal explorer: terminal setup and restore, signals, and the event loop. State and
 //! keys live in `app`, drawing in `ui`, the histogram filler in `worker`.
 
+pub mod ansi16;
 pub mod app;
 pub mod drift_view;
 pub mod history;
@@ -46,10 +47,16 @@ fn leave() {
     let _ = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
 }
 
-/// Restores the terminal before the default panic message, so the message is readable.
+/// Restores the terminal before the default panic message, so the message is readable. Only a
+/// panic on the main thread ends the app; the histogram worker catches its own and reports it
+/// in the pane, so its message is not written over the screen.
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // Off the main thread (the worker and its rayon pool) the worker catches the panic.
+        if std::thread::current().name() != Some("main") {
+            return;
+        }
         leave();
         previous(info);
     }));
@@ -58,9 +65,10 @@ fn install_panic_hook() {
 /// SIGTERM and SIGHUP (a dropped SSH link): restore the terminal and exit at once, from a
 /// thread of their own, so the app need not poll for them. SIGCONT sets `resumed`.
 fn install_signals(resumed: Arc<AtomicBool>) -> io::Result<()> {
-    use signal_hook::consts::{SIGCONT, SIGHUP, SIGTERM};
+    use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM};
     signal_hook::flag::register(SIGCONT, resumed)?;
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP])?;
+    // SIGINT too: raw mode turns Ctrl-C into a key, but `kill -INT` still sends the signal.
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
     std::thread::Builder::new().name("signals".into()).spawn(move || {
         if let Some(sig) = signals.forever().next() {
             let _guard = TERMINAL.lock();
@@ -73,7 +81,7 @@ fn install_signals(resumed: Arc<AtomicBool>) -> io::Result<()> {
 
 /// Ctrl-Z: raw mode delivers it as a key, so restore the terminal, stop ourselves with SIGTSTP,
 /// and re-enter (with a full redraw) once `fg` continues us.
-fn suspend(term: &mut Terminal<CrosstermBackend<Stdout>>) -> io::Result<()> {
+fn suspend(term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>) -> io::Result<()> {
     leave();
     signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
     enter()?;
@@ -89,7 +97,7 @@ pub fn run(common: &Common, explorer: &ExplorerArgs) -> anyhow::Result<()> {
     install_signals(Arc::clone(&resumed))?;
     install_panic_hook();
     enter()?;
-    let result = Terminal::new(CrosstermBackend::new(io::stdout()))
+    let result = Terminal::new(CrosstermBackend::new(ansi16::Ansi16::new(io::stdout())))
         .map_err(anyhow::Error::from)
         .and_then(|mut term| event_loop(&mut term, &mut app, explorer.fps, &resumed));
     {
@@ -103,13 +111,13 @@ pub fn run(common: &Common, explorer: &ExplorerArgs) -> anyhow::Result<()> {
 }
 
 fn event_loop(
-    term: &mut Terminal<CrosstermBackend<Stdout>>,
+    term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>,
     app: &mut App,
     fps: u32,
     resumed: &AtomicBool,
 ) -> anyhow::Result<()> {
     let frame_time = Duration::from_secs_f64(1.0 / f64::from(fps.max(1)));
-    let draw = |term: &mut Terminal<CrosstermBackend<Stdout>>, app: &App| -> io::Result<()> {
+    let draw = |term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>, app: &App| -> io::Result<()> {
         let _guard = TERMINAL.lock();
         term.draw(|f| render(app, f)).map(|_| ())
     };

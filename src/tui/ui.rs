@@ -67,11 +67,11 @@ fn draw_ridge(slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rect) {
 
 /// The drift view (key p) in the slopes pane.
 fn draw_drift(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let b = block(theme, format!("Drift · {} · parameters barely move", slot.model.kind.name()));
+    let b = block(theme, format!("Drift · {} · how far θ moved from θ0", slot.model.kind.name()));
     let inner = b.inner(area);
     frame.render_widget(b, area);
     if let Some(drift) = &app.drift {
-        drift.render(&slot.run.theta0, &slot.run.theta, inner, frame.buffer_mut(), theme);
+        drift.render(&slot.run.theta0, &slot.run.theta, slot.model.sources, inner, frame.buffer_mut(), theme);
     }
 }
 
@@ -164,10 +164,10 @@ fn draw_data(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rec
     }
     let mut items = Vec::new();
     if let Some(t) = truth {
-        items.push((Series::True, format!("true {t:.3}")));
+        items.push((Series::True, format!("true {}", num(t))));
     }
-    items.push((Series::Mle, format!("MLE {mle:.3}")));
-    items.push((Series::Run, format!("run {}", if run.is_finite() { format!("{run:.3}") } else { "—".into() })));
+    items.push((Series::Mle, format!("MLE {}", num(mle))));
+    items.push((Series::Run, format!("run {}", num(run))));
     let title = format!("Data · N={}", d.n());
     let chart = Chart::new(sets)
         .block(block(theme, title).title_bottom(legend(theme, &items)))
@@ -175,13 +175,10 @@ fn draw_data(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rec
             Axis::default()
                 .bounds(xb)
                 .style(theme.axis())
-                .labels(vec![Span::raw(format!("{:.1}", xb[0])), Span::raw(format!("x {:.1}", xb[1]))]),
+                .labels(vec![Span::raw(num(xb[0])), Span::raw(format!("x {}", num(xb[1])))]),
         )
         .y_axis(
-            Axis::default()
-                .bounds(yb)
-                .style(theme.axis())
-                .labels(vec![Span::raw(format!("{:.0}", yb[0])), Span::raw(format!("{:.0}", yb[1]))]),
+            Axis::default().bounds(yb).style(theme.axis()).labels(vec![Span::raw(num(yb[0])), Span::raw(num(yb[1]))]),
         );
     frame.render_widget(chart, area);
 }
@@ -343,6 +340,9 @@ fn draw_slopes(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: R
             ),
             format!("Slopes · {opt}{how} · {runs}{fill} · {:.3}±{:.3} · KS {:.2}", s.mean, s.std, s.ks_posterior.d),
             format!("Slopes·{opt}{how}·{runs}{fill} runs·{:.3}±{:.3}·KS {:.3}", s.mean, s.std, s.ks_posterior.d),
+            // The KS distance is what this pane is about: keep it when nothing else fits.
+            format!("Slopes·{opt}{how}·{runs}{fill}·KS {:.3}", s.ks_posterior.d),
+            format!("{opt}·KS {:.3}", s.ks_posterior.d),
         ],
         None => vec![
             format!("Slopes: endpoints of {opt}{how} · {runs}{fill} runs"),
@@ -353,9 +353,9 @@ fn draw_slopes(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: R
     let title = titles.iter().find(|t| t.chars().count() <= room).unwrap_or(&titles[titles.len() - 1]).clone();
     let run_label = match run {
         r if !r.is_finite() => "run —".to_string(),
-        r if r < lo => format!("◀run {r:.2}"),
-        r if r > hi => format!("run {r:.2}▶"),
-        r => format!("run {r:.3}"),
+        r if r < lo => format!("◀run {}", num(r)),
+        r if r > hi => format!("run {}▶", num(r)),
+        r => format!("run {}", num(r)),
     };
     let wide = room >= 60;
     let mut items = vec![(Series::Posterior, if wide { "posterior" } else { "Bayes" }.to_string())];
@@ -370,9 +370,9 @@ fn draw_slopes(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: R
     let chart = Chart::new(sets)
         .block(block(theme, title).title_bottom(legend(theme, &items)))
         .x_axis(Axis::default().bounds([lo, hi]).style(theme.axis()).labels(vec![
-            Span::raw(format!("{lo:.3}")),
-            Span::raw(format!("{:.3}", (lo + hi) / 2.0)),
-            Span::raw(format!("{hi:.3}")),
+            Span::raw(num(lo)),
+            Span::raw(num((lo + hi) / 2.0)),
+            Span::raw(num(hi)),
         ]))
         .y_axis(Axis::default().bounds([0.0, ymax]));
     frame.render_widget(chart, area);
@@ -382,6 +382,8 @@ fn draw_slopes(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: R
         Some((format!("no endpoints: {e}"), theme.bad()))
     } else if hist.slopes.is_empty() && !hist.filling() {
         Some(("no runs: e adds some".to_string(), theme.label()))
+    } else if model.kind == ModelKind::Traditional && hist.optimizer == crate::optim::Optimizer::Sgd {
+        Some(("constant-step SGD never settles: each step fits one point".to_string(), theme.label()))
     } else if model.kind == ModelKind::Traditional && !hist.slopes.is_empty() {
         Some(("every init ends at the MLE: a peak, not a ridge".to_string(), theme.label()))
     } else {

@@ -116,7 +116,11 @@ fn fill(jobs: &Receiver<Job>, results: &Sender<Batch>) {
         };
         let start = job.runs.start;
         let end = (start + BATCH).min(job.runs.end);
-        let slopes = endpoint_slopes(&job.model, &job.cfg, start..end);
+        // A bug in a batch must not take the thread (and the histogram) down silently.
+        let slopes = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            endpoint_slopes(&job.model, &job.cfg, start..end)
+        }))
+        .unwrap_or_else(|_| Err(crate::Error::Invalid("internal error while computing endpoints".into())));
         let failed = slopes.is_err();
         if results.send(Batch { generation: job.generation, start, slopes }).is_err() {
             return;
