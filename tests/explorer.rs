@@ -344,3 +344,54 @@ fn readme_lists_every_key() {
         assert!(readme.contains(&row), "README's key table lacks `{row}`");
     }
 }
+
+#[test]
+fn the_explorer_stops_where_train_stops() {
+    use overparam::optim::{LrChoice, Optimizer, Run};
+    let mut a = app(&[]);
+    while !a.slot().run.is_done() {
+        a.run_steps(1000);
+    }
+    let mut train = Run::new(a.slot().model.clone(), Optimizer::Gd, LrChoice::default(), 42, 0).unwrap();
+    train.run_to_end(1_000_000, 1e-9).unwrap();
+    assert_eq!(a.slot().run.steps, train.steps, "same loop, same stopping step");
+    assert_eq!(a.slot().run.theta, train.theta);
+    assert!(matches!(a.slot().run.status, Status::Converged));
+}
+
+#[test]
+fn changing_optimizer_or_lr_replays_from_the_init() {
+    let mut a = app(&["--preset", "small", "--model", "very"]);
+    a.press(Key::Char('N'));
+    assert_eq!(a.slot().run.steps, 100);
+    for key in ['o', ']', '0', '['] {
+        a.press(Key::Char('n'));
+        a.press(Key::Char(key));
+        assert_eq!(a.slot().run.steps, 0, "after `{key}` the run starts again");
+        assert_eq!(a.slot().run.theta, a.slot().run.theta0);
+    }
+}
+
+#[test]
+fn lr_at_the_bound_is_explained_and_lr_stays_bounded() {
+    let mut a = app(&[]);
+    a.press(Key::Char(']')); // 1/λmax → exactly 2/λmax
+    a.press(Key::Char(' '));
+    a.tick();
+    assert!(!a.running, "a run that can neither converge nor diverge pauses");
+    assert!(a.message.as_deref().unwrap_or("").contains("flips sign"), "{:?}", a.message);
+    for _ in 0..100 {
+        a.press(Key::Char('['));
+    }
+    assert!(a.lr.scale >= 1.0 / overparam::tui::app::LR_SCALE_LIMIT);
+    let line = a.command_line();
+    let args: Vec<&str> = line.split_whitespace().collect();
+    assert!(Cli::try_parse_from(&args).is_ok(), "the quit line parses: {line}");
+    for _ in 0..100 {
+        a.press(Key::Char(']'));
+    }
+    assert!(a.lr.scale <= overparam::tui::app::LR_SCALE_LIMIT);
+    let line = a.command_line();
+    let args: Vec<&str> = line.split_whitespace().collect();
+    assert!(Cli::try_parse_from(&args).is_ok(), "the quit line parses: {line}");
+}
