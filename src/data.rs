@@ -12,6 +12,8 @@ use crate::rng::{Stream, stream};
 
 /// Largest N accepted: beyond this the data alone would take gigabytes.
 pub const MAX_POINTS: usize = 10_000_000;
+/// Largest |x| or |y| accepted: CG squares J·Jᵀr, which grows like the sixth power of these.
+pub const MAX_ABS_VALUE: f64 = 1e40;
 /// Largest data file read (10⁷ rows of two numbers fit well within it).
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
@@ -98,6 +100,10 @@ impl Dataset {
         if x.iter().chain(y.iter()).any(|v| !v.is_finite()) {
             return Err(invalid!("data contains a non-finite value"));
         }
+        // Squares and sums of squares of the data and residuals must stay within double precision.
+        if let Some(v) = x.iter().chain(y.iter()).find(|v| v.abs() > MAX_ABS_VALUE) {
+            return Err(invalid!("data value {v:e} is too large: |x| and |y| must be at most {MAX_ABS_VALUE:e}"));
+        }
         let d = Dataset { x, y };
         if d.x.iter().all(|v| *v == 0.0) {
             return Err(invalid!("all x are 0, so the slope is undefined"));
@@ -105,7 +111,7 @@ impl Dataset {
         // The closed forms divide by X and square y: their sums must be ordinary numbers.
         let yy = d.y.dot(&d.y);
         if !(d.xx().is_finite() && d.xy().is_finite() && yy.is_finite()) {
-            return Err(invalid!("the data's sums Σx², Σxy, Σy² overflow: keep |x| and |y| below about 1e150"));
+            return Err(invalid!("the data's sums Σx², Σxy, Σy² overflow: keep |x| and |y| smaller"));
         }
         if !d.xx().is_normal() {
             return Err(invalid!("Σx² = {:e} underflows: the x values are too close to 0 for a slope", d.xx()));

@@ -14,6 +14,9 @@ pub enum Error {
     /// A result that is not a finite number (refused rather than printed).
     #[error("the run produced a non-finite result: {0}")]
     NonFinite(String),
+    /// Floating-point overflow with a learning rate inside its stability bound.
+    #[error("the numbers overflowed at step {step}: the data or the noise are too large for double precision")]
+    Overflow { step: u64 },
     /// Training left the stable region: the loss became non-finite or exploded.
     #[error(
         "run diverged at step {step}: learning rate {lr:.4e} is past the stability bound {bound_name} = {bound:.4e} (loss grew from {loss0:.4e} to {loss})"
@@ -26,7 +29,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid(_) | Error::DataFile { .. } => 2,
-            Error::Diverged { .. } | Error::NonFinite(_) => 1,
+            Error::Diverged { .. } | Error::Overflow { .. } | Error::NonFinite(_) => 1,
         }
     }
 }

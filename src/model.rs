@@ -12,8 +12,8 @@ use crate::error::{Result, invalid};
 use crate::rng::uniform_pm1;
 
 /// The noise std σ accepted: σ² and the closed forms' sums stay ordinary floating-point numbers.
-pub const SIGMA_MIN: f64 = 1e-100;
-pub const SIGMA_MAX: f64 = 1e100;
+pub const SIGMA_MIN: f64 = 1e-35;
+pub const SIGMA_MAX: f64 = 1e35;
 
 /// Rejects a σ outside [SIGMA_MIN, SIGMA_MAX].
 pub fn check_sigma(sigma: f64) -> Result<()> {

@@ -151,6 +151,9 @@ pub struct Run {
     cg: Option<CgState>,
     sgd: Option<SgdState>,
     gd: Option<GdState>,
+    /// The last true |∇L| seen when an estimate fell below tol, and how many times in a row
+    /// it failed to improve: the rounding floor.
+    stall: (f64, u32),
 }
 
 impl Run {
@@ -190,6 +193,7 @@ impl Run {
             cg: None,
             sgd: None,
             gd: None,
+            stall: (f64::INFINITY, 0),
         };
         run.reset_state();
         Ok(run)
@@ -224,6 +228,7 @@ impl Run {
     pub fn replay(&mut self) {
         self.theta.assign(&self.theta0);
         self.steps = 0;
+        self.stall = (f64::INFINITY, 0);
         self.status = Status::Running;
         self.reset_state();
     }
@@ -279,7 +284,14 @@ impl Run {
     }
 
     fn diverged(&mut self, loss: f64) -> Error {
-        let (bound, bound_name) = stability_bound(&self.model, self.optimizer).unwrap_or((f64::NAN, "none"));
+        let bound = stability_bound(&self.model, self.optimizer);
+        // Below its stability bound (or with no learning rate at all) a run cannot diverge:
+        // the numbers themselves overflowed.
+        let Some((bound, bound_name)) = bound.filter(|(b, _)| self.lr.is_some_and(|lr| lr >= *b)) else {
+            let err = Error::Overflow { step: self.steps };
+            self.status = Status::Diverged(err.clone());
+            return err;
+        };
         let err = Error::Diverged {
             step: self.steps,
             lr: self.lr.unwrap_or(f64::NAN),
@@ -332,6 +344,7 @@ impl Run {
             Optimizer::Cg => {
                 let loss = self.cg_step();
                 self.steps += 1;
+                self.check(loss)?;
                 Some(loss)
             }
             Optimizer::Sgd => {
@@ -372,6 +385,9 @@ impl Run {
         }
         let q = model.apply_j(cg.p.view());
         let qq = q.dot(&q);
+        if !(qq.is_finite() && cg.gamma.is_finite()) {
+            return f64::NAN; // overflowed: reported by the caller's check
+        }
         if qq == 0.0 {
             return loss;
         }
@@ -442,7 +458,6 @@ impl Run {
             }
             return self.finish(tol);
         }
-        let (mut last_truth, mut stalls) = (f64::INFINITY, 0);
         // The traditional model under SGD never settles: every point pulls c its own way.
         while self.steps < max_steps {
             if let Some(deadline) = deadline
@@ -463,6 +478,7 @@ impl Run {
                 Optimizer::Cg => {
                     let loss = self.cg_step();
                     self.steps += 1;
+                    self.check(loss)?;
                     record(before, loss);
                     self.cg.as_ref().map_or(f64::INFINITY, |cg| cg.gamma.sqrt())
                 }
@@ -474,12 +490,15 @@ impl Run {
             if estimate < tol {
                 let truth = self.grad_norm();
                 if truth < tol {
+                    self.status = Status::Converged;
                     break;
                 }
                 // The carried estimate drifted from the truth: restart the recurrences from θ,
-                // and give up once restarts stop helping (the floating-point floor).
-                stalls = if truth > 0.9 * last_truth { stalls + 1 } else { 0 };
-                last_truth = truth;
+                // and give up once restarts stop helping (the floating-point floor). Kept in
+                // the run, so stepping in chunks stops exactly where one long run stops.
+                let (last, stalls) = self.stall;
+                let stalls = if truth > 0.9 * last { stalls + 1 } else { 0 };
+                self.stall = (truth, stalls);
                 if stalls >= 3 {
                     self.status = Status::Stalled;
                     break;
@@ -497,11 +516,8 @@ impl Run {
             return Err(self.diverged(f64::INFINITY));
         }
         self.check(loss)?;
-        let g = self.grad_norm();
-        if g < tol {
-            self.status = Status::Converged;
-        } else if self.optimizer == Optimizer::Exact {
-            self.status = Status::Stalled;
+        if self.optimizer == Optimizer::Exact {
+            self.status = if self.grad_norm() < tol { Status::Converged } else { Status::Stalled };
         }
         Ok(())
     }

@@ -373,3 +373,40 @@ fn ks_distance_is_the_largest_cdf_gap() {
     assert_eq!(theory::ks_test(&[2.0, 2.0], mass).d, 0.0);
     assert_eq!(theory::ks_test(&[2.0, 2.5], mass).d, 0.5);
 }
+
+#[test]
+fn stepping_in_chunks_stops_exactly_where_one_long_run_stops() {
+    // The explorer steps a frame at a time; `train` runs to the end. Same loop, same stop.
+    let d = demo();
+    for (kind, chunks) in [(ModelKind::Slightly, &[1u64, 7, 1000][..]), (ModelKind::Very, &[7, 1000][..])] {
+        let m = model(kind, &d, 1.0, 100);
+        for opt in [Optimizer::Gd, Optimizer::Sgd, Optimizer::Cg, Optimizer::Whitened] {
+            let mut whole = Run::new(Arc::clone(&m), opt, LrChoice::default(), 3, 1).unwrap();
+            whole.run_to_end(2_000_000, 1e-9).unwrap();
+            assert!(whole.converged(), "{kind:?} {opt:?}");
+            for &chunk in chunks {
+                let mut parts = Run::new(Arc::clone(&m), opt, LrChoice::default(), 3, 1).unwrap();
+                while !parts.is_done() && parts.steps < 2_000_000 {
+                    let target = parts.steps + chunk;
+                    parts.run_until(target, 1e-9, None, |_, _| {}).unwrap();
+                }
+                assert_eq!(parts.steps, whole.steps, "{kind:?} {opt:?} in chunks of {chunk}");
+                assert_eq!(parts.theta, whole.theta, "{kind:?} {opt:?} in chunks of {chunk}");
+                assert_eq!(parts.status, whole.status);
+            }
+        }
+    }
+}
+
+#[test]
+fn cg_works_on_data_at_the_size_limit() {
+    // Huge data within the accepted limits but tiny tol: CG runs, never overflows, never lies.
+    let x = Array1::from(vec![1e39, 2e39, 3e39]);
+    let y = Array1::from(vec![1e39, -1e39, 5e38]);
+    let d = Dataset::new(x, y).unwrap();
+    let m = model(ModelKind::Slightly, &d, 1.0, 1);
+    let mut run = Run::new(Arc::clone(&m), Optimizer::Cg, LrChoice::default(), 1, 0).unwrap();
+    run.run_to_end(50, 1e-9).unwrap();
+    assert!(run.loss().is_finite() && run.slope().is_finite());
+    assert!(run.loss() < run.loss0(), "CG makes progress at this scale instead of overflowing");
+}

@@ -151,7 +151,9 @@ fn optimizers_cycle_and_histogram_follows() {
         a.press(Key::Char('o'));
         a.fill_now();
         a.press(Key::Char('N'));
-        assert!(a.slot().hist.slopes.len() >= 2000 || a.slot().hist.error.is_some());
+        // Every optimizer fills its histogram at a stable learning rate; none errors.
+        assert_eq!(a.slot().hist.error, None, "{:?}", a.optimizer);
+        assert!(a.slot().hist.slopes.len() >= 2000, "{:?}", a.optimizer);
         assert_eq!(a.slot().hist.optimizer, a.optimizer);
     }
     a.press(Key::Char('c'));
@@ -173,6 +175,19 @@ fn quit_line_reproduces_the_settings() {
     assert_eq!(a.command_line(), "overparam --seed 44 --n 20 --model very --optimizer sgd --lr-scale 0.5 --init 4");
     assert_eq!(a.press(Key::Char('q')), overparam::tui::app::Outcome::Quit);
     assert_eq!(a.press(Key::Ctrl('c')), overparam::tui::app::Outcome::Quit);
+    // Re-running the printed line rebuilds the same run: data, init, optimizer, learning rate.
+    let line = a.command_line();
+    let args: Vec<&str> = line.split_whitespace().collect();
+    let again = App::new(&Cli::try_parse_from(&args).unwrap().common, &a_explorer()).unwrap();
+    assert_eq!(again.data, a.data);
+    assert_eq!(again.current, a.current);
+    assert_eq!(again.optimizer, a.optimizer);
+    assert_eq!(again.slot().run.theta0, a.slot().run.theta0);
+    assert_eq!(again.slot().run.lr, a.slot().run.lr);
+}
+
+fn a_explorer() -> overparam::args::ExplorerArgs {
+    Cli::try_parse_from(["overparam"]).unwrap().explorer
 }
 
 #[test]
@@ -394,4 +409,24 @@ fn lr_at_the_bound_is_explained_and_lr_stays_bounded() {
     let line = a.command_line();
     let args: Vec<&str> = line.split_whitespace().collect();
     assert!(Cli::try_parse_from(&args).is_ok(), "the quit line parses: {line}");
+}
+
+#[test]
+fn views_and_run_state_follow_model_switches() {
+    let mut a = app(&[]);
+    for k in ['m', 'M', 'p', 'i', 'm'] {
+        a.press(Key::Char(k));
+    }
+    let drift = a.drift.as_ref().map(|d| (d.seed, d.init));
+    assert_eq!(drift, Some((a.seed, a.slot().run.init_index)), "the drift sweep is for the run shown");
+    // switching, running, onto a finished run pauses instead of ticking for ever
+    let mut a = app(&["--model", "traditional"]);
+    a.run_steps(10);
+    assert!(a.slot().run.is_done());
+    a.press(Key::Char('m'));
+    a.press(Key::Char(' '));
+    assert!(a.running);
+    a.press(Key::Char('M'));
+    a.tick();
+    assert!(!a.running, "nothing to run: paused, so the loop can go idle");
 }

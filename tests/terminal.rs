@@ -207,7 +207,9 @@ fn ctrl_z_suspends_and_fg_redraws() {
     assert!(s.contains("Inspector") && s.contains("seed    7"), "fg redraws the whole explorer:\n{s}");
     assert_eq!(t.pane("#{alternate_on}"), "1");
     t.keys(&["q"]);
-    let s = t.wait_for("overparam --seed 7");
-    assert!(s.contains("overparam --seed 7"), "quit prints the command line:\n{s}");
+    // The typed command is in the scrollback too: look for the printed one, which goes on.
+    let printed = |s: &str| s.lines().any(|l| l.starts_with("overparam --seed 7 --model slightly"));
+    let s = t.wait_until(printed);
+    assert!(printed(&s), "quit prints the command line:\n{s}");
     assert_eq!(t.pane("#{alternate_on}"), "0");
 }

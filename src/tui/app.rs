@@ -292,6 +292,7 @@ impl App {
         let tol = self.common.tol;
         let slot = self.slot_mut();
         if slot.run.is_done() {
+            self.running = false;
             return;
         }
         let target = slot.run.steps.saturating_add(k).min(max_steps);
@@ -351,6 +352,14 @@ impl App {
         let Some(worker) = &self.worker else { return };
         let slot = self.slot();
         if !slot.hist.filling() {
+            // An empty job stops whatever the worker was computing for the old histogram.
+            let at = slot.hist.slopes.len() as u64;
+            worker.submit(Job {
+                generation: self.generation,
+                model: Arc::clone(&slot.model),
+                cfg: self.cfg(),
+                runs: at..at,
+            });
             return;
         }
         let job = Job {
@@ -445,6 +454,12 @@ impl App {
             Action::NextOptimizer => {
                 let i = Optimizer::ALL.iter().position(|&o| o == self.optimizer).unwrap_or(0);
                 self.optimizer = Optimizer::ALL[(i + 1) % Optimizer::ALL.len()];
+                // An absolute --lr means different things to gd and sgd: each optimizer starts
+                // from its own default.
+                if self.lr.lr.is_some() {
+                    self.lr = LrChoice::default();
+                    self.message = Some(format!("learning rate reset to {}'s default", self.optimizer.name()));
+                }
                 self.apply_settings();
             }
             Action::LrUp => self.scale_lr(2.0),
@@ -521,7 +536,8 @@ impl App {
         if let Some(note) = slot.divergence_note() {
             self.message = Some(note);
         } else if slot.run.is_done() {
-            self.message = Some("converged — r replays, i draws a new init".into());
+            let why = if slot.run.converged() { "converged" } else { "at the rounding floor" };
+            self.message = Some(format!("{why} — r replays, i draws a new init"));
         } else {
             self.running = true;
         }
@@ -548,6 +564,7 @@ impl App {
                 Ok(()) => {
                     self.current = kind;
                     self.apply_settings();
+                    self.refresh_drift();
                     return;
                 }
                 Err(e) => self.message = Some(format!("{}: {e}", kind.name())),
@@ -584,6 +601,7 @@ impl App {
         let (opt, lr) = (self.optimizer, self.lr);
         let slot = self.slot_mut();
         if slot.run.optimizer != opt || slot.run.lr != lr.resolve(&slot.model, opt) {
+            let (old_opt, old_lr) = (slot.run.optimizer, slot.hist.lr);
             match slot.run.set_optimizer(opt, lr) {
                 Ok(()) => {
                     slot.run.replay();
@@ -591,7 +609,12 @@ impl App {
                     slot.restart_ridge();
                     slot.refresh();
                 }
-                Err(e) => self.message = Some(e.to_string()),
+                Err(e) => {
+                    // Nothing changes: the run, the histogram and the quit line stay as they were.
+                    (self.optimizer, self.lr) = (old_opt, old_lr);
+                    self.message = Some(e.to_string());
+                    return;
+                }
             }
         }
         self.align_histogram();
