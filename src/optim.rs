@@ -122,8 +122,19 @@ struct CgState {
 struct GdState {
     /// r = y − Jθ, carried forward by recurrence.
     r: Array1<f64>,
+    /// Below |r|² = this the residual is recomputed every step (RESIDUAL_FLOOR² · |y|²).
+    floor: f64,
+    /// |r|² at the last step (2 × its loss), so the floor test costs nothing.
+    rr: f64,
     /// Steps since r was last computed from θ.
     age: u32,
+}
+
+impl GdState {
+    fn new(model: &Model, theta: &Array1<f64>) -> GdState {
+        let floor = RESIDUAL_FLOOR * RESIDUAL_FLOOR * model.data.y.dot(&model.data.y);
+        GdState { r: model.residuals(theta.view()), floor, rr: f64::INFINITY, age: 0 }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -205,7 +216,7 @@ impl Run {
         self.gd = None;
         match self.optimizer {
             Optimizer::Gd | Optimizer::Whitened => {
-                self.gd = Some(GdState { r: self.model.residuals(self.theta.view()), age: 0 });
+                self.gd = Some(GdState::new(&self.model, &self.theta));
             }
             Optimizer::Cg => {
                 let r = self.model.residuals(self.theta.view());
@@ -357,19 +368,21 @@ impl Run {
 
     /// One plain or whitened GD step; returns (loss, |∇L|) before it.
     fn gd_step(&mut self) -> Result<(f64, f64)> {
-        let (model, metric, lr) = (Arc::clone(&self.model), self.optimizer.metric(), self.lr.unwrap_or(0.0));
-        let gd = self.gd.get_or_insert_with(|| GdState { r: model.residuals(self.theta.view()), age: 0 });
+        let (metric, lr) = (self.optimizer.metric(), self.lr.unwrap_or(0.0));
+        // Borrow the fields apart (no Arc clone on the hot path).
+        let (model, theta_all) = (&*self.model, &mut self.theta);
+        let gd = self.gd.get_or_insert_with(|| GdState::new(model, theta_all));
         // Near the rounding floor the carried residual would keep shrinking below the true one,
         // so it is recomputed from θ every step there (only the last stretch of a run).
-        let floor = RESIDUAL_FLOOR * RESIDUAL_FLOOR * model.data.y.dot(&model.data.y);
-        if gd.age >= RESIDUAL_RESYNC || gd.r.dot(&gd.r) < floor {
-            gd.r = model.residuals(self.theta.view());
+        if gd.age >= RESIDUAL_RESYNC || gd.rr < gd.floor {
+            gd.r = model.residuals(theta_all.view());
             gd.age = 0;
         }
         gd.age += 1;
-        let theta = self.theta.as_slice_mut().unwrap_or(&mut []);
+        let theta = theta_all.as_slice_mut().unwrap_or(&mut []);
         let r = gd.r.as_slice_mut().unwrap_or(&mut []);
         let (loss, g) = model.gd_update(theta, r, lr, metric);
+        gd.rr = 2.0 * loss;
         self.steps += 1;
         self.check(loss)?;
         Ok((loss, g))
