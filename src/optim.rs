@@ -323,15 +323,6 @@ impl Run {
         Ok(())
     }
 
-    /// Checks the current θ for divergence (O(k)); the explorer calls this once per frame.
-    pub fn check_now(&mut self) -> Result<()> {
-        if let Status::Diverged(e) = &self.status {
-            return Err(e.clone());
-        }
-        let loss = self.loss();
-        self.check(loss)
-    }
-
     /// One step. Returns the loss at θ before the step when it comes for free (gd, whitened,
     /// cg, exact), and an error once the run diverges. A finished run does not move.
     pub fn step(&mut self) -> Result<Option<f64>> {
