@@ -480,10 +480,9 @@ impl Run {
                     g
                 }
                 Optimizer::Cg => {
-                    let loss = self.cg_step();
-                    self.steps += 1;
-                    self.check(loss)?;
-                    record(before, loss);
+                    if let Some(loss) = self.step()? {
+                        record(before, loss);
+                    }
                     self.cg.as_ref().map_or(f64::INFINITY, |cg| cg.gamma.sqrt())
                 }
                 _ => {

@@ -5,7 +5,7 @@
 //! the loss is quadratic); the `along` axis is the unit direction of null(J) that changes the
 //! slope most (the ridge: the loss stays zero).
 
-use ndarray::Array1;
+use ndarray::{Array1, ArrayView1};
 use serde::Serialize;
 
 use crate::error::{Result, invalid};
@@ -110,19 +110,18 @@ pub fn drift(theta0: &Array1<f64>, theta: &Array1<f64>) -> Drift {
     }
 }
 
-/// Counts of the per-parameter changes θ_i − θ0_i in `bins` equal bins over [lo, hi]
-/// (values outside are clamped into the end bins), and the range used.
-pub fn change_histogram(theta0: &Array1<f64>, theta: &Array1<f64>, bins: usize) -> (Vec<u64>, f64, f64) {
-    let d = theta - theta0;
-    let lo = d.iter().cloned().fold(f64::INFINITY, f64::min);
-    let hi = d.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+/// Counts of the changes `delta` (θ − θ0, or a part of it) in `bins` equal bins over their
+/// range, and the range used.
+pub fn change_histogram(delta: ArrayView1<f64>, bins: usize) -> (Vec<u64>, f64, f64) {
+    let lo = delta.iter().cloned().fold(f64::INFINITY, f64::min);
+    let hi = delta.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     let mut counts = vec![0u64; bins.max(1)];
     if !(lo.is_finite() && hi.is_finite()) {
         return (counts, 0.0, 0.0);
     }
     let width = (hi - lo).max(f64::MIN_POSITIVE);
     let nb = counts.len();
-    for v in d.iter() {
+    for v in delta.iter() {
         let b = (((v - lo) / width) * nb as f64) as usize;
         counts[b.min(nb - 1)] += 1;
     }

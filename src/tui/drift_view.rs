@@ -2,7 +2,7 @@
 //! θ − θ0 for the current run, |θ−θ0|/|θ0|, and a sweep over the number of sources M with its
 //! fitted power law.
 
-use ndarray::Array1;
+use ndarray::{Array1, ArrayView1};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -49,6 +49,7 @@ impl DriftView {
         let style = |c: Color| if theme.color { Style::new().fg(c) } else { Style::new() };
         let w = area.width as usize;
         let d = ridge::drift(theta0, theta);
+        let delta = theta - theta0;
         let head = format!(
             "|θ−θ0|/|θ0| {} · max |Δξ| {} · |Δc| {}",
             sig4(d.rel_change),
@@ -59,7 +60,8 @@ impl DriftView {
         let table_h = if area.height >= 10 { self.rows.len() as u16 + 2 } else { 0 };
         let hist = Rect { y: area.y + 1, height: area.height.saturating_sub(1 + table_h), ..area };
         if theta.len() > 1 && hist.height >= 3 {
-            self.render_histogram(theta0, theta, sources_per_point, hist, buf, theme);
+            // Only the noise parameters: c is reported on its own line.
+            render_histogram(delta.slice(ndarray::s![1..]), sources_per_point, hist, buf, theme);
         } else if hist.height >= 1 {
             buf.set_stringn(hist.x, hist.y, "traditional: only c, which must move to fit the data", w, Style::new());
         }
@@ -91,48 +93,38 @@ impl DriftView {
             buf.set_stringn(area.x, y0 + 1 + self.rows.len() as u16, fit, w, style(Color::LightCyan));
         }
     }
+}
 
-    fn render_histogram(
-        &self,
-        theta0: &Array1<f64>,
-        theta: &Array1<f64>,
-        sources_per_point: usize,
-        area: Rect,
-        buf: &mut Buffer,
-        theme: &Theme,
-    ) {
-        let bins = (area.width as usize).max(1);
-        // Only the noise parameters: c is reported on its own line.
-        let xi0 = theta0.slice(ndarray::s![1..]).to_owned();
-        let xi = theta.slice(ndarray::s![1..]).to_owned();
-        let (counts, lo, hi) = ridge::change_histogram(&xi0, &xi, bins);
-        let plot_h = area.height.saturating_sub(1) as usize;
-        let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
-        let eighths = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-        let bar_style = if theme.color { Style::new().fg(Color::Blue) } else { Style::new() };
-        for (i, &c) in counts.iter().enumerate() {
-            let height = c as f64 / top * plot_h as f64;
-            let full = height.floor() as usize;
-            for row in 0..plot_h {
-                let y = area.y + (plot_h - 1 - row) as u16;
-                let ch = if row < full {
-                    if theme.ascii { '#' } else { '█' }
-                } else if row == full && height - full as f64 > 0.125 && c > 0 {
-                    if theme.ascii { '#' } else { eighths[((height - full as f64) * 8.0) as usize % 8] }
-                } else {
-                    continue;
-                };
-                if let Some(cell) = buf.cell_mut((area.x + i as u16, y)) {
-                    cell.set_char(ch).set_style(bar_style);
-                }
+/// Bars of the noise parameters' changes Δξ, with their range underneath.
+fn render_histogram(dxi: ArrayView1<f64>, sources_per_point: usize, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let bins = (area.width as usize).max(1);
+    let (counts, lo, hi) = ridge::change_histogram(dxi, bins);
+    let plot_h = area.height.saturating_sub(1) as usize;
+    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let eighths = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let bar_style = if theme.color { Style::new().fg(Color::Blue) } else { Style::new() };
+    for (i, &c) in counts.iter().enumerate() {
+        let height = c as f64 / top * plot_h as f64;
+        let full = height.floor() as usize;
+        for row in 0..plot_h {
+            let y = area.y + (plot_h - 1 - row) as u16;
+            let ch = if row < full {
+                if theme.ascii { '#' } else { '█' }
+            } else if row == full && height - full as f64 > 0.125 && c > 0 {
+                if theme.ascii { '#' } else { eighths[((height - full as f64) * 8.0) as usize % 8] }
+            } else {
+                continue;
+            };
+            if let Some(cell) = buf.cell_mut((area.x + i as u16, y)) {
+                cell.set_char(ch).set_style(bar_style);
             }
         }
-        // Every source of one point gets the same gradient, so they all move by the same amount.
-        let axis = if sources_per_point > 1 {
-            format!("Δξ {}…{}; a point's {sources_per_point} ξ move as one", sig4(lo), sig4(hi))
-        } else {
-            format!("Δξ {}…{} over {} ξ", sig4(lo), sig4(hi), thousands(xi.len() as u64))
-        };
-        buf.set_stringn(area.x, area.y + area.height - 1, axis, area.width as usize, Style::new());
     }
+    // Every source of one point gets the same gradient, so they all move by the same amount.
+    let axis = if sources_per_point > 1 {
+        format!("Δξ {}…{}; a point's {sources_per_point} ξ move as one", sig4(lo), sig4(hi))
+    } else {
+        format!("Δξ {}…{} over {} ξ", sig4(lo), sig4(hi), thousands(dxi.len() as u64))
+    };
+    buf.set_stringn(area.x, area.y + area.height - 1, axis, area.width as usize, Style::new());
 }
