@@ -199,13 +199,16 @@ fn endpoints_svg(model: &Model, opt: Optimizer, truth: Option<f64>, slopes: &[f6
         let curve = |d: Normal| -> Vec<(f64, f64)> {
             (0..=400).map(|i| lo + (hi - lo) * i as f64 / 400.0).map(|x| (x, d.pdf(x).min(ymax))).collect()
         };
-        let mut curves = vec![("posterior (Bayes)".to_string(), post, POSTERIOR)];
+        // The predicted curve wide underneath, the posterior thin on top: where they agree (the
+        // point of the figure) both still show.
+        let mut curves = Vec::new();
         if pred.std > 0.0 {
-            curves.push((format!("predicted for {}", opt.name()), pred, PREDICTED));
+            curves.push((format!("predicted for {}", opt.name()), pred, PREDICTED, 5));
         }
-        for (label, d, color) in curves {
+        curves.push(("posterior (Bayes)".to_string(), post, POSTERIOR, 2));
+        for (label, d, color, width) in curves {
             chart
-                .draw_series(LineSeries::new(curve(d), color.stroke_width(2)))
+                .draw_series(LineSeries::new(curve(d), color.mix(if width > 2 { 0.6 } else { 1.0 }).stroke_width(width)))
                 .map_err(err)?
                 .label(label)
                 .legend(legend_line(color));
