@@ -19,10 +19,7 @@ fn plot(dir: &Path, extra: &[&str]) {
 
 /// Every text element's content, trimmed.
 fn texts(doc: &roxmltree::Document) -> Vec<String> {
-    doc.descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .map(|n| n.text().unwrap_or("").trim().to_string())
-        .collect()
+    doc.descendants().filter(|n| n.has_tag_name("text")).map(|n| n.text().unwrap_or("").trim().to_string()).collect()
 }
 
 fn count(doc: &roxmltree::Document, tag: &str) -> usize {
@@ -60,7 +57,8 @@ fn figures_parse_and_show_their_series() {
     let src = std::fs::read_to_string(dir.join("endpoints.svg")).unwrap();
     let doc = roxmltree::Document::parse(&src).unwrap();
     let t = texts(&doc);
-    for label in ["posterior (Bayes)", "predicted for gd", "endpoints", "true 1.000", "2000 inits", "endpoint slope c"] {
+    for label in ["posterior (Bayes)", "predicted for gd", "endpoints", "true 1.000", "2000 inits", "endpoint slope c"]
+    {
         assert!(has(&t, label), "endpoints.svg lacks {label}: {t:?}");
     }
     let ens: serde_json::Value = serde_json::from_slice(

@@ -208,7 +208,10 @@ fn endpoints_svg(model: &Model, opt: Optimizer, truth: Option<f64>, slopes: &[f6
         curves.push(("posterior (Bayes)".to_string(), post, POSTERIOR, 2));
         for (label, d, color, width) in curves {
             chart
-                .draw_series(LineSeries::new(curve(d), color.mix(if width > 2 { 0.6 } else { 1.0 }).stroke_width(width)))
+                .draw_series(LineSeries::new(
+                    curve(d),
+                    color.mix(if width > 2 { 0.6 } else { 1.0 }).stroke_width(width),
+                ))
                 .map_err(err)?
                 .label(label)
                 .legend(legend_line(color));
