@@ -682,7 +682,7 @@ fn compare_view_and_zoom_render_at_every_size() {
                 let s = screen(&a, w, h);
                 if w >= 80 && h >= 24 {
                     // Every model's title keeps its KS figure.
-                    assert_eq!(s.matches("KS 0.").count() >= 3, true, "{w}x{h}:\n{s}");
+                    assert!(s.matches("KS 0.").count() >= 3, "{w}x{h}:\n{s}");
                 }
             }
         }
