@@ -41,6 +41,8 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
         Command::Data { format } => data_cmd(common, *format, out),
         Command::Bench { quick } => bench_cmd(*quick, out),
         Command::Sweep { format } => sweep_cmd(common, *format, out),
+        Command::Completions { shell } => crate::shell::completions(*shell, out),
+        Command::Man => crate::shell::man(out),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod model;
 pub mod optim;
 pub mod ridge;
 pub mod rng;
+pub mod shell;
 pub mod theory;
 
 pub use error::{Error, Result};

@@ -88,10 +88,23 @@ fn suspend(term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>) -> io:
     term.clear()
 }
 
+/// The explorer draws on a terminal and reads keys from one: from a pipe, CI or `nohup`, say so
+/// (bad input, exit 2) and name the headless commands that give the same numbers.
+fn require_terminal() -> crate::Result<()> {
+    use std::io::IsTerminal;
+    if io::stdin().is_terminal() && io::stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(crate::error::invalid!(
+        "the explorer needs a terminal (stdin and stdout); for the same numbers headless, run `overparam train` (one run) or `overparam ensemble` (many inits)"
+    ))
+}
+
 /// Opens the explorer; returns once the user quits, with the terminal restored, and prints the
 /// command line that reproduces the session.
 pub fn run(common: &Common, explorer: &ExplorerArgs) -> anyhow::Result<()> {
     let mut app = App::new(common, explorer)?;
+    require_terminal()?;
     app.rates = Some(Rates { steps_per_s: 0.0, frames_per_s: 0.0 });
     let resumed = Arc::new(AtomicBool::new(false));
     install_signals(Arc::clone(&resumed))?;
