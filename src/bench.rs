@@ -69,6 +69,35 @@ pub fn gd_step_time(n: usize, m: usize, budget: Duration) -> Result<(f64, f64)> 
     Ok((step, stream))
 }
 
+/// Seconds per GD step of the very model in the rounding-floor stretch (r recomputed from θ
+/// every step), and per ordinary step, on the same run.
+pub fn floor_step_time(n: usize, m: usize, budget: Duration) -> Result<(f64, f64)> {
+    let model = very_model(n, m)?;
+    let mut run = Run::new(Arc::clone(&model), Optimizer::Gd, LrChoice::default(), 1, 0)?;
+    let normal = time_per_call(
+        || {
+            if run.steps >= 10_000 {
+                run.replay();
+            }
+            black_box(run.step().ok());
+        },
+        budget,
+    );
+    run.replay();
+    while !run.at_rounding_floor() && run.steps < 1_000_000 {
+        run.step()?;
+    }
+    if !run.at_rounding_floor() {
+        return Err(crate::error::invalid!("the bench run never reached the rounding floor"));
+    }
+    // Stepping on stays at the floor (the loss cannot get below rounding).
+    let floor = time_per_call(|| black_box(run.step().ok()).map_or((), |_| ()), budget);
+    if !run.at_rounding_floor() {
+        return Err(crate::error::invalid!("the bench run left the rounding floor"));
+    }
+    Ok((floor, normal))
+}
+
 /// Endpoint slopes per second for an ensemble of `runs` (all cores).
 pub fn ensemble_rate(model: &Arc<Model>, optimizer: Optimizer, runs: u64) -> Result<f64> {
     let cfg = EnsembleConfig { optimizer, lr: LrChoice::default(), max_steps: 1_000_000, tol: 1e-9, seed: 1 };
@@ -121,6 +150,13 @@ pub fn engine_rows(quick: bool) -> Result<Vec<Row>> {
         measured: format!("{:.2}×", step / stream),
         target: "≤ 2×".into(),
         ok: Some(step / stream <= 2.0),
+    });
+    let (floor, normal) = floor_step_time(100, 100, budget)?;
+    rows.push(Row {
+        what: "  rounding-floor stretch step ÷ normal step".into(),
+        measured: format!("{:.2}× ({} vs {})", floor / normal, us(floor), us(normal)),
+        target: "≤ 1.5×".into(),
+        ok: Some(floor / normal <= 1.5),
     });
     let (step_m, stream_m) = gd_step_time(100, 1000, budget)?;
     rows.push(Row {

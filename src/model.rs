@@ -275,26 +275,59 @@ impl Model {
     /// −J·Δθ = −η·(x·xᵀr + α·r) in O(N); the caller recomputes it from θ now and then
     /// (`Run` does every `RESIDUAL_RESYNC` steps) so rounding cannot drift.
     pub fn gd_update(&self, theta: &mut [f64], r: &mut [f64], lr: f64, metric: Metric) -> (f64, f64) {
+        let (loss, g, _) = self.gd_update_with(theta, r, lr, metric, |_| false);
+        (loss, g)
+    }
+
+    /// `gd_update`, except that when `fresh(|r|²)` says so (near the rounding floor, or a
+    /// periodic resync) r is recomputed from the new θ in the same pass that writes it: bit for
+    /// bit `residuals(θ)`, since each block is summed by `block_sum` while it is still in cache.
+    /// Returns (loss, |∇L|, whether r was recomputed).
+    pub fn gd_update_with(
+        &self,
+        theta: &mut [f64],
+        r: &mut [f64],
+        lr: f64,
+        metric: Metric,
+        fresh: impl FnOnce(f64) -> bool,
+    ) -> (f64, f64, bool) {
         let x = self.data.x.as_slice().unwrap_or(&[]);
         let (mut xr, mut rr) = (0.0, 0.0);
         for (&xn, &rn) in x.iter().zip(r.iter()) {
             xr += xn * rn;
             rr += rn * rn;
         }
-        if self.sources > 0 {
-            let d = if metric == Metric::Prior { self.prior_var_xi() } else { 1.0 };
-            let coef = lr * d * self.scale;
-            for (block, &rn) in theta[1..].chunks_exact_mut(self.sources).zip(r.iter()) {
-                let delta = coef * rn;
-                block.iter_mut().for_each(|v| *v += delta);
+        let fresh = fresh(rr);
+        let d = if metric == Metric::Prior { self.prior_var_xi() } else { 1.0 };
+        let coef = lr * d * self.scale;
+        theta[0] += lr * xr;
+        if fresh {
+            // r = y − (x·c + e) at the new θ, exactly as `residuals` computes it.
+            let (c, y) = (theta[0], self.data.y.as_slice().unwrap_or(&[]));
+            if self.sources > 0 {
+                for (((block, rn), &xn), &yn) in theta[1..].chunks_exact_mut(self.sources).zip(r.iter_mut()).zip(x).zip(y) {
+                    let delta = coef * *rn;
+                    block.iter_mut().for_each(|v| *v += delta);
+                    *rn = yn - (xn * c + self.scale * block_sum(block));
+                }
+            } else {
+                for ((rn, &xn), &yn) in r.iter_mut().zip(x).zip(y) {
+                    *rn = yn - (xn * c + 0.0);
+                }
+            }
+        } else {
+            if self.sources > 0 {
+                for (block, &rn) in theta[1..].chunks_exact_mut(self.sources).zip(r.iter()) {
+                    let delta = coef * rn;
+                    block.iter_mut().for_each(|v| *v += delta);
+                }
+            }
+            let alpha = self.alpha(metric);
+            for (rn, &xn) in r.iter_mut().zip(x) {
+                *rn -= lr * (xn * xr + alpha * *rn);
             }
         }
-        theta[0] += lr * xr;
-        let alpha = self.alpha(metric);
-        for (rn, &xn) in r.iter_mut().zip(x) {
-            *rn -= lr * (xn * xr + alpha * *rn);
-        }
-        (0.5 * rr, (xr * xr + self.a() * rr).sqrt())
+        (0.5 * rr, (xr * xr + self.a() * rr).sqrt(), fresh)
     }
 
     /// One Kaczmarz step on point n: θ ← θ + scale_factor·r_n/|J_n|²·J_nᵀ. Returns false (and
