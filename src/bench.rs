@@ -300,6 +300,28 @@ pub fn idle_bytes_in_tmux(secs: f64) -> Option<u64> {
     bytes
 }
 
+/// The frame rate the inspector shows after 3 s of running in tmux at 80×24, which answers each
+/// frame's request at once: pacing costs no frames at full speed. None without tmux.
+pub fn running_fps_in_tmux() -> Option<f64> {
+    use std::process::Command;
+    let exe = std::env::current_exe().ok()?;
+    let sock = format!("overparam-bench-fps-{}", std::process::id());
+    let tmux = |args: &[&str]| Command::new("tmux").arg("-L").arg(&sock).args(args).output().ok();
+    tmux(&["-V"]).filter(|o| o.status.success())?;
+    let cmd = format!("{} --seed 42", exe.display());
+    tmux(&["-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "80", "-y", "24", &cmd])?;
+    std::thread::sleep(Duration::from_millis(1000));
+    tmux(&["send-keys", "-t", "b", "Space"]);
+    std::thread::sleep(Duration::from_millis(3000));
+    let screen = tmux(&["capture-pane", "-p", "-t", "b"]).map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    tmux(&["send-keys", "-t", "b", "q"]);
+    std::thread::sleep(Duration::from_millis(200));
+    tmux(&["kill-server"]);
+    let screen = screen?;
+    let line = screen.lines().find(|l| l.contains(" fps"))?;
+    line.split(" fps").next()?.rsplit(['·', ' ']).find(|s| !s.is_empty())?.parse().ok()
+}
+
 /// Explorer figures: frame time, bytes per frame, idle bytes, first frame, session memory.
 /// `session_rss` is measured first, by the caller, in a fresh process.
 pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Vec<Row>> {
@@ -343,7 +365,10 @@ pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Ve
     let before = written.bytes.get();
     for _ in 0..frames {
         app.run_steps(app.steps_per_frame);
+        // As the explorer sends it: synchronized, and followed by its request.
+        crate::tui::pacing::begin_frame(term.backend_mut(), false)?;
         term.draw(|f| crate::tui::render(&app, f))?;
+        crate::tui::pacing::end_frame(term.backend_mut())?;
     }
     let per_frame = (written.bytes.get() - before) as f64 / frames as f64;
     rows.push(Row {
@@ -351,6 +376,13 @@ pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Ve
         measured: format!("{per_frame:.0} B"),
         target: "≤ 6 KB".into(),
         ok: Some(per_frame <= 6144.0),
+    });
+    let fps = if quick { None } else { running_fps_in_tmux() };
+    rows.push(Row {
+        what: "explorer: frame rate running in tmux (paced by its answers)".into(),
+        measured: fps.map_or("n/a (needs tmux)".into(), |f| format!("{f:.0} fps")),
+        target: "30 (the --fps cap)".into(),
+        ok: fps.map(|f| f >= 29.0),
     });
     let idle = if quick { None } else { idle_bytes_in_tmux(2.0) };
     rows.push(Row {

@@ -305,7 +305,9 @@ impl Model {
             // r = y − (x·c + e) at the new θ, exactly as `residuals` computes it.
             let (c, y) = (theta[0], self.data.y.as_slice().unwrap_or(&[]));
             if self.sources > 0 {
-                for (((block, rn), &xn), &yn) in theta[1..].chunks_exact_mut(self.sources).zip(r.iter_mut()).zip(x).zip(y) {
+                for (((block, rn), &xn), &yn) in
+                    theta[1..].chunks_exact_mut(self.sources).zip(r.iter_mut()).zip(x).zip(y)
+                {
                     let delta = coef * *rn;
                     block.iter_mut().for_each(|v| *v += delta);
                     *rn = yn - (xn * c + self.scale * block_sum(block));

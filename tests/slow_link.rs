@@ -104,7 +104,8 @@ impl SlowLink {
         };
         // The sending side: everything the program writes goes into the buffer at once.
         {
-            let (master, queued, written) = (Arc::clone(&link.master), Arc::clone(&link.queued), Arc::clone(&link.written));
+            let (master, queued, written) =
+                (Arc::clone(&link.master), Arc::clone(&link.queued), Arc::clone(&link.written));
             std::thread::spawn(move || {
                 let mut buf = [0u8; 65536];
                 while let Ok(n) = (&*master).read(&mut buf) {
@@ -203,9 +204,17 @@ struct Figures {
     quit: Option<f64>,
     /// Frames per second the inspector showed when paused, and bytes the program wrote per second.
     fps_shown: Option<f64>,
+    /// Steps per second the inspector showed when paused: the run's pace, whatever the link.
+    steps_shown: Option<f64>,
     bytes_per_s: f64,
     /// The largest backlog in the link's buffer while running.
     max_backlog: usize,
+}
+
+fn steps_on(screen: &str) -> Option<f64> {
+    let line = screen.lines().find(|l| l.contains(" fps"))?;
+    let before = line.split("/s ").next()?;
+    before.rsplit(['·', ' ']).find(|s| !s.is_empty())?.replace(',', "").parse().ok()
 }
 
 fn fps_on(screen: &str) -> Option<f64> {
@@ -231,12 +240,12 @@ fn session(bin: &str, rate: f64, answer: bool, run_for: Duration) -> Figures {
     let bytes_per_s = (link.written.load(Ordering::Relaxed) - w0) as f64 / started.elapsed().as_secs_f64();
     link.key(" ");
     let pause = link.until(Duration::from_secs(60), |l| l.contents().contains("‖ paused"));
-    let fps_shown = fps_on(&link.contents());
+    let (fps_shown, steps_shown) = (fps_on(&link.contents()), steps_on(&link.contents()));
     link.key("q");
     let quit = link.until(Duration::from_secs(60), |l| {
         l.exited() && !l.alternate() && l.contents().contains("overparam --seed 42")
     });
-    Figures { pause, quit, fps_shown, bytes_per_s, max_backlog }
+    Figures { pause, quit, fps_shown, steps_shown, bytes_per_s, max_backlog }
 }
 
 #[test]
@@ -277,17 +286,20 @@ fn a_terminal_that_never_answers_gets_frames_all_the_same() {
 #[ignore = "measurement: prints the figures at 2, 4 and 16 KB/s (about a minute)"]
 fn slow_link_figures() {
     let bin = std::env::var("OVERPARAM_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_overparam").to_string());
-    println!("| link | pause shows after | q gives the shell back after | fps shown | program wrote | largest backlog |");
-    println!("|---|---|---|---|---|---|");
+    println!(
+        "| link | pause shows after | q gives the shell back after | fps shown | steps/s shown | program wrote | largest backlog |"
+    );
+    println!("|---|---|---|---|---|---|---|");
     for rate in [2048.0, 4096.0, 16384.0] {
         let f = session(&bin, rate, true, Duration::from_secs(10));
         let s = |v: Option<f64>| v.map_or("> 60 s".into(), |v| format!("{v:.2} s"));
         println!(
-            "| {} KB/s | {} | {} | {} | {:.0} B/s | {} B |",
+            "| {} KB/s | {} | {} | {} | {} | {:.0} B/s | {} B |",
             rate / 1024.0,
             s(f.pause),
             s(f.quit),
             f.fps_shown.map_or("?".into(), |v| format!("{v:.0}")),
+            f.steps_shown.map_or("?".into(), |v| format!("{v:.0}")),
             f.bytes_per_s,
             f.max_backlog
         );
