@@ -93,6 +93,26 @@ pub(crate) fn block_sum(b: &[f64]) -> f64 {
     s
 }
 
+/// Adds `delta` to every element of a block and returns `block_sum` of the result, in one pass:
+/// the same eight accumulators in the same order, so the same bits as a separate `block_sum`.
+#[inline(always)]
+pub(crate) fn add_and_sum(b: &mut [f64], delta: f64) -> f64 {
+    let mut acc = [0.0f64; 8];
+    let mut chunks = b.chunks_exact_mut(8);
+    for c in &mut chunks {
+        for j in 0..8 {
+            c[j] += delta;
+            acc[j] += c[j];
+        }
+    }
+    let mut s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for v in chunks.into_remainder() {
+        *v += delta;
+        s += *v;
+    }
+    s
+}
+
 impl Model {
     /// `sources` is M for the very model and ignored otherwise.
     pub fn new(kind: ModelKind, data: Dataset, sigma: f64, sources: usize) -> Result<Model> {
@@ -281,7 +301,7 @@ impl Model {
 
     /// `gd_update`, except that when `fresh(|r|²)` says so (near the rounding floor, or a
     /// periodic resync) r is recomputed from the new θ in the same pass that writes it: bit for
-    /// bit `residuals(θ)`, since each block is summed by `block_sum` while it is still in cache.
+    /// bit `residuals(θ)`, since each block is summed as `block_sum` sums it, while it is written.
     /// Returns (loss, |∇L|, whether r was recomputed).
     pub fn gd_update_with(
         &self,
@@ -308,9 +328,8 @@ impl Model {
                 for (((block, rn), &xn), &yn) in
                     theta[1..].chunks_exact_mut(self.sources).zip(r.iter_mut()).zip(x).zip(y)
                 {
-                    let delta = coef * *rn;
-                    block.iter_mut().for_each(|v| *v += delta);
-                    *rn = yn - (xn * c + self.scale * block_sum(block));
+                    let sum = add_and_sum(block, coef * *rn);
+                    *rn = yn - (xn * c + self.scale * sum);
                 }
             } else {
                 for ((rn, &xn), &yn) in r.iter_mut().zip(x).zip(y) {
@@ -377,5 +396,24 @@ impl Model {
         }
         let xr0 = self.xy - c0 * self.xx - xe0;
         c0 + xr0 / (self.alpha(metric) + self.xx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{add_and_sum, block_sum};
+
+    #[test]
+    fn add_and_sum_is_block_sum_of_the_updated_block_bit_for_bit() {
+        for len in [0usize, 1, 7, 8, 9, 100, 1001] {
+            let orig: Vec<f64> = (0..len).map(|i| ((i * 7919) % 1000) as f64 * 1e-3 - 0.5 + 1e-17 * i as f64).collect();
+            let delta = 0.1234567890123;
+            let mut fused = orig.clone();
+            let s = add_and_sum(&mut fused, delta);
+            let mut apart = orig.clone();
+            apart.iter_mut().for_each(|v| *v += delta);
+            assert_eq!(fused, apart, "len {len}");
+            assert_eq!(s.to_bits(), block_sum(&apart).to_bits(), "len {len}");
+        }
     }
 }

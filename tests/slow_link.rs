@@ -225,7 +225,9 @@ fn fps_on(screen: &str) -> Option<f64> {
 
 /// Runs the explorer for `run_for` behind a link of `rate` B/s, then pauses and quits.
 fn session(bin: &str, rate: f64, answer: bool, run_for: Duration) -> Figures {
-    let mut link = SlowLink::start(bin, &["--seed", "42"], rate, answer);
+    // A tenth of the default learning rate: the run is still going after 10 s (at the default
+    // it converges after about 77,000 steps, 10 s at 256 steps a frame).
+    let mut link = SlowLink::start(bin, &["--seed", "42", "--lr-scale", "0.1"], rate, answer);
     let shown = link.until(Duration::from_secs(20), |l| l.contents().contains("Inspector"));
     assert!(shown.is_some(), "the explorer never appeared:\n{}", link.contents());
     // Let the first frames settle before starting the run.
