@@ -62,13 +62,13 @@ struct SlowLink {
 }
 
 impl SlowLink {
-    fn start(bin: &str, args: &[&str], rate: f64, answer: bool) -> SlowLink {
+    fn start(bin: &str, args: &[&str], (cols, rows): (u16, u16), rate: f64, answer: bool) -> SlowLink {
         use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
         let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
         grantpt(&master).unwrap();
         unlockpt(&master).unwrap();
         let name = ptsname(&master, Vec::new()).unwrap();
-        let size = rustix::termios::Winsize { ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0 };
+        let size = rustix::termios::Winsize { ws_row: rows, ws_col: cols, ws_xpixel: 0, ws_ypixel: 0 };
         rustix::termios::tcsetwinsize(&master, size).unwrap();
         let slave = File::options().read(true).write(true).open(name.to_str().unwrap()).unwrap();
         let mut cmd = Command::new(bin);
@@ -88,8 +88,8 @@ impl SlowLink {
         let child = cmd.spawn().unwrap();
         let master = Arc::new(File::from(master));
         let screen = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
-            std::num::NonZero::new(24).unwrap(),
-            std::num::NonZero::new(80).unwrap(),
+            std::num::NonZero::new(rows).unwrap(),
+            std::num::NonZero::new(cols).unwrap(),
             0,
             Answers { answer, replies: Vec::new(), asked: 0 },
         )));
@@ -223,11 +223,15 @@ fn fps_on(screen: &str) -> Option<f64> {
     before.rsplit(['·', ' ']).find(|s| !s.is_empty())?.parse().ok()
 }
 
+/// A common terminal size: at 30 fps its frames need about 15 KB/s, so a 4 KB/s link without
+/// pacing falls further behind every second.
+const SIZE: (u16, u16) = (120, 40);
+
 /// Runs the explorer for `run_for` behind a link of `rate` B/s, then pauses and quits.
 fn session(bin: &str, rate: f64, answer: bool, run_for: Duration) -> Figures {
     // A tenth of the default learning rate: the run is still going after 10 s (at the default
     // it converges after about 77,000 steps, 10 s at 256 steps a frame).
-    let mut link = SlowLink::start(bin, &["--seed", "42", "--lr-scale", "0.1"], rate, answer);
+    let mut link = SlowLink::start(bin, &["--seed", "42", "--lr-scale", "0.1"], SIZE, rate, answer);
     let shown = link.until(Duration::from_secs(20), |l| l.contents().contains("Inspector"));
     assert!(shown.is_some(), "the explorer never appeared:\n{}", link.contents());
     // Let the first frames settle before starting the run.
@@ -265,7 +269,7 @@ fn at_4_kb_per_s_a_pause_shows_within_1_5_s_and_q_quits_within_2_s() {
 #[test]
 fn a_terminal_that_never_answers_gets_frames_all_the_same() {
     // Full speed, no answers: the explorer falls back to a frame every tick after its probe.
-    let mut link = SlowLink::start(env!("CARGO_BIN_EXE_overparam"), &["--seed", "42"], 1e9, false);
+    let mut link = SlowLink::start(env!("CARGO_BIN_EXE_overparam"), &["--seed", "42"], SIZE, 1e9, false);
     assert!(link.until(Duration::from_secs(10), |l| l.contents().contains("Inspector")).is_some());
     link.key(" ");
     let running = link.until(Duration::from_secs(5), |l| l.contents().contains("▶ running"));
@@ -292,7 +296,9 @@ fn slow_link_figures() {
         "| link | pause shows after | q gives the shell back after | fps shown | steps/s shown | program wrote | largest backlog |"
     );
     println!("|---|---|---|---|---|---|---|");
-    for rate in [2048.0, 4096.0, 16384.0] {
+    let rates: Vec<f64> = std::env::var("RATES")
+        .map_or(vec![2048.0, 4096.0, 16384.0], |v| v.split(",").filter_map(|r| r.parse().ok()).collect());
+    for rate in rates {
         let f = session(&bin, rate, true, Duration::from_secs(10));
         let s = |v: Option<f64>| v.map_or("> 60 s".into(), |v| format!("{v:.2} s"));
         println!(
