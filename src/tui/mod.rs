@@ -168,6 +168,25 @@ pub fn run(common: &Common, explorer: &ExplorerArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+type Term = Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>;
+
+/// One synchronized frame, then the request whose answer says it is on screen.
+fn draw(term: &mut Term, app: &App, pacer: &mut Pacer) -> io::Result<()> {
+    let _guard = TERMINAL.lock();
+    let now = Instant::now();
+    // The very first frame is preceded by a request too: see `pacing::begin_frame`.
+    let probe = pacer.unasked();
+    pacer.forced(now);
+    pacing::begin_frame(term.backend_mut(), probe)?;
+    term.draw(|f| render(app, f))?;
+    pacing::end_frame(term.backend_mut())?;
+    if probe {
+        pacer.asked(now);
+    }
+    pacer.asked(now);
+    Ok(())
+}
+
 fn event_loop(
     term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>,
     app: &mut App,
@@ -176,24 +195,6 @@ fn event_loop(
     resumed: &AtomicBool,
 ) -> anyhow::Result<()> {
     let frame_time = Duration::from_secs_f64(1.0 / f64::from(fps.max(1)));
-    // One synchronized frame, then the request whose answer says it is on screen.
-    let draw = |term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>,
-                app: &App,
-                pacer: &mut Pacer|
-     -> io::Result<()> {
-        let _guard = TERMINAL.lock();
-        let now = Instant::now();
-        let probe = pacer.unasked();
-        pacer.forced(now);
-        pacing::begin_frame(term.backend_mut(), probe)?;
-        term.draw(|f| render(app, f))?;
-        pacing::end_frame(term.backend_mut())?;
-        if probe {
-            pacer.asked(now);
-        }
-        pacer.asked(now);
-        Ok(())
-    };
     // The first frame before any histogram work: the worker starts only after it is on screen.
     draw(term, app, &mut link.pacer)?;
     app.attach_worker(worker::Worker::spawn()?);
