@@ -24,6 +24,8 @@ struct Answers {
     answer: bool,
     replies: Vec<u8>,
     asked: u64,
+    /// Synchronized updates (DEC mode 2026) begun and ended.
+    sync: (u64, u64),
 }
 
 impl vt100::Callbacks for Answers {
@@ -45,6 +47,8 @@ impl vt100::Callbacks for Answers {
                 }
             }
             (None, 'c', 0) if self.answer => self.replies.extend_from_slice(b"\x1b[?62;22c"),
+            (Some(b'?'), 'h', 2026) => self.sync.0 += 1,
+            (Some(b'?'), 'l', 2026) => self.sync.1 += 1,
             _ => {}
         }
     }
@@ -91,7 +95,7 @@ impl SlowLink {
             std::num::NonZero::new(rows).unwrap(),
             std::num::NonZero::new(cols).unwrap(),
             0,
-            Answers { answer, replies: Vec::new(), asked: 0 },
+            Answers { answer, replies: Vec::new(), asked: 0, sync: (0, 0) },
         )));
         let link = SlowLink {
             child,
@@ -165,6 +169,9 @@ impl SlowLink {
     fn asked(&self) -> u64 {
         self.screen.lock().unwrap().callbacks().asked
     }
+    fn sync(&self) -> (u64, u64) {
+        self.screen.lock().unwrap().callbacks().sync
+    }
     fn backlog(&self) -> usize {
         self.queued.lock().unwrap().len()
     }
@@ -209,6 +216,9 @@ struct Figures {
     bytes_per_s: f64,
     /// The largest backlog in the link's buffer while running.
     max_backlog: usize,
+    /// Synchronized updates begun and ended, and requests, as the terminal saw them.
+    sync: (u64, u64),
+    asked: u64,
 }
 
 fn steps_on(screen: &str) -> Option<f64> {
@@ -251,7 +261,7 @@ fn session(bin: &str, rate: f64, answer: bool, run_for: Duration) -> Figures {
     let quit = link.until(Duration::from_secs(60), |l| {
         l.exited() && !l.alternate() && l.contents().contains("overparam --seed 42")
     });
-    Figures { pause, quit, fps_shown, steps_shown, bytes_per_s, max_backlog }
+    Figures { pause, quit, fps_shown, steps_shown, bytes_per_s, max_backlog, sync: link.sync(), asked: link.asked() }
 }
 
 #[test]
@@ -262,6 +272,11 @@ fn at_4_kb_per_s_a_pause_shows_within_1_5_s_and_q_quits_within_2_s() {
     assert!(pause <= 1.5, "the pause took {pause:.2} s to show at 4 KB/s: {f:?}");
     let quit = f.quit.expect("q never gave the shell back");
     assert!(quit <= 2.0, "q took {quit:.2} s to give the shell back at 4 KB/s: {f:?}");
+    // Every frame was one synchronized update followed by a request (quitting ends one more, in
+    // case a frame was cut short).
+    let (begun, ended) = f.sync;
+    assert!(begun > 10 && (ended == begun || ended == begun + 1), "{f:?}");
+    assert!(f.asked > begun, "{f:?}");
     // The program wrote no faster than the link drains (one frame in flight at a time).
     assert!(f.bytes_per_s <= 4096.0 * 1.05, "wrote {:.0} B/s into a 4096 B/s link", f.bytes_per_s);
 }
