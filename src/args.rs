@@ -80,6 +80,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
         format: DataFormat,
     },
+    /// Print a shell completion script (see the README for where to put it).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `overparam man > overparam.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -69,6 +69,45 @@ pub fn gd_step_time(n: usize, m: usize, budget: Duration) -> Result<(f64, f64)> 
     Ok((step, stream))
 }
 
+/// Seconds per GD step of the very model in the rounding-floor stretch (r recomputed from θ
+/// every step), and per ordinary step: batches of the two alternate, and each keeps its fastest,
+/// so a busy machine slows both alike.
+pub fn floor_step_time(n: usize, m: usize, budget: Duration) -> Result<(f64, f64)> {
+    let model = very_model(n, m)?;
+    let mut normal_run = Run::new(Arc::clone(&model), Optimizer::Gd, LrChoice::default(), 1, 0)?;
+    let mut floor_run = normal_run.clone();
+    while !floor_run.at_rounding_floor() && floor_run.steps < 1_000_000 {
+        floor_run.step()?;
+    }
+    if !floor_run.at_rounding_floor() {
+        return Err(crate::error::invalid!("the bench run never reached the rounding floor"));
+    }
+    const BATCH: u32 = 2_000;
+    let (mut normal, mut floor) = (f64::INFINITY, f64::INFINITY);
+    let deadline = Instant::now() + budget;
+    while Instant::now() < deadline {
+        // Replaying keeps this run far from convergence, so every step is an ordinary one.
+        if normal_run.steps >= 10_000 {
+            normal_run.replay();
+        }
+        let t = Instant::now();
+        for _ in 0..BATCH {
+            black_box(normal_run.step().ok());
+        }
+        normal = normal.min(t.elapsed().as_secs_f64() / f64::from(BATCH));
+        // Stepping on stays at the floor: the loss cannot get below rounding.
+        let t = Instant::now();
+        for _ in 0..BATCH {
+            black_box(floor_run.step().ok());
+        }
+        floor = floor.min(t.elapsed().as_secs_f64() / f64::from(BATCH));
+    }
+    if !floor_run.at_rounding_floor() {
+        return Err(crate::error::invalid!("the bench run left the rounding floor"));
+    }
+    Ok((floor, normal))
+}
+
 /// Endpoint slopes per second for an ensemble of `runs` (all cores).
 pub fn ensemble_rate(model: &Arc<Model>, optimizer: Optimizer, runs: u64) -> Result<f64> {
     let cfg = EnsembleConfig { optimizer, lr: LrChoice::default(), max_steps: 1_000_000, tol: 1e-9, seed: 1 };
@@ -121,6 +160,13 @@ pub fn engine_rows(quick: bool) -> Result<Vec<Row>> {
         measured: format!("{:.2}×", step / stream),
         target: "≤ 2×".into(),
         ok: Some(step / stream <= 2.0),
+    });
+    let (floor, normal) = floor_step_time(100, 100, 2 * budget)?;
+    rows.push(Row {
+        what: "  rounding-floor stretch step ÷ normal step".into(),
+        measured: format!("{:.2}× ({} vs {})", floor / normal, us(floor), us(normal)),
+        target: "≤ 1.5×".into(),
+        ok: Some(floor / normal <= 1.5),
     });
     let (step_m, stream_m) = gd_step_time(100, 1000, budget)?;
     rows.push(Row {
@@ -268,6 +314,28 @@ pub fn idle_bytes_in_tmux(secs: f64, keys: &[&str]) -> Option<u64> {
     bytes
 }
 
+/// The frame rate the inspector shows after 3 s of running in tmux at 80×24, which answers each
+/// frame's request at once: pacing costs no frames at full speed. None without tmux.
+pub fn running_fps_in_tmux() -> Option<f64> {
+    use std::process::Command;
+    let exe = std::env::current_exe().ok()?;
+    let sock = format!("overparam-bench-fps-{}", std::process::id());
+    let tmux = |args: &[&str]| Command::new("tmux").arg("-L").arg(&sock).args(args).output().ok();
+    tmux(&["-V"]).filter(|o| o.status.success())?;
+    let cmd = format!("{} --seed 42", exe.display());
+    tmux(&["-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "80", "-y", "24", &cmd])?;
+    std::thread::sleep(Duration::from_millis(1000));
+    tmux(&["send-keys", "-t", "b", "Space"]);
+    std::thread::sleep(Duration::from_millis(3000));
+    let screen = tmux(&["capture-pane", "-p", "-t", "b"]).map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    tmux(&["send-keys", "-t", "b", "q"]);
+    std::thread::sleep(Duration::from_millis(200));
+    tmux(&["kill-server"]);
+    let screen = screen?;
+    let line = screen.lines().find(|l| l.contains(" fps"))?;
+    line.split(" fps").next()?.rsplit(['·', ' ']).find(|s| !s.is_empty())?.parse().ok()
+}
+
 /// Explorer figures: frame time, bytes per frame, idle bytes, first frame, session memory.
 /// `session_rss` is measured first, by the caller, in a fresh process.
 pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Vec<Row>> {
@@ -311,7 +379,10 @@ pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Ve
     let before = written.bytes.get();
     for _ in 0..frames {
         app.run_steps(app.steps_per_frame);
+        // As the explorer sends it: synchronized, and followed by its request.
+        crate::tui::pacing::begin_frame(term.backend_mut(), false)?;
         term.draw(|f| crate::tui::render(&app, f))?;
+        crate::tui::pacing::end_frame(term.backend_mut())?;
     }
     let per_frame = (written.bytes.get() - before) as f64 / frames as f64;
     rows.push(Row {
@@ -319,6 +390,13 @@ pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Ve
         measured: format!("{per_frame:.0} B"),
         target: "≤ 6 KB".into(),
         ok: Some(per_frame <= 6144.0),
+    });
+    let fps = if quick { None } else { running_fps_in_tmux() };
+    rows.push(Row {
+        what: "explorer: frame rate running in tmux (paced by its answers)".into(),
+        measured: fps.map_or("n/a (needs tmux)".into(), |f| format!("{f:.0} fps")),
+        target: "30 (the --fps cap)".into(),
+        ok: fps.map(|f| f >= 29.0),
     });
     for (what, keys) in [("", &[][..]), (", compare view", &["C"][..])] {
         let idle = if quick { None } else { idle_bytes_in_tmux(2.0, keys) };

@@ -42,6 +42,8 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
         Command::Bench { quick } => bench_cmd(*quick, out),
         Command::Sweep { format } => sweep_cmd(common, *format, out),
         Command::Plot { out: dir, runs } => crate::export::plot::plot(common, dir, *runs, out),
+        Command::Completions { shell } => crate::shell::completions(*shell, out),
+        Command::Man => crate::shell::man(out),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod optim;
 pub mod predict;
 pub mod ridge;
 pub mod rng;
+pub mod shell;
 pub mod theory;
 
 pub use error::{Error, Result};

@@ -93,6 +93,26 @@ pub(crate) fn block_sum(b: &[f64]) -> f64 {
     s
 }
 
+/// Adds `delta` to every element of a block and returns `block_sum` of the result, in one pass:
+/// the same eight accumulators in the same order, so the same bits as a separate `block_sum`.
+#[inline(always)]
+pub(crate) fn add_and_sum(b: &mut [f64], delta: f64) -> f64 {
+    let mut acc = [0.0f64; 8];
+    let mut chunks = b.chunks_exact_mut(8);
+    for c in &mut chunks {
+        for j in 0..8 {
+            c[j] += delta;
+            acc[j] += c[j];
+        }
+    }
+    let mut s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for v in chunks.into_remainder() {
+        *v += delta;
+        s += *v;
+    }
+    s
+}
+
 impl Model {
     /// `sources` is M for the very model and ignored otherwise.
     pub fn new(kind: ModelKind, data: Dataset, sigma: f64, sources: usize) -> Result<Model> {
@@ -275,26 +295,60 @@ impl Model {
     /// −J·Δθ = −η·(x·xᵀr + α·r) in O(N); the caller recomputes it from θ now and then
     /// (`Run` does every `RESIDUAL_RESYNC` steps) so rounding cannot drift.
     pub fn gd_update(&self, theta: &mut [f64], r: &mut [f64], lr: f64, metric: Metric) -> (f64, f64) {
+        let (loss, g, _) = self.gd_update_with(theta, r, lr, metric, |_| false);
+        (loss, g)
+    }
+
+    /// `gd_update`, except that when `fresh(|r|²)` says so (near the rounding floor, or a
+    /// periodic resync) r is recomputed from the new θ in the same pass that writes it: bit for
+    /// bit `residuals(θ)`, since each block is summed as `block_sum` sums it, while it is written.
+    /// Returns (loss, |∇L|, whether r was recomputed).
+    pub fn gd_update_with(
+        &self,
+        theta: &mut [f64],
+        r: &mut [f64],
+        lr: f64,
+        metric: Metric,
+        fresh: impl FnOnce(f64) -> bool,
+    ) -> (f64, f64, bool) {
         let x = self.data.x.as_slice().unwrap_or(&[]);
         let (mut xr, mut rr) = (0.0, 0.0);
         for (&xn, &rn) in x.iter().zip(r.iter()) {
             xr += xn * rn;
             rr += rn * rn;
         }
-        if self.sources > 0 {
-            let d = if metric == Metric::Prior { self.prior_var_xi() } else { 1.0 };
-            let coef = lr * d * self.scale;
-            for (block, &rn) in theta[1..].chunks_exact_mut(self.sources).zip(r.iter()) {
-                let delta = coef * rn;
-                block.iter_mut().for_each(|v| *v += delta);
+        let fresh = fresh(rr);
+        let d = if metric == Metric::Prior { self.prior_var_xi() } else { 1.0 };
+        let coef = lr * d * self.scale;
+        theta[0] += lr * xr;
+        if fresh {
+            // r = y − (x·c + e) at the new θ, exactly as `residuals` computes it.
+            let (c, y) = (theta[0], self.data.y.as_slice().unwrap_or(&[]));
+            if self.sources > 0 {
+                for (((block, rn), &xn), &yn) in
+                    theta[1..].chunks_exact_mut(self.sources).zip(r.iter_mut()).zip(x).zip(y)
+                {
+                    let sum = add_and_sum(block, coef * *rn);
+                    *rn = yn - (xn * c + self.scale * sum);
+                }
+            } else {
+                for ((rn, &xn), &yn) in r.iter_mut().zip(x).zip(y) {
+                    *rn = yn - (xn * c + 0.0);
+                }
+            }
+        } else {
+            if self.sources > 0 {
+                for (block, &rn) in theta[1..].chunks_exact_mut(self.sources).zip(r.iter()) {
+                    let delta = coef * rn;
+                    block.iter_mut().for_each(|v| *v += delta);
+                }
+            }
+            let alpha = self.alpha(metric);
+            for (rn, &xn) in r.iter_mut().zip(x) {
+                *rn -= lr * (xn * xr + alpha * *rn);
             }
         }
-        theta[0] += lr * xr;
-        let alpha = self.alpha(metric);
-        for (rn, &xn) in r.iter_mut().zip(x) {
-            *rn -= lr * (xn * xr + alpha * *rn);
-        }
-        (0.5 * rr, (xr * xr + self.a() * rr).sqrt())
+        (0.5 * rr, (xr * xr + self.a() * rr).sqrt(), fresh)
     }
 
     /// One Kaczmarz step on point n: θ ← θ + scale_factor·r_n/|J_n|²·J_nᵀ. Returns false (and
@@ -342,5 +396,24 @@ impl Model {
         }
         let xr0 = self.xy - c0 * self.xx - xe0;
         c0 + xr0 / (self.alpha(metric) + self.xx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{add_and_sum, block_sum};
+
+    #[test]
+    fn add_and_sum_is_block_sum_of_the_updated_block_bit_for_bit() {
+        for len in [0usize, 1, 7, 8, 9, 100, 1001] {
+            let orig: Vec<f64> = (0..len).map(|i| ((i * 7919) % 1000) as f64 * 1e-3 - 0.5 + 1e-17 * i as f64).collect();
+            let delta = 0.1234567890123;
+            let mut fused = orig.clone();
+            let s = add_and_sum(&mut fused, delta);
+            let mut apart = orig.clone();
+            apart.iter_mut().for_each(|v| *v += delta);
+            assert_eq!(fused, apart, "len {len}");
+            assert_eq!(s.to_bits(), block_sum(&apart).to_bits(), "len {len}");
+        }
     }
 }

@@ -365,14 +365,20 @@ impl Run {
         let gd = self.gd.get_or_insert_with(|| GdState::new(model, theta_all));
         // Near the rounding floor the carried residual would keep shrinking below the true one,
         // so it is recomputed from θ every step there (only the last stretch of a run).
-        if gd.age >= RESIDUAL_RESYNC || gd.rr < gd.floor {
+        // (The last step's pass normally did it already: then age is 0.)
+        if gd.age >= RESIDUAL_RESYNC || (gd.rr < gd.floor && gd.age > 0) {
             gd.r = model.residuals(theta_all.view());
             gd.age = 0;
         }
         gd.age += 1;
         let theta = theta_all.as_slice_mut().unwrap_or(&mut []);
         let r = gd.r.as_slice_mut().unwrap_or(&mut []);
-        let (loss, g) = model.gd_update(theta, r, lr, metric);
+        // When the next step would recompute r from θ, do it now, in the pass that writes θ.
+        let (age, floor) = (gd.age, gd.floor);
+        let (loss, g, fresh) = model.gd_update_with(theta, r, lr, metric, |rr| age >= RESIDUAL_RESYNC || rr < floor);
+        if fresh {
+            gd.age = 0;
+        }
         gd.rr = 2.0 * loss;
         self.steps += 1;
         self.check(loss)?;
@@ -523,6 +529,11 @@ impl Run {
             self.status = if self.grad_norm() < tol { Status::Converged } else { Status::Stalled };
         }
         Ok(())
+    }
+
+    /// Whether a GD run is in its last stretch, where r is recomputed from θ every step.
+    pub fn at_rounding_floor(&self) -> bool {
+        self.gd.as_ref().is_some_and(|gd| gd.rr < gd.floor)
     }
 
     pub fn converged(&self) -> bool {

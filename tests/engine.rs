@@ -410,3 +410,47 @@ fn cg_works_on_data_at_the_size_limit() {
     assert!(run.loss().is_finite() && run.slope().is_finite());
     assert!(run.loss() < run.loss0(), "CG makes progress at this scale instead of overflowing");
 }
+
+#[test]
+fn gd_floor_stretch_is_the_recomputed_residual_bit_for_bit_and_never_below_the_true_loss() {
+    use overparam::optim::{RESIDUAL_FLOOR, RESIDUAL_RESYNC};
+    // N = 10, x ~ N(0,1): well conditioned, so most of the 3,000 steps are at the rounding floor.
+    let data = DataSpec { n: 10, x: XLayout::Normal, ..DataSpec::default() }.generate().unwrap();
+    for (kind, opt, metric) in [
+        (ModelKind::Very, Optimizer::Gd, Metric::Euclidean),
+        (ModelKind::Slightly, Optimizer::Whitened, Metric::Prior),
+        (ModelKind::Traditional, Optimizer::Gd, Metric::Euclidean),
+    ] {
+        let m = model(kind, &data, 1.0, 1000);
+        let mut run = Run::new(Arc::clone(&m), opt, LrChoice::default(), 5, 0).unwrap();
+        // The reference: r carried by recurrence, recomputed from θ at the start of a step
+        // every RESIDUAL_RESYNC steps and at every step below the floor.
+        let lr = run.lr.unwrap();
+        let mut theta = run.theta0.clone();
+        let mut r = m.residuals(theta.view());
+        let floor = RESIDUAL_FLOOR * RESIDUAL_FLOOR * m.data.y.dot(&m.data.y);
+        let (mut rr, mut age, mut at_floor) = (f64::INFINITY, 0u32, 0);
+        for step in 0..3000 {
+            if age >= RESIDUAL_RESYNC || rr < floor {
+                r = m.residuals(theta.view());
+                age = 0;
+            }
+            age += 1;
+            let true_loss = m.loss(theta.view());
+            // At the floor r is fresh from θ: equal up to summation order. Above it, r is carried
+            // and its error is rounding, ≈ 1e-15·|y| against |r| ≥ 1e-11·|y|: ≤ 1e-4 of |r|.
+            let tolerance = if run.at_rounding_floor() { 1e-9 } else { 1e-3 };
+            let (loss, _) = m.gd_update(theta.as_slice_mut().unwrap(), r.as_slice_mut().unwrap(), lr, metric);
+            rr = 2.0 * loss;
+            let got = run.step().unwrap().unwrap();
+            assert_eq!(got.to_bits(), loss.to_bits(), "{kind:?} step {step}: {got:e} vs {loss:e}");
+            // The curve never dips below the truth (beyond summation order).
+            assert!(got >= true_loss * (1.0 - tolerance), "{kind:?} step {step}: shown {got:e} < true {true_loss:e}");
+            at_floor += usize::from(run.at_rounding_floor());
+        }
+        assert!(run.theta.iter().zip(&theta).all(|(a, b)| a.to_bits() == b.to_bits()), "{kind:?}: θ differs");
+        if kind != ModelKind::Traditional {
+            assert!(at_floor > 2000, "{kind:?}: only {at_floor} steps at the floor");
+        }
+    }
+}

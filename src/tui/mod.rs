@@ -7,7 +7,9 @@ pub mod compare_view;
 pub mod drift_view;
 pub mod export;
 pub mod history;
+pub mod input;
 pub mod keys;
+pub mod pacing;
 pub mod panes;
 pub mod ridge_view;
 pub mod theme;
@@ -20,7 +22,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::event::KeyEventKind;
 use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
@@ -31,7 +33,9 @@ pub use ui::render;
 
 use crate::args::{Common, ExplorerArgs};
 use app::{Outcome, Rates};
+use input::Input;
 use keys::Key;
+use pacing::Pacer;
 
 /// Held while drawing, so a signal thread restoring the terminal never cuts a frame in half.
 static TERMINAL: Mutex<()> = Mutex::new(());
@@ -47,7 +51,46 @@ fn enter() -> io::Result<()> {
 /// Leaves raw mode and the alternate screen; safe to call twice or from a panic hook.
 fn leave() {
     let _ = terminal::disable_raw_mode();
-    let _ = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
+    leave_screen();
+}
+
+/// Ends any half-written synchronized frame, leaves the alternate screen, shows the cursor.
+fn leave_screen() {
+    let mut out = io::stdout();
+    let _ = out.write_all(pacing::SYNC_END);
+    let _ = execute!(out, LeaveAlternateScreen, cursor::Show);
+}
+
+/// The terminal's side of the loop: its input, and how many of our requests it still owes.
+struct Link {
+    input: input::Reader,
+    pacer: Pacer,
+}
+
+impl Link {
+    /// Gives the terminal back: leaves the screen, then (still in raw mode) waits for the answers
+    /// owed, with a last request so that the restored screen is on view when we return, and so
+    /// that no late answer reaches the shell as typed text.
+    fn give_back(&mut self) {
+        leave_screen();
+        let mut out = io::stdout();
+        if self.pacer.waiting() && out.write_all(pacing::REQUEST).and_then(|()| out.flush()).is_ok() {
+            self.pacer.asked(Instant::now());
+        }
+        let deadline = Instant::now() + self.pacer.settle_time(Instant::now());
+        while self.pacer.waiting() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            match self.input.poll(left) {
+                Ok(Some(Input::Answer)) => self.pacer.answered(Instant::now()),
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        let _ = terminal::disable_raw_mode();
+    }
 }
 
 /// Restores the terminal before the default panic message, so the message is readable. Only a
@@ -84,28 +127,43 @@ fn install_signals(resumed: Arc<AtomicBool>) -> io::Result<()> {
 
 /// Ctrl-Z: raw mode delivers it as a key, so restore the terminal, stop ourselves with SIGTSTP,
 /// and re-enter (with a full redraw) once `fg` continues us.
-fn suspend(term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>) -> io::Result<()> {
-    leave();
+fn suspend(term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>, link: &mut Link) -> io::Result<()> {
+    link.give_back();
     signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
     enter()?;
+    link.pacer = Pacer::new(Instant::now());
     term.clear()
+}
+
+/// The explorer draws on a terminal and reads keys from one: from a pipe, CI or `nohup`, say so
+/// (bad input, exit 2) and name the headless commands that give the same numbers.
+fn require_terminal() -> crate::Result<()> {
+    use std::io::IsTerminal;
+    if io::stdin().is_terminal() && io::stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(crate::error::invalid!(
+        "the explorer needs a terminal (stdin and stdout); for the same numbers headless, run `overparam train` (one run) or `overparam ensemble` (many inits)"
+    ))
 }
 
 /// Opens the explorer; returns once the user quits, with the terminal restored, and prints the
 /// command line that reproduces the session.
 pub fn run(common: &Common, explorer: &ExplorerArgs) -> anyhow::Result<()> {
     let mut app = App::new(common, explorer)?;
+    require_terminal()?;
     app.rates = Some(Rates { steps_per_s: 0.0, frames_per_s: 0.0 });
     let resumed = Arc::new(AtomicBool::new(false));
     install_signals(Arc::clone(&resumed))?;
     install_panic_hook();
+    let mut link = Link { input: input::Reader::new()?, pacer: Pacer::new(Instant::now()) };
     enter()?;
     let result = Terminal::new(CrosstermBackend::new(ansi16::Ansi16::new(io::stdout())))
         .map_err(anyhow::Error::from)
-        .and_then(|mut term| event_loop(&mut term, &mut app, explorer.fps, &resumed));
+        .and_then(|mut term| event_loop(&mut term, &mut app, &mut link, explorer.fps, &resumed));
     {
         let _guard = TERMINAL.lock();
-        leave();
+        link.give_back();
     }
     result?;
     let mut out = io::stdout();
@@ -113,19 +171,35 @@ pub fn run(common: &Common, explorer: &ExplorerArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+type Term = Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>;
+
+/// One synchronized frame, then the request whose answer says it is on screen.
+fn draw(term: &mut Term, app: &App, pacer: &mut Pacer) -> io::Result<()> {
+    let _guard = TERMINAL.lock();
+    let now = Instant::now();
+    // The very first frame is preceded by a request too: see `pacing::begin_frame`.
+    let probe = pacer.unasked();
+    pacer.forced(now);
+    pacing::begin_frame(term.backend_mut(), probe)?;
+    term.draw(|f| render(app, f))?;
+    pacing::end_frame(term.backend_mut())?;
+    if probe {
+        pacer.asked(now);
+    }
+    pacer.asked(now);
+    Ok(())
+}
+
 fn event_loop(
     term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>,
     app: &mut App,
+    link: &mut Link,
     fps: u32,
     resumed: &AtomicBool,
 ) -> anyhow::Result<()> {
     let frame_time = Duration::from_secs_f64(1.0 / f64::from(fps.max(1)));
-    let draw = |term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>, app: &App| -> io::Result<()> {
-        let _guard = TERMINAL.lock();
-        term.draw(|f| render(app, f)).map(|_| ())
-    };
     // The first frame before any histogram work: the worker starts only after it is on screen.
-    draw(term, app)?;
+    draw(term, app, &mut link.pacer)?;
     app.attach_worker(worker::Worker::spawn()?);
 
     let mut next_frame = Instant::now() + frame_time;
@@ -136,19 +210,20 @@ fn event_loop(
             // Continued after a stop we did not arrange (e.g. kill -STOP): take the terminal back.
             enter()?;
             term.clear()?;
+            link.pacer = Pacer::new(Instant::now());
             dirty = true;
         }
         let animating = app.animating();
         let timeout = if animating || dirty { next_frame.saturating_duration_since(Instant::now()) } else { IDLE_WAIT };
-        if event::poll(timeout)? {
-            match event::read()? {
-                Event::Key(k) if k.kind != KeyEventKind::Release => {
+        if let Some(input) = link.input.poll(timeout)? {
+            match input {
+                Input::Key(k) if k.kind != KeyEventKind::Release => {
                     if let Some(key) = Key::from_event(&k) {
                         match app.press(key) {
                             Outcome::Quit => return Ok(()),
                             Outcome::Suspend => {
                                 let _guard = TERMINAL.lock();
-                                suspend(term)?;
+                                suspend(term, link)?;
                                 resumed.store(false, Ordering::Relaxed);
                             }
                             Outcome::Continue => {}
@@ -156,11 +231,12 @@ fn event_loop(
                         dirty = true;
                     }
                 }
-                Event::Resize(..) => {
+                Input::Resize => {
                     term.autoresize()?;
                     dirty = true;
                 }
-                _ => {}
+                Input::Answer => link.pacer.answered(Instant::now()),
+                Input::Key(_) => {}
             }
             continue; // drain input before drawing
         }
@@ -175,7 +251,8 @@ fn event_loop(
         if app.tick() {
             dirty = true;
         }
-        if dirty {
+        // Skip the frame (never the steps) while the last one is still on its way.
+        if dirty && link.pacer.may_draw(now) {
             meter_frames += 1;
             let secs = meter_start.elapsed().as_secs_f64();
             if secs >= 1.0 {
@@ -186,7 +263,7 @@ fn event_loop(
                 });
                 (meter_start, meter_frames, meter_steps) = (Instant::now(), 0, steps);
             }
-            draw(term, app)?;
+            draw(term, app, &mut link.pacer)?;
             dirty = false;
         }
     }
