@@ -64,6 +64,7 @@ fn model_title(kind: ModelKind) -> &'static str {
         ModelKind::Traditional => "traditional",
         ModelKind::Slightly => "slightly overparameterized",
         ModelKind::Very => "very overparameterized",
+        ModelKind::Net => "wide network",
     }
 }
 

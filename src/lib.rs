@@ -11,6 +11,7 @@ pub mod ensemble;
 pub mod error;
 pub mod format;
 pub mod model;
+pub mod net;
 pub mod optim;
 pub mod ridge;
 pub mod rng;
