@@ -19,12 +19,15 @@ const LANES: usize = 8;
 
 /// φ and φ' for the hot loops, chosen once per call so the inner loops have no branch.
 trait Phi {
+    /// ReLU: φ(z) = z·φ'(z), so Σ v φ(z) follows from the sums of φ' (see `jt_impl`).
+    const RELU: bool = false;
     fn f(z: f64) -> f64;
     fn d(z: f64) -> f64;
 }
 
 struct Relu;
 impl Phi for Relu {
+    const RELU: bool = true;
     #[inline(always)]
     fn f(z: f64) -> f64 {
         z.max(0.0)
@@ -97,6 +100,9 @@ pub struct Net {
     pub scales: Scales,
 }
 
+/// The most data points the net takes: its theory factors N×N kernel matrices (O(N³)).
+pub const MAX_NET_POINTS: usize = 2000;
+
 /// The largest width accepted for N points: k = 3M + 1 + N within the parameter limit.
 pub fn max_width(n: usize) -> usize {
     MAX_PARAMS.saturating_sub(1 + n) / 3
@@ -109,6 +115,11 @@ impl Net {
             return Err(invalid!("--width must be at least 1 (got 0)"));
         }
         let n = data.n();
+        if n > MAX_NET_POINTS {
+            return Err(invalid!(
+                "the net takes at most {MAX_NET_POINTS} points (got {n}): its theory factors N×N kernel matrices"
+            ));
+        }
         if width > max_width(n) {
             return Err(invalid!(
                 "--width {width} is too large: the limit is {} for N = {n} (k = 3M + 1 + N at most {MAX_PARAMS} parameters)",
@@ -171,9 +182,26 @@ impl Net {
     /// f at standardized inputs `xs` (no noise part), written to `out`.
     pub fn forward(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
         match self.act {
-            Act::Relu => self.forward_impl::<Relu>(theta, xs, out),
-            Act::Erf => self.forward_impl::<Erf>(theta, xs, out),
+            Act::Relu => self.forward_wide::<Relu>(theta, xs, out),
+            Act::Erf => self.forward_wide::<Erf>(theta, xs, out),
         }
+    }
+
+    // The hot loops are compiled twice: for the baseline x86-64 and with AVX2 (twice the lanes),
+    // picked at run time. Rust never fuses a·b + c, so both give the same bits.
+    fn forward_wide<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { self.forward_avx2::<P>(theta, xs, out) };
+        }
+        self.forward_impl::<P>(theta, xs, out)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn forward_avx2<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
+        self.forward_impl::<P>(theta, xs, out)
     }
 
     /// f at standardized inputs, as a vector.
@@ -190,6 +218,7 @@ impl Net {
     }
 
     // Four points at a time share each load of (w, b, a); lanes over j let the sums vectorise.
+    #[inline(always)]
     fn forward_impl<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
         let m = self.width;
         let (w, b, a) = (&theta[..m], &theta[m..2 * m], &theta[2 * m..3 * m]);
@@ -273,16 +302,32 @@ impl Net {
 
     fn add_jt_hidden(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
         match (self.act, self.train) {
-            (Act::Relu, TrainMode::All) => self.jt_impl::<Relu, true>(theta, xs, v, coef),
-            (Act::Relu, TrainMode::Last) => self.jt_impl::<Relu, false>(theta, xs, v, coef),
-            (Act::Erf, TrainMode::All) => self.jt_impl::<Erf, true>(theta, xs, v, coef),
-            (Act::Erf, TrainMode::Last) => self.jt_impl::<Erf, false>(theta, xs, v, coef),
+            (Act::Relu, TrainMode::All) => self.jt_wide::<Relu, true>(theta, xs, v, coef),
+            (Act::Relu, TrainMode::Last) => self.jt_wide::<Relu, false>(theta, xs, v, coef),
+            (Act::Erf, TrainMode::All) => self.jt_wide::<Erf, true>(theta, xs, v, coef),
+            (Act::Erf, TrainMode::Last) => self.jt_wide::<Erf, false>(theta, xs, v, coef),
         }
+    }
+
+    fn jt_wide<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { self.jt_avx2::<P, ALL>(theta, xs, v, coef) };
+        }
+        self.jt_impl::<P, ALL>(theta, xs, v, coef)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn jt_avx2<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
+        self.jt_impl::<P, ALL>(theta, xs, v, coef)
     }
 
     // For each block of LANES units, Σ_n over the points with the sums in registers:
     // A = Σ v φ(z), B = Σ v x̃ φ'(z), C = Σ v φ'(z); then ∂/∂a = (σa/√M)A, ∂/∂w = (σa/√M)a σw B,
     // ∂/∂b = (σa/√M)a σb C.
+    #[inline(always)]
     fn jt_impl<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
         let m = self.width;
         let (sw, sb) = (self.scales.w, self.scales.b);
@@ -303,12 +348,25 @@ impl Net {
             for ((&x, &vn), &vxn) in xw.iter().zip(v).zip(&vx) {
                 for l in 0..LANES {
                     let z = wj[l] * x + sb * bj[l];
+                    if P::RELU && ALL {
+                        // φ' is a 0/1 gate: select instead of multiplying.
+                        let on = z > 0.0;
+                        sb_acc[l] += if on { vxn } else { 0.0 };
+                        sc_acc[l] += if on { vn } else { 0.0 };
+                        continue;
+                    }
                     sa_acc[l] += vn * P::f(z);
                     if ALL {
                         let d = P::d(z);
                         sb_acc[l] += vxn * d;
                         sc_acc[l] += vn * d;
                     }
+                }
+            }
+            if P::RELU && ALL {
+                // Σ v φ(z) = Σ_{z>0} v (σw w x̃ + σb b) = σw w B + σb b C.
+                for l in 0..LANES {
+                    sa_acc[l] = sw * wj[l] * sb_acc[l] + sb * bj[l] * sc_acc[l];
                 }
             }
             for l in 0..LANES {
