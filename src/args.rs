@@ -16,7 +16,7 @@ use crate::optim::{DEFAULT_MAX_STEPS, LrChoice, Optimizer};
 pub const DEFAULT_SOURCES: usize = 100;
 /// The net's default width: 200 GD-trained nets on the demo data take about half a minute on
 /// 2 cores, the explorer's histogram target (README, "The wide network").
-pub const DEFAULT_WIDTH: usize = 256;
+pub const DEFAULT_WIDTH: usize = 512;
 
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -140,7 +140,8 @@ pub struct Common {
     /// Read the data from a CSV file with header `x,y` instead of generating it.
     #[arg(long, global = true, value_name = "FILE")]
     pub data: Option<PathBuf>,
-    /// Model: traditional (slope only), slightly or very overparameterized.
+    /// Model: traditional (slope only), slightly or very overparameterized, or net (a wide
+    /// one-hidden-layer network).
     #[arg(long, global = true, value_enum, default_value_t = ModelKind::Slightly)]
     pub model: ModelKind,
     /// Noise sources per point M for the very model [default: 100]; sweep takes a list
@@ -170,7 +171,7 @@ pub struct Common {
     /// Which init of the seed to train from (run r of an ensemble uses init r).
     #[arg(long, global = true, default_value_t = 0)]
     pub init: u64,
-    /// Net: hidden units M [default: 256].
+    /// Net: hidden units M [default: 512].
     #[arg(long, global = true, value_parser = parse_width)]
     pub width: Option<usize>,
     /// Net: the activation φ [default: relu].
