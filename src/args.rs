@@ -313,7 +313,7 @@ impl Common {
         if self.at.is_empty() {
             return Ok(vec![crate::net::default_at(net)?]);
         }
-        crate::net::check_at(&self.at)?;
+        crate::net::check_at(&self.at, net)?;
         Ok(self.at.clone())
     }
     pub fn ensemble_config(&self, default_optimizer: Optimizer) -> EnsembleConfig {

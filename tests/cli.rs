@@ -633,6 +633,7 @@ fn net_bad_options_are_refused_in_one_line() {
     fails(&["train", "--model", "net", "--act", "foo"], 2, "foo");
     fails(&["train", "--model", "net", "--train", "foo"], 2, "foo");
     fails(&["train", "--model", "net", "--at", "nan"], 2, "not a finite number");
+    fails(&["predict", "--model", "net", "--at", "1e99"], 2, "too far from the data");
     fails(&with(&["train"], &with(&NET_SMALL, &["--optimizer", "cg"])), 2, "cg is refused for the net");
     fails(&with(&["train"], &with(&NET_SMALL, &["--optimizer", "whitened"])), 2, "whitened GD would be plain gd");
     fails(&with(&["train"], &with(&NET_SMALL, &["--lr-scale", "8"])), 1, "2/λmax(Θ̂0)");

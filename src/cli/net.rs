@@ -539,7 +539,11 @@ fn predict(common: &Common, format: Format, dump_kernels: bool, out: &mut dyn Wr
                     sig4(p.x),
                     format!("{} ± {}", sig4(p.ntk_gp.mean), sig4(p.ntk_gp.std)),
                     format!("{} ± {}", sig4(p.posterior.mean), sig4(p.posterior.std)),
-                    format!("{:+.2}", (p.ntk_gp.mean - p.posterior.mean) / p.posterior.std.max(f64::MIN_POSITIVE))
+                    if p.posterior.std > 0.0 {
+                        format!("{:+.2}", (p.ntk_gp.mean - p.posterior.mean) / p.posterior.std)
+                    } else {
+                        "—".to_string()
+                    }
                 );
             }
             if let Some(k) = &kernels {

@@ -82,14 +82,20 @@ pub fn curve_grid(data: &Dataset, points: usize) -> Vec<f64> {
     (0..points).map(|i| lo - 0.5 * r + 2.0 * r * i as f64 / (points.max(2) - 1) as f64).collect()
 }
 
-/// Checks test points: finite, and not so far out that the kernels overflow.
-pub fn check_at(at: &[f64]) -> Result<()> {
+/// Farthest a test point may lie from the data's mean, in standard deviations of x: beyond it
+/// the predicted variances are lost to rounding.
+pub const MAX_AT_STDS: f64 = 1e6;
+
+/// Checks test points: finite, and within `MAX_AT_STDS` of the data.
+pub fn check_at(at: &[f64], net: &Net) -> Result<()> {
     for &x in at {
         if !x.is_finite() {
             return Err(invalid!("--at takes finite numbers (got {x})"));
         }
-        if x.abs() > 1e100 {
-            return Err(invalid!("--at {x:e} is too far out: |x| must be at most 1e100"));
+        if net.standardize(x).abs() > MAX_AT_STDS {
+            return Err(invalid!(
+                "--at {x:e} is too far from the data: at most {MAX_AT_STDS:e} standard deviations of x from its mean"
+            ));
         }
     }
     Ok(())
