@@ -156,7 +156,7 @@ pub struct Common {
     #[arg(long, global = true, value_enum)]
     pub optimizer: Option<Optimizer>,
     /// Learning rate η for gd and whitened [default: 1/λmax]; for sgd, the factor on the
-    /// Kaczmarz step.
+    /// Kaczmarz step (the net: η for gd and sgd alike).
     #[arg(long, global = true, allow_hyphen_values = true, value_parser = parse_positive, conflicts_with = "lr_scale")]
     pub lr: Option<f64>,
     /// Multiply the default learning rate (or SGD's Kaczmarz step) by this.
