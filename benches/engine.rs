@@ -1,5 +1,5 @@
-//! Engine speed: one GD step of the very model, streaming bandwidth for comparison, and ensemble
-//! throughput. `cargo bench --bench engine`; `overparam bench` prints the same figures in one run.
+//! Engine speed: one GD step of the very model and of the net, streaming bandwidth for
+//! comparison, and ensemble throughput. `cargo bench --bench engine`; `overparam bench` prints the same figures in one run.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -53,5 +53,29 @@ fn ensembles(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, gd_step, ensembles);
+fn net_step(c: &mut Criterion) {
+    use overparam::net::{Act, NetRun, NetSpec, TrainMode};
+    let mut g = c.benchmark_group("net_gd_step");
+    for (n, m) in [(30, 4096), (100, 1024), (100, 256)] {
+        let data = DataSpec { n, ..DataSpec::default() }.generate().unwrap_or_else(|e| panic!("{e}"));
+        let net = NetSpec { width: m, act: Act::Relu, train: TrainMode::All }
+            .build(&data, 1.0)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut run =
+            NetRun::new(Arc::clone(&net), Optimizer::Gd, LrChoice::default(), 1, 0).unwrap_or_else(|e| panic!("{e}"));
+        // 11·N·M flops a step.
+        g.throughput(Throughput::Elements((11 * n * m) as u64));
+        g.bench_function(format!("relu_n{n}_m{m}"), |b| {
+            b.iter(|| {
+                if run.steps >= 2_000 {
+                    run.replay();
+                }
+                black_box(run.step().unwrap_or_default())
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, gd_step, ensembles, net_step);
 criterion_main!(benches);

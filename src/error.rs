@@ -22,6 +22,12 @@ pub enum Error {
         "run diverged at step {step}: learning rate {lr:.4e} is past the stability bound {bound_name} = {bound:.4e} (loss grew from {loss0:.4e} to {loss})"
     )]
     Diverged { step: u64, lr: f64, bound: f64, bound_name: &'static str, loss0: f64, loss: String },
+    /// The net diverged with a learning rate inside the bound measured at its init: its kernel
+    /// grew during training, so the bound moved.
+    #[error(
+        "run diverged at step {step}: learning rate {lr:.4e} is inside the init's bound {bound_name} = {bound:.4e}, but the net's kernel grew in training (loss grew from {loss0:.4e} to {loss}); lower --lr-scale"
+    )]
+    Unstable { step: u64, lr: f64, bound: f64, bound_name: &'static str, loss0: f64, loss: String },
 }
 
 impl Error {
@@ -29,7 +35,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid(_) | Error::DataFile { .. } => 2,
-            Error::Diverged { .. } | Error::Overflow { .. } | Error::NonFinite(_) => 1,
+            Error::Diverged { .. } | Error::Unstable { .. } | Error::Overflow { .. } | Error::NonFinite(_) => 1,
         }
     }
 }

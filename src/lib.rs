@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod format;
 pub mod model;
+pub mod net;
 pub mod optim;
 pub mod predict;
 pub mod ridge;

@@ -35,16 +35,25 @@ pub enum ModelKind {
     Slightly,
     /// Slope plus M U(−1,1) noise sources per point, scaled by √(3/M).
     Very,
+    /// A wide one-hidden-layer network (nonlinear; its engine is `crate::net`).
+    Net,
 }
 
 impl ModelKind {
-    pub const ALL: [ModelKind; 3] = [ModelKind::Traditional, ModelKind::Slightly, ModelKind::Very];
+    pub const ALL: [ModelKind; 4] = [ModelKind::Traditional, ModelKind::Slightly, ModelKind::Very, ModelKind::Net];
+    /// The three linear models (`Model`); the explorer cycles these.
+    pub const LINEAR: [ModelKind; 3] = [ModelKind::Traditional, ModelKind::Slightly, ModelKind::Very];
     pub fn name(self) -> &'static str {
         match self {
             ModelKind::Traditional => "traditional",
             ModelKind::Slightly => "slightly",
             ModelKind::Very => "very",
+            ModelKind::Net => "net",
         }
+    }
+    /// Whether this is one of the linear models of `Model` (the net has its own engine).
+    pub fn is_linear(self) -> bool {
+        self != ModelKind::Net
     }
     pub fn is_overparameterized(self) -> bool {
         self != ModelKind::Traditional
@@ -126,6 +135,7 @@ impl Model {
                 }
                 sources
             }
+            ModelKind::Net => return Err(invalid!("the net is not a linear model: build it with crate::net")),
         };
         let k = data.n().checked_mul(sources).and_then(|v| v.checked_add(1));
         match k {
@@ -141,7 +151,7 @@ impl Model {
             }
         }
         let scale = match kind {
-            ModelKind::Traditional => 0.0,
+            ModelKind::Traditional | ModelKind::Net => 0.0,
             ModelKind::Slightly => sigma,
             ModelKind::Very => sigma * (3.0 / sources as f64).sqrt(),
         };
@@ -207,7 +217,7 @@ impl Model {
     pub fn init_into(&self, theta: &mut [f64], rng: &mut crate::rng::Rng) {
         theta[0] = rng.sample(StandardNormal);
         match self.kind {
-            ModelKind::Traditional => {}
+            ModelKind::Traditional | ModelKind::Net => {}
             ModelKind::Slightly => theta[1..].iter_mut().for_each(|v| *v = rng.sample(StandardNormal)),
             ModelKind::Very => theta[1..].iter_mut().for_each(|v| *v = uniform_pm1(rng.next_u64())),
         }
@@ -219,7 +229,7 @@ impl Model {
         let c0: f64 = rng.sample(StandardNormal);
         let x = &self.data.x;
         let xe = match self.kind {
-            ModelKind::Traditional => 0.0,
+            ModelKind::Traditional | ModelKind::Net => 0.0,
             ModelKind::Slightly => x.iter().map(|&xn| xn * self.scale * rng.sample::<f64, _>(StandardNormal)).sum(),
             ModelKind::Very => {
                 let mut buf = vec![0.0; self.sources];
@@ -237,7 +247,7 @@ impl Model {
     /// The noise part e_n = scale·Σ_i ξ_{n,i} of each prediction.
     pub fn noise_part(&self, theta: ArrayView1<f64>) -> Array1<f64> {
         match self.kind {
-            ModelKind::Traditional => Array1::zeros(self.n()),
+            ModelKind::Traditional | ModelKind::Net => Array1::zeros(self.n()),
             _ => {
                 let xi = theta.slice(ndarray::s![1..]);
                 let xi = xi.as_slice().map(<[f64]>::to_vec).unwrap_or_else(|| xi.to_vec());

@@ -468,53 +468,7 @@ impl Run {
             }
             return self.finish(tol);
         }
-        // The traditional model under SGD never settles: every point pulls c its own way.
-        while self.steps < max_steps {
-            if let Some(deadline) = deadline
-                && self.steps.is_multiple_of(64)
-                && std::time::Instant::now() >= deadline
-            {
-                break;
-            }
-            // A cheap estimate of |∇L|: GD's carried residual (before its step), CG's γ, or the
-            // true gradient at the end of an SGD epoch.
-            let before = self.steps;
-            let estimate = match self.optimizer {
-                Optimizer::Gd | Optimizer::Whitened => {
-                    let (loss, g) = self.gd_step()?;
-                    record(before, loss);
-                    g
-                }
-                Optimizer::Cg => {
-                    if let Some(loss) = self.step()? {
-                        record(before, loss);
-                    }
-                    self.cg.as_ref().map_or(f64::INFINITY, |cg| cg.gamma.sqrt())
-                }
-                _ => {
-                    self.step()?;
-                    if self.at_check_point() { self.grad_norm() } else { f64::INFINITY }
-                }
-            };
-            if estimate < tol {
-                let truth = self.grad_norm();
-                if truth < tol {
-                    self.status = Status::Converged;
-                    break;
-                }
-                // The carried estimate drifted from the truth: restart the recurrences from θ,
-                // and give up once restarts stop helping (the floating-point floor). Kept in
-                // the run, so stepping in chunks stops exactly where one long run stops.
-                let (last, stalls) = self.stall;
-                let stalls = if truth > 0.9 * last { stalls + 1 } else { 0 };
-                self.stall = (truth, stalls);
-                if stalls >= 3 {
-                    self.status = Status::Stalled;
-                    break;
-                }
-                self.reset_state();
-            }
-        }
+        drive(self, max_steps, tol, deadline, record)?;
         self.finish(tol)
     }
 
@@ -538,5 +492,107 @@ impl Run {
 
     pub fn converged(&self) -> bool {
         self.status == Status::Converged
+    }
+}
+
+/// What the shared run loop (`drive`) needs from one training run, whatever the model: the
+/// linear models' `Run` and the net's `NetRun` both implement it, so stepping, the stopping
+/// rules (tol on |∇L|, the --steps cap, the rounding floor) and the deadline are one code path.
+/// Divergence is checked inside each step and comes back as its error.
+pub trait Stepper {
+    /// Steps taken so far.
+    fn steps(&self) -> u64;
+    /// One step: the loss before it when it comes for free, and a cheap estimate of |∇L|
+    /// (f64::INFINITY when this step gives none).
+    fn step_estimate(&mut self) -> Result<(Option<f64>, f64)>;
+    /// The true |∇L| at the current θ.
+    fn true_grad_norm(&self) -> f64;
+    /// Restarts carried recurrences (residuals, search directions) from θ.
+    fn restart(&mut self);
+    /// The last true |∇L| seen when an estimate fell below tol, and how many times in a row it
+    /// failed to improve.
+    fn stall_state(&mut self) -> &mut (f64, u32);
+    fn set_status(&mut self, status: Status);
+}
+
+/// Steps `s` until |∇L| < tol (Converged), `max_steps` steps, the rounding floor (Stalled) or
+/// `deadline` (checked every 64 steps; still Running), handing `record` the loss at each step
+/// where it comes for free. Errors when the run diverges.
+pub fn drive<S: Stepper + ?Sized>(
+    s: &mut S,
+    max_steps: u64,
+    tol: f64,
+    deadline: Option<std::time::Instant>,
+    mut record: impl FnMut(u64, f64),
+) -> Result<()> {
+    // The traditional model under SGD never settles: every point pulls c its own way.
+    while s.steps() < max_steps {
+        if let Some(deadline) = deadline
+            && s.steps().is_multiple_of(64)
+            && std::time::Instant::now() >= deadline
+        {
+            break;
+        }
+        let before = s.steps();
+        let (loss, estimate) = s.step_estimate()?;
+        if let Some(loss) = loss {
+            record(before, loss);
+        }
+        if estimate < tol {
+            let truth = s.true_grad_norm();
+            if truth < tol {
+                s.set_status(Status::Converged);
+                break;
+            }
+            // The carried estimate drifted from the truth: restart the recurrences from θ,
+            // and give up once restarts stop helping (the floating-point floor). Kept in
+            // the run, so stepping in chunks stops exactly where one long run stops.
+            let stall = s.stall_state();
+            let (last, stalls) = *stall;
+            let stalls = if truth > 0.9 * last { stalls + 1 } else { 0 };
+            *stall = (truth, stalls);
+            if stalls >= 3 {
+                s.set_status(Status::Stalled);
+                break;
+            }
+            s.restart();
+        }
+    }
+    Ok(())
+}
+
+impl Stepper for Run {
+    fn steps(&self) -> u64 {
+        self.steps
+    }
+    // A cheap estimate of |∇L|: GD's carried residual (before its step), CG's γ, or the true
+    // gradient at the end of an SGD epoch.
+    fn step_estimate(&mut self) -> Result<(Option<f64>, f64)> {
+        match self.optimizer {
+            Optimizer::Gd | Optimizer::Whitened => {
+                let (loss, g) = self.gd_step()?;
+                Ok((Some(loss), g))
+            }
+            Optimizer::Cg => {
+                let loss = self.step()?;
+                Ok((loss, self.cg.as_ref().map_or(f64::INFINITY, |cg| cg.gamma.sqrt())))
+            }
+            _ => {
+                self.step()?;
+                Ok((None, if self.at_check_point() { self.grad_norm() } else { f64::INFINITY }))
+            }
+        }
+    }
+    fn true_grad_norm(&self) -> f64 {
+        self.grad_norm()
+    }
+    fn restart(&mut self) {
+        self.reset_state();
+    }
+    fn stall_state(&mut self) -> &mut (f64, u32) {
+        &mut self.stall
+    }
+    fn set_status(&mut self, status: Status) {
+        self.status = status;
     }
 }

@@ -217,13 +217,18 @@ pub struct App {
 }
 
 fn slot_index(kind: ModelKind) -> usize {
-    ModelKind::ALL.iter().position(|&k| k == kind).unwrap_or(0)
+    ModelKind::LINEAR.iter().position(|&k| k == kind).unwrap_or(0)
 }
 
 impl App {
     /// The explorer on the given settings, without a terminal or a worker (the histogram is
     /// empty until `attach_worker` or `fill_now`).
     pub fn new(common: &Common, explorer: &ExplorerArgs) -> crate::Result<App> {
+        if !common.model.is_linear() {
+            return Err(crate::error::invalid!(
+                "the explorer does not show the net yet: use `overparam train --model net` (or ensemble, predict, sweep)"
+            ));
+        }
         let data = common.dataset()?;
         let mut app = App {
             common: common.clone(),
@@ -519,7 +524,7 @@ impl App {
             Action::Faster => self.steps_per_frame = (self.steps_per_frame * 2).min(MAX_STEPS_PER_FRAME),
             Action::Slower => self.steps_per_frame = (self.steps_per_frame / 2).max(1),
             Action::NextModel => self.switch_model(1),
-            Action::PrevModel => self.switch_model(ModelKind::ALL.len() - 1),
+            Action::PrevModel => self.switch_model(ModelKind::LINEAR.len() - 1),
             Action::NextOptimizer => {
                 let i = Optimizer::ALL.iter().position(|&o| o == self.optimizer).unwrap_or(0);
                 self.optimizer = Optimizer::ALL[(i + 1) % Optimizer::ALL.len()];
@@ -643,12 +648,12 @@ impl App {
     }
 
     fn switch_model(&mut self, by: usize) {
-        let n = ModelKind::ALL.len();
+        let n = ModelKind::LINEAR.len();
         let mut i = slot_index(self.current);
         // Skip a model that cannot be built on this data (too many parameters), with a note.
         for _ in 0..n {
             i = (i + by) % n;
-            let kind = ModelKind::ALL[i];
+            let kind = ModelKind::LINEAR[i];
             match self.ensure_slot(kind) {
                 Ok(()) => {
                     self.current = kind;

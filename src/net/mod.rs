@@ -1,0 +1,102 @@
+//! The wide network (`--model net`): a one-hidden-layer net trained by real gradient descent,
+//! and the two theories of where its training ends (THEORY.md, "The wide network").
+//!
+//! - [`kernel`]: the infinite-width kernels K (NNGP) and Θ (NTK) in closed form, ReLU and erf.
+//! - [`model`]: [`Net`], the network on a dataset: parameter layout, init, forward pass, Jᵀv
+//!   (one GD step), empirical kernels.
+//! - [`theory`]: [`NetTheory`], the NTK-GP and the Bayesian posterior of f(x*) over inits.
+//! - [`train`]: [`NetRun`], one run stepped by the shared loop `optim::drive`, and parallel
+//!   ensembles.
+//! - [`linalg`]: Cholesky and λmax, written out.
+//!
+//! A front end builds a [`Net`] from the data ([`NetSpec::build`]), then `NetRun::new(net,
+//! optimizer, lr, seed, init)` and steps it with `run_until(max_steps, tol, deadline, record)`.
+
+pub mod kernel;
+pub mod linalg;
+pub mod model;
+pub mod theory;
+pub mod train;
+
+use std::sync::Arc;
+
+pub use kernel::{Act, TrainMode};
+pub use model::Net;
+pub use theory::{NetTheory, Prediction};
+pub use train::{NetEndpoint, NetRun};
+
+use crate::data::Dataset;
+use crate::error::{Result, invalid};
+
+/// The net's settings apart from the data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NetSpec {
+    pub width: usize,
+    pub act: Act,
+    pub train: TrainMode,
+}
+
+impl NetSpec {
+    /// The net on `data` with noise scale σn = `sigma`.
+    pub fn build(&self, data: &Dataset, sigma: f64) -> Result<Arc<Net>> {
+        Net::new(data.clone(), self.width, self.act, self.train, sigma).map(Arc::new)
+    }
+}
+
+/// Candidates the default test point is chosen from.
+const DEFAULT_AT_GRID: usize = 201;
+
+/// The default test point (data units): of 201 evenly spaced points from half the data's x
+/// range below its smallest x to half the range above its largest, the one where the all-layers
+/// NTK-GP mean is furthest from the posterior mean, in posterior stds. It depends only on the
+/// data, φ and σn (with `--train last` it is where training all layers would differ most).
+pub fn default_at(net: &Net) -> Result<f64> {
+    let all = Net { train: TrainMode::All, ..net.clone() };
+    let theory = NetTheory::new(&all)?;
+    let (lo, hi) = data_range(&net.data);
+    let r = hi - lo;
+    let mut best = (f64::NEG_INFINITY, hi);
+    for i in 0..DEFAULT_AT_GRID {
+        let x = lo - 0.5 * r + 2.0 * r * i as f64 / (DEFAULT_AT_GRID - 1) as f64;
+        let p = theory.at(x);
+        let gap = (p.ntk_gp.mean - p.posterior.mean).abs() / p.posterior.std.max(f64::MIN_POSITIVE);
+        if gap > best.0 {
+            best = (gap, x);
+        }
+    }
+    Ok(best.1)
+}
+
+/// The smallest and largest x of the data.
+pub fn data_range(data: &Dataset) -> (f64, f64) {
+    let lo = data.x.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = data.x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (lo, hi)
+}
+
+/// `points` evenly spaced x (data units) from half the data's range below it to half above it:
+/// the span of `train --dump-curve`.
+pub fn curve_grid(data: &Dataset, points: usize) -> Vec<f64> {
+    let (lo, hi) = data_range(data);
+    let r = hi - lo;
+    (0..points).map(|i| lo - 0.5 * r + 2.0 * r * i as f64 / (points.max(2) - 1) as f64).collect()
+}
+
+/// Farthest a test point may lie from the data's mean, in standard deviations of x: beyond it
+/// the predicted variances are lost to rounding.
+pub const MAX_AT_STDS: f64 = 1e6;
+
+/// Checks test points: finite, and within `MAX_AT_STDS` of the data.
+pub fn check_at(at: &[f64], net: &Net) -> Result<()> {
+    for &x in at {
+        if !x.is_finite() {
+            return Err(invalid!("--at takes finite numbers (got {x})"));
+        }
+        if net.standardize(x).abs() > MAX_AT_STDS {
+            return Err(invalid!(
+                "--at {x:e} is too far from the data: at most {MAX_AT_STDS:e} standard deviations of x from its mean"
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,642 @@
+//! The wide one-hidden-layer network itself (THEORY.md, "The wide network"): its parameter
+//! layout, init, forward pass, Jᵀv (the backward pass), and its empirical kernels.
+//!
+//! θ = (w_1..w_M, b_1..b_M, a_1..a_M, c, ε_1..ε_N), one flat vector of k = 3M + 1 + N.
+//! f(x) = (σa/√M) Σ_j a_j φ(σw w_j x̃ + σb b_j) + σc c, and on training point n
+//! g_n = f(x_n) + σn ε_n. Pre-activations are recomputed on every pass, so nothing N×M is stored.
+
+use ndarray::{Array1, Array2};
+use rand::RngExt;
+use rand_distr::StandardNormal;
+
+use super::kernel::{Act, Scales, TrainMode};
+use crate::data::Dataset;
+use crate::error::{Result, invalid};
+use crate::model::{MAX_PARAMS, check_sigma};
+
+/// Lanes the hot loops work in: a whole number of SIMD registers on every x86-64 level.
+const LANES: usize = 8;
+
+/// φ and φ' for the hot loops, chosen once per call so the inner loops have no branch.
+trait Phi {
+    /// ReLU: φ(z) = z·φ'(z), so Σ v φ(z) follows from the sums of φ' (see `jt_impl`).
+    const RELU: bool = false;
+    fn f(z: f64) -> f64;
+    fn d(z: f64) -> f64;
+}
+
+struct Relu;
+impl Phi for Relu {
+    const RELU: bool = true;
+    #[inline(always)]
+    fn f(z: f64) -> f64 {
+        z.max(0.0)
+    }
+    #[inline(always)]
+    fn d(z: f64) -> f64 {
+        if z > 0.0 { 1.0 } else { 0.0 }
+    }
+}
+
+struct Erf;
+impl Phi for Erf {
+    #[inline(always)]
+    fn f(z: f64) -> f64 {
+        erf(z)
+    }
+    #[inline(always)]
+    fn d(z: f64) -> f64 {
+        std::f64::consts::FRAC_2_SQRT_PI * (-z * z).exp()
+    }
+}
+
+/// Nodes per unit of the erf table.
+const ERF_NODES_PER_UNIT: f64 = 64.0;
+/// Beyond this |z|, erf(z) = ±1 to double precision.
+const ERF_TABLE_END: f64 = 6.0;
+
+/// erf(z), erf'(z), erf''(z) at z = i/64, i = 0..=384, from `erf_series`.
+fn erf_table() -> &'static [[f64; 3]] {
+    static TABLE: std::sync::OnceLock<Vec<[f64; 3]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let nodes = (ERF_TABLE_END * ERF_NODES_PER_UNIT) as usize + 2;
+        (0..nodes)
+            .map(|i| {
+                let z = i as f64 / ERF_NODES_PER_UNIT;
+                let d = std::f64::consts::FRAC_2_SQRT_PI * (-z * z).exp();
+                [erf_series(z), d, -2.0 * z * d]
+            })
+            .collect()
+    })
+}
+
+/// erf for the hot loops: quintic Hermite interpolation of `erf_series` on a 1/64 grid (value,
+/// first and second derivative at each node), error below 3e-14; ±1 beyond |z| = 6.
+#[inline(always)]
+pub fn erf(z: f64) -> f64 {
+    let a = z.abs();
+    if z.is_nan() {
+        return z;
+    }
+    if a >= ERF_TABLE_END {
+        return z.signum();
+    }
+    let table = erf_table();
+    let u = a * ERF_NODES_PER_UNIT;
+    let i = u as usize;
+    let t = u - i as f64;
+    let h = 1.0 / ERF_NODES_PER_UNIT;
+    let ([p0, m0, a0], [p1, m1, a1]) = (table[i], table[i + 1]);
+    let (t2, t3) = (t * t, t * t * t);
+    let (t4, t5) = (t3 * t, t3 * t2);
+    let v = (1.0 - 10.0 * t3 + 15.0 * t4 - 6.0 * t5) * p0
+        + (t - 6.0 * t3 + 8.0 * t4 - 3.0 * t5) * h * m0
+        + (0.5 * t2 - 1.5 * t3 + 1.5 * t4 - 0.5 * t5) * h * h * a0
+        + (0.5 * t3 - t4 + 0.5 * t5) * h * h * a1
+        + (-4.0 * t3 + 7.0 * t4 - 3.0 * t5) * h * m1
+        + (10.0 * t3 - 15.0 * t4 + 6.0 * t5) * p1;
+    if z < 0.0 { -v } else { v }
+}
+
+/// erf to about 1e-15 relative: the Maclaurin series for |z| < 2, else 1 − erfc by its
+/// continued fraction (both converge fast there). Slow; `erf` interpolates a table of it.
+pub fn erf_series(z: f64) -> f64 {
+    let a = z.abs();
+    let v = if a < 2.0 {
+        // erf z = (2/√π) Σ (−1)ⁿ z^{2n+1} / (n! (2n+1))
+        let z2 = a * a;
+        let (mut term, mut sum) = (a, a);
+        let mut n = 0.0;
+        while term.abs() > 1e-17 * sum.abs() {
+            n += 1.0;
+            term *= -z2 / n;
+            sum += term / (2.0 * n + 1.0);
+            if n > 200.0 {
+                break;
+            }
+        }
+        std::f64::consts::FRAC_2_SQRT_PI * sum
+    } else if a > 6.0 {
+        1.0
+    } else {
+        // erfc a = e^{−a²}/√π · 1/(a + 1/2/(a + 1/(a + 3/2/(a + …)))), evaluated bottom-up.
+        let mut frac = 0.0;
+        for k in (1..=200).rev() {
+            frac = (k as f64 / 2.0) / (a + frac);
+        }
+        1.0 - (-a * a).exp() / std::f64::consts::PI.sqrt() / (a + frac)
+    };
+    if z < 0.0 { -v } else { v }
+}
+
+/// A net bound to a dataset: the standardized inputs, the width, φ, what is trained, and σn.
+#[derive(Debug, Clone)]
+pub struct Net {
+    /// The data in its own units.
+    pub data: Dataset,
+    /// x̃_n = (x_n − x̄)/s_x (population std).
+    pub xt: Vec<f64>,
+    pub y: Vec<f64>,
+    pub x_mean: f64,
+    pub x_std: f64,
+    /// M, the hidden units.
+    pub width: usize,
+    pub act: Act,
+    pub train: TrainMode,
+    /// σn, the noise parameters' scale (the data's noise σ).
+    pub sigma: f64,
+    pub scales: Scales,
+}
+
+/// The most data points the net takes: its theory factors N×N kernel matrices (O(N³)).
+pub const MAX_NET_POINTS: usize = 2000;
+
+/// The largest width accepted for N points: k = 3M + 1 + N within the parameter limit.
+pub fn max_width(n: usize) -> usize {
+    MAX_PARAMS.saturating_sub(1 + n) / 3
+}
+
+impl Net {
+    pub fn new(data: Dataset, width: usize, act: Act, train: TrainMode, sigma: f64) -> Result<Net> {
+        check_sigma(sigma)?;
+        if width == 0 {
+            return Err(invalid!("--width must be at least 1 (got 0)"));
+        }
+        let n = data.n();
+        if n > MAX_NET_POINTS {
+            return Err(invalid!(
+                "the net takes at most {MAX_NET_POINTS} points (got {n}): its theory factors N×N kernel matrices"
+            ));
+        }
+        if width > max_width(n) {
+            return Err(invalid!(
+                "--width {width} is too large: the limit is {} for N = {n} (k = 3M + 1 + N at most {MAX_PARAMS} parameters)",
+                max_width(n)
+            ));
+        }
+        let nf = n as f64;
+        let x_mean = data.x.sum() / nf;
+        let x_std = (data.x.iter().map(|v| (v - x_mean) * (v - x_mean)).sum::<f64>() / nf).sqrt();
+        if !(x_std > 0.0 && x_std.is_finite()) || x_std < 1e-12 * x_mean.abs() {
+            return Err(invalid!("the net standardizes x, so the x values must not all be equal"));
+        }
+        let xt = data.x.iter().map(|v| (v - x_mean) / x_std).collect();
+        let y = data.y.to_vec();
+        Ok(Net { data, xt, y, x_mean, x_std, width, act, train, sigma, scales: Scales::default() })
+    }
+
+    pub fn n(&self) -> usize {
+        self.xt.len()
+    }
+    /// k = 3M + 1 + N.
+    pub fn k(&self) -> usize {
+        3 * self.width + 1 + self.n()
+    }
+    /// The zero-loss set's dimension, k − N (the noise parameters make every N fittable).
+    pub fn ridge_dim(&self) -> usize {
+        self.k() - self.n()
+    }
+    /// x in data units → x̃.
+    pub fn standardize(&self, x: f64) -> f64 {
+        (x - self.x_mean) / self.x_std
+    }
+    /// Index of c in θ (w, b, a come before it, ε after).
+    pub fn c_index(&self) -> usize {
+        3 * self.width
+    }
+    /// Whether parameter i moves in training (w and b are frozen under `--train last`).
+    pub fn is_trained(&self, i: usize) -> bool {
+        self.train == TrainMode::All || i >= 2 * self.width
+    }
+
+    /// Draws θ0 from `rng`: c, then ε_1..ε_N, then (w_j, b_j, a_j) unit by unit, every one
+    /// N(0, 1). The order makes a width-M init the prefix of a width-2M one (same c, ε and
+    /// first M units), so runs at different widths are comparable.
+    pub fn init(&self, rng: &mut crate::rng::Rng) -> Array1<f64> {
+        let (m, n) = (self.width, self.n());
+        let mut theta = Array1::zeros(self.k());
+        theta[3 * m] = rng.sample(StandardNormal);
+        for i in 0..n {
+            theta[3 * m + 1 + i] = rng.sample(StandardNormal);
+        }
+        for j in 0..m {
+            theta[j] = rng.sample(StandardNormal);
+            theta[m + j] = rng.sample(StandardNormal);
+            theta[2 * m + j] = rng.sample(StandardNormal);
+        }
+        theta
+    }
+
+    /// f at standardized inputs `xs` (no noise part), written to `out`.
+    pub fn forward(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
+        match self.act {
+            Act::Relu => self.forward_wide::<Relu>(theta, xs, out),
+            Act::Erf => self.forward_wide::<Erf>(theta, xs, out),
+        }
+    }
+
+    // The hot loops are compiled twice: for the baseline x86-64 and with AVX2 (twice the lanes),
+    // picked at run time. Rust never fuses a·b + c, so both give the same bits.
+    fn forward_wide<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { self.forward_avx2::<P>(theta, xs, out) };
+        }
+        self.forward_impl::<P>(theta, xs, out)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn forward_avx2<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
+        self.forward_impl::<P>(theta, xs, out)
+    }
+
+    /// f at standardized inputs, as a vector.
+    pub fn f(&self, theta: &[f64], xs: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; xs.len()];
+        self.forward(theta, xs, &mut out);
+        out
+    }
+
+    /// f at points in data units.
+    pub fn f_data(&self, theta: &[f64], xs: &[f64]) -> Vec<f64> {
+        let xt: Vec<f64> = xs.iter().map(|&x| self.standardize(x)).collect();
+        self.f(theta, &xt)
+    }
+
+    // Four points at a time share each load of (w, b, a); lanes over j let the sums vectorise.
+    #[inline(always)]
+    fn forward_impl<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
+        let m = self.width;
+        let (w, b, a) = (&theta[..m], &theta[m..2 * m], &theta[2 * m..3 * m]);
+        let c = theta[3 * m];
+        let (sw, sb) = (self.scales.w, self.scales.b);
+        let sa = self.scales.a / (m as f64).sqrt();
+        let split = m - m % LANES;
+        for (xq, oq) in xs.chunks(4).zip(out.chunks_mut(4)) {
+            let mut xv = [0.0; 4];
+            for (v, x) in xv.iter_mut().zip(xq) {
+                *v = sw * x;
+            }
+            let mut acc = [[0.0f64; LANES]; 4];
+            for ((wj, bj), aj) in
+                w[..split].chunks_exact(LANES).zip(b[..split].chunks_exact(LANES)).zip(a[..split].chunks_exact(LANES))
+            {
+                for (q, accq) in acc.iter_mut().enumerate() {
+                    for l in 0..LANES {
+                        accq[l] += aj[l] * P::f(wj[l] * xv[q] + sb * bj[l]);
+                    }
+                }
+            }
+            for (q, o) in oq.iter_mut().enumerate() {
+                let mut s = lane_sum(&acc[q]);
+                for j in split..m {
+                    s += a[j] * P::f(w[j] * xv[q] + sb * b[j]);
+                }
+                *o = sa * s + self.scales.c * c;
+            }
+        }
+    }
+
+    /// r_n = y_n − g_n = y_n − f(x_n) − σn ε_n, written to `r` (length N).
+    pub fn residuals_into(&self, theta: &[f64], r: &mut [f64]) {
+        self.forward(theta, &self.xt, r);
+        let eps = &theta[3 * self.width + 1..];
+        for ((rn, &yn), &en) in r.iter_mut().zip(&self.y).zip(eps) {
+            *rn = yn - *rn - self.sigma * en;
+        }
+    }
+    pub fn residuals(&self, theta: &[f64]) -> Vec<f64> {
+        let mut r = vec![0.0; self.n()];
+        self.residuals_into(theta, &mut r);
+        r
+    }
+    /// L = ½ Σ r².
+    pub fn loss(&self, theta: &[f64]) -> f64 {
+        let r = self.residuals(theta);
+        0.5 * r.iter().map(|v| v * v).sum::<f64>()
+    }
+
+    /// θ += coef·Jᵀv over the trained parameters, J = ∂g/∂θ at θ as it was on entry (each unit's
+    /// update reads only its own parameters). Returns |Jᵀv|². With v = r this is a GD step of
+    /// learning rate coef and |∇L|²; with coef = 0 it only measures.
+    pub fn add_jt(&self, theta: &mut [f64], v: &[f64], coef: f64) -> f64 {
+        let m = self.width;
+        let mut g2 = self.add_jt_hidden(theta, &self.xt, v, coef);
+        let sum_v: f64 = v.iter().sum();
+        let gc = self.scales.c * sum_v;
+        g2 += gc * gc;
+        theta[3 * m] += coef * gc;
+        for (e, &vn) in theta[3 * m + 1..].iter_mut().zip(v) {
+            let ge = self.sigma * vn;
+            g2 += ge * ge;
+            *e += coef * ge;
+        }
+        g2
+    }
+
+    /// `add_jt` for one training point n with weight v: θ += coef·v·∇g_n. Returns |v·∇g_n|².
+    pub fn add_jt_point(&self, theta: &mut [f64], n: usize, v: f64, coef: f64) -> f64 {
+        let m = self.width;
+        let mut g2 = self.add_jt_hidden(theta, &self.xt[n..=n], &[v], coef);
+        let gc = self.scales.c * v;
+        let ge = self.sigma * v;
+        theta[3 * m] += coef * gc;
+        theta[3 * m + 1 + n] += coef * ge;
+        g2 += gc * gc + ge * ge;
+        g2
+    }
+
+    fn add_jt_hidden(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
+        match (self.act, self.train) {
+            (Act::Relu, TrainMode::All) => self.jt_wide::<Relu, true>(theta, xs, v, coef),
+            (Act::Relu, TrainMode::Last) => self.jt_wide::<Relu, false>(theta, xs, v, coef),
+            (Act::Erf, TrainMode::All) => self.jt_wide::<Erf, true>(theta, xs, v, coef),
+            (Act::Erf, TrainMode::Last) => self.jt_wide::<Erf, false>(theta, xs, v, coef),
+        }
+    }
+
+    fn jt_wide<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { self.jt_avx2::<P, ALL>(theta, xs, v, coef) };
+        }
+        self.jt_impl::<P, ALL>(theta, xs, v, coef)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn jt_avx2<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
+        self.jt_impl::<P, ALL>(theta, xs, v, coef)
+    }
+
+    // For each block of LANES units, Σ_n over the points with the sums in registers:
+    // A = Σ v φ(z), B = Σ v x̃ φ'(z), C = Σ v φ'(z); then ∂/∂a = (σa/√M)A, ∂/∂w = (σa/√M)a σw B,
+    // ∂/∂b = (σa/√M)a σb C.
+    #[inline(always)]
+    fn jt_impl<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
+        let m = self.width;
+        let (sw, sb) = (self.scales.w, self.scales.b);
+        let sa = self.scales.a / (m as f64).sqrt();
+        let xw: Vec<f64> = xs.iter().map(|x| sw * x).collect();
+        let vx: Vec<f64> = xs.iter().zip(v).map(|(x, v)| x * v).collect();
+        let (w, rest) = theta.split_at_mut(m);
+        let (b, rest) = rest.split_at_mut(m);
+        let a = &mut rest[..m];
+        let split = m - m % LANES;
+        let mut g2 = [0.0f64; LANES];
+        for ((wj, bj), aj) in w[..split]
+            .chunks_exact_mut(LANES)
+            .zip(b[..split].chunks_exact_mut(LANES))
+            .zip(a[..split].chunks_exact_mut(LANES))
+        {
+            let (mut sa_acc, mut sb_acc, mut sc_acc) = ([0.0f64; LANES], [0.0f64; LANES], [0.0f64; LANES]);
+            for ((&x, &vn), &vxn) in xw.iter().zip(v).zip(&vx) {
+                for l in 0..LANES {
+                    let z = wj[l] * x + sb * bj[l];
+                    if P::RELU && ALL {
+                        // φ' is a 0/1 gate: select instead of multiplying.
+                        let on = z > 0.0;
+                        sb_acc[l] += if on { vxn } else { 0.0 };
+                        sc_acc[l] += if on { vn } else { 0.0 };
+                        continue;
+                    }
+                    sa_acc[l] += vn * P::f(z);
+                    if ALL {
+                        let d = P::d(z);
+                        sb_acc[l] += vxn * d;
+                        sc_acc[l] += vn * d;
+                    }
+                }
+            }
+            if P::RELU && ALL {
+                // Σ v φ(z) = Σ_{z>0} v (σw w x̃ + σb b) = σw w B + σb b C.
+                for l in 0..LANES {
+                    sa_acc[l] = sw * wj[l] * sb_acc[l] + sb * bj[l] * sc_acc[l];
+                }
+            }
+            for l in 0..LANES {
+                let ga = sa * sa_acc[l];
+                g2[l] += ga * ga;
+                if ALL {
+                    let gw = sa * aj[l] * sw * sb_acc[l];
+                    let gb = sa * aj[l] * sb * sc_acc[l];
+                    g2[l] += gw * gw + gb * gb;
+                    wj[l] += coef * gw;
+                    bj[l] += coef * gb;
+                }
+                aj[l] += coef * ga;
+            }
+        }
+        let mut total = lane_sum(&g2);
+        for j in split..m {
+            let (mut s_a, mut s_b, mut s_c) = (0.0, 0.0, 0.0);
+            for ((&x, &vn), &vxn) in xw.iter().zip(v).zip(&vx) {
+                let z = w[j] * x + sb * b[j];
+                s_a += vn * P::f(z);
+                if ALL {
+                    let d = P::d(z);
+                    s_b += vxn * d;
+                    s_c += vn * d;
+                }
+            }
+            let ga = sa * s_a;
+            total += ga * ga;
+            if ALL {
+                let gw = sa * a[j] * sw * s_b;
+                let gb = sa * a[j] * sb * s_c;
+                total += gw * gw + gb * gb;
+                w[j] += coef * gw;
+                b[j] += coef * gb;
+            }
+            a[j] += coef * ga;
+        }
+        total
+    }
+
+    /// ∇L = −Jᵀr as a vector of length k (zero on frozen parameters).
+    pub fn gradient(&self, theta: &[f64]) -> Array1<f64> {
+        let r = self.residuals(theta);
+        let mut moved = theta.to_vec();
+        self.add_jt(&mut moved, &r, -1.0);
+        Array1::from_iter(moved.iter().zip(theta).map(|(a, b)| a - b))
+    }
+    /// |∇L| = |Jᵀr|.
+    pub fn grad_norm(&self, theta: &[f64]) -> f64 {
+        let r = self.residuals(theta);
+        let mut scratch = theta.to_vec();
+        self.add_jt(&mut scratch, &r, 0.0).sqrt()
+    }
+    /// |∇g_n|² at θ for every training point: the diagonal of the empirical kernel with its
+    /// noise block.
+    pub fn point_grad_sq(&self, theta: &[f64]) -> Vec<f64> {
+        (0..self.n())
+            .map(|i| {
+                let x = &self.xt[i..=i];
+                self.empirical_kernels(theta, x, x).1[[0, 0]] + self.sigma * self.sigma
+            })
+            .collect()
+    }
+
+    /// The empirical kernels at θ between standardized inputs `xa` and `xb` (no noise block):
+    /// K̂ = (σa²/M) Σ_j φ(z_aj)φ(z_bj) + σc² (the finite-width NNGP) and Θ̂ = Σ over the
+    /// trained parameters of ∂f(a)/∂θ ∂f(b)/∂θ: K̂ + (σa²/M) Σ_j a_j² φ'φ' S(a, b) for all
+    /// layers, K̂ for the last layer. O(|a|·|b|·M), in blocks of units so memory stays O((|a|+|b|)·512).
+    pub fn empirical_kernels(&self, theta: &[f64], xa: &[f64], xb: &[f64]) -> (Array2<f64>, Array2<f64>) {
+        match self.act {
+            Act::Relu => self.kernels_impl::<Relu>(theta, xa, xb),
+            Act::Erf => self.kernels_impl::<Erf>(theta, xa, xb),
+        }
+    }
+
+    fn kernels_impl<P: Phi>(&self, theta: &[f64], xa: &[f64], xb: &[f64]) -> (Array2<f64>, Array2<f64>) {
+        const BLOCK: usize = 512;
+        let m = self.width;
+        let (w, b, a) = (&theta[..m], &theta[m..2 * m], &theta[2 * m..3 * m]);
+        let (sw, sb) = (self.scales.w, self.scales.b);
+        let (na, nb) = (xa.len(), xb.len());
+        let same = xa == xb;
+        let all = self.train == TrainMode::All;
+        let mut kf = Array2::<f64>::zeros((na, nb));
+        let mut kd = Array2::<f64>::zeros((na, nb));
+        let features = |xs: &[f64], j0: usize, j1: usize| {
+            let len = j1 - j0;
+            let mut phi = vec![0.0; xs.len() * len];
+            let mut dphi = vec![0.0; if all { xs.len() * len } else { 0 }];
+            for (p, &x) in xs.iter().enumerate() {
+                for j in j0..j1 {
+                    let z = sw * w[j] * x + sb * b[j];
+                    phi[p * len + j - j0] = P::f(z);
+                    if all {
+                        dphi[p * len + j - j0] = a[j] * P::d(z);
+                    }
+                }
+            }
+            (phi, dphi)
+        };
+        for j0 in (0..m).step_by(BLOCK) {
+            let j1 = (j0 + BLOCK).min(m);
+            let len = j1 - j0;
+            let (fa, da) = features(xa, j0, j1);
+            let (fb, db) = if same { (fa.clone(), da.clone()) } else { features(xb, j0, j1) };
+            for p in 0..na {
+                let q0 = if same { p } else { 0 };
+                for q in q0..nb {
+                    kf[[p, q]] += dot(&fa[p * len..(p + 1) * len], &fb[q * len..(q + 1) * len]);
+                    if all {
+                        kd[[p, q]] += dot(&da[p * len..(p + 1) * len], &db[q * len..(q + 1) * len]);
+                    }
+                }
+            }
+        }
+        let s2 = self.scales.a * self.scales.a / m as f64;
+        let c2 = self.scales.c * self.scales.c;
+        let mut k = Array2::zeros((na, nb));
+        let mut t = Array2::zeros((na, nb));
+        for p in 0..na {
+            for q in 0..nb {
+                let (pp, qq) = if same && q < p { (q, p) } else { (p, q) };
+                let kv = s2 * kf[[pp, qq]] + c2;
+                k[[p, q]] = kv;
+                t[[p, q]] = if all { kv + s2 * kd[[pp, qq]] * self.scales.s(xa[p], xb[q]) } else { kv };
+            }
+        }
+        (k, t)
+    }
+
+    /// The empirical NTK on the training block with the noise block: Θ̂ = Θ(X, X) + σn² I.
+    pub fn train_ntk(&self, theta: &[f64]) -> Array2<f64> {
+        let (_, mut t) = self.empirical_kernels(theta, &self.xt, &self.xt);
+        for i in 0..self.n() {
+            t[[i, i]] += self.sigma * self.sigma;
+        }
+        t
+    }
+}
+
+/// The speed reference for a GD step (`overparam bench`): one multiply-add per (x_n, w_j)
+/// pair, Σ_n Σ_j w_j·x_n in lanes, compiled like the step's loops. 2·N·M flops.
+pub fn madd_pass(w: &[f64], xs: &[f64]) -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { madd_avx2(w, xs) };
+    }
+    madd_impl(w, xs)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn madd_avx2(w: &[f64], xs: &[f64]) -> f64 {
+    madd_impl(w, xs)
+}
+
+#[inline(always)]
+fn madd_impl(w: &[f64], xs: &[f64]) -> f64 {
+    // Four points at a time, as the forward pass: independent sums, so no add waits on another.
+    let mut acc = [[0.0f64; LANES]; 4];
+    for xq in xs.chunks(4) {
+        let mut xv = [0.0; 4];
+        xv[..xq.len()].copy_from_slice(xq);
+        for wc in w.chunks_exact(LANES) {
+            for (q, accq) in acc.iter_mut().enumerate() {
+                for l in 0..LANES {
+                    accq[l] += wc[l] * xv[q];
+                }
+            }
+        }
+    }
+    acc.iter().map(lane_sum).sum()
+}
+
+#[inline(always)]
+fn lane_sum(acc: &[f64; LANES]) -> f64 {
+    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))
+}
+
+/// A dot product in LANES independent sums, so it vectorises.
+#[inline(always)]
+fn dot(x: &[f64], y: &[f64]) -> f64 {
+    let mut acc = [0.0f64; LANES];
+    let split = x.len() - x.len() % LANES;
+    for (xc, yc) in x[..split].chunks_exact(LANES).zip(y[..split].chunks_exact(LANES)) {
+        for l in 0..LANES {
+            acc[l] += xc[l] * yc[l];
+        }
+    }
+    let mut s = lane_sum(&acc);
+    for (a, b) in x[split..].iter().zip(&y[split..]) {
+        s += a * b;
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{erf, erf_series};
+
+    #[test]
+    fn erf_table_matches_the_series() {
+        for i in 0..20_000 {
+            let z = -7.0 + 14.0 * i as f64 / 19_999.0 + 1e-7;
+            assert!((erf(z) - erf_series(z)).abs() < 3e-14, "erf({z}): {} vs {}", erf(z), erf_series(z));
+        }
+    }
+
+    #[test]
+    fn erf_known_values_and_continuity() {
+        // erf(0.5), erf(1), erf(2), erf(3) to 16 digits.
+        for (z, v) in [
+            (0.5, 0.520_499_877_813_046_5),
+            (1.0, 0.842_700_792_949_714_9),
+            (2.0, 0.995_322_265_018_952_7),
+            (3.0, 0.999_977_909_503_001_4),
+        ] {
+            assert!((erf_series(z) - v).abs() < 1e-14, "erf({z}) = {}", erf_series(z));
+            assert!((erf_series(-z) + v).abs() < 1e-14);
+        }
+        assert!((erf_series(2.0 - 1e-12) - erf_series(2.0 + 1e-12)).abs() < 1e-13);
+    }
+}
