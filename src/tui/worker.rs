@@ -190,7 +190,7 @@ mod tests {
         let data = DataSpec::default().generate().unwrap();
         let cfg =
             EnsembleConfig { optimizer: Optimizer::Exact, lr: LrChoice::default(), max_steps: 10, tol: 1e-9, seed: 42 };
-        let tasks: Vec<Task> = ModelKind::ALL
+        let tasks: Vec<Task> = ModelKind::LINEAR
             .iter()
             .enumerate()
             .map(|(slot, &k)| Task {
