@@ -47,7 +47,8 @@ pub fn figures(common: &Common, runs: u64) -> anyhow::Result<Figures> {
     losses.push((run.steps, run.loss()));
     let cfg = common.ensemble_config(opt);
     // The explorer's histogram: GD's endpoints in closed form, cg and sgd really run.
-    let slopes = crate::tui::worker::endpoint_slopes(&model, &cfg, 0..runs)?;
+    let slopes: Vec<f64> =
+        crate::ensemble::limit_or_trained(&model, &cfg, 0..runs)?.into_iter().map(|e| e.slope).collect();
     let truth = common.data.is_none().then_some(common.slope);
     Ok(Figures {
         data: data_svg(&data, &model, truth, &run)?,

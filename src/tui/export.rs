@@ -57,7 +57,7 @@ pub fn session_files(app: &App) -> (Vec<(String, Vec<u8>)>, String) {
     if hist.slopes.is_empty() {
         note = " (no summary.json: the histogram is empty, e adds runs)".into();
     } else {
-        match crate::cli::ensemble_json(&slot.model, &app.cfg(), &hist.slopes, hist.unconverged, hist.elapsed_s) {
+        match crate::report::ensemble_json(&slot.model, &app.cfg(), &hist.slopes, hist.unconverged, hist.elapsed_s) {
             Ok(j) => files.push(("summary.json".into(), j.into_bytes())),
             Err(e) => note = format!(" (no summary.json: {e})"),
         }
