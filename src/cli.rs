@@ -9,12 +9,12 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::args::{Command, Common, DataFormat, Format, TableFormat};
-use crate::ensemble;
+use crate::ensemble::{self, EndpointSource};
 use crate::error::{Error, invalid};
 use crate::format::{sig4, thousands};
 use crate::model::{Model, ModelKind};
 use crate::optim::{Optimizer, Run, Status, stability_bound};
-use crate::report::{DataJson, ensemble_json, ensure_finite};
+use crate::report::{DataJson, Provenance, ensemble_json, ensure_finite};
 use crate::theory::{self, Ks, Normal};
 
 /// Runs a headless command, writing its output to stdout.
@@ -245,7 +245,15 @@ fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat, out: &mut dyn W
     let s = ensemble::summarize(&model, cfg.optimizer, &slopes);
     ensure_finite(&[("mean slope", s.mean), ("slope std", s.std), ("posterior std", s.posterior.std)])?;
     match format {
-        TableFormat::Json => text(out, &ensemble_json(&model, &cfg, &slopes, unconverged, elapsed)?),
+        TableFormat::Json => {
+            // `ensemble` trains every run but exact's, which jumps to the closed form.
+            let endpoints = match cfg.optimizer {
+                Optimizer::Exact => EndpointSource::ClosedFormLimit,
+                _ => EndpointSource::Trained,
+            };
+            let provenance = Provenance { endpoints, command: None };
+            text(out, &ensemble_json(&model, &cfg, &slopes, unconverged, elapsed, provenance)?)
+        }
         TableFormat::Csv => {
             let mut csv = String::from("run,slope\n");
             for (i, v) in slopes.iter().enumerate() {

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::data::Dataset;
-use crate::ensemble::{self, EnsembleConfig};
+use crate::ensemble::{self, EndpointSource, EnsembleConfig};
 use crate::error::Error;
 use crate::model::{Model, ModelKind};
 use crate::optim::Optimizer;
@@ -41,6 +41,26 @@ pub struct EnsembleJson<'a> {
     ks_gd_endpoint: Ks,
     elapsed_s: f64,
     data: DataJson,
+    /// Whether `slopes` are closed-form limits of `optimizer` or really trained runs.
+    endpoints: EndpointSource,
+    /// The explorer's export only: the headless command that reproduces these slopes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    command: Option<Reproduce>,
+}
+
+/// The headless command behind an exported summary, and how closely it reproduces it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reproduce {
+    pub command: String,
+    /// "exactly": the same slopes, bit for bit; "to within --tol": it trains each run to
+    /// |∇L| < tol, so its slopes approach these closed-form limits without equalling them.
+    pub matches: &'static str,
+}
+
+/// Where the slopes of an ensemble document came from, and (for an export) how to get them again.
+pub struct Provenance {
+    pub endpoints: EndpointSource,
+    pub command: Option<Reproduce>,
 }
 
 /// The `ensemble --format json` document for these endpoint slopes (runs 0.. of `cfg`): one
@@ -51,6 +71,7 @@ pub fn ensemble_json(
     slopes: &[f64],
     unconverged: u64,
     elapsed_s: f64,
+    provenance: Provenance,
 ) -> anyhow::Result<String> {
     let s = ensemble::summarize(model, cfg.optimizer, slopes);
     ensure_finite(&[("mean slope", s.mean), ("slope std", s.std), ("posterior std", s.posterior.std)])?;
@@ -70,6 +91,8 @@ pub fn ensemble_json(
         ks_gd_endpoint: s.ks_gd_endpoint,
         elapsed_s,
         data: (&model.data).into(),
+        endpoints: provenance.endpoints,
+        command: provenance.command,
     };
     let mut text = serde_json::to_string_pretty(&j)?;
     text.push('\n');

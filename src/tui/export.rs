@@ -9,8 +9,11 @@ use ratatui::backend::TestBackend;
 
 use super::app::App;
 use super::compare_view::COMPARED;
+use crate::ensemble::EndpointSource;
 use crate::export::files::{self, Sink, WriteError};
+use crate::optim::Optimizer;
 use crate::predict;
+use crate::report::{self, Provenance, Reproduce};
 
 /// Exports to --out (or a new timestamped folder here) and returns the status line.
 pub fn export(app: &App) -> String {
@@ -57,7 +60,10 @@ pub fn session_files(app: &App) -> (Vec<(String, Vec<u8>)>, String) {
     if hist.slopes.is_empty() {
         note = " (no summary.json: the histogram is empty, e adds runs)".into();
     } else {
-        match crate::report::ensemble_json(&slot.model, &app.cfg(), &hist.slopes, hist.unconverged, hist.elapsed_s) {
+        let cfg = app.cfg();
+        let endpoints = EndpointSource::of(cfg.optimizer);
+        let provenance = Provenance { endpoints, command: Some(reproduce(app, hist.slopes.len())) };
+        match report::ensemble_json(&slot.model, &cfg, &hist.slopes, hist.unconverged, hist.elapsed_s, provenance) {
             Ok(j) => files.push(("summary.json".into(), j.into_bytes())),
             Err(e) => note = format!(" (no summary.json: {e})"),
         }
@@ -65,6 +71,41 @@ pub fn session_files(app: &App) -> (Vec<(String, Vec<u8>)>, String) {
     files.push(("screen.txt".into(), screen_text(app).into_bytes()));
     files.push(("command.txt".into(), format!("{}\n", app.command_line()).into_bytes()));
     (files, note)
+}
+
+/// The headless command that gives the current histogram's `runs` slopes again. gd's closed-form
+/// limits are `ensemble --optimizer exact`'s endpoints, bit for bit; cg and sgd are the same
+/// trained runs; whitened's limits (prior metric) have no closed-form command, so the nearest is
+/// the trained `ensemble --optimizer whitened`, which agrees to within --tol.
+fn reproduce(app: &App, runs: usize) -> Reproduce {
+    let line = app.command_line();
+    // Everything from " --model" on is flags and numbers (a --data path comes before it).
+    let (head, tail) = line.split_at(line.rfind(" --model ").unwrap_or(line.len()));
+    let (opt, matches) = match app.optimizer {
+        Optimizer::Gd => (Optimizer::Exact, "exactly"),
+        Optimizer::Whitened => (Optimizer::Whitened, "to within --tol"),
+        o => (o, "exactly"),
+    };
+    let mut kept = String::new();
+    let mut tokens = tail.split_whitespace();
+    while let Some(t) = tokens.next() {
+        match t {
+            // One run's init and the explorer's own flags do not apply to an ensemble.
+            "--ascii" => {}
+            "--init" | "--optimizer" => {
+                tokens.next();
+            }
+            "--lr" | "--lr-scale" if !opt.uses_lr() => {
+                tokens.next();
+            }
+            t => {
+                kept.push(' ');
+                kept.push_str(t);
+            }
+        }
+    }
+    let command = format!("{head}{kept} ensemble --optimizer {} --runs {runs} --format json", opt.name());
+    Reproduce { command, matches }
 }
 
 /// One row per finished run of every model with a histogram: run r started from init r.
