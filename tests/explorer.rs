@@ -701,6 +701,19 @@ fn summary_json_says_its_endpoints_are_closed_form_limits_and_how_to_get_them_ag
 }
 
 #[test]
+fn screen_txt_is_the_too_small_message_when_that_was_shown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut a = app(&[]);
+    a.out = Some(tmp.path().join("small"));
+    let _ = screen(&a, 100, 30);
+    let shown = screen(&a, 50, 12);
+    assert!(shown.contains("terminal too small"), "{shown}");
+    a.press(Key::Char('s'));
+    let plain: String = shown.lines().map(|l| format!("{}\n", l.trim_matches('"').trim_end())).collect();
+    assert_eq!(read(&tmp.path().join("small"), "screen.txt"), plain, "the 50×12 screen, not the 100×30 one");
+}
+
+#[test]
 fn export_failures_are_reported_and_leave_nothing_behind() {
     let tmp = tempfile::tempdir().unwrap();
     let mut a = app(&[]);

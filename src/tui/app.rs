@@ -98,11 +98,14 @@ impl Histogram {
             elapsed_s: 0.0,
         }
     }
-    /// Adds a batch of endpoint slopes. A non-finite one stops the filling with an error rather
-    /// than being dropped, which would leave the histogram waiting for it for ever.
-    fn add(&mut self, batch: Vec<f64>) {
+    /// Adds a batch of endpoint slopes, with how many of them stopped short and the time they
+    /// took (counted only when the batch is kept). A non-finite one stops the filling with an
+    /// error rather than being dropped, which would leave the histogram waiting for it for ever.
+    fn add(&mut self, batch: Vec<f64>, unconverged: u64, elapsed_s: f64) {
         if batch.iter().all(|v| v.is_finite()) {
             self.slopes.extend(batch);
+            self.unconverged += unconverged;
+            self.elapsed_s += elapsed_s;
         } else {
             self.error = Some("a run ended at a non-finite slope: no endpoint to show".into());
         }
@@ -445,11 +448,9 @@ impl App {
                 continue;
             }
             match b.slopes {
-                Ok(v) => slot.hist.add(v),
+                Ok(v) => slot.hist.add(v, b.unconverged, b.elapsed_s),
                 Err(e) => slot.hist.error = Some(e.to_string()),
             }
-            slot.hist.unconverged += b.unconverged;
-            slot.hist.elapsed_s += b.elapsed_s;
             let model = Arc::clone(&slot.model);
             slot.hist.summarize(&model, false);
             changed = true;
@@ -476,13 +477,9 @@ impl App {
             }
             let clock = Instant::now();
             match worker::endpoints(&slot.model, &cfg, runs) {
-                Ok((v, unconverged)) => {
-                    slot.hist.add(v);
-                    slot.hist.unconverged += unconverged;
-                }
+                Ok((v, unconverged)) => slot.hist.add(v, unconverged, clock.elapsed().as_secs_f64()),
                 Err(e) => slot.hist.error = Some(e.to_string()),
             }
-            slot.hist.elapsed_s += clock.elapsed().as_secs_f64();
             let model = Arc::clone(&slot.model);
             slot.hist.summarize(&model, true);
         }
@@ -803,5 +800,20 @@ fn shell_quote(s: &str) -> String {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod histogram_tests {
+    use super::*;
+
+    #[test]
+    fn a_rejected_batch_counts_neither_its_runs_nor_its_time() {
+        let mut h = Histogram::new(Optimizer::Sgd, LrChoice::default());
+        h.add(vec![1.0, 2.0], 1, 0.5);
+        h.add(vec![3.0, f64::NAN], 2, 4.0);
+        assert_eq!(h.slopes, [1.0, 2.0]);
+        assert_eq!((h.unconverged, h.elapsed_s), (1, 0.5));
+        assert!(h.error.is_some() && !h.filling());
     }
 }

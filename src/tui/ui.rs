@@ -26,6 +26,7 @@ const MAX_POINTS_DRAWN: usize = 2000;
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let theme = Theme { color: app.color, ascii: app.ascii };
+    app.screen_size.set((area.width, area.height));
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!("terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT} (have {}×{})", area.width, area.height);
         let p = Paragraph::new(msg).wrap(Wrap { trim: true }).alignment(Alignment::Center);
@@ -34,7 +35,6 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     let [main, footer] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    app.screen_size.set((area.width, area.height));
 
     let slot = app.slot();
     for (pane, r) in panes::layout(app.view, app.focus, app.zoomed, main) {
