@@ -227,7 +227,7 @@ fn random_keys_and_resizes_never_panic() {
         .chain([Key::Char('x'), Key::Char('Z'), Key::Ctrl('a')])
         .collect();
     let mut a = app(&["--n", "12", "--sources", "7", "--steps", "500"]);
-    // s exports: into a scratch folder (the second export on is a name clash, reported).
+    // s exports: into a scratch folder (export, export-2, … then a name clash, reported).
     let scratch = tempfile::tempdir().unwrap();
     a.out = Some(scratch.path().join("export"));
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -630,11 +630,15 @@ fn export_writes_every_file_matching_the_headless_commands() {
         assert_eq!(f, c * 9.9);
     }
 
-    // Again to the same folder: a clash, reported; nothing overwritten; the app goes on.
+    // Again with the same --out: the next free name, session-2, then session-3; the first
+    // folder is never written into.
     std::fs::write(dir.join("data.csv"), "mine").unwrap();
-    a.press(Key::Char('s'));
-    let msg = a.message.clone().unwrap();
-    assert!(msg.starts_with("export failed") && msg.contains("already exists"), "{msg}");
+    for i in [2, 3] {
+        a.press(Key::Char('s'));
+        let next = tmp.path().join(format!("session-{i}"));
+        assert_eq!(a.message.clone().unwrap(), format!("exported to {}", next.display()));
+        assert_eq!(read(&next, "data.csv"), run(&["data"]));
+    }
     assert_eq!(read(&dir, "data.csv"), "mine");
     a.press(Key::Char('n'));
     assert!(screen(&a, 80, 24).contains("Inspector"));

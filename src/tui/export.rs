@@ -15,34 +15,32 @@ use crate::optim::Optimizer;
 use crate::predict;
 use crate::report::{self, Provenance, Reproduce};
 
-/// Exports to --out (or a new timestamped folder here) and returns the status line.
+/// Exports to --out (or a new timestamped folder here), with -2, -3, … when that folder exists
+/// (each `s` gets its own), and returns the status line.
 pub fn export(app: &App) -> String {
-    let dir = match &app.out {
+    let base = match &app.out {
         Some(d) => d.clone(),
         None => default_dir(),
     };
-    match export_to(app, &dir, &files::Disk) {
-        Ok(note) => format!("exported to {}{note}", dir.display()),
+    match export_to(app, &base, &files::Disk) {
+        Ok((dir, note)) => format!("exported to {}{note}", dir.display()),
         Err(e) => format!("export failed: {e}"),
     }
 }
 
-/// A folder name from the time, with -2, -3, … if one of that name exists (two exports in a second).
+/// A folder name from the time (`export_to` numbers it when two exports fall in one second).
 fn default_dir() -> PathBuf {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let base = files::timestamped_name(secs);
-    (1..100)
-        .map(|i| PathBuf::from(if i == 1 { base.clone() } else { format!("{base}-{i}") }))
-        .find(|p| !p.exists())
-        .unwrap_or_else(|| PathBuf::from(base))
+    PathBuf::from(files::timestamped_name(secs))
 }
 
-/// Writes the session's files into the new folder `dir` through `sink`; returns a note for the
-/// status line (what was left out and why).
-pub fn export_to(app: &App, dir: &Path, sink: &dyn Sink) -> Result<String, WriteError> {
+/// Writes the session's files through `sink` into a new folder, `base` or the first free
+/// `base-2`, `base-3`, …; returns the folder and a note for the status line (what was left out
+/// and why).
+pub fn export_to(app: &App, base: &Path, sink: &dyn Sink) -> Result<(PathBuf, String), WriteError> {
     let (files, note) = session_files(app);
-    files::write_new_dir_with(dir, &files, sink)?;
-    Ok(note)
+    let dir = files::write_numbered_dir(base, &files, sink)?;
+    Ok((dir, note))
 }
 
 /// The files of a session: name and contents, all computed before anything is written.
