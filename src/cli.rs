@@ -41,7 +41,12 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
         Command::Data { format } => data_cmd(common, *format, out),
         Command::Bench { quick } => bench_cmd(*quick, out),
         Command::Sweep { format } => sweep_cmd(common, *format, out),
-        Command::Plot { out: dir, runs } => crate::export::plot::plot(common, dir, *runs, out),
+        Command::Plot { out: dir, runs } => {
+            for w in crate::export::plot::plot(common, dir, *runs, out)? {
+                eprintln!("warning: {w}");
+            }
+            Ok(())
+        }
         Command::Completions { shell } => crate::shell::completions(*shell, out),
         Command::Man => crate::shell::man(out),
     }

@@ -11,6 +11,8 @@ pub mod ensemble;
 pub mod error;
 pub mod export;
 pub mod format;
+pub mod geometry;
+pub mod history;
 pub mod model;
 pub mod optim;
 pub mod predict;

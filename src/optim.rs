@@ -453,7 +453,8 @@ impl Run {
     }
 
     /// `run_to_end`, also stopping (still running) at `deadline` (checked every 64 steps), and
-    /// handing `record` the loss at each step where it comes for free: the explorer's loss curve.
+    /// handing `record` the loss at each step where it comes for free (gd, whitened, cg, exact)
+    /// and at the end of each SGD epoch: the explorer's loss curve and loss.svg.
     pub fn run_until(
         &mut self,
         max_steps: u64,
@@ -493,7 +494,13 @@ impl Run {
                 }
                 _ => {
                     self.step()?;
-                    if self.at_check_point() { self.grad_norm() } else { f64::INFINITY }
+                    if self.at_check_point() {
+                        // SGD's loss is not free per step: once an epoch, beside the gradient check.
+                        record(self.steps, self.loss());
+                        self.grad_norm()
+                    } else {
+                        f64::INFINITY
+                    }
                 }
             };
             if estimate < tol {

@@ -483,3 +483,20 @@ fn limit_or_trained_takes_closed_forms_for_gd_and_really_runs_cg_and_sgd() {
     let e = limit_or_trained(&m, &past, 0..4).unwrap_err();
     assert!(e.to_string().contains("every run diverges"), "{e}");
 }
+
+#[test]
+fn sgd_hands_over_its_loss_once_an_epoch() {
+    let d = demo();
+    let m = model(ModelKind::Slightly, &d, 1.0, 10);
+    let mut run = Run::new(Arc::clone(&m), Optimizer::Sgd, LrChoice::default(), 3, 0).unwrap();
+    let mut seen = Vec::new();
+    run.run_until(1000, 1e-300, None, |step, loss| seen.push((step, loss))).unwrap();
+    let steps: Vec<u64> = seen.iter().map(|p| p.0).collect();
+    assert_eq!(steps, (1..=10).map(|e| e * 100).collect::<Vec<_>>(), "N = 100 steps an epoch");
+    // Each is the true loss there: the same run stepped to that point.
+    for &(step, loss) in &seen {
+        let mut again = Run::new(Arc::clone(&m), Optimizer::Sgd, LrChoice::default(), 3, 0).unwrap();
+        again.run_to_end(step, 1e-300).unwrap();
+        assert_eq!(again.loss(), loss, "step {step}");
+    }
+}
