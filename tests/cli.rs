@@ -453,6 +453,7 @@ fn bench_quick_prints_every_figure() {
         "peak RSS: session",
         "first frame",
         "full frame, 120×40",
+        "compare view frame, 120×40, 3×200,000 runs (MAX_RUNS)",
         "bytes per frame",
         "paused and idle",
     ] {
