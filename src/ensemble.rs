@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::error::{Result, invalid};
 use crate::model::{Metric, Model};
-use crate::optim::{LrChoice, Optimizer, Run};
+use crate::optim::{LrChoice, Optimizer, Run, stability_bound};
 use crate::rng::{Stream, stream};
 use crate::theory::{self, Ks, Normal};
 
@@ -68,6 +68,60 @@ pub fn endpoints(model: &Arc<Model>, cfg: &EnsembleConfig, range: Range<u64>) ->
 /// Endpoint slopes of runs `range`, in run order, computed in parallel.
 pub fn endpoint_slopes(model: &Arc<Model>, cfg: &EnsembleConfig, range: Range<u64>) -> Result<Vec<f64>> {
     Ok(endpoints(model, cfg, range)?.into_iter().map(|e| e.slope).collect())
+}
+
+/// How the endpoints of an optimizer are obtained where speed matters (the explorer's histograms,
+/// `overparam plot`): one place decides, per optimizer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum EndpointSource {
+    /// GD, whitened GD and exact end at their closed-form limit (THEORY.md, "Where gradient
+    /// descent ends"), computed from (c0, xᵀe0) of each init: always converged.
+    #[serde(rename = "closed-form limit")]
+    ClosedFormLimit,
+    /// cg and sgd have no closed form for their endpoint: each run is really trained.
+    #[serde(rename = "trained")]
+    Trained,
+}
+
+impl EndpointSource {
+    pub fn of(optimizer: Optimizer) -> EndpointSource {
+        match optimizer {
+            Optimizer::Gd | Optimizer::Whitened | Optimizer::Exact => EndpointSource::ClosedFormLimit,
+            Optimizer::Cg | Optimizer::Sgd => EndpointSource::Trained,
+        }
+    }
+    /// As summary.json and the figures say it.
+    pub fn name(self) -> &'static str {
+        match self {
+            EndpointSource::ClosedFormLimit => "closed-form limit",
+            EndpointSource::Trained => "trained",
+        }
+    }
+}
+
+/// Endpoints of runs `range` as `EndpointSource::of(cfg.optimizer)` says: the closed-form limit in
+/// the optimizer's metric, or really trained. A learning rate past the stability bound has no
+/// endpoint: that is reported as divergence.
+pub fn limit_or_trained(model: &Arc<Model>, cfg: &EnsembleConfig, range: Range<u64>) -> Result<Vec<Endpoint>> {
+    match EndpointSource::of(cfg.optimizer) {
+        EndpointSource::ClosedFormLimit => {
+            if let (Some(lr), Some((bound, name))) =
+                (cfg.lr.resolve(model, cfg.optimizer), stability_bound(model, cfg.optimizer))
+                && lr >= bound
+            {
+                return Err(invalid!(
+                    "lr {lr:.3e} ≥ {} {bound:.3e}: every run diverges",
+                    name.split(' ').next().unwrap_or(name)
+                ));
+            }
+            if range.end > MAX_RUNS {
+                return Err(invalid!("--runs is too large: the limit is {MAX_RUNS}"));
+            }
+            let slopes = limit_slopes(model, cfg.seed, range, cfg.optimizer.metric());
+            Ok(slopes.into_iter().map(|slope| Endpoint { slope, converged: true }).collect())
+        }
+        EndpointSource::Trained => endpoints(model, cfg, range),
+    }
 }
 
 /// What an ensemble's slopes say against the theory.

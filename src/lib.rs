@@ -1,7 +1,7 @@
 //! overparam: see why hugely overparameterized models don't overfit.
 //!
-//! The engine (`data`, `model`, `optim`, `theory`, `ensemble`) knows nothing of terminals; the
-//! headless commands (`cli`) and the explorer (`tui`) are two front ends over it.
+//! The engine (`data`, `model`, `optim`, `theory`, `ensemble`, `report`) knows nothing of
+//! terminals; the headless commands (`cli`) and the explorer (`tui`) are two front ends over it.
 
 pub mod args;
 pub mod bench;
@@ -11,10 +11,13 @@ pub mod ensemble;
 pub mod error;
 pub mod export;
 pub mod format;
+pub mod geometry;
+pub mod history;
 pub mod model;
 pub mod net;
 pub mod optim;
 pub mod predict;
+pub mod report;
 pub mod ridge;
 pub mod rng;
 pub mod shell;

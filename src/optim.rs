@@ -453,7 +453,8 @@ impl Run {
     }
 
     /// `run_to_end`, also stopping (still running) at `deadline` (checked every 64 steps), and
-    /// handing `record` the loss at each step where it comes for free: the explorer's loss curve.
+    /// handing `record` the loss at each step where it comes for free (gd, whitened, cg, exact)
+    /// and at the end of each SGD epoch: the explorer's loss curve and loss.svg.
     pub fn run_until(
         &mut self,
         max_steps: u64,
@@ -502,9 +503,10 @@ impl Run {
 pub trait Stepper {
     /// Steps taken so far.
     fn steps(&self) -> u64;
-    /// One step: the loss before it when it comes for free, and a cheap estimate of |∇L|
+    /// One step: a loss when it comes for free, with the step it belongs to (the step before, for
+    /// GD; the step after, for SGD's once-an-epoch check), and a cheap estimate of |∇L|
     /// (f64::INFINITY when this step gives none).
-    fn step_estimate(&mut self) -> Result<(Option<f64>, f64)>;
+    fn step_estimate(&mut self) -> Result<(Option<(u64, f64)>, f64)>;
     /// The true |∇L| at the current θ.
     fn true_grad_norm(&self) -> f64;
     /// Restarts carried recurrences (residuals, search directions) from θ.
@@ -533,10 +535,9 @@ pub fn drive<S: Stepper + ?Sized>(
         {
             break;
         }
-        let before = s.steps();
         let (loss, estimate) = s.step_estimate()?;
-        if let Some(loss) = loss {
-            record(before, loss);
+        if let Some((at, loss)) = loss {
+            record(at, loss);
         }
         if estimate < tol {
             let truth = s.true_grad_norm();
@@ -567,19 +568,25 @@ impl Stepper for Run {
     }
     // A cheap estimate of |∇L|: GD's carried residual (before its step), CG's γ, or the true
     // gradient at the end of an SGD epoch.
-    fn step_estimate(&mut self) -> Result<(Option<f64>, f64)> {
+    fn step_estimate(&mut self) -> Result<(Option<(u64, f64)>, f64)> {
+        let before = self.steps;
         match self.optimizer {
             Optimizer::Gd | Optimizer::Whitened => {
                 let (loss, g) = self.gd_step()?;
-                Ok((Some(loss), g))
+                Ok((Some((before, loss)), g))
             }
             Optimizer::Cg => {
                 let loss = self.step()?;
-                Ok((loss, self.cg.as_ref().map_or(f64::INFINITY, |cg| cg.gamma.sqrt())))
+                Ok((loss.map(|l| (before, l)), self.cg.as_ref().map_or(f64::INFINITY, |cg| cg.gamma.sqrt())))
             }
             _ => {
                 self.step()?;
-                Ok((None, if self.at_check_point() { self.grad_norm() } else { f64::INFINITY }))
+                if self.at_check_point() {
+                    // SGD's loss is not free per step: once an epoch, beside the gradient check.
+                    Ok((Some((self.steps, self.loss())), self.grad_norm()))
+                } else {
+                    Ok((None, f64::INFINITY))
+                }
             }
         }
     }

@@ -151,10 +151,15 @@ fn ensemble_json_fields_and_theory() {
         "ks_gd_endpoint",
         "elapsed_s",
         "data",
+        "endpoints",
     ] {
         assert!(j.get(key).is_some(), "ensemble JSON lacks {key}");
     }
     assert_eq!(j["optimizer"], "exact");
+    assert_eq!(j["endpoints"], "closed-form limit");
+    assert!(j.get("command").is_none(), "only an export says which command it came from");
+    let cg = json(&["ensemble", "--runs", "3", "--optimizer", "cg", "--format", "json"]);
+    assert_eq!(cg["endpoints"], "trained");
     assert_eq!(j["slopes"].as_array().unwrap().len(), 2000);
     let (mean, sd) = (f(&j["gd_endpoint"]["mean"]), f(&j["gd_endpoint"]["std"]));
     assert!((f(&j["mean"]) - mean).abs() < 4.0 * sd / 2000f64.sqrt());
@@ -448,6 +453,7 @@ fn bench_quick_prints_every_figure() {
         "peak RSS: session",
         "first frame",
         "full frame, 120×40",
+        "compare view frame, 120×40, 3×200,000 runs (MAX_RUNS)",
         "bytes per frame",
         "paused and idle",
     ] {

@@ -454,3 +454,49 @@ fn gd_floor_stretch_is_the_recomputed_residual_bit_for_bit_and_never_below_the_t
         }
     }
 }
+
+#[test]
+fn limit_or_trained_takes_closed_forms_for_gd_and_really_runs_cg_and_sgd() {
+    use overparam::ensemble::{EndpointSource, limit_or_trained};
+    let d = demo();
+    let m = model(ModelKind::Slightly, &d, 1.0, 10);
+    let cfg =
+        |optimizer, max_steps| EnsembleConfig { optimizer, lr: LrChoice::default(), max_steps, tol: 1e-9, seed: 5 };
+    for opt in [Optimizer::Gd, Optimizer::Whitened, Optimizer::Exact] {
+        assert_eq!(EndpointSource::of(opt), EndpointSource::ClosedFormLimit);
+        // Ten steps would get nowhere near the end: the closed form does not step at all.
+        let ends = limit_or_trained(&m, &cfg(opt, 10), 0..20).unwrap();
+        let want = ensemble::limit_slopes(&m, 5, 0..20, opt.metric());
+        assert_eq!(ends.iter().map(|e| e.slope).collect::<Vec<_>>(), want, "{opt:?}");
+        assert!(ends.iter().all(|e| e.converged));
+    }
+    for opt in [Optimizer::Cg, Optimizer::Sgd] {
+        assert_eq!(EndpointSource::of(opt), EndpointSource::Trained);
+        let ends = limit_or_trained(&m, &cfg(opt, 3), 0..8).unwrap();
+        assert_eq!(ends, ensemble::endpoints(&m, &cfg(opt, 3), 0..8).unwrap(), "{opt:?}");
+    }
+    // CG ends in two steps here (JJᵀ = xxᵀ + σ²I has two eigenvalues); three SGD steps cannot.
+    let sgd = limit_or_trained(&m, &cfg(Optimizer::Sgd, 3), 0..8).unwrap();
+    assert!(sgd.iter().all(|e| !e.converged), "three sgd steps never reach tol");
+    // Past the stability bound the closed form would still answer: it must not.
+    let past = EnsembleConfig { lr: LrChoice { lr: None, scale: 2.5 }, ..cfg(Optimizer::Gd, 10) };
+    let e = limit_or_trained(&m, &past, 0..4).unwrap_err();
+    assert!(e.to_string().contains("every run diverges"), "{e}");
+}
+
+#[test]
+fn sgd_hands_over_its_loss_once_an_epoch() {
+    let d = demo();
+    let m = model(ModelKind::Slightly, &d, 1.0, 10);
+    let mut run = Run::new(Arc::clone(&m), Optimizer::Sgd, LrChoice::default(), 3, 0).unwrap();
+    let mut seen = Vec::new();
+    run.run_until(1000, 1e-300, None, |step, loss| seen.push((step, loss))).unwrap();
+    let steps: Vec<u64> = seen.iter().map(|p| p.0).collect();
+    assert_eq!(steps, (1..=10).map(|e| e * 100).collect::<Vec<_>>(), "N = 100 steps an epoch");
+    // Each is the true loss there: the same run stepped to that point.
+    for &(step, loss) in &seen {
+        let mut again = Run::new(Arc::clone(&m), Optimizer::Sgd, LrChoice::default(), 3, 0).unwrap();
+        again.run_to_end(step, 1e-300).unwrap();
+        assert_eq!(again.loss(), loss, "step {step}");
+    }
+}

@@ -228,7 +228,7 @@ fn random_keys_and_resizes_never_panic() {
         .chain([Key::Char('x'), Key::Char('Z'), Key::Ctrl('a')])
         .collect();
     let mut a = app(&["--n", "12", "--sources", "7", "--steps", "500"]);
-    // s exports: into a scratch folder (the second export on is a name clash, reported).
+    // s exports: into a scratch folder (export, export-2, … then a name clash, reported).
     let scratch = tempfile::tempdir().unwrap();
     a.out = Some(scratch.path().join("export"));
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -598,7 +598,15 @@ fn export_writes_every_file_matching_the_headless_commands() {
             .unwrap();
     got["elapsed_s"] = 0.into();
     want["elapsed_s"] = 0.into();
+    // Only the export says which command reproduces it: otherwise the ensemble command's JSON.
+    let command = got.as_object_mut().unwrap().remove("command").unwrap();
+    assert_eq!(
+        command["command"],
+        "overparam --seed 42 --model slightly ensemble --optimizer exact --runs 2000 --format json"
+    );
+    assert_eq!(command["matches"], "exactly");
     assert_eq!(got, want, "summary.json is the ensemble command's JSON");
+    assert_eq!(got["endpoints"], "closed-form limit");
     assert_eq!(read(&dir, "command.txt"), format!("{}\n", a.command_line()));
     // screen.txt is the screen as shown, as plain text.
     let plain: String = shown.lines().map(|l| format!("{}\n", l.trim_matches('"').trim_end())).collect();
@@ -623,14 +631,91 @@ fn export_writes_every_file_matching_the_headless_commands() {
         assert_eq!(f, c * 9.9);
     }
 
-    // Again to the same folder: a clash, reported; nothing overwritten; the app goes on.
+    // Again with the same --out: the next free name, session-2, then session-3; the first
+    // folder is never written into.
     std::fs::write(dir.join("data.csv"), "mine").unwrap();
-    a.press(Key::Char('s'));
-    let msg = a.message.clone().unwrap();
-    assert!(msg.starts_with("export failed") && msg.contains("already exists"), "{msg}");
+    for i in [2, 3] {
+        a.press(Key::Char('s'));
+        let next = tmp.path().join(format!("session-{i}"));
+        assert_eq!(a.message.clone().unwrap(), format!("exported to {}", next.display()));
+        assert_eq!(read(&next, "data.csv"), run(&["data"]));
+    }
     assert_eq!(read(&dir, "data.csv"), "mine");
     a.press(Key::Char('n'));
     assert!(screen(&a, 80, 24).contains("Inspector"));
+}
+
+/// Runs a headless command line as summary.json records it ("overparam …").
+fn headless_line(line: &str) -> serde_json::Value {
+    let cli = Cli::parse_from(line.split_whitespace());
+    let mut out = Vec::new();
+    overparam::cli::render(cli.command.as_ref().unwrap(), &cli.common, &mut out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn summary_json_says_its_endpoints_are_closed_form_limits_and_how_to_get_them_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    // gd's histogram is its closed-form limits: `ensemble --optimizer exact`, bit for bit (the
+    // learning rate changes the path, not the limit, so it is left out of the command).
+    let mut a = app(&["--optimizer", "gd", "--lr-scale", "0.5", "--model", "very", "--sources", "20"]);
+    a.set_histogram_target(300);
+    a.fill_now();
+    a.out = Some(tmp.path().join("gd"));
+    a.press(Key::Char('s'));
+    let got: serde_json::Value = serde_json::from_str(&read(&tmp.path().join("gd"), "summary.json")).unwrap();
+    assert_eq!(got["optimizer"], "gd");
+    assert_eq!(got["endpoints"], "closed-form limit");
+    let line = got["command"]["command"].as_str().unwrap();
+    assert_eq!(
+        line,
+        "overparam --seed 42 --model very --sources 20 ensemble --optimizer exact --runs 300 --format json"
+    );
+    assert_eq!(got["command"]["matches"], "exactly");
+    let want = headless_line(line);
+    assert_eq!(got["slopes"], want["slopes"]);
+    assert_eq!((&got["mean"], &got["std"], &got["ks_posterior"]), (&want["mean"], &want["std"], &want["ks_posterior"]));
+
+    // whitened's limits sample the posterior (prior metric): no headless command has them in
+    // closed form, so the nearest is the trained one, which agrees to within tol.
+    let mut a = app(&["--preset", "small", "--optimizer", "whitened"]);
+    a.set_histogram_target(40);
+    a.fill_now();
+    a.out = Some(tmp.path().join("whitened"));
+    a.press(Key::Char('s'));
+    let got: serde_json::Value = serde_json::from_str(&read(&tmp.path().join("whitened"), "summary.json")).unwrap();
+    assert_eq!((&got["optimizer"], &got["endpoints"]), (&"whitened".into(), &"closed-form limit".into()));
+    assert_eq!(got["command"]["matches"], "to within --tol");
+    let want = headless_line(got["command"]["command"].as_str().unwrap());
+    assert_eq!(want["endpoints"], "trained");
+    let (g, w) = (got["slopes"].as_array().unwrap(), want["slopes"].as_array().unwrap());
+    assert_eq!(g.len(), 40);
+    for (g, w) in g.iter().zip(w) {
+        assert!((g.as_f64().unwrap() - w.as_f64().unwrap()).abs() < 1e-6, "{g} vs {w}");
+    }
+    // The trained cg histogram: the same runs, the same slopes.
+    let mut a = app(&["--preset", "small", "--optimizer", "cg"]);
+    a.set_histogram_target(40);
+    a.fill_now();
+    a.out = Some(tmp.path().join("cg"));
+    a.press(Key::Char('s'));
+    let got: serde_json::Value = serde_json::from_str(&read(&tmp.path().join("cg"), "summary.json")).unwrap();
+    assert_eq!(got["endpoints"], "trained");
+    let want = headless_line(got["command"]["command"].as_str().unwrap());
+    assert_eq!(got["slopes"], want["slopes"]);
+}
+
+#[test]
+fn screen_txt_is_the_too_small_message_when_that_was_shown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut a = app(&[]);
+    a.out = Some(tmp.path().join("small"));
+    let _ = screen(&a, 100, 30);
+    let shown = screen(&a, 50, 12);
+    assert!(shown.contains("terminal too small"), "{shown}");
+    a.press(Key::Char('s'));
+    let plain: String = shown.lines().map(|l| format!("{}\n", l.trim_matches('"').trim_end())).collect();
+    assert_eq!(read(&tmp.path().join("small"), "screen.txt"), plain, "the 50×12 screen, not the 100×30 one");
 }
 
 #[test]

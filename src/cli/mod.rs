@@ -11,12 +11,12 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::args::{Command, Common, DataFormat, Format, TableFormat};
-use crate::data::Dataset;
-use crate::ensemble;
+use crate::ensemble::{self, EndpointSource};
 use crate::error::{Error, invalid};
 use crate::format::{sig4, thousands};
 use crate::model::{Model, ModelKind};
 use crate::optim::{Optimizer, Run, Status, stability_bound};
+use crate::report::{DataJson, Provenance, ensemble_json, ensure_finite};
 use crate::theory::{self, Ks, Normal};
 
 /// Runs a headless command, writing its output to stdout.
@@ -54,7 +54,12 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
         Command::Ensemble { runs, format } => ensemble_cmd(common, *runs, *format, out),
         Command::Compare { format } => compare(common, *format, out),
         Command::Sweep { format, .. } => sweep_cmd(common, *format, out),
-        Command::Plot { out: dir, runs } => crate::export::plot::plot(common, dir, *runs, out),
+        Command::Plot { out: dir, runs } => {
+            for w in crate::export::plot::plot(common, dir, *runs, out)? {
+                eprintln!("warning: {w}");
+            }
+            Ok(())
+        }
     }
 }
 
@@ -79,18 +84,6 @@ fn model_title(kind: ModelKind) -> &'static str {
         ModelKind::Slightly => "slightly overparameterized",
         ModelKind::Very => "very overparameterized",
         ModelKind::Net => "wide network",
-    }
-}
-
-#[derive(Serialize)]
-struct DataJson {
-    x: Vec<f64>,
-    y: Vec<f64>,
-}
-
-impl From<&Dataset> for DataJson {
-    fn from(d: &Dataset) -> Self {
-        DataJson { x: d.x.to_vec(), y: d.y.to_vec() }
     }
 }
 
@@ -255,26 +248,6 @@ fn optimizer_line(model: &Model, run: &Run) -> String {
     }
 }
 
-#[derive(Serialize)]
-struct EnsembleJson<'a> {
-    model: ModelKind,
-    runs: u64,
-    /// Runs that stopped (at --steps or the rounding floor) before |∇L| < tol.
-    unconverged: u64,
-    optimizer: Optimizer,
-    seed: u64,
-    slopes: &'a [f64],
-    mean: f64,
-    std: f64,
-    mle: f64,
-    posterior: Normal,
-    gd_endpoint: Normal,
-    ks_posterior: Ks,
-    ks_gd_endpoint: Ks,
-    elapsed_s: f64,
-    data: DataJson,
-}
-
 fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat, out: &mut dyn Write) -> anyhow::Result<()> {
     let cfg = common.ensemble_config(Optimizer::Exact);
     check_lr_applies(common, cfg.optimizer)?;
@@ -289,7 +262,15 @@ fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat, out: &mut dyn W
     let s = ensemble::summarize(&model, cfg.optimizer, &slopes);
     ensure_finite(&[("mean slope", s.mean), ("slope std", s.std), ("posterior std", s.posterior.std)])?;
     match format {
-        TableFormat::Json => text(out, &ensemble_json(&model, &cfg, &slopes, unconverged, elapsed)?),
+        TableFormat::Json => {
+            // `ensemble` trains every run but exact's, which jumps to the closed form.
+            let endpoints = match cfg.optimizer {
+                Optimizer::Exact => EndpointSource::ClosedFormLimit,
+                _ => EndpointSource::Trained,
+            };
+            let provenance = Provenance { endpoints, command: None };
+            text(out, &ensemble_json(&model, &cfg, &slopes, unconverged, elapsed, provenance)?)
+        }
         TableFormat::Csv => {
             let mut csv = String::from("run,slope\n");
             for (i, v) in slopes.iter().enumerate() {
@@ -341,39 +322,6 @@ fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat, out: &mut dyn W
             text(out, &t.finish())
         }
     }
-}
-
-/// The `ensemble --format json` document for these endpoint slopes (runs 0.. of `cfg`): one
-/// source of truth for the command and the explorer's exported summary.json.
-pub fn ensemble_json(
-    model: &Model,
-    cfg: &ensemble::EnsembleConfig,
-    slopes: &[f64],
-    unconverged: u64,
-    elapsed_s: f64,
-) -> anyhow::Result<String> {
-    let s = ensemble::summarize(model, cfg.optimizer, slopes);
-    ensure_finite(&[("mean slope", s.mean), ("slope std", s.std), ("posterior std", s.posterior.std)])?;
-    let j = EnsembleJson {
-        model: model.kind,
-        runs: slopes.len() as u64,
-        unconverged,
-        optimizer: cfg.optimizer,
-        seed: cfg.seed,
-        slopes,
-        mean: s.mean,
-        std: s.std,
-        mle: s.mle,
-        posterior: s.posterior,
-        gd_endpoint: s.gd_endpoint,
-        ks_posterior: s.ks_posterior,
-        ks_gd_endpoint: s.ks_gd_endpoint,
-        elapsed_s,
-        data: (&model.data).into(),
-    };
-    let mut text = serde_json::to_string_pretty(&j)?;
-    text.push('\n');
-    Ok(text)
 }
 
 fn ks_text(ks: Ks) -> String {
@@ -536,14 +484,6 @@ fn data_cmd(common: &Common, format: DataFormat, out: &mut dyn Write) -> anyhow:
     match format {
         DataFormat::Csv => text(out, &data.to_csv()),
         DataFormat::Json => json(out, &DataJson::from(&data)),
-    }
-}
-
-/// The last guard: no non-finite number is ever reported as a result.
-fn ensure_finite(values: &[(&str, f64)]) -> Result<(), Error> {
-    match values.iter().find(|(_, v)| !v.is_finite()) {
-        Some((name, v)) => Err(Error::NonFinite(format!("{name} came out as {v}"))),
-        None => Ok(()),
     }
 }
 

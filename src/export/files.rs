@@ -1,6 +1,7 @@
 //! A new folder of files, written whole or not at all: each file goes to a temporary name in the
-//! folder and is renamed into place once complete; on any failure everything written so far,
-//! and the folder itself, is removed. An existing folder is never written into.
+//! folder and is linked into place once complete (a link, unlike a rename, never replaces a
+//! file), then the folder is synced; on any failure everything written so far, and the folder
+//! itself, is removed. An existing folder or file is never written into.
 
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -51,25 +52,50 @@ pub fn write_new_dir(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Writ
 
 /// `write_new_dir` through `sink`.
 pub fn write_new_dir_with(dir: &Path, files: &[(String, Vec<u8>)], sink: &dyn Sink) -> Result<(), WriteError> {
-    let io_err = |path: &Path, source: io::Error| WriteError::Io { path: path.to_path_buf(), source };
     match fs::create_dir(dir) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Err(WriteError::Exists(dir.to_path_buf())),
-        Err(e) => return Err(io_err(dir, e)),
+        Ok(()) => fill_new_dir(dir, files, sink),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(WriteError::Exists(dir.to_path_buf())),
+        Err(e) => Err(WriteError::Io { path: dir.to_path_buf(), source: e }),
     }
+}
+
+/// Folders tried by `write_numbered_dir`: `base`, then `base-2` … `base-99`.
+pub const NUMBERED: u32 = 99;
+
+/// `write_new_dir_with` into the first of `base`, `base-2`, `base-3`, … that does not exist yet
+/// (so repeated exports to one --out each get a folder); returns the folder written. Creating
+/// the folder is the test, so two writers never share one.
+pub fn write_numbered_dir(base: &Path, files: &[(String, Vec<u8>)], sink: &dyn Sink) -> Result<PathBuf, WriteError> {
+    for i in 1..=NUMBERED {
+        let dir = if i == 1 { base.to_path_buf() } else { numbered(base, i) };
+        match fs::create_dir(&dir) {
+            Ok(()) => return fill_new_dir(&dir, files, sink).map(|()| dir),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(WriteError::Io { path: dir, source: e }),
+        }
+    }
+    Err(WriteError::Exists(numbered(base, NUMBERED)))
+}
+
+/// `base` with `-i` appended to its last component.
+fn numbered(base: &Path, i: u32) -> PathBuf {
+    let mut name = base.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(format!("-{i}"));
+    base.with_file_name(name)
+}
+
+/// Writes `files` into the new, empty folder `dir`; on failure removes what it wrote and the
+/// folder (unless something else has appeared in it meanwhile).
+fn fill_new_dir(dir: &Path, files: &[(String, Vec<u8>)], sink: &dyn Sink) -> Result<(), WriteError> {
     let mut done: Vec<PathBuf> = Vec::new();
     for (name, bytes) in files {
         let target = dir.join(name);
         let temp = dir.join(format!(".{name}.partial"));
-        let result = sink.write_new(&temp, bytes).and_then(|()| {
-            // Never over an existing file, even one that appeared since the folder was made.
-            if target.exists() {
-                return Err(io::Error::new(io::ErrorKind::AlreadyExists, "file exists"));
-            }
-            fs::rename(&temp, &target)
-        });
+        // A hard link fails with AlreadyExists rather than replace a file, which a rename would
+        // do silently: never over an existing file, even one that appeared since the folder was made.
+        let result = sink.write_new(&temp, bytes).and_then(|()| fs::hard_link(&temp, &target));
+        let _ = fs::remove_file(&temp);
         if let Err(e) = result {
-            let _ = fs::remove_file(&temp);
             for f in &done {
                 let _ = fs::remove_file(f);
             }
@@ -77,12 +103,13 @@ pub fn write_new_dir_with(dir: &Path, files: &[(String, Vec<u8>)], sink: &dyn Si
             return Err(if e.kind() == io::ErrorKind::AlreadyExists {
                 WriteError::Exists(target)
             } else {
-                io_err(&target, e)
+                WriteError::Io { path: target, source: e }
             });
         }
         done.push(target);
     }
-    Ok(())
+    // The new names are durable only once the folder's own entries are.
+    File::open(dir).and_then(|d| d.sync_all()).map_err(|e| WriteError::Io { path: dir.to_path_buf(), source: e })
 }
 
 /// A folder name from the UTC time: overparam-YYYYMMDD-HHMMSS.
@@ -182,6 +209,51 @@ mod tests {
             assert!(!dir.exists(), "the half-written folder was left behind");
             assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
         }
+    }
+
+    /// Writes the file, then another writer takes its name before it is linked into place.
+    struct Racer;
+    impl Sink for Racer {
+        fn write_new(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+            Disk.write_new(path, bytes)?;
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let target = name.trim_start_matches('.').trim_end_matches(".partial");
+            if target == "b.txt" {
+                fs::write(path.with_file_name(target), "theirs")?;
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_file_that_appears_meanwhile_is_a_clash_and_is_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        let e = write_new_dir_with(&dir, &files(), &Racer).unwrap_err();
+        assert!(matches!(&e, WriteError::Exists(p) if p.ends_with("b.txt")), "{e}");
+        assert!(e.to_string().contains("already exists"), "{e}");
+        assert_eq!(fs::read_to_string(dir.join("b.txt")).unwrap(), "theirs", "never overwritten");
+        // Ours (a.csv and the temporary) are gone; the other writer's file keeps the folder.
+        let names: Vec<String> =
+            fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        assert_eq!(names, ["b.txt"]);
+    }
+
+    #[test]
+    fn numbered_folders_take_the_next_free_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().join("out");
+        for want in ["out", "out-2", "out-3"] {
+            assert_eq!(write_numbered_dir(&base, &files(), &Disk).unwrap(), tmp.path().join(want));
+        }
+        fs::create_dir(tmp.path().join("out-4")).unwrap();
+        assert_eq!(write_numbered_dir(&base, &files(), &Disk).unwrap(), tmp.path().join("out-5"));
+        assert_eq!(fs::read_dir(tmp.path().join("out-4")).unwrap().count(), 0, "an existing folder is left alone");
+        for i in 6..=NUMBERED {
+            fs::create_dir(tmp.path().join(format!("out-{i}"))).unwrap();
+        }
+        let e = write_numbered_dir(&base, &files(), &Disk).unwrap_err();
+        assert!(matches!(e, WriteError::Exists(_)) && e.to_string().contains("out-99 already exists"), "{e}");
     }
 
     #[test]

@@ -10,15 +10,17 @@ use plotters::prelude::*;
 
 use crate::args::Common;
 use crate::data::Dataset;
-use crate::format::sig4;
+use crate::format::{sig4, thousands};
+use crate::geometry::clip_line;
+use crate::history::LossHistory;
 use crate::model::Model;
-use crate::optim::{Optimizer, Run};
+use crate::optim::{Optimizer, Run, Status};
 use crate::theory::{self, Normal};
 
 /// Figure size in SVG pixels.
 const SIZE: (u32, u32) = (720, 450);
-/// Loss points drawn at most (a stride through longer runs, always keeping the last).
-const MAX_LOSS_POINTS: usize = 2000;
+/// Loss points drawn at most: each of this many buckets keeps its lowest and highest point.
+const LOSS_BUCKETS: usize = 1000;
 
 const POINTS: RGBColor = RGBColor(90, 90, 90);
 const TRUE: RGBColor = RGBColor(0, 150, 60);
@@ -28,42 +30,78 @@ const POSTERIOR: RGBColor = RGBColor(0, 120, 200);
 const PREDICTED: RGBColor = RGBColor(210, 40, 40);
 const BARS: RGBColor = RGBColor(120, 150, 220);
 
-/// Everything the figures show, computed before any file is written.
+/// Everything the figures show, computed before any file is written, and what the user must be
+/// told about it (runs that stopped before |∇L| < tol).
 pub struct Figures {
     pub data: String,
     pub endpoints: String,
     pub loss: String,
+    pub warnings: Vec<String>,
 }
 
-/// The run from --init with its loss at every step, and the endpoints of `runs` inits.
+/// The run from --init with its loss history, and the endpoints of `runs` inits.
 pub fn figures(common: &Common, runs: u64) -> anyhow::Result<Figures> {
     let data = common.dataset()?;
     let model = common.model_on(common.model, &data)?;
     let opt = common.optimizer.unwrap_or(Optimizer::Gd);
     crate::cli::check_lr_applies(common, opt)?;
     let mut run = Run::new(Arc::clone(&model), opt, common.lr_choice(), common.seed, common.init)?;
-    let mut losses: Vec<(u64, f64)> = Vec::new();
-    run.run_until(common.max_steps(), common.tol, None, |step, loss| losses.push((step, loss)))?;
-    losses.push((run.steps, run.loss()));
+    // Bounded however long the run: a uniform step grid that coarsens as it fills.
+    let mut history = LossHistory::default();
+    run.run_until(common.max_steps(), common.tol, None, |step, loss| history.push(step, loss))?;
+    let mut losses = history.downsample(LOSS_BUCKETS, |l| l);
+    if losses.last().is_none_or(|&(s, _)| s < run.steps as f64) {
+        losses.push((run.steps as f64, run.loss()));
+    }
+    let mut warnings = Vec::new();
+    let stop = run_stop(&run, common.max_steps());
+    if let Some(stop) = &stop {
+        warnings.push(format!(
+            "the run from init {} {stop} before |∇L| < tol {}: data.svg and loss.svg show where it stopped, not its endpoint",
+            run.init_index,
+            sig4(common.tol)
+        ));
+    }
     let cfg = common.ensemble_config(opt);
     // The explorer's histogram: GD's endpoints in closed form, cg and sgd really run.
-    let slopes = crate::tui::worker::endpoint_slopes(&model, &cfg, 0..runs)?;
+    let ends = crate::ensemble::limit_or_trained(&model, &cfg, 0..runs)?;
+    let unconverged = ends.iter().filter(|e| !e.converged).count();
+    if unconverged > 0 {
+        warnings.push(format!(
+            "{} of {} runs stopped before |∇L| < tol {} (raise --steps): their slopes are not endpoints",
+            thousands(unconverged as u64),
+            thousands(runs),
+            sig4(cfg.tol)
+        ));
+    }
+    let slopes: Vec<f64> = ends.iter().map(|e| e.slope).collect();
     let truth = common.data.is_none().then_some(common.slope);
     Ok(Figures {
-        data: data_svg(&data, &model, truth, &run)?,
-        endpoints: endpoints_svg(&model, opt, truth, &slopes)?,
-        loss: loss_svg(&model, &run, &losses)?,
+        data: data_svg(&data, &model, truth, &run, stop.as_deref())?,
+        endpoints: endpoints_svg(&model, opt, truth, &slopes, unconverged)?,
+        loss: loss_svg(&model, &run, &losses, stop.as_deref())?,
+        warnings,
     })
 }
 
-/// Writes data.svg, endpoints.svg and loss.svg into the new folder `dir` and says so.
-pub fn plot(common: &Common, dir: &Path, runs: u64, out: &mut dyn Write) -> anyhow::Result<()> {
+/// How the run stopped short of |∇L| < tol, if it did.
+fn run_stop(run: &Run, max_steps: u64) -> Option<String> {
+    match run.status {
+        Status::Converged => None,
+        Status::Stalled => Some("stalled at the rounding floor".into()),
+        _ => Some(format!("stopped at --steps {max_steps}")),
+    }
+}
+
+/// Writes data.svg, endpoints.svg and loss.svg into the new folder `dir` and says so; returns
+/// the warnings for the caller to show (stderr, for the command).
+pub fn plot(common: &Common, dir: &Path, runs: u64, out: &mut dyn Write) -> anyhow::Result<Vec<String>> {
     let f = figures(common, runs)?;
     let files = [("data.svg", f.data), ("endpoints.svg", f.endpoints), ("loss.svg", f.loss)];
     let list: Vec<(String, Vec<u8>)> = files.into_iter().map(|(n, s)| (n.to_string(), s.into_bytes())).collect();
     crate::export::files::write_new_dir(dir, &list).map_err(|e| e.into_anyhow())?;
     writeln!(out, "wrote {}: data.svg endpoints.svg loss.svg", dir.display())?;
-    Ok(())
+    Ok(f.warnings)
 }
 
 fn err(e: impl std::fmt::Display) -> anyhow::Error {
@@ -86,7 +124,13 @@ fn legend_line(c: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
 }
 
 /// The points, the true line, the least-squares line and one run's line: the article's figure.
-fn data_svg(data: &Dataset, model: &Model, truth: Option<f64>, run: &Run) -> anyhow::Result<String> {
+fn data_svg(
+    data: &Dataset,
+    model: &Model,
+    truth: Option<f64>,
+    run: &Run,
+    stop: Option<&str>,
+) -> anyhow::Result<String> {
     let (x0, x1) = padded(data.x.iter().copied().chain([0.0]));
     let (y0, y1) = padded(data.y.iter().copied().chain([0.0]));
     let mle = theory::mle(model);
@@ -94,13 +138,16 @@ fn data_svg(data: &Dataset, model: &Model, truth: Option<f64>, run: &Run) -> any
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let title = format!(
+        let mut title = format!(
             "{} model · N = {} · {} from init {}",
             model.kind.name(),
             data.n(),
             run.optimizer.name(),
             run.init_index
         );
+        if let Some(stop) = stop {
+            title += &format!(" · {stop}");
+        }
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 20))
             .margin(12)
@@ -121,8 +168,10 @@ fn data_svg(data: &Dataset, model: &Model, truth: Option<f64>, run: &Run) -> any
         lines.push((format!("MLE {}", sig4(mle)), mle, MLE));
         lines.push((format!("run {}", sig4(run.slope())), run.slope(), RUN));
         for (label, c, color) in lines {
+            // Clipped to the box here: plotters would clamp an end that leaves it, bending the line.
+            let Some(segment) = clip_line(c, [x0, x1], [y0, y1]) else { continue };
             chart
-                .draw_series(LineSeries::new([(x0, c * x0), (x1, c * x1)], color.stroke_width(2)))
+                .draw_series(LineSeries::new(segment, color.stroke_width(2)))
                 .map_err(err)?
                 .label(label)
                 .legend(legend_line(color));
@@ -140,7 +189,13 @@ fn data_svg(data: &Dataset, model: &Model, truth: Option<f64>, run: &Run) -> any
 }
 
 /// The histogram of endpoint slopes over inits with the posterior and the predicted density.
-fn endpoints_svg(model: &Model, opt: Optimizer, truth: Option<f64>, slopes: &[f64]) -> anyhow::Result<String> {
+fn endpoints_svg(
+    model: &Model,
+    opt: Optimizer,
+    truth: Option<f64>,
+    slopes: &[f64],
+    unconverged: usize,
+) -> anyhow::Result<String> {
     let post = theory::posterior(model);
     let pred = theory::endpoint_distribution(model, opt.metric());
     let mle = theory::mle(model);
@@ -168,11 +223,12 @@ fn endpoints_svg(model: &Model, opt: Optimizer, truth: Option<f64>, slopes: &[f6
     let ymax = if pred.std > 0.0 { density.iter().copied().fold(peak, f64::max) } else { peak } * 1.15;
     let (mean, std) = theory::mean_std(slopes);
     let ks = theory::ks_test(slopes, post);
+    crate::report::ensure_finite(&[("mean slope", mean), ("slope std", std), ("KS distance", ks.d)])?;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let title = format!(
+        let mut title = format!(
             "{} endpoints of {} · {} inits · {} ± {} · KS {:.3}",
             model.kind.name(),
             opt.name(),
@@ -181,6 +237,9 @@ fn endpoints_svg(model: &Model, opt: Optimizer, truth: Option<f64>, slopes: &[f6
             sig4(std),
             ks.d
         );
+        if unconverged > 0 {
+            title += &format!(" · {unconverged} stopped short");
+        }
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 18))
             .margin(12)
@@ -234,16 +293,10 @@ fn endpoints_svg(model: &Model, opt: Optimizer, truth: Option<f64>, slopes: &[f6
     Ok(svg)
 }
 
-/// The loss of the run at each step on a logarithmic axis.
-fn loss_svg(model: &Model, run: &Run, losses: &[(u64, f64)]) -> anyhow::Result<String> {
-    let stride = losses.len().div_ceil(MAX_LOSS_POINTS).max(1);
-    let mut pts: Vec<(u64, f64)> =
-        losses.iter().step_by(stride).copied().filter(|(_, l)| l.is_finite() && *l > 0.0).collect();
-    if let Some(&last) = losses.last().filter(|(_, l)| l.is_finite() && *l > 0.0)
-        && pts.last() != Some(&last)
-    {
-        pts.push(last);
-    }
+/// The loss of the run (its history as kept, each bucket's extremes) on a logarithmic axis.
+fn loss_svg(model: &Model, run: &Run, losses: &[(f64, f64)], stop: Option<&str>) -> anyhow::Result<String> {
+    let pts: Vec<(u64, f64)> =
+        losses.iter().filter(|(_, l)| l.is_finite() && *l > 0.0).map(|&(s, l)| (s as u64, l)).collect();
     let (lo, hi) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
     // Whole decades, so the axis's labels sit on powers of ten.
     let (lo, hi) = if lo.is_finite() {
@@ -256,13 +309,16 @@ fn loss_svg(model: &Model, run: &Run, losses: &[(u64, f64)]) -> anyhow::Result<S
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let title = format!(
+        let mut title = format!(
             "loss of {} on the {} model (init {}) · {} steps",
             run.optimizer.name(),
             model.kind.name(),
             run.init_index,
             run.steps
         );
+        if let Some(stop) = stop {
+            title += &format!(" · {stop}");
+        }
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 18))
             .margin(12)

@@ -246,7 +246,7 @@ impl NetRun {
 
     /// One step (exact: the jump to its end). Returns the loss before it when it comes for free.
     pub fn step(&mut self) -> Result<Option<f64>> {
-        Ok(self.step_estimate()?.0)
+        Ok(self.step_estimate()?.0.map(|(_, loss)| loss))
     }
 
     fn gd_step(&mut self) -> Result<(f64, f64)> {
@@ -346,18 +346,19 @@ impl Stepper for NetRun {
     fn steps(&self) -> u64 {
         self.steps
     }
-    fn step_estimate(&mut self) -> Result<(Option<f64>, f64)> {
+    fn step_estimate(&mut self) -> Result<(Option<(u64, f64)>, f64)> {
         if let Status::Diverged(e) = &self.status {
             return Err(e.clone());
         }
+        let before = self.steps;
         match self.optimizer {
             Optimizer::Gd => {
                 let (loss, g) = self.gd_step()?;
-                Ok((Some(loss), g))
+                Ok((Some((before, loss)), g))
             }
             Optimizer::Sgd => Ok((None, self.sgd_step()?)),
             _ if self.steps > 0 => Ok((None, f64::INFINITY)),
-            _ => Ok((Some(self.exact_step()?), 0.0)),
+            _ => Ok((Some((before, self.exact_step()?)), 0.0)),
         }
     }
     fn true_grad_norm(&self) -> f64 {

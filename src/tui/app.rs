@@ -1,7 +1,7 @@
 //! The explorer's state and what each key does to it. No terminal here: tests and benchmarks
 //! drive an `App` directly and render it into any backend.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -83,6 +83,16 @@ pub struct Histogram {
     pub unconverged: u64,
     /// Worker time spent on these runs.
     pub elapsed_s: f64,
+    /// The bin counts last drawn, kept between frames (see `bin_counts`).
+    bins: RefCell<Option<Bins>>,
+}
+
+/// Bin counts of a histogram's values over one range, and how many slopes they cover.
+#[derive(Debug, Clone)]
+struct Bins {
+    key: ([f64; 2], usize, Option<(ModelKind, f64)>),
+    counted: usize,
+    counts: Vec<u64>,
 }
 
 impl Histogram {
@@ -96,13 +106,41 @@ impl Histogram {
             error: None,
             unconverged: 0,
             elapsed_s: 0.0,
+            bins: RefCell::new(None),
         }
     }
-    /// Adds a batch of endpoint slopes. A non-finite one stops the filling with an error rather
-    /// than being dropped, which would leave the histogram waiting for it for ever.
-    fn add(&mut self, batch: Vec<f64>) {
+    /// Counts of the endpoints in `bins` equal bins over `range` (out-of-range ones left out):
+    /// of each slope, or with `at` = (kind, x) of what it predicts at x (`predict::endpoint_at`).
+    /// Kept between frames, so a frame bins only the slopes that arrived since the last one
+    /// (the compare view holds up to 3 × `MAX_RUNS`); a new range, width or x starts again.
+    /// Slopes only grow: emptying a histogram makes a new one (c, a new optimizer).
+    pub fn bin_counts(&self, range: [f64; 2], bins: usize, at: Option<(ModelKind, f64)>) -> Vec<u64> {
+        let key = (range, bins.max(1), at);
+        let mut cache = self.bins.borrow_mut();
+        let b = match cache.as_mut() {
+            Some(b) if b.key == key && b.counted <= self.slopes.len() => b,
+            _ => cache.insert(Bins { key, counted: 0, counts: vec![0; key.1] }),
+        };
+        let [lo, hi] = range;
+        let bw = (hi - lo) / b.counts.len() as f64;
+        for &v in &self.slopes[b.counted..] {
+            let v = at.map_or(v, |(kind, x)| crate::predict::endpoint_at(kind, v, x));
+            let i = ((v - lo) / bw).floor();
+            if i >= 0.0 && (i as usize) < b.counts.len() {
+                b.counts[i as usize] += 1;
+            }
+        }
+        b.counted = self.slopes.len();
+        b.counts.clone()
+    }
+    /// Adds a batch of endpoint slopes, with how many of them stopped short and the time they
+    /// took (counted only when the batch is kept). A non-finite one stops the filling with an
+    /// error rather than being dropped, which would leave the histogram waiting for it for ever.
+    fn add(&mut self, batch: Vec<f64>, unconverged: u64, elapsed_s: f64) {
         if batch.iter().all(|v| v.is_finite()) {
             self.slopes.extend(batch);
+            self.unconverged += unconverged;
+            self.elapsed_s += elapsed_s;
         } else {
             self.error = Some("a run ended at a non-finite slope: no endpoint to show".into());
         }
@@ -450,11 +488,9 @@ impl App {
                 continue;
             }
             match b.slopes {
-                Ok(v) => slot.hist.add(v),
+                Ok(v) => slot.hist.add(v, b.unconverged, b.elapsed_s),
                 Err(e) => slot.hist.error = Some(e.to_string()),
             }
-            slot.hist.unconverged += b.unconverged;
-            slot.hist.elapsed_s += b.elapsed_s;
             let model = Arc::clone(&slot.model);
             slot.hist.summarize(&model, false);
             changed = true;
@@ -481,13 +517,9 @@ impl App {
             }
             let clock = Instant::now();
             match worker::endpoints(&slot.model, &cfg, runs) {
-                Ok((v, unconverged)) => {
-                    slot.hist.add(v);
-                    slot.hist.unconverged += unconverged;
-                }
+                Ok((v, unconverged)) => slot.hist.add(v, unconverged, clock.elapsed().as_secs_f64()),
                 Err(e) => slot.hist.error = Some(e.to_string()),
             }
-            slot.hist.elapsed_s += clock.elapsed().as_secs_f64();
             let model = Arc::clone(&slot.model);
             slot.hist.summarize(&model, true);
         }
@@ -808,5 +840,42 @@ fn shell_quote(s: &str) -> String {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod histogram_tests {
+    use super::*;
+
+    #[test]
+    fn a_rejected_batch_counts_neither_its_runs_nor_its_time() {
+        let mut h = Histogram::new(Optimizer::Sgd, LrChoice::default());
+        h.add(vec![1.0, 2.0], 1, 0.5);
+        h.add(vec![3.0, f64::NAN], 2, 4.0);
+        assert_eq!(h.slopes, [1.0, 2.0]);
+        assert_eq!((h.unconverged, h.elapsed_s), (1, 0.5));
+        assert!(h.error.is_some() && !h.filling());
+    }
+
+    #[test]
+    fn cached_bins_count_what_binning_afresh_counts() {
+        let mut h = Histogram::new(Optimizer::Gd, LrChoice::default());
+        let fresh = |h: &Histogram, range: [f64; 2], bins: usize, at: Option<(ModelKind, f64)>| {
+            let uncached = Histogram { slopes: h.slopes.clone(), ..Histogram::new(Optimizer::Gd, LrChoice::default()) };
+            uncached.bin_counts(range, bins, at)
+        };
+        let at = Some((ModelKind::Slightly, 9.9));
+        for (i, batch) in [vec![0.1, 0.5, 0.55], vec![0.9, -1.0, 0.05], vec![0.3; 4]].into_iter().enumerate() {
+            h.add(batch, 0, 0.0);
+            for (range, bins, at) in [([0.0, 1.0], 4, None), ([0.0, 10.0], 5, at), ([0.0, 1.0], 8, None)] {
+                let got = h.bin_counts(range, bins, at);
+                assert_eq!(got, fresh(&h, range, bins, at), "batch {i}, {range:?} {bins} {at:?}");
+            }
+        }
+        assert_eq!(h.bin_counts([0.0, 1.0], 4, None), [2, 4, 2, 1], "-1.0 is out of range");
+        // Emptied (c) and refilled: counted afresh, not on top of the old counts.
+        h.slopes.clear();
+        h.add(vec![0.6], 0, 0.0);
+        assert_eq!(h.bin_counts([0.0, 1.0], 4, None), [0, 0, 1, 0]);
     }
 }

@@ -23,11 +23,6 @@ struct Panel<'a> {
 }
 
 impl Panel<'_> {
-    fn values(&self) -> impl Iterator<Item = f64> + '_ {
-        let (kind, x) = (self.slot.model.kind, self.theory.x);
-        self.slot.hist.slopes.iter().map(move |&v| predict::endpoint_at(kind, v, x))
-    }
-
     /// The longest title that fits `room`: the model, the count, mean ± sd and KS against the
     /// posterior (KS is unchanged by the map to x*, so the histogram's own figure is shown).
     fn title(&self, room: usize, filling: bool) -> String {
@@ -173,13 +168,7 @@ fn draw_panel(
     let cols = chart_area.width.max(1) as usize;
     let bins = (cols / 2).max(4);
     let bw = (hi - lo) / bins as f64;
-    let mut counts = vec![0u64; bins];
-    for v in p.values() {
-        let b = ((v - lo) / bw).floor();
-        if b >= 0.0 && (b as usize) < bins {
-            counts[b as usize] += 1;
-        }
-    }
+    let counts = p.slot.hist.bin_counts([lo, hi], bins, Some((p.slot.model.kind, p.theory.x)));
     let n = p.slot.hist.slopes.len().max(1) as f64;
     let density = |c: u64| c as f64 / (n * bw);
     let peak = post.pdf(post.mean).max(if pred.std > 0.0 { pred.pdf(pred.mean) } else { 0.0 });

@@ -9,37 +9,38 @@ use ratatui::backend::TestBackend;
 
 use super::app::App;
 use super::compare_view::COMPARED;
+use crate::ensemble::EndpointSource;
 use crate::export::files::{self, Sink, WriteError};
+use crate::optim::Optimizer;
 use crate::predict;
+use crate::report::{self, Provenance, Reproduce};
 
-/// Exports to --out (or a new timestamped folder here) and returns the status line.
+/// Exports to --out (or a new timestamped folder here), with -2, -3, … when that folder exists
+/// (each `s` gets its own), and returns the status line.
 pub fn export(app: &App) -> String {
-    let dir = match &app.out {
+    let base = match &app.out {
         Some(d) => d.clone(),
         None => default_dir(),
     };
-    match export_to(app, &dir, &files::Disk) {
-        Ok(note) => format!("exported to {}{note}", dir.display()),
+    match export_to(app, &base, &files::Disk) {
+        Ok((dir, note)) => format!("exported to {}{note}", dir.display()),
         Err(e) => format!("export failed: {e}"),
     }
 }
 
-/// A folder name from the time, with -2, -3, … if one of that name exists (two exports in a second).
+/// A folder name from the time (`export_to` numbers it when two exports fall in one second).
 fn default_dir() -> PathBuf {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let base = files::timestamped_name(secs);
-    (1..100)
-        .map(|i| PathBuf::from(if i == 1 { base.clone() } else { format!("{base}-{i}") }))
-        .find(|p| !p.exists())
-        .unwrap_or_else(|| PathBuf::from(base))
+    PathBuf::from(files::timestamped_name(secs))
 }
 
-/// Writes the session's files into the new folder `dir` through `sink`; returns a note for the
-/// status line (what was left out and why).
-pub fn export_to(app: &App, dir: &Path, sink: &dyn Sink) -> Result<String, WriteError> {
+/// Writes the session's files through `sink` into a new folder, `base` or the first free
+/// `base-2`, `base-3`, …; returns the folder and a note for the status line (what was left out
+/// and why).
+pub fn export_to(app: &App, base: &Path, sink: &dyn Sink) -> Result<(PathBuf, String), WriteError> {
     let (files, note) = session_files(app);
-    files::write_new_dir_with(dir, &files, sink)?;
-    Ok(note)
+    let dir = files::write_numbered_dir(base, &files, sink)?;
+    Ok((dir, note))
 }
 
 /// The files of a session: name and contents, all computed before anything is written.
@@ -57,7 +58,10 @@ pub fn session_files(app: &App) -> (Vec<(String, Vec<u8>)>, String) {
     if hist.slopes.is_empty() {
         note = " (no summary.json: the histogram is empty, e adds runs)".into();
     } else {
-        match crate::cli::ensemble_json(&slot.model, &app.cfg(), &hist.slopes, hist.unconverged, hist.elapsed_s) {
+        let cfg = app.cfg();
+        let endpoints = EndpointSource::of(cfg.optimizer);
+        let provenance = Provenance { endpoints, command: Some(reproduce(app, hist.slopes.len())) };
+        match report::ensemble_json(&slot.model, &cfg, &hist.slopes, hist.unconverged, hist.elapsed_s, provenance) {
             Ok(j) => files.push(("summary.json".into(), j.into_bytes())),
             Err(e) => note = format!(" (no summary.json: {e})"),
         }
@@ -65,6 +69,41 @@ pub fn session_files(app: &App) -> (Vec<(String, Vec<u8>)>, String) {
     files.push(("screen.txt".into(), screen_text(app).into_bytes()));
     files.push(("command.txt".into(), format!("{}\n", app.command_line()).into_bytes()));
     (files, note)
+}
+
+/// The headless command that gives the current histogram's `runs` slopes again. gd's closed-form
+/// limits are `ensemble --optimizer exact`'s endpoints, bit for bit; cg and sgd are the same
+/// trained runs; whitened's limits (prior metric) have no closed-form command, so the nearest is
+/// the trained `ensemble --optimizer whitened`, which agrees to within --tol.
+fn reproduce(app: &App, runs: usize) -> Reproduce {
+    let line = app.command_line();
+    // Everything from " --model" on is flags and numbers (a --data path comes before it).
+    let (head, tail) = line.split_at(line.rfind(" --model ").unwrap_or(line.len()));
+    let (opt, matches) = match app.optimizer {
+        Optimizer::Gd => (Optimizer::Exact, "exactly"),
+        Optimizer::Whitened => (Optimizer::Whitened, "to within --tol"),
+        o => (o, "exactly"),
+    };
+    let mut kept = String::new();
+    let mut tokens = tail.split_whitespace();
+    while let Some(t) = tokens.next() {
+        match t {
+            // One run's init and the explorer's own flags do not apply to an ensemble.
+            "--ascii" => {}
+            "--init" | "--optimizer" => {
+                tokens.next();
+            }
+            "--lr" | "--lr-scale" if !opt.uses_lr() => {
+                tokens.next();
+            }
+            t => {
+                kept.push(' ');
+                kept.push_str(t);
+            }
+        }
+    }
+    let command = format!("{head}{kept} ensemble --optimizer {} --runs {runs} --format json", opt.name());
+    Reproduce { command, matches }
 }
 
 /// One row per finished run of every model with a histogram: run r started from init r.

@@ -12,6 +12,7 @@ use super::compare_view;
 use super::keys::{Action, BINDINGS};
 use super::panes::{self, Pane};
 use super::theme::{Series, Theme};
+use crate::geometry::{Segment, clip_line};
 use crate::model::ModelKind;
 use crate::optim::Status;
 use crate::theory;
@@ -26,6 +27,7 @@ const MAX_POINTS_DRAWN: usize = 2000;
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let theme = Theme { color: app.color, ascii: app.ascii };
+    app.screen_size.set((area.width, area.height));
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!("terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT} (have {}×{})", area.width, area.height);
         let p = Paragraph::new(msg).wrap(Wrap { trim: true }).alignment(Alignment::Center);
@@ -34,7 +36,6 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     let [main, footer] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    app.screen_size.set((area.width, area.height));
 
     let slot = app.slot();
     for (pane, r) in panes::layout(app.view, app.focus, app.zoomed, main) {
@@ -106,26 +107,6 @@ pub(super) fn legend<'a>(theme: &Theme, items: &[(Series, String)]) -> Line<'a> 
         spans.push(Span::raw(format!(" {label}  ")));
     }
     Line::from(spans)
-}
-
-/// Two points of a straight line.
-type Segment = [(f64, f64); 2];
-
-/// The segment of y = c·x inside the box [x0,x1]×[y0,y1], if any.
-fn clip_line(c: f64, [x0, x1]: [f64; 2], [y0, y1]: [f64; 2]) -> Option<Segment> {
-    if !c.is_finite() {
-        return None;
-    }
-    let (mut a, mut b) = (x0, x1);
-    if c != 0.0 {
-        let (u, v) = (y0 / c, y1 / c);
-        let (lo, hi) = if u < v { (u, v) } else { (v, u) };
-        a = a.max(lo);
-        b = b.min(hi);
-    } else if !(y0..=y1).contains(&0.0) {
-        return None;
-    }
-    (a < b).then_some([(a, c * a), (b, c * b)])
 }
 
 fn draw_data(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rect) {

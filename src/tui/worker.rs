@@ -10,7 +10,6 @@ use std::thread::JoinHandle;
 use crate::ensemble::{self, EnsembleConfig};
 use crate::error::Result;
 use crate::model::Model;
-use crate::optim::{Optimizer, stability_bound};
 
 /// Runs per batch: small enough that a new request (model switch, clear) is picked up quickly.
 const BATCH: u64 = 64;
@@ -45,35 +44,17 @@ pub struct Batch {
     pub elapsed_s: f64,
 }
 
-/// Endpoint slopes of `runs`. GD and whitened GD end at their closed-form limit (THEORY.md,
-/// "Where gradient descent ends"), so they are computed from (c0, xᵀe0) of each init, exactly
-/// as the ensemble's `exact` does; cg and sgd are really run. A learning rate past the
-/// stability bound has no endpoint: that is reported as divergence.
+/// Endpoint slopes of `runs`, as `ensemble::limit_or_trained` decides (closed-form limits for
+/// gd, whitened and exact; cg and sgd really run).
 pub fn endpoint_slopes(model: &Arc<Model>, cfg: &EnsembleConfig, runs: Range<u64>) -> Result<Vec<f64>> {
     Ok(endpoints(model, cfg, runs)?.0)
 }
 
 /// `endpoint_slopes` and how many of the runs stopped before |∇L| < tol.
 pub fn endpoints(model: &Arc<Model>, cfg: &EnsembleConfig, runs: Range<u64>) -> Result<(Vec<f64>, u64)> {
-    match cfg.optimizer {
-        Optimizer::Gd | Optimizer::Whitened | Optimizer::Exact => {
-            if let (Some(lr), Some((bound, name))) =
-                (cfg.lr.resolve(model, cfg.optimizer), stability_bound(model, cfg.optimizer))
-                && lr >= bound
-            {
-                return Err(crate::Error::Invalid(format!(
-                    "lr {lr:.3e} ≥ {} {bound:.3e}: every run diverges",
-                    name.split(' ').next().unwrap_or(name)
-                )));
-            }
-            Ok((ensemble::limit_slopes(model, cfg.seed, runs, cfg.optimizer.metric()), 0))
-        }
-        Optimizer::Cg | Optimizer::Sgd => {
-            let ends = ensemble::endpoints(model, cfg, runs)?;
-            let unconverged = ends.iter().filter(|e| !e.converged).count() as u64;
-            Ok((ends.into_iter().map(|e| e.slope).collect(), unconverged))
-        }
-    }
+    let ends = ensemble::limit_or_trained(model, cfg, runs)?;
+    let unconverged = ends.iter().filter(|e| !e.converged).count() as u64;
+    Ok((ends.into_iter().map(|e| e.slope).collect(), unconverged))
 }
 
 /// A handle on the filler thread. Dropping it stops the thread after its current batch.
@@ -183,7 +164,7 @@ mod tests {
     use super::*;
     use crate::data::DataSpec;
     use crate::model::ModelKind;
-    use crate::optim::LrChoice;
+    use crate::optim::{LrChoice, Optimizer};
 
     #[test]
     fn one_worker_serves_every_task_in_turn() {
