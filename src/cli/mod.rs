@@ -54,7 +54,9 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
         Command::Ensemble { runs, format } => ensemble_cmd(common, *runs, *format, out),
         Command::Compare { format } => compare(common, *format, out),
         Command::Sweep { format, .. } => sweep_cmd(common, *format, out),
-        Command::Plot { out: dir, runs } => crate::export::plot::plot(common, dir, *runs, out),
+        Command::Plot { out: dir, runs } => {
+            crate::export::plot::plot(common, dir, runs.unwrap_or(crate::export::LINEAR_PLOT_RUNS), out)
+        }
     }
 }
 
