@@ -93,14 +93,14 @@ struct LossLog {
 
 impl LossLog {
     fn push(&mut self, step: u64, loss: f64) {
-        if step % self.stride != 0 {
+        if !step.is_multiple_of(self.stride) {
             return;
         }
         self.points.push((step, loss));
         if self.points.len() >= 2 * MAX_LOSS_POINTS {
             self.stride *= 2;
             let s = self.stride;
-            self.points.retain(|(k, _)| k % s == 0);
+            self.points.retain(|(k, _)| k.is_multiple_of(s));
         }
     }
 }
@@ -285,7 +285,7 @@ fn functions_svg(n: &Numbers) -> anyhow::Result<String> {
             .map_err(err)?;
         chart.configure_mesh().x_desc("x").y_desc("f(x): mean ± 2 sd").draw().map_err(err)?;
         // The nets' band filled underneath; the theories as lines on top, told apart by colour
-        // and by dash (NTK-GP dashed, posterior dotted-short), so print in grey still reads.
+        // and by dash (NTK-GP long dashes, posterior short ones), so print in grey still reads.
         let mut outline = n.nets.edge(&n.grid, 1.0);
         outline.extend(n.nets.edge(&n.grid, -1.0).into_iter().rev());
         chart.draw_series([Polygon::new(outline, NETS.mix(0.25).filled())]).map_err(err)?;
