@@ -220,3 +220,28 @@ fn bad_options_are_refused_and_nothing_is_written() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
 }
+
+#[test]
+fn sgd_loss_is_read_every_epoch_and_stops_where_train_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("figs");
+    plot(&dir, &[&SMALL[..], &["--optimizer", "sgd"]].concat());
+    let train = json(&["train", "--model", "net", "--width", "64", "--optimizer", "sgd"]);
+    let steps = train["steps"].as_u64().unwrap();
+    let src = read(&dir, "loss.svg");
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    let t = texts(&doc);
+    assert!(has(
+        &t,
+        &format!("loss of sgd on the wide network (init 0) · {} steps", overparam::format::thousands(steps))
+    ));
+    // One point per epoch of N = 100 steps (sgd reports no loss on its own), and the end.
+    let h = hex(RUN);
+    let line = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some(h.as_str()))
+        .map(|n| n.attribute("points").unwrap().split_whitespace().count())
+        .max()
+        .unwrap();
+    assert_eq!(line as u64, steps.div_ceil(100) + 1, "{steps} steps");
+}

@@ -84,25 +84,54 @@ struct Numbers {
     unconverged: u64,
 }
 
-/// Keeps every `stride`-th loss, doubling the stride whenever the buffer fills: memory stays
-/// below 2·MAX_LOSS_POINTS however long the run.
+/// Keeps every `stride`-th loss handed to it, doubling the stride whenever the buffer fills:
+/// memory stays below 2·MAX_LOSS_POINTS however long the run.
 struct LossLog {
     stride: u64,
+    seen: u64,
     points: Vec<(u64, f64)>,
 }
 
 impl LossLog {
+    fn new() -> LossLog {
+        LossLog { stride: 1, seen: 0, points: Vec::new() }
+    }
     fn push(&mut self, step: u64, loss: f64) {
-        if !step.is_multiple_of(self.stride) {
+        self.seen += 1;
+        if !(self.seen - 1).is_multiple_of(self.stride) {
             return;
         }
         self.points.push((step, loss));
         if self.points.len() >= 2 * MAX_LOSS_POINTS {
             self.stride *= 2;
-            let s = self.stride;
-            self.points.retain(|(k, _)| k.is_multiple_of(s));
+            let mut i = 0;
+            self.points.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
         }
     }
+}
+
+/// The run from --init trained to its end, with its loss: at every step where it comes for free
+/// (gd, exact), else read once an epoch (sgd reports none on its own).
+fn train_logged(common: &Common, run: &mut NetRun) -> anyhow::Result<Vec<(u64, f64)>> {
+    let mut log = LossLog::new();
+    if run.optimizer == Optimizer::Sgd {
+        log.push(0, run.loss0());
+        let epoch = run.net.n() as u64;
+        while !run.is_done() && run.steps < common.max_steps() {
+            let until = (run.steps + epoch).min(common.max_steps());
+            run.run_until(until, common.tol, None, |_, _| {})?;
+            log.push(run.steps, run.loss());
+        }
+    } else {
+        run.run_until(common.max_steps(), common.tol, None, |step, loss| log.push(step, loss))?;
+    }
+    if log.points.last().is_none_or(|p| p.0 < run.steps) {
+        log.points.push((run.steps, run.loss()));
+    }
+    Ok(log.points)
 }
 
 fn compute(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<Numbers> {
@@ -112,11 +141,7 @@ fn compute(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<Numbers
     let grid = net::curve_grid(&data, GRID);
     let theory = NetTheory::new(&net)?;
     let mut run = NetRun::new(Arc::clone(&net), opt, common.lr_choice(), common.seed, common.init)?;
-    let mut log = LossLog { stride: 1, points: Vec::new() };
-    run.run_until(common.max_steps(), common.tol, None, |step, loss| log.push(step, loss))?;
-    if log.points.last().is_none_or(|p| p.0 < run.steps) {
-        log.points.push((run.steps, run.loss()));
-    }
+    let losses = train_logged(common, &mut run)?;
     let run_curve = run.f_at(&grid)?;
     // One ensemble reads each net at the test points and along the grid (run r uses init r).
     let cfg = crate::ensemble::EnsembleConfig { optimizer: opt, ..common.ensemble_config(opt) };
@@ -145,7 +170,7 @@ fn compute(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<Numbers
         grid,
         run,
         run_curve,
-        losses: log.points,
+        losses,
         unconverged,
     };
     check_finite(&n)?;
@@ -520,7 +545,7 @@ mod tests {
 
     #[test]
     fn the_loss_log_stays_bounded_and_keeps_step_zero() {
-        let mut log = LossLog { stride: 1, points: Vec::new() };
+        let mut log = LossLog::new();
         for step in 0..1_000_000 {
             log.push(step, 1.0 / (step + 1) as f64);
         }
