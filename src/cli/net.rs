@@ -40,14 +40,13 @@ pub(super) fn render(command: &Command, common: &Common, out: &mut dyn Write) ->
         .into()),
         Command::Data { format } => super::data_cmd(common, *format, out),
         Command::Bench { quick } => super::bench_cmd(*quick, out),
-        Command::Plot { out: dir, runs } => crate::export::net_plot::plot(
-            common,
-            optimizer(common, Optimizer::Gd)?,
-            dir,
-            runs.unwrap_or(crate::export::NET_PLOT_RUNS),
-            out,
-            &mut std::io::stderr(),
-        ),
+        Command::Plot { out: dir, runs } => {
+            let runs = runs.unwrap_or(crate::export::NET_PLOT_RUNS);
+            for w in crate::export::net_plot::plot(common, optimizer(common, Optimizer::Gd)?, dir, runs, out)? {
+                eprintln!("warning: {w}");
+            }
+            Ok(())
+        }
         Command::Completions { .. } | Command::Man => super::render(command, common, out),
     }
 }

@@ -215,31 +215,30 @@ pub fn figures(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<Net
 }
 
 /// Writes functions.svg, data.svg, endpoints.svg and loss.svg into the new folder `dir` and
-/// says so; unconverged nets are warned about on `warn`.
+/// says so; returns the warnings for stderr (unconverged nets), as `plot::plot` does.
 pub fn plot(
     common: &Common,
     opt: Optimizer,
     dir: &Path,
     runs: u64,
     out: &mut dyn Write,
-    warn: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<String>> {
     let f = figures(common, opt, runs)?;
     let files =
         [("functions.svg", f.functions), ("data.svg", f.data), ("endpoints.svg", f.endpoints), ("loss.svg", f.loss)];
     let list: Vec<(String, Vec<u8>)> = files.into_iter().map(|(n, s)| (n.to_string(), s.into_bytes())).collect();
     crate::export::files::write_new_dir(dir, &list).map_err(|e| e.into_anyhow())?;
+    writeln!(out, "wrote {}: functions.svg data.svg endpoints.svg loss.svg", dir.display())?;
+    let mut warnings = Vec::new();
     if f.unconverged > 0 {
-        writeln!(
-            warn,
-            "warning: {} of {} nets stopped before |∇L| < tol {} (raise --steps): the figures say so",
+        warnings.push(format!(
+            "{} of {} nets stopped before |∇L| < tol {} (raise --steps): the figures say so",
             thousands(f.unconverged),
             thousands(runs),
             sig4(common.tol)
-        )?;
+        ));
     }
-    writeln!(out, "wrote {}: functions.svg data.svg endpoints.svg loss.svg", dir.display())?;
-    Ok(())
+    Ok(warnings)
 }
 
 fn err(e: impl std::fmt::Display) -> anyhow::Error {
