@@ -55,7 +55,7 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
         Command::Compare { format } => compare(common, *format, out),
         Command::Sweep { format, .. } => sweep_cmd(common, *format, out),
         Command::Plot { out: dir, runs } => {
-            for w in crate::export::plot::plot(common, dir, *runs, out)? {
+            for w in crate::export::plot::plot(common, dir, runs.unwrap_or(crate::export::LINEAR_PLOT_RUNS), out)? {
                 eprintln!("warning: {w}");
             }
             Ok(())

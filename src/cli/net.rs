@@ -40,10 +40,13 @@ pub(super) fn render(command: &Command, common: &Common, out: &mut dyn Write) ->
         .into()),
         Command::Data { format } => super::data_cmd(common, *format, out),
         Command::Bench { quick } => super::bench_cmd(*quick, out),
-        Command::Plot { .. } => Err(invalid!(
-            "plot draws the linear models' figures; the net's functions.svg is not built yet: `train --model net --dump-curve --format json` gives the curve"
-        )
-        .into()),
+        Command::Plot { out: dir, runs } => {
+            let runs = runs.unwrap_or(crate::export::NET_PLOT_RUNS);
+            for w in crate::export::net_plot::plot(common, optimizer(common, Optimizer::Gd)?, dir, runs, out)? {
+                eprintln!("warning: {w}");
+            }
+            Ok(())
+        }
         Command::Completions { .. } | Command::Man => super::render(command, common, out),
     }
 }

@@ -1,0 +1,557 @@
+//! `overparam plot --model net`: the wide network's figures as SVG (plotters' SVG backend, no
+//! fonts, as in `plot`): functions.svg (the trained nets' band against the NTK-GP and the
+//! posterior, THEORY.md "The wide network"), data.svg, endpoints.svg (f(x*) over the nets) and
+//! loss.svg. Everything is computed and finite-checked before the folder is written.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use plotters::prelude::*;
+
+use crate::args::Common;
+use crate::data::Dataset;
+use crate::error::Error;
+use crate::format::{sig4, thousands};
+use crate::net::{self, Net, NetRun, NetTheory, Prediction, TrainMode};
+use crate::optim::Optimizer;
+use crate::theory::{self, Normal};
+
+/// Figure size in SVG pixels (as `plot`'s).
+const SIZE: (u32, u32) = (720, 450);
+/// Points of the grid the curves and bands are drawn on (the span of `train --dump-curve`).
+const GRID: usize = 101;
+/// Loss points kept at most while the run trains (every k-th step, k doubling as it runs).
+const MAX_LOSS_POINTS: usize = 2000;
+/// Histogram bins of f(x*).
+const BINS: usize = 30;
+
+pub const POINTS: RGBColor = RGBColor(90, 90, 90);
+pub const TRUE: RGBColor = RGBColor(0, 150, 60);
+pub const RUN: RGBColor = RGBColor(190, 40, 170);
+/// The trained nets (ensemble band and histogram).
+pub const NETS: RGBColor = RGBColor(230, 140, 0);
+pub const NTK_GP: RGBColor = RGBColor(210, 40, 40);
+pub const POSTERIOR: RGBColor = RGBColor(0, 120, 200);
+pub const MARK: RGBColor = RGBColor(60, 60, 60);
+
+/// What the figures show, computed before any file is written.
+pub struct NetFigures {
+    pub functions: String,
+    pub data: String,
+    pub endpoints: String,
+    pub loss: String,
+    /// Nets that stopped before |∇L| < tol.
+    pub unconverged: u64,
+}
+
+/// A band over the grid: mean and std at each grid point.
+struct Band {
+    mean: Vec<f64>,
+    std: Vec<f64>,
+}
+
+impl Band {
+    fn of(preds: &[Prediction], pick: impl Fn(&Prediction) -> Normal) -> Band {
+        Band { mean: preds.iter().map(|p| pick(p).mean).collect(), std: preds.iter().map(|p| pick(p).std).collect() }
+    }
+    fn edge(&self, xs: &[f64], sign: f64) -> Vec<(f64, f64)> {
+        xs.iter().zip(self.mean.iter().zip(&self.std)).map(|(&x, (m, s))| (x, m + sign * 2.0 * s)).collect()
+    }
+    fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.mean.iter().zip(&self.std).flat_map(|(m, s)| [m - 2.0 * s, m + 2.0 * s])
+    }
+}
+
+/// Everything the four figures are drawn from.
+struct Numbers {
+    data: Dataset,
+    net: Arc<Net>,
+    opt: Optimizer,
+    truth: Option<f64>,
+    at: Vec<f64>,
+    grid: Vec<f64>,
+    /// f(x*) of each net at the first test point.
+    f_star: Vec<f64>,
+    nets: Band,
+    ntk_gp: Band,
+    posterior: Band,
+    /// The theories at the first test point.
+    star: Prediction,
+    run: NetRun,
+    run_curve: Vec<f64>,
+    losses: Vec<(u64, f64)>,
+    unconverged: u64,
+}
+
+/// Keeps every `stride`-th loss handed to it, doubling the stride whenever the buffer fills:
+/// memory stays below 2·MAX_LOSS_POINTS however long the run.
+struct LossLog {
+    stride: u64,
+    seen: u64,
+    points: Vec<(u64, f64)>,
+}
+
+impl LossLog {
+    fn new() -> LossLog {
+        LossLog { stride: 1, seen: 0, points: Vec::new() }
+    }
+    fn push(&mut self, step: u64, loss: f64) {
+        self.seen += 1;
+        if !(self.seen - 1).is_multiple_of(self.stride) {
+            return;
+        }
+        self.points.push((step, loss));
+        if self.points.len() >= 2 * MAX_LOSS_POINTS {
+            self.stride *= 2;
+            let mut i = 0;
+            self.points.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+        }
+    }
+}
+
+/// The run from --init trained to its end, with its loss: at every step where it comes for free
+/// (gd, exact), else read once an epoch (sgd reports none on its own).
+fn train_logged(common: &Common, run: &mut NetRun) -> anyhow::Result<Vec<(u64, f64)>> {
+    let mut log = LossLog::new();
+    if run.optimizer == Optimizer::Sgd {
+        log.push(0, run.loss0());
+        let epoch = run.net.n() as u64;
+        while !run.is_done() && run.steps < common.max_steps() {
+            let until = (run.steps + epoch).min(common.max_steps());
+            run.run_until(until, common.tol, None, |_, _| {})?;
+            log.push(run.steps, run.loss());
+        }
+    } else {
+        run.run_until(common.max_steps(), common.tol, None, |step, loss| log.push(step, loss))?;
+    }
+    if log.points.last().is_none_or(|p| p.0 < run.steps) {
+        log.points.push((run.steps, run.loss()));
+    }
+    Ok(log.points)
+}
+
+fn compute(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<Numbers> {
+    let data = common.dataset()?;
+    let net = common.net_on(&data)?;
+    let at = common.test_points(&net)?;
+    let grid = net::curve_grid(&data, GRID);
+    let theory = NetTheory::new(&net)?;
+    let mut run = NetRun::new(Arc::clone(&net), opt, common.lr_choice(), common.seed, common.init)?;
+    let losses = train_logged(common, &mut run)?;
+    let run_curve = run.f_at(&grid)?;
+    // One ensemble reads each net at the test points and along the grid (run r uses init r).
+    let cfg = crate::ensemble::EnsembleConfig { optimizer: opt, ..common.ensemble_config(opt) };
+    let points: Vec<f64> = at.iter().chain(&grid).copied().collect();
+    let ends = net::train::endpoints(&net, &cfg, 0..runs, &points)?;
+    let unconverged = ends.iter().filter(|e| !e.converged).count() as u64;
+    let column = |j: usize| -> Vec<f64> { ends.iter().map(|e| e.f[j]).collect() };
+    let (mut mean, mut std) = (Vec::with_capacity(GRID), Vec::with_capacity(GRID));
+    for j in 0..grid.len() {
+        let (m, s) = theory::mean_std(&column(at.len() + j));
+        mean.push(m);
+        std.push(s);
+    }
+    let bands = theory.predict(&grid);
+    let n = Numbers {
+        f_star: column(0),
+        nets: Band { mean, std },
+        ntk_gp: Band::of(&bands, |p| p.ntk_gp),
+        posterior: Band::of(&bands, |p| p.posterior),
+        star: theory.at(at[0]),
+        truth: common.data.is_none().then_some(common.slope),
+        data,
+        net,
+        opt,
+        at,
+        grid,
+        run,
+        run_curve,
+        losses,
+        unconverged,
+    };
+    check_finite(&n)?;
+    Ok(n)
+}
+
+/// NaN never reaches a figure: every number drawn is checked first.
+fn check_finite(n: &Numbers) -> Result<(), Error> {
+    let series: [(&str, &[f64]); 9] = [
+        ("f(x*) of a net", &n.f_star),
+        ("the nets' mean", &n.nets.mean),
+        ("the nets' std", &n.nets.std),
+        ("the NTK-GP mean", &n.ntk_gp.mean),
+        ("the NTK-GP std", &n.ntk_gp.std),
+        ("the posterior mean", &n.posterior.mean),
+        ("the posterior std", &n.posterior.std),
+        ("the run's f", &n.run_curve),
+        ("x*", &n.at),
+    ];
+    let star = [n.star.ntk_gp.mean, n.star.ntk_gp.std, n.star.posterior.mean, n.star.posterior.std];
+    for (name, v) in series.iter().copied().chain([("the theories at x*", &star[..])]) {
+        if let Some(bad) = v.iter().find(|v| !v.is_finite()) {
+            return Err(Error::NonFinite(format!("{name} came out as {bad}")));
+        }
+    }
+    if let Some(bad) = n.losses.iter().find(|(_, l)| !l.is_finite()) {
+        return Err(Error::NonFinite(format!("the loss at step {} came out as {}", bad.0, bad.1)));
+    }
+    Ok(())
+}
+
+/// The four figures of the net (`runs` nets from inits 0..runs, the run from --init).
+pub fn figures(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<NetFigures> {
+    let n = compute(common, opt, runs)?;
+    Ok(NetFigures {
+        functions: functions_svg(&n)?,
+        data: data_svg(&n)?,
+        endpoints: endpoints_svg(&n)?,
+        loss: loss_svg(&n)?,
+        unconverged: n.unconverged,
+    })
+}
+
+/// Writes functions.svg, data.svg, endpoints.svg and loss.svg into the new folder `dir` and
+/// says so; returns the warnings for stderr (unconverged nets), as `plot::plot` does.
+pub fn plot(
+    common: &Common,
+    opt: Optimizer,
+    dir: &Path,
+    runs: u64,
+    out: &mut dyn Write,
+) -> anyhow::Result<Vec<String>> {
+    let f = figures(common, opt, runs)?;
+    let files =
+        [("functions.svg", f.functions), ("data.svg", f.data), ("endpoints.svg", f.endpoints), ("loss.svg", f.loss)];
+    let list: Vec<(String, Vec<u8>)> = files.into_iter().map(|(n, s)| (n.to_string(), s.into_bytes())).collect();
+    crate::export::files::write_new_dir(dir, &list).map_err(|e| e.into_anyhow())?;
+    writeln!(out, "wrote {}: functions.svg data.svg endpoints.svg loss.svg", dir.display())?;
+    let mut warnings = Vec::new();
+    if f.unconverged > 0 {
+        warnings.push(format!(
+            "{} of {} nets stopped before |∇L| < tol {} (raise --steps): the figures say so",
+            thousands(f.unconverged),
+            thousands(runs),
+            sig4(common.tol)
+        ));
+    }
+    Ok(warnings)
+}
+
+fn err(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("drawing the figure failed: {e}")
+}
+
+/// [lo, hi] of `v` with 5 % padding either side (never empty).
+fn padded(v: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = v.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    let p = ((hi - lo) * 0.05).max(1e-9 * lo.abs().max(1.0));
+    (lo - p, hi + p)
+}
+
+fn legend_line(c: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
+}
+
+/// "width 512, relu, all layers"
+fn net_line(net: &Net) -> String {
+    let train = if net.train == TrainMode::All { "all layers" } else { "last layer" };
+    format!("width {}, {}, {train}", thousands(net.width as u64), net.act.name())
+}
+
+/// " · 3 of 100 unconverged" when some nets stopped early, else "".
+fn unconverged_note(n: &Numbers) -> String {
+    if n.unconverged == 0 {
+        return String::new();
+    }
+    format!(" · {} of {} UNCONVERGED", thousands(n.unconverged), thousands(n.f_star.len() as u64))
+}
+
+fn optimizer_name(n: &Numbers) -> String {
+    if n.opt == Optimizer::Exact && n.net.train == TrainMode::All {
+        "exact (linearized)".into()
+    } else {
+        n.opt.name().to_string()
+    }
+}
+
+/// The trained nets' band (mean ± 2 sd over inits) against the NTK-GP's and the posterior's
+/// (THEORY.md, "The wide network"), the data, and x* marked.
+fn functions_svg(n: &Numbers) -> anyhow::Result<String> {
+    let (x0, x1) = (n.grid[0], n.grid[n.grid.len() - 1]);
+    let (y0, y1) =
+        padded(n.data.y.iter().copied().chain(n.nets.values()).chain(n.ntk_gp.values()).chain(n.posterior.values()));
+    let runs = n.f_star.len();
+    let (m, s) = theory::mean_std(&n.f_star);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let title = format!(
+            "wide network ({}) · {} nets, {}{}",
+            net_line(&n.net),
+            thousands(runs as u64),
+            optimizer_name(n),
+            unconverged_note(n)
+        );
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 17))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(err)?;
+        chart.configure_mesh().x_desc("x").y_desc("f(x): mean ± 2 sd").draw().map_err(err)?;
+        // The nets' band filled underneath; the theories as lines on top, told apart by colour
+        // and by dash (NTK-GP long dashes, posterior short ones), so print in grey still reads.
+        let mut outline = n.nets.edge(&n.grid, 1.0);
+        outline.extend(n.nets.edge(&n.grid, -1.0).into_iter().rev());
+        chart.draw_series([Polygon::new(outline, NETS.mix(0.25).filled())]).map_err(err)?;
+        chart
+            .draw_series(LineSeries::new(n.grid.iter().copied().zip(n.nets.mean.iter().copied()), NETS.stroke_width(3)))
+            .map_err(err)?
+            .label(format!("trained nets: at x* {} ± {}", sig4(m), sig4(s)))
+            .legend(legend_line(NETS));
+        for sign in [1.0, -1.0] {
+            chart.draw_series(LineSeries::new(n.nets.edge(&n.grid, sign), NETS.stroke_width(1))).map_err(err)?;
+        }
+        let theories = [
+            ("NTK-GP", &n.ntk_gp, n.star.ntk_gp, NTK_GP, 8),
+            ("posterior (Bayes)", &n.posterior, n.star.posterior, POSTERIOR, 3),
+        ];
+        for (name, band, at, color, dash) in theories {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    n.grid.iter().copied().zip(band.mean.iter().copied()),
+                    dash,
+                    4,
+                    color.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(format!("{name}: at x* {} ± {}", sig4(at.mean), sig4(at.std)))
+                .legend(legend_line(color));
+            for sign in [1.0, -1.0] {
+                chart
+                    .draw_series(DashedLineSeries::new(band.edge(&n.grid, sign), dash, 4, color.stroke_width(1)))
+                    .map_err(err)?;
+            }
+        }
+        chart
+            .draw_series(n.data.x.iter().zip(n.data.y.iter()).map(|(&x, &y)| Circle::new((x, y), 2, POINTS.filled())))
+            .map_err(err)?
+            .label("data")
+            .legend(|(x, y)| Circle::new((x + 10, y), 3, POINTS.filled()));
+        for (i, &x) in n.at.iter().enumerate().filter(|(_, x)| (x0..=x1).contains(*x)) {
+            let s = chart
+                .draw_series(DashedLineSeries::new([(x, y0), (x, y1)], 3, 3, MARK.stroke_width(1)))
+                .map_err(err)?;
+            if i == 0 {
+                s.label(format!("x* = {}", sig4(x))).legend(legend_line(MARK));
+            }
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// The points, the true line (generated data) and the trained f of the run from --init.
+fn data_svg(n: &Numbers) -> anyhow::Result<String> {
+    let (x0, x1) = (n.grid[0], n.grid[n.grid.len() - 1]);
+    let truth_line: Vec<(f64, f64)> = n.truth.map(|t| vec![(x0, t * x0), (x1, t * x1)]).unwrap_or_default();
+    let (y0, y1) = padded(n.data.y.iter().chain(&n.run_curve).copied().chain(truth_line.iter().map(|p| p.1)));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let title = format!(
+            "wide network ({}) · N = {} · {} from init {}",
+            net_line(&n.net),
+            n.data.n(),
+            optimizer_name(n),
+            n.run.init_index
+        );
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(err)?;
+        chart.configure_mesh().x_desc("x").y_desc("y").draw().map_err(err)?;
+        chart
+            .draw_series(n.data.x.iter().zip(n.data.y.iter()).map(|(&x, &y)| Circle::new((x, y), 2, POINTS.filled())))
+            .map_err(err)?
+            .label("data")
+            .legend(|(x, y)| Circle::new((x + 10, y), 3, POINTS.filled()));
+        if let Some(t) = n.truth {
+            chart
+                .draw_series(LineSeries::new(truth_line, TRUE.stroke_width(2)))
+                .map_err(err)?
+                .label(format!("true line, slope {}", sig4(t)))
+                .legend(legend_line(TRUE));
+        }
+        let converged = if n.run.converged() { "" } else { " (UNCONVERGED)" };
+        chart
+            .draw_series(LineSeries::new(n.grid.iter().copied().zip(n.run_curve.iter().copied()), RUN.stroke_width(2)))
+            .map_err(err)?
+            .label(format!("trained net f, init {}{converged}", n.run.init_index))
+            .legend(legend_line(RUN));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// The histogram of f(x*) over the nets (counts per bin), with the NTK-GP and the posterior
+/// densities scaled to expected counts per bin.
+fn endpoints_svg(n: &Numbers) -> anyhow::Result<String> {
+    let (gp, post) = (n.star.ntk_gp, n.star.posterior);
+    let spread = gp.std.max(post.std).max(f64::MIN_POSITIVE);
+    let (lo, hi) = padded(n.f_star.iter().copied().chain([
+        gp.mean - 4.0 * spread,
+        gp.mean + 4.0 * spread,
+        post.mean - 4.0 * spread,
+        post.mean + 4.0 * spread,
+    ]));
+    let bw = (hi - lo) / BINS as f64;
+    let mut counts = vec![0u64; BINS];
+    for &f in &n.f_star {
+        // `padded` keeps every value strictly inside [lo, hi].
+        let b = (((f - lo) / bw).floor().max(0.0) as usize).min(BINS - 1);
+        counts[b] += 1;
+    }
+    let runs = n.f_star.len() as f64;
+    let expected = |d: Normal, x: f64| d.pdf(x) * runs * bw;
+    let peak = counts.iter().map(|&c| c as f64).fold(expected(gp, gp.mean).max(expected(post, post.mean)), f64::max);
+    let ymax = peak * 1.15;
+    let (m, s) = theory::mean_std(&n.f_star);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let title = format!(
+            "f(x* = {}) of {} nets ({}) · {} ± {} · KS vs NTK-GP {:.3}, vs posterior {:.3}{}",
+            sig4(n.at[0]),
+            thousands(n.f_star.len() as u64),
+            optimizer_name(n),
+            sig4(m),
+            sig4(s),
+            theory::ks_test(&n.f_star, gp).d,
+            theory::ks_test(&n.f_star, post).d,
+            unconverged_note(n)
+        );
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 15))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(lo..hi, 0.0..ymax)
+            .map_err(err)?;
+        chart.configure_mesh().x_desc("f(x*)").y_desc("nets per bin").draw().map_err(err)?;
+        chart
+            .draw_series(counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, &c)| {
+                let x = lo + i as f64 * bw;
+                Rectangle::new([(x, 0.0), (x + bw, c as f64)], NETS.mix(0.6).filled())
+            }))
+            .map_err(err)?
+            .label("trained nets")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], NETS.mix(0.6).filled()));
+        let curve = |d: Normal| -> Vec<(f64, f64)> {
+            (0..=400).map(|i| lo + (hi - lo) * i as f64 / 400.0).map(|x| (x, expected(d, x))).collect()
+        };
+        for (name, d, color) in [("NTK-GP", gp, NTK_GP), ("posterior (Bayes)", post, POSTERIOR)] {
+            chart
+                .draw_series(LineSeries::new(curve(d), color.stroke_width(2)))
+                .map_err(err)?
+                .label(format!("{name} {} ± {}", sig4(d.mean), sig4(d.std)))
+                .legend(legend_line(color));
+        }
+        chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// The run's loss (½ Σ residual², noise block included) on a logarithmic axis.
+fn loss_svg(n: &Numbers) -> anyhow::Result<String> {
+    let pts: Vec<(u64, f64)> = n.losses.iter().copied().filter(|(_, l)| *l > 0.0).collect();
+    let (lo, hi) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    // Whole decades, so the axis's labels sit on powers of ten.
+    let (lo, hi) = if lo.is_finite() {
+        (10f64.powf(lo.log10().floor()), 10f64.powf(hi.log10().ceil().max(lo.log10().floor() + 1.0)))
+    } else {
+        (1e-1, 1e1)
+    };
+    let last = pts.last().map_or(1, |p| p.0.max(1));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let stop = if n.run.converged() { "converged" } else { "UNCONVERGED" };
+        let title = format!(
+            "loss of {} on the wide network (init {}) · {} steps, {stop}",
+            optimizer_name(n),
+            n.run.init_index,
+            thousands(n.run.steps)
+        );
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0..last, (lo..hi).log_scale())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("step")
+            .y_desc("loss ½Σ residual² (log scale)")
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(LineSeries::new(pts, RUN.stroke_width(2)))
+            .map_err(err)?
+            .label("loss")
+            .legend(legend_line(RUN));
+        chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loss_log_stays_bounded_and_keeps_step_zero() {
+        let mut log = LossLog::new();
+        for step in 0..1_000_000 {
+            log.push(step, 1.0 / (step + 1) as f64);
+        }
+        assert!(log.points.len() < 2 * MAX_LOSS_POINTS, "{}", log.points.len());
+        assert!(log.points.len() >= MAX_LOSS_POINTS / 2, "{}", log.points.len());
+        assert_eq!(log.points[0].0, 0);
+        // Evenly spaced: every kept step is a multiple of the final stride, in order.
+        assert!(log.points.windows(2).all(|w| w[1].0 - w[0].0 == log.stride));
+    }
+}
