@@ -1,28 +1,20 @@
 //! overparam: see why hugely overparameterized models don't overfit.
 //!
-//! The engine (`data`, `model`, `optim`, `theory`, `ensemble`, `report`) knows nothing of
-//! terminals; the headless commands (`cli`) and the explorer (`tui`) are two front ends over it.
+//! Three parts: the engine (`engine/`: data, models, optimizers, theory, ensembles) knows nothing
+//! of terminals; the headless commands (`cli/`, `export/`) and the explorer (`tui/`) are two front
+//! ends over it. The engine's modules are re-exported here, so `crate::model` names
+//! `crate::engine::model`.
 
 pub mod args;
 pub mod bench;
 pub mod cli;
-pub mod data;
-pub mod ensemble;
+pub mod engine;
 pub mod error;
 pub mod export;
 pub mod format;
-pub mod geometry;
-pub mod history;
-pub mod model;
-pub mod net;
-pub mod optim;
-pub mod predict;
-pub mod report;
-pub mod ridge;
-pub mod rng;
 pub mod shell;
-pub mod theory;
 
+pub use engine::{data, ensemble, geometry, history, model, net, optim, predict, report, ridge, rng, theory};
 pub use error::{Error, Result};
 
 /// The seed a bare `overparam` uses, so it is the same experiment every time.
