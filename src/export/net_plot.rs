@@ -17,8 +17,8 @@ use crate::net::{self, Net, NetRun, NetTheory, Prediction, TrainMode};
 use crate::optim::Optimizer;
 use crate::theory::{self, Normal};
 
-/// Figure size in SVG pixels (as `plot`'s).
-const SIZE: (u32, u32) = (720, 450);
+use super::plot::{SIZE, err, legend_line, padded};
+
 /// Points of the grid the curves and bands are drawn on (the span of `train --dump-curve`).
 const GRID: usize = 101;
 /// Loss points kept at most while the run trains (every k-th step, k doubling as it runs).
@@ -239,24 +239,6 @@ pub fn plot(
         ));
     }
     Ok(warnings)
-}
-
-fn err(e: impl std::fmt::Display) -> anyhow::Error {
-    anyhow::anyhow!("drawing the figure failed: {e}")
-}
-
-/// [lo, hi] of `v` with 5 % padding either side (never empty).
-fn padded(v: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) = v.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
-    if !lo.is_finite() || !hi.is_finite() {
-        return (0.0, 1.0);
-    }
-    let p = ((hi - lo) * 0.05).max(1e-9 * lo.abs().max(1.0));
-    (lo - p, hi + p)
-}
-
-fn legend_line(c: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
-    move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
 }
 
 /// "width 512, relu, all layers"
@@ -493,49 +475,14 @@ fn endpoints_svg(n: &Numbers) -> anyhow::Result<String> {
 
 /// The run's loss (½ Σ residual², noise block included) on a logarithmic axis.
 fn loss_svg(n: &Numbers) -> anyhow::Result<String> {
-    let pts: Vec<(u64, f64)> = n.losses.iter().copied().filter(|(_, l)| *l > 0.0).collect();
-    let (lo, hi) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    // Whole decades, so the axis's labels sit on powers of ten.
-    let (lo, hi) = if lo.is_finite() {
-        (10f64.powf(lo.log10().floor()), 10f64.powf(hi.log10().ceil().max(lo.log10().floor() + 1.0)))
-    } else {
-        (1e-1, 1e1)
-    };
-    let last = pts.last().map_or(1, |p| p.0.max(1));
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let stop = if n.run.converged() { "converged" } else { "UNCONVERGED" };
-        let title = format!(
-            "loss of {} on the wide network (init {}) · {} steps, {stop}",
-            optimizer_name(n),
-            n.run.init_index,
-            thousands(n.run.steps)
-        );
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(0..last, (lo..hi).log_scale())
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_desc("step")
-            .y_desc("loss ½Σ residual² (log scale)")
-            .y_label_formatter(&|v| format!("{v:.0e}"))
-            .draw()
-            .map_err(err)?;
-        chart
-            .draw_series(LineSeries::new(pts, RUN.stroke_width(2)))
-            .map_err(err)?
-            .label("loss")
-            .legend(legend_line(RUN));
-        chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+    let stop = if n.run.converged() { "converged" } else { "UNCONVERGED" };
+    let title = format!(
+        "loss of {} on the wide network (init {}) · {} steps, {stop}",
+        optimizer_name(n),
+        n.run.init_index,
+        thousands(n.run.steps)
+    );
+    super::plot::log_loss_svg(title, &n.losses)
 }
 
 #[cfg(test)]

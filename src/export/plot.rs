@@ -18,15 +18,15 @@ use crate::optim::{Optimizer, Run, Status};
 use crate::theory::{self, Normal};
 
 /// Figure size in SVG pixels.
-const SIZE: (u32, u32) = (720, 450);
+pub(crate) const SIZE: (u32, u32) = (720, 450);
 /// Loss points drawn at most: each of this many buckets keeps its lowest and highest point.
 const LOSS_BUCKETS: usize = 1000;
 
-const POINTS: RGBColor = RGBColor(90, 90, 90);
-const TRUE: RGBColor = RGBColor(0, 150, 60);
+pub(crate) const POINTS: RGBColor = RGBColor(90, 90, 90);
+pub(crate) const TRUE: RGBColor = RGBColor(0, 150, 60);
 const MLE: RGBColor = RGBColor(220, 140, 0);
-const RUN: RGBColor = RGBColor(190, 40, 170);
-const POSTERIOR: RGBColor = RGBColor(0, 120, 200);
+pub(crate) const RUN: RGBColor = RGBColor(190, 40, 170);
+pub(crate) const POSTERIOR: RGBColor = RGBColor(0, 120, 200);
 const PREDICTED: RGBColor = RGBColor(210, 40, 40);
 const BARS: RGBColor = RGBColor(120, 150, 220);
 
@@ -104,12 +104,12 @@ pub fn plot(common: &Common, dir: &Path, runs: u64, out: &mut dyn Write) -> anyh
     Ok(f.warnings)
 }
 
-fn err(e: impl std::fmt::Display) -> anyhow::Error {
+pub(crate) fn err(e: impl std::fmt::Display) -> anyhow::Error {
     anyhow::anyhow!("drawing the figure failed: {e}")
 }
 
 /// [lo, hi] of `v` with 5 % padding either side (never empty).
-fn padded(v: impl Iterator<Item = f64>) -> (f64, f64) {
+pub(crate) fn padded(v: impl Iterator<Item = f64>) -> (f64, f64) {
     let (lo, hi) =
         v.filter(|x| x.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
     if !lo.is_finite() {
@@ -119,7 +119,7 @@ fn padded(v: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo - p, hi + p)
 }
 
-fn legend_line(c: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+pub(crate) fn legend_line(c: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
     move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
 }
 
@@ -295,8 +295,24 @@ fn endpoints_svg(
 
 /// The loss of the run (its history as kept, each bucket's extremes) on a logarithmic axis.
 fn loss_svg(model: &Model, run: &Run, losses: &[(f64, f64)], stop: Option<&str>) -> anyhow::Result<String> {
-    let pts: Vec<(u64, f64)> =
-        losses.iter().filter(|(_, l)| l.is_finite() && *l > 0.0).map(|&(s, l)| (s as u64, l)).collect();
+    let pts: Vec<(u64, f64)> = losses.iter().map(|&(s, l)| (s as u64, l)).collect();
+    let mut title = format!(
+        "loss of {} on the {} model (init {}) · {} steps",
+        run.optimizer.name(),
+        model.kind.name(),
+        run.init_index,
+        run.steps
+    );
+    if let Some(stop) = stop {
+        title += &format!(" · {stop}");
+    }
+    log_loss_svg(title, &pts)
+}
+
+/// A loss curve on a logarithmic axis of whole decades (plot's and the net's loss.svg alike);
+/// points that are not positive and finite are left out.
+pub(crate) fn log_loss_svg(title: String, losses: &[(u64, f64)]) -> anyhow::Result<String> {
+    let pts: Vec<(u64, f64)> = losses.iter().copied().filter(|(_, l)| l.is_finite() && *l > 0.0).collect();
     let (lo, hi) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
     // Whole decades, so the axis's labels sit on powers of ten.
     let (lo, hi) = if lo.is_finite() {
@@ -309,16 +325,6 @@ fn loss_svg(model: &Model, run: &Run, losses: &[(f64, f64)], stop: Option<&str>)
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
-        let mut title = format!(
-            "loss of {} on the {} model (init {}) · {} steps",
-            run.optimizer.name(),
-            model.kind.name(),
-            run.init_index,
-            run.steps
-        );
-        if let Some(stop) = stop {
-            title += &format!(" · {stop}");
-        }
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 18))
             .margin(12)
