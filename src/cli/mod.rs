@@ -63,6 +63,19 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
     }
 }
 
+/// Why a run stopped, for `train`'s steps line (the lines and the net alike).
+pub(crate) fn stop_text(status: &Status, grad_norm: f64, common: &Common) -> String {
+    match status {
+        Status::Converged => format!("converged: |∇L| = {} < tol {}", sig4(grad_norm), sig4(common.tol)),
+        Status::Stalled => format!(
+            "stalled at the floating-point floor: |∇L| = {} will not go below tol {}",
+            sig4(grad_norm),
+            sig4(common.tol)
+        ),
+        _ => format!("stopped at --steps {}: |∇L| = {}", thousands(common.max_steps()), sig4(grad_norm)),
+    }
+}
+
 /// Rejects a learning rate given to an optimizer that has none.
 pub(crate) fn check_lr_applies(common: &Common, opt: Optimizer) -> Result<(), Error> {
     if opt.uses_lr() {
@@ -189,15 +202,7 @@ fn train(common: &Common, format: Format, dump: bool, out: &mut dyn Write) -> an
             );
             t.row("seed", format!("{} (init {})", common.seed, common.init));
             t.row("optimizer", optimizer_line(&model, &run));
-            let stop = match run.status {
-                Status::Converged => format!("converged: |∇L| = {} < tol {}", sig4(grad_norm), sig4(common.tol)),
-                Status::Stalled => format!(
-                    "stalled at the floating-point floor: |∇L| = {} will not go below tol {}",
-                    sig4(grad_norm),
-                    sig4(common.tol)
-                ),
-                _ => format!("stopped at --steps {}: |∇L| = {}", thousands(common.max_steps()), sig4(grad_norm)),
-            };
+            let stop = stop_text(&run.status, grad_norm, common);
             t.row("steps", format!("{} ({stop})", thousands(run.steps)));
             t.row("loss", format!("{} (½ Σ residual²; init {})", sig4(loss), sig4(run.loss0())));
             t.row(

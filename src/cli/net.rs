@@ -16,7 +16,7 @@ use crate::format::{sig4, thousands};
 use crate::model::ModelKind;
 use crate::net::theory::KernelDump;
 use crate::net::{self, Act, Net, NetRun, NetTheory, Prediction, TrainMode, train::refusal};
-use crate::optim::{Optimizer, Status};
+use crate::optim::Optimizer;
 use crate::theory::{self, Ks, Normal};
 
 /// Points in `train --dump-curve`'s grid.
@@ -217,15 +217,7 @@ fn train(common: &Common, format: Format, dump: bool, dump_curve: bool, out: &mu
             t.row("model", title(&net));
             t.row("seed", format!("{} (init {})", common.seed, common.init));
             t.row("optimizer", optimizer_line(&run));
-            let stop = match run.status {
-                Status::Converged => format!("converged: |∇L| = {} < tol {}", sig4(grad_norm), sig4(common.tol)),
-                Status::Stalled => format!(
-                    "stalled at the floating-point floor: |∇L| = {} will not go below tol {}",
-                    sig4(grad_norm),
-                    sig4(common.tol)
-                ),
-                _ => format!("stopped at --steps {}: |∇L| = {}", thousands(common.max_steps()), sig4(grad_norm)),
-            };
+            let stop = super::stop_text(&run.status, grad_norm, common);
             t.row("steps", format!("{} ({stop})", thousands(run.steps)));
             let lin = if run.linearized { " of the linearized model" } else { "" };
             t.row("loss", format!("{} (½ Σ residual²{lin}; init {})", sig4(loss), sig4(run.loss0())));
