@@ -66,6 +66,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Write SVG figures (data, endpoint histogram, loss curve) to a new folder.
+    Plot {
+        /// The folder to create (it must not exist yet).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Inits in the endpoint histogram.
+        #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=crate::ensemble::MAX_RUNS))]
+        runs: u64,
+    },
     /// Print the dataset, so a run can be replayed on it with --data.
     Data {
         #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
@@ -162,6 +171,9 @@ pub struct ExplorerArgs {
     /// ASCII markers instead of braille, for fonts without it.
     #[arg(long)]
     pub ascii: bool,
+    /// The new folder `s` exports the session to [default: overparam-<UTC time> here].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 fn parse_f64(s: &str) -> std::result::Result<f64, String> {

@@ -41,6 +41,7 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
         Command::Data { format } => data_cmd(common, *format, out),
         Command::Bench { quick } => bench_cmd(*quick, out),
         Command::Sweep { format } => sweep_cmd(common, *format, out),
+        Command::Plot { out: dir, runs } => crate::export::plot::plot(common, dir, *runs, out),
     }
 }
 
@@ -275,26 +276,7 @@ fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat, out: &mut dyn W
     let s = ensemble::summarize(&model, cfg.optimizer, &slopes);
     ensure_finite(&[("mean slope", s.mean), ("slope std", s.std), ("posterior std", s.posterior.std)])?;
     match format {
-        TableFormat::Json => json(
-            out,
-            &EnsembleJson {
-                model: model.kind,
-                runs,
-                unconverged,
-                optimizer: cfg.optimizer,
-                seed: cfg.seed,
-                slopes: &slopes,
-                mean: s.mean,
-                std: s.std,
-                mle: s.mle,
-                posterior: s.posterior,
-                gd_endpoint: s.gd_endpoint,
-                ks_posterior: s.ks_posterior,
-                ks_gd_endpoint: s.ks_gd_endpoint,
-                elapsed_s: elapsed,
-                data: (&data).into(),
-            },
-        ),
+        TableFormat::Json => text(out, &ensemble_json(&model, &cfg, &slopes, unconverged, elapsed)?),
         TableFormat::Csv => {
             let mut csv = String::from("run,slope\n");
             for (i, v) in slopes.iter().enumerate() {
@@ -346,6 +328,39 @@ fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat, out: &mut dyn W
             text(out, &t.finish())
         }
     }
+}
+
+/// The `ensemble --format json` document for these endpoint slopes (runs 0.. of `cfg`): one
+/// source of truth for the command and the explorer's exported summary.json.
+pub fn ensemble_json(
+    model: &Model,
+    cfg: &ensemble::EnsembleConfig,
+    slopes: &[f64],
+    unconverged: u64,
+    elapsed_s: f64,
+) -> anyhow::Result<String> {
+    let s = ensemble::summarize(model, cfg.optimizer, slopes);
+    ensure_finite(&[("mean slope", s.mean), ("slope std", s.std), ("posterior std", s.posterior.std)])?;
+    let j = EnsembleJson {
+        model: model.kind,
+        runs: slopes.len() as u64,
+        unconverged,
+        optimizer: cfg.optimizer,
+        seed: cfg.seed,
+        slopes,
+        mean: s.mean,
+        std: s.std,
+        mle: s.mle,
+        posterior: s.posterior,
+        gd_endpoint: s.gd_endpoint,
+        ks_posterior: s.ks_posterior,
+        ks_gd_endpoint: s.ks_gd_endpoint,
+        elapsed_s,
+        data: (&model.data).into(),
+    };
+    let mut text = serde_json::to_string_pretty(&j)?;
+    text.push('\n');
+    Ok(text)
 }
 
 fn ks_text(ks: Ks) -> String {

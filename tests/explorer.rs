@@ -227,6 +227,9 @@ fn random_keys_and_resizes_never_panic() {
         .chain([Key::Char('x'), Key::Char('Z'), Key::Ctrl('a')])
         .collect();
     let mut a = app(&["--n", "12", "--sources", "7", "--steps", "500"]);
+    // s exports: into a scratch folder (the second export on is a name clash, reported).
+    let scratch = tempfile::tempdir().unwrap();
+    a.out = Some(scratch.path().join("export"));
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = || {
         state ^= state << 13;
@@ -429,4 +432,240 @@ fn views_and_run_state_follow_model_switches() {
     a.press(Key::Char('M'));
     a.tick();
     assert!(!a.running, "nothing to run: paused, so the loop can go idle");
+}
+
+// ---- compare view, focus and zoom, export (issue 10) -------------------------------------------
+
+#[test]
+fn snapshot_compare_view() {
+    let mut a = app(&[]);
+    a.press(Key::Char('C'));
+    assert_eq!(a.view, View::Compare);
+    a.fill_now();
+    snap("compare", &a);
+}
+
+#[test]
+fn compare_view_shows_every_linear_model_at_x_star_with_its_theory() {
+    let mut a = app(&[]);
+    a.press(Key::Char('C'));
+    a.fill_now();
+    let x = overparam::predict::test_point(&a.data);
+    assert_eq!(x, 9.9, "the demo's grid ends at 9.9");
+    for (w, h) in [(80, 24), (160, 48)] {
+        let s = screen(&a, w, h);
+        assert!(s.contains("x* = 9.900"), "the axis is named:\n{s}");
+        for kind in ModelKind::ALL {
+            let slot = a.slot_of(kind).unwrap();
+            assert_eq!(slot.hist.slopes.len(), 2000, "{kind:?} filled");
+            let sum = slot.hist.summary.as_ref().unwrap();
+            // The title's KS is the histogram's own: the map c ↦ c·x* leaves KS unchanged.
+            let ks = format!("KS {:.3}", sum.ks_posterior.d);
+            let title = s.lines().find(|l| l.contains(&format!("{} ·", kind.name()))).unwrap_or_default();
+            assert!(title.contains(&ks), "{kind:?} title lacks {ks}: {title}");
+            assert!(title.contains("2000"), "{title}");
+            if w == 160 {
+                // mean ± sd at x* is the slope's mean ± sd times x* (a line through 0).
+                let mean = overparam::tui::ui::num(sum.mean * x);
+                assert!(title.contains(&mean), "{kind:?} title lacks mean {mean}: {title}");
+            }
+        }
+    }
+    // The theory at x* is THEORY.md's closed form scaled by x*.
+    let slot = a.slot_of(ModelKind::Very).unwrap();
+    let at = overparam::predict::theory_at(&slot.model, overparam::model::Metric::Euclidean, x);
+    let post = overparam::theory::posterior(&slot.model);
+    assert!((at.posterior.mean - post.mean * x).abs() < 1e-12 && (at.posterior.std - post.std * x).abs() < 1e-12);
+}
+
+#[test]
+fn compare_view_adds_and_clears_runs_for_every_model() {
+    let mut a = app(&[]);
+    a.press(Key::Char('C'));
+    a.press(Key::Char('c'));
+    for kind in ModelKind::ALL {
+        assert!(a.slot_of(kind).unwrap().hist.slopes.is_empty());
+    }
+    a.press(Key::Char('e'));
+    a.fill_now();
+    for kind in ModelKind::ALL {
+        assert_eq!(a.slot_of(kind).unwrap().hist.slopes.len(), 2000);
+    }
+    // A new optimizer empties and refills every histogram, for the new optimizer (gd → sgd →
+    // cg → exact: only exact's closed form is filled, to keep the test quick).
+    for _ in 0..3 {
+        a.press(Key::Char('o'));
+    }
+    a.fill_now();
+    for kind in ModelKind::ALL {
+        assert_eq!(a.slot_of(kind).unwrap().hist.optimizer, a.optimizer);
+    }
+    a.press(Key::Char('C'));
+    assert_eq!(a.view, View::Slopes);
+}
+
+#[test]
+fn the_worker_fills_every_compared_histogram() {
+    let mut a = app(&["--model", "traditional"]);
+    a.press(Key::Char('C'));
+    a.attach_worker(overparam::tui::worker::Worker::spawn().unwrap());
+    // Not a timing test: a bound on the wait so a broken worker fails rather than hangs.
+    for _ in 0..6000 {
+        a.poll_worker();
+        if ModelKind::ALL.iter().all(|&k| !a.slot_of(k).unwrap().hist.filling()) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let mut b = app(&["--model", "traditional"]);
+    b.press(Key::Char('C'));
+    b.fill_now();
+    for kind in ModelKind::ALL {
+        let (got, want) = (&a.slot_of(kind).unwrap().hist, &b.slot_of(kind).unwrap().hist);
+        assert_eq!(got.slopes, want.slopes, "{kind:?}: the worker's endpoints are the inline ones");
+    }
+    assert!(!a.animating());
+}
+
+#[test]
+fn focus_moves_between_panes_and_zoom_shows_one_full_screen() {
+    use overparam::tui::panes::Pane;
+    for view_key in [None, Some('v'), Some('p'), Some('C')] {
+        for model in ["traditional", "slightly", "very"] {
+            let mut a = app(&["--model", model, "--n", "20", "--sources", "5"]);
+            a.color = false; // the mark must show without colour
+            if let Some(k) = view_key {
+                a.press(Key::Char(k));
+            }
+            let panes = overparam::tui::panes::panes(a.view);
+            let mut seen = Vec::new();
+            for _ in 0..panes.len() {
+                a.press(Key::Char('f'));
+                seen.push(a.focus);
+                let s = screen(&a, 80, 24);
+                assert_eq!(s.matches('╔').count(), 1, "one focused pane, double-bordered:\n{s}");
+            }
+            assert_eq!(seen.len(), panes.len());
+            for p in panes {
+                assert!(seen.contains(p), "{p:?} never focused in {:?}", a.view);
+            }
+            a.focus = Pane::Loss;
+            a.press(Key::Char('z'));
+            assert!(a.zoomed);
+            let s = screen(&a, 80, 24);
+            let first = s.lines().next().unwrap_or_default();
+            assert!(first.contains("╔Loss"), "the loss pane fills the screen:\n{s}");
+            assert!(!s.contains("Inspector") && !s.contains("Data ·"), "{s}");
+            a.press(Key::Char('z'));
+            assert!(screen(&a, 80, 24).contains("Inspector"));
+        }
+    }
+}
+
+fn read(dir: &std::path::Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn export_writes_every_file_matching_the_headless_commands() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("session");
+    let mut a = app(&["--optimizer", "exact"]);
+    a.out = Some(dir.clone());
+    a.fill_now();
+    a.run_steps(10);
+    // What the screen showed last (its size is what screen.txt uses).
+    let shown = screen(&a, 100, 30);
+    a.press(Key::Char('s'));
+    let msg = a.message.clone().unwrap();
+    assert_eq!(msg, format!("exported to {}", dir.display()));
+    let mut names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["command.txt", "data.csv", "endpoints.csv", "loss.csv", "screen.txt", "summary.json"]);
+
+    let run = |args: &[&str]| -> String {
+        let cli = Cli::parse_from(std::iter::once("overparam").chain(args.iter().copied()));
+        let mut out = Vec::new();
+        overparam::cli::render(cli.command.as_ref().unwrap(), &cli.common, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    assert_eq!(read(&dir, "data.csv"), run(&["data"]));
+    let mut got: serde_json::Value = serde_json::from_str(&read(&dir, "summary.json")).unwrap();
+    let mut want: serde_json::Value =
+        serde_json::from_str(&run(&["ensemble", "--runs", "2000", "--optimizer", "exact", "--format", "json"]))
+            .unwrap();
+    got["elapsed_s"] = 0.into();
+    want["elapsed_s"] = 0.into();
+    assert_eq!(got, want, "summary.json is the ensemble command's JSON");
+    assert_eq!(read(&dir, "command.txt"), format!("{}\n", a.command_line()));
+    // screen.txt is the screen as shown, as plain text.
+    let plain: String = shown.lines().map(|l| format!("{}\n", l.trim_matches('"').trim_end())).collect();
+    assert_eq!(read(&dir, "screen.txt"), plain);
+
+    let loss = read(&dir, "loss.csv");
+    assert_eq!(loss.lines().next(), Some("step,loss"));
+    assert_eq!(loss.lines().count() - 1, a.slot().history.points().len());
+    let endpoints = read(&dir, "endpoints.csv");
+    let mut lines = endpoints.lines();
+    assert_eq!(lines.next(), Some("model,init,optimizer,slope,x_star,f_x_star"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2000);
+    let slopes = &a.slot().hist.slopes;
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(r[0], "slightly");
+        assert_eq!(r[1].parse::<usize>().unwrap(), i);
+        assert_eq!(r[2], "exact");
+        let c: f64 = r[3].parse().unwrap();
+        assert_eq!(c, slopes[i]);
+        let f: f64 = r[5].parse().unwrap();
+        assert_eq!(f, c * 9.9);
+    }
+
+    // Again to the same folder: a clash, reported; nothing overwritten; the app goes on.
+    std::fs::write(dir.join("data.csv"), "mine").unwrap();
+    a.press(Key::Char('s'));
+    let msg = a.message.clone().unwrap();
+    assert!(msg.starts_with("export failed") && msg.contains("already exists"), "{msg}");
+    assert_eq!(read(&dir, "data.csv"), "mine");
+    a.press(Key::Char('n'));
+    assert!(screen(&a, 80, 24).contains("Inspector"));
+}
+
+#[test]
+fn export_failures_are_reported_and_leave_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut a = app(&[]);
+    a.fill_now();
+    // Tests run as root: a parent that is a regular file stops the write where chmod would not.
+    let file = tmp.path().join("plain");
+    std::fs::write(&file, "").unwrap();
+    a.out = Some(file.join("session"));
+    a.press(Key::Char('s'));
+    let msg = a.message.clone().unwrap();
+    assert!(msg.starts_with("export failed: cannot write"), "{msg}");
+
+    // A full disk: each file half written, then ENOSPC.
+    struct Full;
+    impl overparam::export::files::Sink for Full {
+        fn write_new(&self, path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+            use std::io::Write;
+            let mut f = std::fs::File::create_new(path)?;
+            f.write_all(&bytes[..bytes.len() / 2])?;
+            Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device"))
+        }
+    }
+    let dir = tmp.path().join("full");
+    let e = overparam::tui::export::export_to(&a, &dir, &Full).unwrap_err();
+    assert!(e.to_string().contains("No space left"), "{e}");
+    assert!(!dir.exists());
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1, "only the plain file is there");
+
+    // An empty histogram: everything but summary.json, and the status line says why.
+    a.press(Key::Char('c'));
+    a.out = Some(tmp.path().join("empty"));
+    a.press(Key::Char('s'));
+    let msg = a.message.clone().unwrap();
+    assert!(msg.contains("no summary.json"), "{msg}");
+    assert!(tmp.path().join("empty/data.csv").exists() && !tmp.path().join("empty/summary.json").exists());
 }

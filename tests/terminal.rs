@@ -213,3 +213,77 @@ fn ctrl_z_suspends_and_fg_redraws() {
     assert!(printed(&s), "quit prints the command line:\n{s}");
     assert_eq!(t.pane("#{alternate_on}"), "0");
 }
+
+/// The headless command's stdout.
+fn headless(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_overparam")).args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn compare_view_zoom_and_export_in_a_real_terminal() {
+    if !tmux_present() {
+        println!("skipped: tmux is not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("session");
+    let bin = env!("CARGO_BIN_EXE_overparam");
+    let cmd = format!("exec env TERM=xterm-256color {bin} --optimizer exact --out {}", dir.display());
+    let t = start_cmd("export", (100, 30), &cmd);
+    t.wait_for("Inspector");
+
+    // The compare view: every model fills, live, from the one worker.
+    t.keys(&["C"]);
+    let full = |s: &str| ["traditional", "slightly", "very"].iter().all(|m| s.contains(&format!("{m} · 2000 runs")));
+    let s = t.wait_until(full);
+    assert!(full(&s) && s.contains("x* = 9.900"), "the compare view did not fill:\n{s}");
+
+    // Focus the loss pane and zoom it: it alone fills the screen, double-bordered; z goes back.
+    t.keys(&["f", "z"]);
+    let s = t.wait_until(|s| s.starts_with("╔Loss"));
+    assert!(s.starts_with("╔Loss") && !s.contains("Inspector") && !s.contains("very ·"), "not zoomed:\n{s}");
+    t.keys(&["z"]);
+    let s = t.wait_until(|s| s.contains("Inspector") && s.contains("very ·"));
+    assert!(s.contains("╔Loss"), "the focus stays marked:\n{s}");
+
+    t.keys(&["s"]);
+    let s = t.wait_for("exported to");
+    assert!(s.contains("exported to"), "the status line names the folder:\n{s}");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(read("data.csv"), headless(&["data"]));
+    let mut got: serde_json::Value = serde_json::from_str(&read("summary.json")).unwrap();
+    let mut want: serde_json::Value =
+        serde_json::from_str(&headless(&["ensemble", "--runs", "2000", "--optimizer", "exact", "--format", "json"]))
+            .unwrap();
+    got["elapsed_s"] = 0.into();
+    want["elapsed_s"] = 0.into();
+    assert_eq!(got, want, "summary.json is what `ensemble` prints");
+    // endpoints.csv: every model's 2000 runs, each the ensemble's run of the same index.
+    let csv = read("endpoints.csv");
+    for model in ["traditional", "slightly", "very"] {
+        let ens =
+            headless(&["ensemble", "--runs", "2000", "--optimizer", "exact", "--model", model, "--format", "csv"]);
+        let want: Vec<String> = ens.lines().skip(1).map(str::to_string).collect();
+        let got: Vec<String> = csv
+            .lines()
+            .filter(|l| l.starts_with(&format!("{model},")))
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                format!("{},{}", f[1], f[3])
+            })
+            .collect();
+        assert_eq!(got, want, "{model}'s endpoints");
+    }
+    let screen = read("screen.txt");
+    assert_eq!(screen.lines().count(), 30);
+    assert!(screen.contains("very · 2000 runs") && screen.contains("╔Loss"), "{screen}");
+    assert!(read("loss.csv").starts_with("step,loss\n"));
+
+    t.keys(&["q"]);
+    let printed = |s: &str| s.lines().any(|l| l.starts_with("overparam --seed 42"));
+    let s = t.wait_until(printed);
+    let line = s.lines().find(|l| l.starts_with("overparam --seed 42")).unwrap_or_default();
+    assert_eq!(format!("{line}\n"), read("command.txt"), "command.txt is the quit line");
+}

@@ -1,6 +1,8 @@
 //! The explorer's state and what each key does to it. No terminal here: tests and benchmarks
 //! drive an `App` directly and render it into any backend.
 
+use std::cell::Cell;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -10,11 +12,13 @@ use crate::ensemble::{self, EnsembleConfig, Summary};
 use crate::model::{Model, ModelKind};
 use crate::optim::{LrChoice, Optimizer, Run, Status, stability_bound};
 
+use super::compare_view::COMPARED;
 use super::drift_view::DriftView;
 use super::history::LossHistory;
 use super::keys::{Action, Key, action_for};
+use super::panes::{self, Pane};
 use super::ridge_view::RidgeView;
-use super::worker::{self, Job, Worker};
+use super::worker::{self, Job, Task, Worker};
 
 /// ] and [ keep the learning rate within this factor of its default either way.
 pub const LR_SCALE_LIMIT: f64 = 1_048_576.0;
@@ -45,6 +49,8 @@ pub enum View {
     Ridge,
     /// How far the parameters moved, and how that shrinks as M grows.
     Drift,
+    /// Every model's endpoints side by side, as predictions at one test point x*.
+    Compare,
 }
 
 /// What the event loop should do after a key.
@@ -73,11 +79,24 @@ pub struct Histogram {
     pub target: u64,
     pub summary: Option<Summary>,
     pub error: Option<String>,
+    /// Runs that stopped before |∇L| < tol (cg and sgd; the closed-form limits always converge).
+    pub unconverged: u64,
+    /// Worker time spent on these runs.
+    pub elapsed_s: f64,
 }
 
 impl Histogram {
     fn new(optimizer: Optimizer, lr: LrChoice) -> Histogram {
-        Histogram { optimizer, lr, slopes: Vec::new(), target: RUNS_PER_FILL, summary: None, error: None }
+        Histogram {
+            optimizer,
+            lr,
+            slopes: Vec::new(),
+            target: RUNS_PER_FILL,
+            summary: None,
+            error: None,
+            unconverged: 0,
+            elapsed_s: 0.0,
+        }
     }
     /// Adds a batch of endpoint slopes. A non-finite one stops the filling with an error rather
     /// than being dropped, which would leave the histogram waiting for it for ever.
@@ -185,6 +204,13 @@ pub struct App {
     pub drift: Option<DriftView>,
     pub message: Option<String>,
     pub rates: Option<Rates>,
+    /// The pane f focuses and z shows full screen.
+    pub focus: Pane,
+    pub zoomed: bool,
+    /// Where s exports the session (--out); None: a timestamped folder in the current directory.
+    pub out: Option<PathBuf>,
+    /// The size of the last frame drawn, so an export's screen.txt is the screen as shown.
+    pub screen_size: Cell<(u16, u16)>,
     worker: Option<Worker>,
     generation: u64,
     pending: Option<u64>,
@@ -224,6 +250,10 @@ impl App {
             drift: None,
             message: None,
             rates: None,
+            focus: Pane::View,
+            zoomed: false,
+            out: explorer.out.clone(),
+            screen_size: Cell::new((120, 40)),
             worker: None,
             generation: 0,
             pending: None,
@@ -252,6 +282,30 @@ impl App {
         }
     }
 
+    /// The run and histogram of model `kind`, if it has been built.
+    pub fn slot_of(&self, kind: ModelKind) -> Option<&Slot> {
+        self.slots[slot_index(kind)].as_ref()
+    }
+
+    /// The slots whose histograms are on screen: every compared model in the compare view (those
+    /// that could be built), else the current one.
+    fn shown_slots(&self) -> Vec<usize> {
+        if self.view == View::Compare {
+            COMPARED.iter().map(|&k| slot_index(k)).filter(|&i| self.slots[i].is_some()).collect()
+        } else {
+            vec![slot_index(self.current)]
+        }
+    }
+
+    /// Builds every compared model's slot, noting any that cannot be built on this data.
+    fn ensure_compared(&mut self) {
+        for &kind in COMPARED {
+            if let Err(e) = self.ensure_slot(kind) {
+                self.message = Some(format!("{}: {e}", kind.name()));
+            }
+        }
+    }
+
     fn ensure_slot(&mut self, kind: ModelKind) -> crate::Result<()> {
         let i = slot_index(kind);
         if self.slots[i].is_none() {
@@ -274,7 +328,9 @@ impl App {
 
     /// Whether anything moves on its own: a running run or a filling histogram.
     pub fn animating(&self) -> bool {
-        self.running || (self.worker.is_some() && self.slot().hist.filling())
+        self.running
+            || (self.worker.is_some()
+                && self.shown_slots().iter().any(|&i| self.slots[i].as_ref().is_some_and(|s| s.hist.filling())))
     }
 
     /// The learning rate the current run uses and the bound it must stay under.
@@ -331,7 +387,8 @@ impl App {
 
     // ---- the histogram ----------------------------------------------------------------------
 
-    fn cfg(&self) -> EnsembleConfig {
+    /// How the histograms' runs are trained: the session's optimizer, learning rate and seed.
+    pub fn cfg(&self) -> EnsembleConfig {
         EnsembleConfig {
             optimizer: self.optimizer,
             lr: self.lr,
@@ -341,43 +398,41 @@ impl App {
         }
     }
 
-    /// Makes the current slot's histogram match the optimizer and learning rate in use.
+    /// Makes the histograms on screen match the optimizer and learning rate in use.
     fn align_histogram(&mut self) {
         let (opt, lr) = (self.optimizer, self.lr);
-        let slot = self.slot_mut();
-        if slot.hist.optimizer != opt || slot.hist.lr != lr {
-            slot.hist = Histogram::new(opt, lr);
+        for i in self.shown_slots() {
+            if let Some(slot) = &mut self.slots[i]
+                && (slot.hist.optimizer != opt || slot.hist.lr != lr)
+            {
+                slot.hist = Histogram::new(opt, lr);
+            }
         }
     }
 
-    /// Points the worker at the current slot's histogram (a new generation drops stale batches).
+    /// Points the worker at the histograms on screen (a new generation drops stale batches). An
+    /// empty job stops whatever the worker was computing for histograms no longer shown.
     fn request_fill(&mut self) {
         self.generation += 1;
         self.pending = None;
         let Some(worker) = &self.worker else { return };
-        let slot = self.slot();
-        if !slot.hist.filling() {
-            // An empty job stops whatever the worker was computing for the old histogram.
-            let at = slot.hist.slopes.len() as u64;
-            worker.submit(Job {
-                generation: self.generation,
-                model: Arc::clone(&slot.model),
-                cfg: self.cfg(),
-                runs: at..at,
-            });
-            return;
+        let tasks: Vec<Task> = self
+            .shown_slots()
+            .into_iter()
+            .filter_map(|i| {
+                let slot = self.slots[i].as_ref()?;
+                let runs = slot.hist.slopes.len() as u64..slot.hist.target;
+                slot.hist.filling().then(|| Task { slot: i, model: Arc::clone(&slot.model), runs })
+            })
+            .collect();
+        let busy = !tasks.is_empty();
+        worker.submit(Job { generation: self.generation, cfg: self.cfg(), tasks });
+        if busy {
+            self.pending = Some(self.generation);
         }
-        let job = Job {
-            generation: self.generation,
-            model: Arc::clone(&slot.model),
-            cfg: self.cfg(),
-            runs: slot.hist.slopes.len() as u64..slot.hist.target,
-        };
-        worker.submit(job);
-        self.pending = Some(self.generation);
     }
 
-    /// Takes finished batches; returns whether the histogram changed.
+    /// Takes finished batches; returns whether a histogram changed.
     pub fn poll_worker(&mut self) -> bool {
         let mut changed = false;
         let mut batches = Vec::new();
@@ -390,7 +445,7 @@ impl App {
             if Some(b.generation) != self.pending {
                 continue;
             }
-            let slot = self.slot_mut();
+            let Some(slot) = self.slots.get_mut(b.slot).and_then(Option::as_mut) else { continue };
             if b.start != slot.hist.slopes.len() as u64 {
                 continue;
             }
@@ -398,6 +453,8 @@ impl App {
                 Ok(v) => slot.hist.add(v),
                 Err(e) => slot.hist.error = Some(e.to_string()),
             }
+            slot.hist.unconverged += b.unconverged;
+            slot.hist.elapsed_s += b.elapsed_s;
             let model = Arc::clone(&slot.model);
             slot.hist.summarize(&model, false);
             changed = true;
@@ -413,20 +470,27 @@ impl App {
         self.request_fill();
     }
 
-    /// Fills the current histogram to its target on this thread (tests and benchmarks).
+    /// Fills the histograms on screen to their targets on this thread (tests and benchmarks).
     pub fn fill_now(&mut self) {
         let cfg = self.cfg();
-        let slot = self.slot_mut();
-        let runs = slot.hist.slopes.len() as u64..slot.hist.target;
-        if runs.is_empty() || slot.hist.error.is_some() {
-            return;
+        for i in self.shown_slots() {
+            let Some(slot) = &mut self.slots[i] else { continue };
+            let runs = slot.hist.slopes.len() as u64..slot.hist.target;
+            if runs.is_empty() || slot.hist.error.is_some() {
+                continue;
+            }
+            let clock = Instant::now();
+            match worker::endpoints(&slot.model, &cfg, runs) {
+                Ok((v, unconverged)) => {
+                    slot.hist.add(v);
+                    slot.hist.unconverged += unconverged;
+                }
+                Err(e) => slot.hist.error = Some(e.to_string()),
+            }
+            slot.hist.elapsed_s += clock.elapsed().as_secs_f64();
+            let model = Arc::clone(&slot.model);
+            slot.hist.summarize(&model, true);
         }
-        match worker::endpoint_slopes(&slot.model, &cfg, runs) {
-            Ok(v) => slot.hist.add(v),
-            Err(e) => slot.hist.error = Some(e.to_string()),
-        }
-        let model = Arc::clone(&slot.model);
-        slot.hist.summarize(&model, true);
     }
 
     // ---- keys -------------------------------------------------------------------------------
@@ -444,6 +508,11 @@ impl App {
     }
 
     pub fn act(&mut self, action: Action) -> Outcome {
+        if action == Action::Export {
+            // Before the status line is cleared: screen.txt is the screen as it was shown.
+            self.message = Some(super::export::export(self));
+            return Outcome::Continue;
+        }
         self.message = None;
         match action {
             Action::Quit => return Outcome::Quit,
@@ -495,26 +564,46 @@ impl App {
             }
             Action::NewData => self.new_data(),
             Action::AddRuns => {
-                let hist = &mut self.slot_mut().hist;
-                hist.error = None;
-                hist.target = (hist.target.max(hist.slopes.len() as u64) + RUNS_PER_FILL).min(MAX_RUNS);
+                for i in self.shown_slots() {
+                    let Some(slot) = &mut self.slots[i] else { continue };
+                    let hist = &mut slot.hist;
+                    hist.error = None;
+                    hist.target = (hist.target.max(hist.slopes.len() as u64) + RUNS_PER_FILL).min(MAX_RUNS);
+                }
                 self.request_fill();
             }
             Action::ClearRuns => {
-                let hist = &mut self.slot_mut().hist;
-                hist.slopes.clear();
-                hist.summary = None;
-                hist.error = None;
-                hist.target = 0;
+                for i in self.shown_slots() {
+                    let Some(slot) = &mut self.slots[i] else { continue };
+                    slot.hist = Histogram { target: 0, ..Histogram::new(slot.hist.optimizer, slot.hist.lr) };
+                }
                 self.request_fill();
             }
             Action::ToggleLog => self.log_loss = !self.log_loss,
             Action::ToggleAscii => self.ascii = !self.ascii,
-            Action::ToggleRidge => self.view = if self.view == View::Ridge { View::Slopes } else { View::Ridge },
+            Action::ToggleRidge => {
+                self.view = if self.view == View::Ridge { View::Slopes } else { View::Ridge };
+                self.request_fill();
+            }
             Action::ToggleDrift => {
                 self.view = if self.view == View::Drift { View::Slopes } else { View::Drift };
                 self.refresh_drift();
+                self.request_fill();
             }
+            Action::ToggleCompare => {
+                self.view = if self.view == View::Compare { View::Slopes } else { View::Compare };
+                if self.view == View::Compare {
+                    self.ensure_compared();
+                }
+                self.align_histogram();
+                self.request_fill();
+            }
+            Action::FocusNext => self.focus = panes::next(self.view, self.focus),
+            Action::Zoom => {
+                self.focus = panes::resolve(self.view, self.focus);
+                self.zoomed = !self.zoomed;
+            }
+            Action::Export => {}
         }
         Outcome::Continue
     }
@@ -649,6 +738,10 @@ impl App {
         }
         self.running = false;
         self.refresh_drift();
+        if self.view == View::Compare {
+            self.ensure_compared();
+            self.align_histogram();
+        }
         self.request_fill();
     }
 

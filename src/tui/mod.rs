@@ -3,9 +3,12 @@
 
 pub mod ansi16;
 pub mod app;
+pub mod compare_view;
 pub mod drift_view;
+pub mod export;
 pub mod history;
 pub mod keys;
+pub mod panes;
 pub mod ridge_view;
 pub mod theme;
 pub mod ui;

@@ -107,4 +107,8 @@ impl Theme {
     pub fn axis(&self) -> Style {
         self.fg(Color::DarkGray)
     }
+    /// The focused pane's border (its double lines mark it without colour).
+    pub fn focus(&self) -> Style {
+        self.key()
+    }
 }

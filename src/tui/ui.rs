@@ -8,7 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Clear, Dataset, GraphType, Paragraph, Wrap};
 
 use super::app::{App, Slot, View};
+use super::compare_view;
 use super::keys::{Action, BINDINGS};
+use super::panes::{self, Pane};
 use super::theme::{Series, Theme};
 use crate::model::ModelKind;
 use crate::optim::Status;
@@ -32,21 +34,25 @@ pub fn render(app: &App, frame: &mut Frame) {
         return;
     }
     let [main, footer] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
-    let right_w = (main.width * 36 / 100).clamp(30, 46);
-    let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w)]).areas(main);
-    let [data, slopes] = Layout::vertical([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(left);
-    let insp_h = 15.min(right.height.saturating_sub(6));
-    let [loss, inspector] = Layout::vertical([Constraint::Min(0), Constraint::Length(insp_h)]).areas(right);
+    app.screen_size.set((area.width, area.height));
 
     let slot = app.slot();
-    draw_data(app, slot, &theme, frame, data);
-    match app.view {
-        View::Slopes => draw_slopes(app, slot, &theme, frame, slopes),
-        View::Ridge => draw_ridge(slot, &theme, frame, slopes),
-        View::Drift => draw_drift(app, slot, &theme, frame, slopes),
+    for (pane, r) in panes::layout(app.view, app.focus, app.zoomed, main) {
+        match pane {
+            Pane::Data => draw_data(app, slot, &theme, frame, r),
+            Pane::View => match app.view {
+                View::Slopes => draw_slopes(app, slot, &theme, frame, r),
+                View::Ridge => draw_ridge(slot, &theme, frame, r),
+                View::Drift => draw_drift(app, slot, &theme, frame, r),
+                View::Compare => compare_view::draw(app, &theme, frame, r),
+            },
+            Pane::Loss => draw_loss(app, slot, &theme, frame, r),
+            Pane::Inspector => draw_inspector(app, slot, &theme, frame, r),
+        }
+        if pane == panes::resolve(app.view, app.focus) {
+            panes::mark_focus(frame.buffer_mut(), r, &theme);
+        }
     }
-    draw_loss(app, slot, &theme, frame, loss);
-    draw_inspector(app, slot, &theme, frame, inspector);
     draw_footer(&theme, frame, footer);
     if app.help {
         draw_help(&theme, frame, area);
@@ -93,7 +99,7 @@ pub fn count(v: u64) -> String {
     }
 }
 
-fn legend<'a>(theme: &Theme, items: &[(Series, String)]) -> Line<'a> {
+pub(super) fn legend<'a>(theme: &Theme, items: &[(Series, String)]) -> Line<'a> {
     let mut spans = vec![Span::raw(" ")];
     for (s, label) in items {
         spans.push(Span::styled(theme.symbol(*s), theme.series(*s)));

@@ -1,0 +1,288 @@
+//! `overparam plot`: the article's figures as SVG, drawn with plotters' pure-Rust SVG backend.
+//! Without a font feature plotters measures text with a fixed estimate and writes it as SVG
+//! `<text>`, so the viewer's own fonts draw it: no system fonts or C libraries are needed.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use plotters::prelude::*;
+
+use crate::args::Common;
+use crate::data::Dataset;
+use crate::format::sig4;
+use crate::model::Model;
+use crate::optim::{Optimizer, Run};
+use crate::theory::{self, Normal};
+
+/// Figure size in SVG pixels.
+const SIZE: (u32, u32) = (720, 450);
+/// Loss points drawn at most (a stride through longer runs, always keeping the last).
+const MAX_LOSS_POINTS: usize = 2000;
+
+const POINTS: RGBColor = RGBColor(90, 90, 90);
+const TRUE: RGBColor = RGBColor(0, 150, 60);
+const MLE: RGBColor = RGBColor(220, 140, 0);
+const RUN: RGBColor = RGBColor(190, 40, 170);
+const POSTERIOR: RGBColor = RGBColor(0, 120, 200);
+const PREDICTED: RGBColor = RGBColor(210, 40, 40);
+const BARS: RGBColor = RGBColor(120, 150, 220);
+
+/// Everything the figures show, computed before any file is written.
+pub struct Figures {
+    pub data: String,
+    pub endpoints: String,
+    pub loss: String,
+}
+
+/// The run from --init with its loss at every step, and the endpoints of `runs` inits.
+pub fn figures(common: &Common, runs: u64) -> anyhow::Result<Figures> {
+    let data = common.dataset()?;
+    let model = common.model_on(common.model, &data)?;
+    let opt = common.optimizer.unwrap_or(Optimizer::Gd);
+    let mut run = Run::new(Arc::clone(&model), opt, common.lr_choice(), common.seed, common.init)?;
+    let mut losses: Vec<(u64, f64)> = Vec::new();
+    run.run_until(common.max_steps(), common.tol, None, |step, loss| losses.push((step, loss)))?;
+    losses.push((run.steps, run.loss()));
+    let cfg = common.ensemble_config(opt);
+    // The explorer's histogram: GD's endpoints in closed form, cg and sgd really run.
+    let slopes = crate::tui::worker::endpoint_slopes(&model, &cfg, 0..runs)?;
+    let truth = common.data.is_none().then_some(common.slope);
+    Ok(Figures {
+        data: data_svg(&data, &model, truth, &run)?,
+        endpoints: endpoints_svg(&model, opt, truth, &slopes)?,
+        loss: loss_svg(&model, &run, &losses)?,
+    })
+}
+
+/// Writes data.svg, endpoints.svg and loss.svg into the new folder `dir` and says so.
+pub fn plot(common: &Common, dir: &Path, runs: u64, out: &mut dyn Write) -> anyhow::Result<()> {
+    let f = figures(common, runs)?;
+    let files = [("data.svg", f.data), ("endpoints.svg", f.endpoints), ("loss.svg", f.loss)];
+    let list: Vec<(String, Vec<u8>)> = files.into_iter().map(|(n, s)| (n.to_string(), s.into_bytes())).collect();
+    crate::export::files::write_new_dir(dir, &list).map_err(|e| e.into_anyhow())?;
+    writeln!(out, "wrote {}: data.svg endpoints.svg loss.svg", dir.display())?;
+    Ok(())
+}
+
+fn err(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("drawing the figure failed: {e}")
+}
+
+/// [lo, hi] of `v` with 5 % padding either side (never empty).
+fn padded(v: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) =
+        v.filter(|x| x.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let p = ((hi - lo) * 0.05).max(1e-9 * lo.abs().max(1.0));
+    (lo - p, hi + p)
+}
+
+fn legend_line(c: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
+}
+
+/// The points, the true line, the least-squares line and one run's line: the article's figure.
+fn data_svg(data: &Dataset, model: &Model, truth: Option<f64>, run: &Run) -> anyhow::Result<String> {
+    let (x0, x1) = padded(data.x.iter().copied().chain([0.0]));
+    let (y0, y1) = padded(data.y.iter().copied().chain([0.0]));
+    let mle = theory::mle(model);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let title = format!(
+            "{} model · N = {} · {} from init {}",
+            model.kind.name(),
+            data.n(),
+            run.optimizer.name(),
+            run.init_index
+        );
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 20))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(err)?;
+        chart.configure_mesh().x_desc("x").y_desc("y").draw().map_err(err)?;
+        chart
+            .draw_series(data.x.iter().zip(data.y.iter()).map(|(&x, &y)| Circle::new((x, y), 2, POINTS.filled())))
+            .map_err(err)?
+            .label("data")
+            .legend(|(x, y)| Circle::new((x + 10, y), 3, POINTS.filled()));
+        let mut lines = Vec::new();
+        if let Some(t) = truth {
+            lines.push((format!("true slope {}", sig4(t)), t, TRUE));
+        }
+        lines.push((format!("MLE {}", sig4(mle)), mle, MLE));
+        lines.push((format!("run {}", sig4(run.slope())), run.slope(), RUN));
+        for (label, c, color) in lines {
+            chart
+                .draw_series(LineSeries::new([(x0, c * x0), (x1, c * x1)], color.stroke_width(2)))
+                .map_err(err)?
+                .label(label)
+                .legend(legend_line(color));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// The histogram of endpoint slopes over inits with the posterior and the predicted density.
+fn endpoints_svg(model: &Model, opt: Optimizer, truth: Option<f64>, slopes: &[f64]) -> anyhow::Result<String> {
+    let post = theory::posterior(model);
+    let pred = theory::endpoint_distribution(model, opt.metric());
+    let mle = theory::mle(model);
+    let spread = post.std.max(pred.std);
+    let (mut lo, mut hi) = (post.mean - 5.0 * spread, post.mean + 5.0 * spread);
+    for v in [Some(mle), Some(pred.mean), truth].into_iter().flatten() {
+        if (v - post.mean).abs() < 20.0 * spread {
+            lo = lo.min(v - spread);
+            hi = hi.max(v + spread);
+        }
+    }
+    let bins = 60usize;
+    let bw = (hi - lo) / bins as f64;
+    let mut counts = vec![0u64; bins];
+    for &s in slopes {
+        let b = ((s - lo) / bw).floor();
+        if b >= 0.0 && (b as usize) < bins {
+            counts[b as usize] += 1;
+        }
+    }
+    let n = slopes.len().max(1) as f64;
+    let density: Vec<f64> = counts.iter().map(|&c| c as f64 / (n * bw)).collect();
+    let peak = post.pdf(post.mean).max(pred.pdf(pred.mean));
+    // The traditional model's endpoints are one spike: clip it rather than flatten the curves.
+    let ymax = if pred.std > 0.0 { density.iter().copied().fold(peak, f64::max) } else { peak } * 1.15;
+    let (mean, std) = theory::mean_std(slopes);
+    let ks = theory::ks_test(slopes, post);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let title = format!(
+            "{} endpoints of {} · {} inits · {} ± {} · KS {:.3}",
+            model.kind.name(),
+            opt.name(),
+            slopes.len(),
+            sig4(mean),
+            sig4(std),
+            ks.d
+        );
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(lo..hi, 0.0..ymax)
+            .map_err(err)?;
+        chart.configure_mesh().x_desc("endpoint slope c").y_desc("density").draw().map_err(err)?;
+        chart
+            .draw_series(density.iter().enumerate().filter(|(_, d)| **d > 0.0).map(|(i, &d)| {
+                let x = lo + i as f64 * bw;
+                Rectangle::new([(x, 0.0), (x + bw, d.min(ymax))], BARS.mix(0.6).filled())
+            }))
+            .map_err(err)?
+            .label("endpoints")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], BARS.mix(0.6).filled()));
+        let curve = |d: Normal| -> Vec<(f64, f64)> {
+            (0..=400).map(|i| lo + (hi - lo) * i as f64 / 400.0).map(|x| (x, d.pdf(x).min(ymax))).collect()
+        };
+        // The predicted curve wide underneath, the posterior thin on top: where they agree (the
+        // point of the figure) both still show.
+        let mut curves = Vec::new();
+        if pred.std > 0.0 {
+            curves.push((format!("predicted for {}", opt.name()), pred, PREDICTED, 5));
+        }
+        curves.push(("posterior (Bayes)".to_string(), post, POSTERIOR, 2));
+        for (label, d, color, width) in curves {
+            chart
+                .draw_series(LineSeries::new(
+                    curve(d),
+                    color.mix(if width > 2 { 0.6 } else { 1.0 }).stroke_width(width),
+                ))
+                .map_err(err)?
+                .label(label)
+                .legend(legend_line(color));
+        }
+        let mut marks = vec![(format!("MLE {}", sig4(mle)), mle, MLE)];
+        if let Some(t) = truth {
+            marks.push((format!("true {}", sig4(t)), t, TRUE));
+        }
+        for (label, v, color) in marks.into_iter().filter(|(_, v, _)| (lo..=hi).contains(v)) {
+            chart
+                .draw_series(LineSeries::new([(v, 0.0), (v, ymax)], color.stroke_width(2)))
+                .map_err(err)?
+                .label(label)
+                .legend(legend_line(color));
+        }
+        chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// The loss of the run at each step on a logarithmic axis.
+fn loss_svg(model: &Model, run: &Run, losses: &[(u64, f64)]) -> anyhow::Result<String> {
+    let stride = losses.len().div_ceil(MAX_LOSS_POINTS).max(1);
+    let mut pts: Vec<(u64, f64)> =
+        losses.iter().step_by(stride).copied().filter(|(_, l)| l.is_finite() && *l > 0.0).collect();
+    if let Some(&last) = losses.last().filter(|(_, l)| l.is_finite() && *l > 0.0)
+        && pts.last() != Some(&last)
+    {
+        pts.push(last);
+    }
+    let (lo, hi) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    // Whole decades, so the axis's labels sit on powers of ten.
+    let (lo, hi) = if lo.is_finite() {
+        (10f64.powf(lo.log10().floor()), 10f64.powf(hi.log10().ceil().max(lo.log10().floor() + 1.0)))
+    } else {
+        (1e-1, 1e1)
+    };
+    let last = pts.last().map_or(1, |p| p.0.max(1));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let title = format!(
+            "loss of {} on the {} model (init {}) · {} steps",
+            run.optimizer.name(),
+            model.kind.name(),
+            run.init_index,
+            run.steps
+        );
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0..last, (lo..hi).log_scale())
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("step")
+            .y_desc("loss ½Σ residual² (log scale)")
+            .y_label_formatter(&|v| format!("{v:.0e}"))
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(LineSeries::new(pts, RUN.stroke_width(2)))
+            .map_err(err)?
+            .label("loss")
+            .legend(legend_line(RUN));
+        chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}

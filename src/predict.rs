@@ -1,0 +1,48 @@
+//! Predictions at one test point x*: the shared axis on which every model's endpoints compare
+//! (for a line, f(x*) = c·x*). One place decides, per model kind, what an endpoint predicts at x*
+//! and what the theory says it should; the compare view, the export and the figures ask here.
+
+use crate::data::Dataset;
+use crate::model::{Metric, Model, ModelKind};
+use crate::theory::{self, Normal};
+
+/// The theory of one model's predictions at x.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AtPoint {
+    pub x: f64,
+    /// The Bayes posterior of f(x).
+    pub posterior: Normal,
+    /// The predicted distribution of f(x) at the optimizer's endpoints over random inits.
+    pub predicted: Normal,
+    /// The least-squares fit's f(x).
+    pub mle: f64,
+}
+
+/// The test point x*: the data's x farthest from 0 (the right end of the demo's grid, 9.9), where
+/// the fits differ most. Never 0: the data validation rejects Σx² = 0.
+pub fn test_point(data: &Dataset) -> f64 {
+    data.x.iter().copied().fold(0.0, |best: f64, v| if v.abs() > best.abs() { v } else { best })
+}
+
+/// What a run's endpoint (as the histograms keep it: the slope, for the linear models) predicts at x.
+pub fn endpoint_at(kind: ModelKind, endpoint: f64, x: f64) -> f64 {
+    match kind {
+        ModelKind::Traditional | ModelKind::Slightly | ModelKind::Very => endpoint * x,
+    }
+}
+
+/// THEORY.md's closed forms ("The posterior", "Where gradient descent ends") carried to x: for a
+/// line, N(m, s²) of the slope is N(m·x, s²·x²) of c·x.
+pub fn theory_at(model: &Model, metric: Metric, x: f64) -> AtPoint {
+    match model.kind {
+        ModelKind::Traditional | ModelKind::Slightly | ModelKind::Very => {
+            let scale = |d: Normal| Normal { mean: d.mean * x, std: d.std * x.abs() };
+            AtPoint {
+                x,
+                posterior: scale(theory::posterior(model)),
+                predicted: scale(theory::endpoint_distribution(model, metric)),
+                mle: theory::mle(model) * x,
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! The compare view (key C): every model's histogram of endpoints as small multiples on one
+//! shared axis, the prediction f(x*) at the test point x*, each with its own theory curves.
+//! Adding a model is one entry in `COMPARED` (and its arm in `crate::predict`).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
+
+use super::app::{App, Slot};
+use super::theme::{Series, Theme};
+use super::ui::num;
+use crate::model::ModelKind;
+use crate::predict::{self, AtPoint};
+
+/// The models the compare view shows, top to bottom.
+pub const COMPARED: &[ModelKind] = &[ModelKind::Traditional, ModelKind::Slightly, ModelKind::Very];
+
+/// One small multiple: a model's endpoints at x* and its theory there.
+struct Panel<'a> {
+    slot: &'a Slot,
+    theory: AtPoint,
+}
+
+impl Panel<'_> {
+    fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        let (kind, x) = (self.slot.model.kind, self.theory.x);
+        self.slot.hist.slopes.iter().map(move |&v| predict::endpoint_at(kind, v, x))
+    }
+
+    /// The longest title that fits `room`: the model, the count, mean ± sd and KS against the
+    /// posterior (KS is unchanged by the map to x*, so the histogram's own figure is shown).
+    fn title(&self, room: usize, filling: bool) -> String {
+        let (hist, kind) = (&self.slot.hist, self.slot.model.kind);
+        let name = kind.name();
+        let runs = hist.slopes.len();
+        let fill = if filling { "…" } else { "" };
+        let titles: Vec<String> = match (&hist.error, &hist.summary) {
+            (Some(e), _) => vec![format!("{name} · no endpoints: {e}"), format!("{name} · no endpoints")],
+            (None, Some(s)) => {
+                let (m, sd) = (
+                    predict::endpoint_at(kind, s.mean, self.theory.x),
+                    predict::endpoint_at(kind, s.std, self.theory.x).abs(),
+                );
+                let ks = s.ks_posterior.d;
+                vec![
+                    format!("{name} · {runs}{fill} runs · mean {} ± sd {} · KS {ks:.3}", num(m), num(sd)),
+                    format!("{name} · {runs}{fill} runs · {} ± {} · KS {ks:.3}", num(m), num(sd)),
+                    format!("{name}·{runs}{fill}·{}±{}·KS {ks:.3}", num(m), num(sd)),
+                    format!("{name}·{runs}{fill}·KS {ks:.3}"),
+                ]
+            }
+            (None, None) => vec![format!("{name} · {runs}{fill} runs"), name.to_string()],
+        };
+        titles.iter().find(|t| t.chars().count() <= room).unwrap_or(&titles[titles.len() - 1]).clone()
+    }
+}
+
+/// The shared x range: five spreads either side of the posterior mean, widened to show each
+/// model's MLE, predicted mean and the true value when they are near.
+fn shared_range(panels: &[Panel], truth: Option<f64>) -> [f64; 2] {
+    let spread = panels.iter().map(|p| p.theory.posterior.std.max(p.theory.predicted.std)).fold(0.0, f64::max);
+    let spread = if spread > 0.0 { spread } else { 1.0 };
+    let center = panels.first().map_or(0.0, |p| p.theory.posterior.mean);
+    let (mut lo, mut hi) = (center - 5.0 * spread, center + 5.0 * spread);
+    let marks = panels.iter().flat_map(|p| [p.theory.mle, p.theory.predicted.mean]).chain(truth);
+    for v in marks {
+        if (v - center).abs() < 20.0 * spread {
+            lo = lo.min(v - spread);
+            hi = hi.max(v + spread);
+        }
+    }
+    [lo, hi]
+}
+
+/// Draws the compare view into `area`.
+pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let x = predict::test_point(&app.data);
+    let panels: Vec<Panel> = COMPARED
+        .iter()
+        .filter_map(|&k| app.slot_of(k))
+        .map(|slot| Panel { slot, theory: predict::theory_at(&slot.model, slot.hist.optimizer.metric(), x) })
+        .collect();
+    let truth = app.common.data.is_none().then_some(app.common.slope * x);
+    let room = area.width.saturating_sub(2) as usize;
+    let opt = app.optimizer.name();
+    let titles = [
+        format!("Compare · axis: prediction f(x*) = c·x* at x* = {}, the data's far end · {opt}", num(x)),
+        format!("Compare · axis: f(x*) = c·x* at x* = {} · {opt}", num(x)),
+        format!("Compare · f(x*) at x* = {} · {opt}", num(x)),
+        format!("f(x*), x* = {}", num(x)),
+    ];
+    let title = titles.iter().find(|t| t.chars().count() <= room).unwrap_or(&titles[3]).clone();
+    // Short names when the legend would not fit.
+    let wide = room >= 64;
+    let name = |long: &'static str, short: &'static str| if wide { long } else { short }.to_string();
+    let mut items = vec![
+        (Series::Bars, name("endpoints", "runs")),
+        (Series::Posterior, name("posterior", "Bayes")),
+        (Series::Predicted, name("predicted", "pred")),
+    ];
+    if truth.is_some() {
+        items.push((Series::True, "true".into()));
+    }
+    items.push((Series::Mle, "MLE".into()));
+    let outer = Block::bordered()
+        .border_style(theme.border())
+        .title(Line::from(title).style(theme.title()))
+        .title_bottom(super::ui::legend(theme, &items));
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    if panels.is_empty() || inner.height < panels.len() as u16 + 1 {
+        return;
+    }
+    let range = shared_range(&panels, truth);
+    // One row of shared axis labels under the panels; the panels split the rest and keep the
+    // same columns, so one x is one column in every panel.
+    let n = panels.len() as u16;
+    let body = inner.height - 1;
+    let mut y = inner.y;
+    for (i, p) in panels.iter().enumerate() {
+        let h = body / n + u16::from((i as u16) < body % n);
+        let r = Rect { x: inner.x, y, width: inner.width, height: h };
+        let filling = p.slot.hist.filling() && app.rates.is_some();
+        draw_panel(p, range, truth, filling, theme, frame, r);
+        y += h;
+    }
+    let labels = Rect { x: inner.x, y: inner.bottom() - 1, width: inner.width, height: 1 };
+    draw_axis_labels(range, theme, frame, labels);
+}
+
+/// lo at the left edge, the middle value (named f(x*)) centred, hi at the right edge.
+fn draw_axis_labels([lo, hi]: [f64; 2], theme: &Theme, frame: &mut Frame, area: Rect) {
+    let w = area.width as usize;
+    let (left, mid, right) = (num(lo), format!("f(x*) {}", num((lo + hi) / 2.0)), num(hi));
+    let mut row: Vec<char> = vec![' '; w];
+    let mut put = |at: usize, text: &str| {
+        for (i, c) in text.chars().enumerate() {
+            if let Some(slot) = row.get_mut(at + i) {
+                *slot = c;
+            }
+        }
+    };
+    let mid_len = mid.chars().count();
+    if w >= left.chars().count() + mid_len + right.chars().count() + 4 {
+        put((w - mid_len) / 2, &mid);
+    }
+    put(0, &left);
+    put(w.saturating_sub(right.chars().count()), &right);
+    let text: String = row.into_iter().collect();
+    frame.render_widget(Paragraph::new(Line::styled(text, theme.axis())), area);
+}
+
+fn draw_panel(
+    p: &Panel,
+    [lo, hi]: [f64; 2],
+    truth: Option<f64>,
+    filling: bool,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    if area.height == 0 {
+        return;
+    }
+    let title = p.title(area.width as usize, filling);
+    frame.render_widget(Paragraph::new(Line::styled(title, theme.title())), Rect { height: 1, ..area });
+    let chart_area = Rect { y: area.y + 1, height: area.height - 1, ..area };
+    if chart_area.height == 0 {
+        return;
+    }
+    let (post, pred) = (p.theory.posterior, p.theory.predicted);
+    let cols = chart_area.width.max(1) as usize;
+    let bins = (cols / 2).max(4);
+    let bw = (hi - lo) / bins as f64;
+    let mut counts = vec![0u64; bins];
+    for v in p.values() {
+        let b = ((v - lo) / bw).floor();
+        if b >= 0.0 && (b as usize) < bins {
+            counts[b as usize] += 1;
+        }
+    }
+    let n = p.slot.hist.slopes.len().max(1) as f64;
+    let density = |c: u64| c as f64 / (n * bw);
+    let peak = post.pdf(post.mean).max(if pred.std > 0.0 { pred.pdf(pred.mean) } else { 0.0 });
+    let hist_max = counts.iter().map(|&c| density(c)).fold(0.0, f64::max);
+    let mut ymax = (peak * 1.2).max(f64::MIN_POSITIVE);
+    // A ridge's histogram may stand above its curve; a peak (the traditional model) is clipped.
+    if pred.std > 0.0 && hist_max > ymax {
+        ymax = hist_max.min(2.0 * peak) * 1.05;
+    }
+    let samples = 2 * cols;
+    let at = |i: usize| lo + (i as f64 + 0.5) * (hi - lo) / samples as f64;
+    let bars: Vec<(f64, f64)> = (0..samples)
+        .filter_map(|i| {
+            let x = at(i);
+            let b = (((x - lo) / bw) as usize).min(bins - 1);
+            (counts[b] > 0).then(|| (x, density(counts[b]).min(ymax)))
+        })
+        .collect();
+    let curve = |d: crate::theory::Normal, every: usize| -> Vec<(f64, f64)> {
+        if d.std <= 0.0 {
+            return Vec::new();
+        }
+        (0..samples).step_by(every).map(|i| (at(i), d.pdf(at(i)).min(ymax))).collect()
+    };
+    let (post_pts, pred_pts) = (curve(post, 1), curve(pred, 3));
+    let marks: Vec<(Series, [(f64, f64); 2])> = [(Series::True, truth), (Series::Mle, Some(p.theory.mle))]
+        .into_iter()
+        .filter_map(|(s, v)| v.filter(|v| (lo..=hi).contains(v)).map(|v| (s, [(v, 0.0), (v, ymax)])))
+        .collect();
+    fn set<'a>(theme: &Theme, data: &'a [(f64, f64)], s: Series, g: GraphType) -> Dataset<'a> {
+        Dataset::default().data(data).marker(theme.marker(s)).graph_type(g).style(theme.series(s))
+    }
+    let mut sets = vec![
+        set(theme, &bars, Series::Bars, GraphType::Bar),
+        set(theme, &post_pts, Series::Posterior, GraphType::Line),
+        set(theme, &pred_pts, Series::Predicted, GraphType::Scatter),
+    ];
+    // A point mass (the traditional model's endpoints) has no curve: its MLE mark is the prediction.
+    for (s, seg) in &marks {
+        sets.push(set(theme, seg, *s, GraphType::Line));
+    }
+    let chart = Chart::new(sets).x_axis(Axis::default().bounds([lo, hi])).y_axis(Axis::default().bounds([0.0, ymax]));
+    frame.render_widget(chart, chart_area);
+}
