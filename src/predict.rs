@@ -28,6 +28,8 @@ pub fn test_point(data: &Dataset) -> f64 {
 pub fn endpoint_at(kind: ModelKind, endpoint: f64, x: f64) -> f64 {
     match kind {
         ModelKind::Traditional | ModelKind::Slightly | ModelKind::Very => endpoint * x,
+        // A net's endpoint is already its f(x*).
+        ModelKind::Net => endpoint,
     }
 }
 
@@ -35,7 +37,8 @@ pub fn endpoint_at(kind: ModelKind, endpoint: f64, x: f64) -> f64 {
 /// line, N(m, s²) of the slope is N(m·x, s²·x²) of c·x.
 pub fn theory_at(model: &Model, metric: Metric, x: f64) -> AtPoint {
     match model.kind {
-        ModelKind::Traditional | ModelKind::Slightly | ModelKind::Very => {
+        // `Model` is never a net (Model::new refuses it); the net's theory is crate::net::NetTheory.
+        ModelKind::Traditional | ModelKind::Slightly | ModelKind::Very | ModelKind::Net => {
             let scale = |d: Normal| Normal { mean: d.mean * x, std: d.std * x.abs() };
             AtPoint {
                 x,
