@@ -16,9 +16,11 @@ use super::compare_view::COMPARED;
 use super::drift_view::DriftView;
 use super::history::LossHistory;
 use super::keys::{Action, Key, action_for};
+use super::net::{NetHistogram, NetSlot};
 use super::panes::{self, Pane};
 use super::ridge_view::RidgeView;
-use super::worker::{self, Job, Task, Worker};
+use super::worker::{self, Job, Subject, Task, Worker};
+use crate::net::{Act, NetSpec, TrainMode};
 
 /// ] and [ keep the learning rate within this factor of its default either way.
 pub const LR_SCALE_LIMIT: f64 = 1_048_576.0;
@@ -30,6 +32,14 @@ pub const MAX_RUNS: u64 = 200_000;
 /// at 30 frames/s.
 pub const DEFAULT_STEPS_PER_FRAME: u64 = 256;
 const MAX_STEPS_PER_FRAME: u64 = 1 << 20;
+/// The worker's slot number for the net's histogram (the linear models use 0..3).
+const NET_SLOT: usize = 3;
+/// x* moves by this fraction of the data's x range per key.
+const AT_STEP: f64 = 0.05;
+/// The widths w and W move between: at 4096 one GD step on 100 points is ≈ 2 ms, well inside
+/// half a frame (a single step cannot be split).
+const MIN_WIDTH: usize = 8;
+const MAX_WIDTH: usize = 4096;
 
 /// A GD learning rate at the stability bound itself neither converges nor diverges: the fast
 /// direction flips sign every step for ever. Say so instead of running on.
@@ -38,6 +48,43 @@ fn at_the_bound(slot: &Slot) -> Option<String> {
     let gd = matches!(slot.run.optimizer, Optimizer::Gd | Optimizer::Whitened);
     (gd && (lr / bound.0 - 1.0).abs() < 1e-9)
         .then(|| format!("lr = {} exactly: the fastest direction flips sign each step for ever. [ halves it", bound.1))
+}
+
+/// Why a run stopped, short enough for the inspector: the step, the learning rate and the bound
+/// it broke.
+pub fn divergence_note(status: &Status, optimizer: Optimizer) -> Option<String> {
+    let Status::Diverged(e) = status else { return None };
+    match e {
+        crate::Error::Diverged { step, lr, bound, bound_name, .. } => {
+            let what = if optimizer == Optimizer::Sgd { "step ×" } else { "lr" };
+            let name =
+                if bound_name.starts_with("2/") { bound_name.split(' ').next().unwrap_or(bound_name) } else { "bound" };
+            Some(format!("diverged at step {step}: {what} {lr:.3e} ≥ {name} {bound:.3e}. [ halves it, 0 resets"))
+        }
+        e => Some(e.to_string()),
+    }
+}
+
+/// Steps the net's run like `App::run_steps_until` steps a linear one (the same loop as
+/// `train`, stopping at `deadline`), then refreshes its figures. Returns why it stopped, if it did.
+fn net_steps(net: &mut NetSlot, k: u64, max_steps: u64, tol: f64, deadline: Option<Instant>) -> Option<String> {
+    if net.run.is_done() {
+        return None;
+    }
+    let target = net.run.steps.saturating_add(k).min(max_steps);
+    let history = &mut net.history;
+    let result = net.run.run_until(target, tol, deadline, |step, loss| history.push(step, loss));
+    net.refresh();
+    match (result, &net.run.status) {
+        (Err(_), _) | (_, Status::Diverged(_)) => divergence_note(&net.run.status, net.run.optimizer),
+        (Ok(()), Status::Converged) if net.run.linearized => {
+            Some("the linearized end from this init (exact): a real net ends near it, not on it".to_string())
+        }
+        (Ok(()), Status::Converged) => Some(format!("converged: |∇L| < {tol:e}")),
+        (Ok(()), Status::Stalled) => Some("at the rounding floor: |∇L| will not go below tol".to_string()),
+        (Ok(()), Status::Running) if net.run.steps >= max_steps => Some(format!("stopped at --steps {max_steps}")),
+        (Ok(()), Status::Running) => None,
+    }
 }
 
 /// What the big lower-left pane shows.
@@ -144,18 +191,7 @@ impl Slot {
     /// Why the run stopped, short enough for the inspector: the step, the learning rate and
     /// the bound it broke.
     pub fn divergence_note(&self) -> Option<String> {
-        match self.diverged()? {
-            crate::Error::Diverged { step, lr, bound, bound_name, .. } => {
-                let what = if self.run.optimizer == Optimizer::Sgd { "step ×" } else { "lr" };
-                let name = if bound_name.starts_with("2/") {
-                    bound_name.split(' ').next().unwrap_or(bound_name)
-                } else {
-                    "bound"
-                };
-                Some(format!("diverged at step {step}: {what} {lr:.3e} ≥ {name} {bound:.3e}. [ halves it, 0 resets"))
-            }
-            e => Some(e.to_string()),
-        }
+        divergence_note(&self.run.status, self.run.optimizer)
     }
 
     fn refresh(&mut self) {
@@ -185,7 +221,15 @@ pub struct App {
     pub seed: u64,
     pub data: Dataset,
     slots: [Option<Slot>; 3],
+    /// The net's run and histogram, built when the net is first shown.
+    pub net: Option<NetSlot>,
+    /// The net's width, activation and what it trains (w, W, t, g change them).
+    pub net_spec: NetSpec,
+    /// The test point x* (data units) where the net's f is read out and every model compares.
+    pub at: f64,
     pub current: ModelKind,
+    /// The linear model last shown: what `slot()` answers while the net is current.
+    linear: ModelKind,
     /// The init a newly built run starts from: --init, then the latest `i`.
     pub init: u64,
     pub optimizer: Optimizer,
@@ -224,18 +268,23 @@ impl App {
     /// The explorer on the given settings, without a terminal or a worker (the histogram is
     /// empty until `attach_worker` or `fill_now`).
     pub fn new(common: &Common, explorer: &ExplorerArgs) -> crate::Result<App> {
-        if !common.model.is_linear() {
-            return Err(crate::error::invalid!(
-                "the explorer does not show the net yet: use `overparam train --model net` (or ensemble, predict, sweep)"
-            ));
-        }
         let data = common.dataset()?;
+        if common.at.len() > 1 {
+            return Err(crate::error::invalid!("the explorer takes one --at (a list is for the headless commands)"));
+        }
+        let at = common.at.first().copied().unwrap_or_else(|| crate::net::default_at(&data));
+        crate::net::check_at(&[at])?;
+        let linear = if common.model.is_linear() { common.model } else { ModelKind::Slightly };
         let mut app = App {
             common: common.clone(),
             seed: common.seed,
             data,
             slots: [None, None, None],
+            net: None,
+            net_spec: common.net_spec(),
+            at,
             current: common.model,
+            linear,
             init: common.init,
             optimizer: common.optimizer.unwrap_or(Optimizer::Gd),
             lr: common.lr_choice(),
@@ -258,7 +307,13 @@ impl App {
             generation: 0,
             pending: None,
         };
-        app.ensure_slot(app.current)?;
+        app.ensure_slot(linear)?;
+        if app.current == ModelKind::Net {
+            if let Some(why) = crate::net::train::refusal(app.optimizer) {
+                return Err(crate::error::invalid!("{why}"));
+            }
+            app.ensure_net()?;
+        }
         Ok(app)
     }
 
@@ -268,15 +323,16 @@ impl App {
         self.request_fill();
     }
 
+    /// The current linear model's slot (the last one shown while the net is current).
     pub fn slot(&self) -> &Slot {
         // The current slot always exists: `new` and every model switch build it first.
-        match &self.slots[slot_index(self.current)] {
+        match &self.slots[slot_index(self.linear)] {
             Some(s) => s,
             None => unreachable!("current slot is always built"),
         }
     }
     fn slot_mut(&mut self) -> &mut Slot {
-        match &mut self.slots[slot_index(self.current)] {
+        match &mut self.slots[slot_index(self.linear)] {
             Some(s) => s,
             None => unreachable!("current slot is always built"),
         }
@@ -284,14 +340,56 @@ impl App {
 
     /// The run and histogram of model `kind`, if it has been built.
     pub fn slot_of(&self, kind: ModelKind) -> Option<&Slot> {
+        if kind == ModelKind::Net {
+            return None;
+        }
         self.slots[slot_index(kind)].as_ref()
     }
 
+    /// The net's slot when the net is the current model.
+    pub fn net_slot(&self) -> Option<&NetSlot> {
+        if self.current == ModelKind::Net { self.net.as_ref() } else { None }
+    }
+    fn net_mut(&mut self) -> Option<&mut NetSlot> {
+        if self.current == ModelKind::Net { self.net.as_mut() } else { None }
+    }
+
+    /// The current run's step count, whichever the model.
+    pub fn steps(&self) -> u64 {
+        match self.net_slot() {
+            Some(n) => n.run.steps,
+            None => self.slot().run.steps,
+        }
+    }
+
+    /// Builds the net for the session's data and settings, if it is not built.
+    fn ensure_net(&mut self) -> crate::Result<()> {
+        if self.net.is_none() {
+            self.net = Some(NetSlot::new(
+                &self.data,
+                self.common.noise,
+                self.net_spec,
+                self.at,
+                self.optimizer,
+                self.lr,
+                self.seed,
+                self.init,
+            )?);
+        }
+        Ok(())
+    }
+
+    /// Whether the net's histogram is on screen and filling.
+    fn net_filling(&self) -> bool {
+        self.view != View::Compare && self.net_slot().is_some_and(|n| n.hist.filling())
+    }
     /// The slots whose histograms are on screen: every compared model in the compare view (those
     /// that could be built), else the current one.
     fn shown_slots(&self) -> Vec<usize> {
         if self.view == View::Compare {
             COMPARED.iter().map(|&k| slot_index(k)).filter(|&i| self.slots[i].is_some()).collect()
+        } else if self.current == ModelKind::Net {
+            Vec::new()
         } else {
             vec![slot_index(self.current)]
         }
@@ -330,11 +428,15 @@ impl App {
     pub fn animating(&self) -> bool {
         self.running
             || (self.worker.is_some()
-                && self.shown_slots().iter().any(|&i| self.slots[i].as_ref().is_some_and(|s| s.hist.filling())))
+                && (self.net_filling()
+                    || self.shown_slots().iter().any(|&i| self.slots[i].as_ref().is_some_and(|s| s.hist.filling()))))
     }
 
     /// The learning rate the current run uses and the bound it must stay under.
     pub fn lr_and_bound(&self) -> (Option<f64>, Option<(f64, &'static str)>) {
+        if let Some(n) = self.net_slot() {
+            return (n.run.lr, n.run.lr_bound);
+        }
         let m = &self.slot().model;
         (self.lr.resolve(m, self.optimizer), stability_bound(m, self.optimizer))
     }
@@ -351,6 +453,14 @@ impl App {
     fn run_steps_until(&mut self, k: u64, deadline: Option<Instant>) {
         let max_steps = self.common.max_steps();
         let tol = self.common.tol;
+        if let Some(net) = self.net_mut() {
+            let stop = net_steps(net, k, max_steps, tol, deadline);
+            if let Some(msg) = stop {
+                self.running = false;
+                self.message = Some(msg);
+            }
+            return;
+        }
         let slot = self.slot_mut();
         if slot.run.is_done() {
             self.running = false;
@@ -401,6 +511,11 @@ impl App {
     /// Makes the histograms on screen match the optimizer and learning rate in use.
     fn align_histogram(&mut self) {
         let (opt, lr) = (self.optimizer, self.lr);
+        if let Some(net) = self.net_mut()
+            && (net.hist.optimizer != opt || net.hist.lr != lr)
+        {
+            net.hist = NetHistogram::new(opt, lr);
+        }
         for i in self.shown_slots() {
             if let Some(slot) = &mut self.slots[i]
                 && (slot.hist.optimizer != opt || slot.hist.lr != lr)
@@ -416,15 +531,22 @@ impl App {
         self.generation += 1;
         self.pending = None;
         let Some(worker) = &self.worker else { return };
-        let tasks: Vec<Task> = self
+        let mut tasks: Vec<Task> = self
             .shown_slots()
             .into_iter()
             .filter_map(|i| {
                 let slot = self.slots[i].as_ref()?;
                 let runs = slot.hist.slopes.len() as u64..slot.hist.target;
-                slot.hist.filling().then(|| Task { slot: i, model: Arc::clone(&slot.model), runs })
+                let subject = Subject::Linear(Arc::clone(&slot.model));
+                slot.hist.filling().then_some(Task { slot: i, subject, runs })
             })
             .collect();
+        if self.net_filling()
+            && let Some(net) = &self.net
+        {
+            let subject = Subject::Net { net: Arc::clone(&net.net), at: net.readout_points() };
+            tasks.push(Task { slot: NET_SLOT, subject, runs: net.hist.values.len() as u64..net.hist.target });
+        }
         let busy = !tasks.is_empty();
         worker.submit(Job { generation: self.generation, cfg: self.cfg(), tasks });
         if busy {
@@ -445,6 +567,10 @@ impl App {
             if Some(b.generation) != self.pending {
                 continue;
             }
+            if b.slot == NET_SLOT {
+                changed |= self.net_batch(b);
+                continue;
+            }
             let Some(slot) = self.slots.get_mut(b.slot).and_then(Option::as_mut) else { continue };
             if b.start != slot.hist.slopes.len() as u64 {
                 continue;
@@ -462,8 +588,31 @@ impl App {
         changed
     }
 
+    /// A batch of trained nets for the net's histogram; whether it changed.
+    fn net_batch(&mut self, b: worker::Batch) -> bool {
+        let Some(net) = self.net.as_mut() else { return false };
+        if b.start != net.hist.values.len() as u64 {
+            return false;
+        }
+        match b.slopes {
+            Ok(v) => net.hist.add(v, &b.curves),
+            Err(e) => net.hist.error = Some(e.to_string()),
+        }
+        net.hist.unconverged += b.unconverged;
+        net.hist.elapsed_s += b.elapsed_s;
+        let at = net.at_theory;
+        net.hist.summarize(&at, false);
+        true
+    }
+
     /// Asks the current histogram for `runs` endpoints in all (at most `MAX_RUNS`).
     pub fn set_histogram_target(&mut self, runs: u64) {
+        if let Some(net) = self.net_mut() {
+            net.hist.error = None;
+            net.hist.target = runs.min(MAX_RUNS);
+            self.request_fill();
+            return;
+        }
         let hist = &mut self.slot_mut().hist;
         hist.error = None;
         hist.target = runs.min(MAX_RUNS);
@@ -473,6 +622,25 @@ impl App {
     /// Fills the histograms on screen to their targets on this thread (tests and benchmarks).
     pub fn fill_now(&mut self) {
         let cfg = self.cfg();
+        if self.view != View::Compare
+            && let Some(net) = self.net_mut()
+        {
+            let runs = net.hist.values.len() as u64..net.hist.target;
+            if !runs.is_empty() && net.hist.error.is_none() {
+                let clock = Instant::now();
+                match worker::net_endpoints(&net.net, &cfg, runs, &net.readout_points(), &|| false) {
+                    Ok(Some((v, curves, unconverged))) => {
+                        net.hist.add(v, &curves);
+                        net.hist.unconverged += unconverged;
+                    }
+                    Ok(None) => {}
+                    Err(e) => net.hist.error = Some(e.to_string()),
+                }
+                net.hist.elapsed_s += clock.elapsed().as_secs_f64();
+                let at = net.at_theory;
+                net.hist.summarize(&at, true);
+            }
+        }
         for i in self.shown_slots() {
             let Some(slot) = &mut self.slots[i] else { continue };
             let runs = slot.hist.slopes.len() as u64..slot.hist.target;
@@ -514,6 +682,9 @@ impl App {
             return Outcome::Continue;
         }
         self.message = None;
+        if self.current == ModelKind::Net && self.act_net(action) {
+            return Outcome::Continue;
+        }
         match action {
             Action::Quit => return Outcome::Quit,
             Action::Suspend => return Outcome::Suspend,
@@ -524,7 +695,23 @@ impl App {
             Action::Faster => self.steps_per_frame = (self.steps_per_frame * 2).min(MAX_STEPS_PER_FRAME),
             Action::Slower => self.steps_per_frame = (self.steps_per_frame / 2).max(1),
             Action::NextModel => self.switch_model(1),
-            Action::PrevModel => self.switch_model(ModelKind::LINEAR.len() - 1),
+            Action::PrevModel => self.switch_model(ModelKind::ALL.len() - 1),
+            Action::AtLeft => self.move_at(-1.0),
+            Action::AtRight => self.move_at(1.0),
+            Action::WidthUp => {
+                self.set_net_spec(NetSpec { width: (self.net_spec.width * 2).min(MAX_WIDTH), ..self.net_spec })
+            }
+            Action::WidthDown => {
+                self.set_net_spec(NetSpec { width: (self.net_spec.width / 2).max(MIN_WIDTH), ..self.net_spec })
+            }
+            Action::ToggleTrain => {
+                let train = if self.net_spec.train == TrainMode::All { TrainMode::Last } else { TrainMode::All };
+                self.set_net_spec(NetSpec { train, ..self.net_spec });
+            }
+            Action::NextAct => {
+                let act = if self.net_spec.act == Act::Relu { Act::Erf } else { Act::Relu };
+                self.set_net_spec(NetSpec { act, ..self.net_spec });
+            }
             Action::NextOptimizer => {
                 let i = Optimizer::ALL.iter().position(|&o| o == self.optimizer).unwrap_or(0);
                 self.optimizer = Optimizer::ALL[(i + 1) % Optimizer::ALL.len()];
@@ -608,6 +795,153 @@ impl App {
         Outcome::Continue
     }
 
+    /// The actions that work differently on the net; false for those that do not (they fall
+    /// through to the shared handling).
+    fn act_net(&mut self, action: Action) -> bool {
+        let (lr, max_steps, tol) = (self.lr, self.common.max_steps(), self.common.tol);
+        let Some(net) = self.net.as_mut() else { return false };
+        match action {
+            Action::RunPause | Action::Step | Action::Step100 => {
+                let note = divergence_note(&net.run.status, net.run.optimizer);
+                if action == Action::RunPause && self.running {
+                    self.running = false;
+                } else if let Some(note) = note {
+                    self.message = Some(note);
+                } else if net.run.is_done() {
+                    let why = if net.run.converged() { "converged" } else { "stopped" };
+                    self.message = Some(format!("{why} — r replays, i draws a new init"));
+                } else if action == Action::RunPause {
+                    self.running = true;
+                } else {
+                    self.running = false;
+                    let k = if action == Action::Step { 1 } else { 100 };
+                    self.message = net_steps(net, k, max_steps, tol, None);
+                }
+            }
+            Action::Replay => net.replay(),
+            Action::NewInit => {
+                let next = net.run.init_index.wrapping_add(1);
+                match net.new_init(next, lr) {
+                    Ok(()) => self.init = next,
+                    Err(e) => self.message = Some(e.to_string()),
+                }
+            }
+            Action::NextOptimizer => {
+                // cg and whitened are refused for the net: skip them, saying why once.
+                let mut i = Optimizer::ALL.iter().position(|&o| o == self.optimizer).unwrap_or(0);
+                loop {
+                    i = (i + 1) % Optimizer::ALL.len();
+                    if crate::net::train::refusal(Optimizer::ALL[i]).is_none() {
+                        break;
+                    }
+                }
+                self.optimizer = Optimizer::ALL[i];
+                if self.lr.lr.is_some() {
+                    self.lr = LrChoice::default();
+                }
+                self.apply_net_settings();
+                self.message.get_or_insert_with(|| {
+                    "cg and whitened are not for the net (nonlinear; prior variances all 1)".into()
+                });
+            }
+            Action::LrUp | Action::LrDown => {
+                if !self.optimizer.uses_lr() {
+                    self.message = Some(format!("{} has no learning rate", self.optimizer.name()));
+                    return true;
+                }
+                let factor = if action == Action::LrUp { 2.0 } else { 0.5 };
+                let (lo, hi) = (LR_SCALE_LIMIT.recip(), LR_SCALE_LIMIT);
+                let default = net.run.lambda_max.recip();
+                match self.lr.lr {
+                    Some(v) => self.lr.lr = Some((v * factor).clamp(lo * default, hi * default)),
+                    None => self.lr.scale = (self.lr.scale * factor).clamp(lo, hi),
+                }
+                self.apply_net_settings();
+            }
+            Action::LrDefault => {
+                self.lr = LrChoice::default();
+                self.apply_net_settings();
+            }
+            Action::AddRuns => {
+                net.hist.error = None;
+                net.hist.target =
+                    (net.hist.target.max(net.hist.values.len() as u64) + super::net::slot::NETS_PER_FILL).min(MAX_RUNS);
+                self.request_fill();
+            }
+            Action::ClearRuns => {
+                net.hist = net.hist.cleared();
+                self.request_fill();
+            }
+            Action::ToggleDrift | Action::ToggleRidge => {
+                self.message = Some("the drift and ridge views do not show the net yet".into());
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The net's run under the session's optimizer and learning rate, from the same init; the
+    /// histogram follows. A failure leaves everything as it was.
+    fn apply_net_settings(&mut self) {
+        let (opt, lr) = (self.optimizer, self.lr);
+        let Some(net) = self.net.as_mut() else { return };
+        let (old_opt, old_lr) = (net.run.optimizer, net.lr);
+        if let Err(e) = net.set_optimizer(opt, lr) {
+            (self.optimizer, self.lr) = (old_opt, old_lr);
+            self.message = Some(e.to_string());
+            return;
+        }
+        self.align_histogram();
+        self.request_fill();
+    }
+
+    /// x* one step left or right, within the range the net's data pane shows. The histogram
+    /// of f(x*) starts again from run 0; the run goes on.
+    fn move_at(&mut self, dir: f64) {
+        let [lo, hi] = super::net::slot::shown_range(&self.data);
+        let at = (self.at + dir * AT_STEP * 0.5 * (hi - lo)).clamp(lo, hi);
+        if at == self.at {
+            self.message = Some(format!("x* stays within the shown range [{}, {}]", lo, hi));
+            return;
+        }
+        self.at = at;
+        if let Some(net) = self.net.as_mut() {
+            net.set_at(at);
+            self.message = Some(format!(
+                "x* = {}: the histogram of f(x*) restarts from run 0 (seed {})",
+                super::ui::num(at),
+                self.seed
+            ));
+        } else {
+            self.message = Some(format!("x* = {}", super::ui::num(at)));
+        }
+        self.request_fill();
+    }
+
+    /// New net settings: the net is rebuilt, its run and histogram restart from the same seed
+    /// and init. A setting the net refuses changes nothing.
+    fn set_net_spec(&mut self, spec: NetSpec) {
+        if spec == self.net_spec {
+            self.message = Some(format!("width stays within {MIN_WIDTH}..{MAX_WIDTH}"));
+            return;
+        }
+        let what = format!("width {} · {} · train {}", spec.width, spec.act.name(), spec.train.name());
+        let old = (self.net_spec, self.net.take());
+        self.net_spec = spec;
+        if self.current != ModelKind::Net {
+            self.message = Some(format!("net: {what} (m shows the net)"));
+            return;
+        }
+        if let Err(e) = self.ensure_net() {
+            (self.net_spec, self.net) = old;
+            self.message = Some(e.to_string());
+            return;
+        }
+        self.running = false;
+        self.message = Some(format!("{what}: run and histogram restart (seed {}, init {})", self.seed, self.init));
+        self.request_fill();
+    }
+
     /// The drift view's sweep belongs to one dataset and init: drop it when they change, and
     /// compute it (a few closed-form endpoints, milliseconds) when the view is showing.
     fn refresh_drift(&mut self) {
@@ -648,21 +982,62 @@ impl App {
     }
 
     fn switch_model(&mut self, by: usize) {
-        let n = ModelKind::LINEAR.len();
-        let mut i = slot_index(self.current);
+        let n = ModelKind::ALL.len();
+        let mut i = ModelKind::ALL.iter().position(|&k| k == self.current).unwrap_or(0);
         // Skip a model that cannot be built on this data (too many parameters), with a note.
         for _ in 0..n {
             i = (i + by) % n;
-            let kind = ModelKind::LINEAR[i];
+            let kind = ModelKind::ALL[i];
+            if kind == ModelKind::Net {
+                if let Err(e) = self.switch_to_net() {
+                    self.message = Some(format!("net: {e}"));
+                    continue;
+                }
+                return;
+            }
             match self.ensure_slot(kind) {
                 Ok(()) => {
                     self.current = kind;
+                    self.linear = kind;
                     self.apply_settings();
                     self.refresh_drift();
                     return;
                 }
                 Err(e) => self.message = Some(format!("{}: {e}", kind.name())),
             }
+        }
+    }
+
+    /// Shows the net, built from the session's settings; an optimizer refused for the net
+    /// (cg, whitened) gives way to gd, saying so.
+    fn switch_to_net(&mut self) -> crate::Result<()> {
+        let (old_opt, old_lr) = (self.optimizer, self.lr);
+        let note = crate::net::train::refusal(self.optimizer).map(|why| format!("{why}: using gd"));
+        if note.is_some() {
+            self.optimizer = Optimizer::Gd;
+            self.lr = LrChoice::default();
+        }
+        if let Err(e) = self.ensure_net() {
+            (self.optimizer, self.lr) = (old_opt, old_lr);
+            return Err(e);
+        }
+        self.current = ModelKind::Net;
+        self.running = false;
+        self.apply_net_settings_if_stale();
+        if note.is_some() {
+            self.message = note;
+        }
+        Ok(())
+    }
+
+    /// After a switch back to the net: its run follows the session's optimizer and learning rate.
+    fn apply_net_settings_if_stale(&mut self) {
+        let stale = self.net.as_ref().is_some_and(|n| n.run.optimizer != self.optimizer || n.lr != self.lr);
+        if stale {
+            self.apply_net_settings();
+        } else {
+            self.align_histogram();
+            self.request_fill();
         }
     }
 
@@ -729,10 +1104,14 @@ impl App {
             }
         };
         // Build the new current slot before dropping the old ones, so a failure changes nothing.
-        let old = (self.seed, std::mem::replace(&mut self.data, data), std::mem::take(&mut self.slots));
+        let old =
+            (self.seed, std::mem::replace(&mut self.data, data), std::mem::take(&mut self.slots), self.net.take());
         self.seed = spec.seed;
-        if let Err(e) = self.ensure_slot(self.current) {
-            (self.seed, self.data, self.slots) = old;
+        let built = self
+            .ensure_slot(self.linear)
+            .and_then(|()| if self.current == ModelKind::Net { self.ensure_net() } else { Ok(()) });
+        if let Err(e) = built {
+            (self.seed, self.data, self.slots, self.net) = old;
             self.message = Some(e.to_string());
             return;
         }
@@ -779,6 +1158,13 @@ impl App {
             out += &format!(" --noise {}", c.noise);
         }
         out += &format!(" --model {} --optimizer {}", self.current.name(), self.optimizer.name());
+        let spec = self.net_spec;
+        if self.current == ModelKind::Net || spec != c.net_spec() {
+            out += &format!(" --width {} --act {} --train {}", spec.width, spec.act.name(), spec.train.name());
+        }
+        if self.current == ModelKind::Net || self.at != crate::net::default_at(&self.data) {
+            out += &format!(" --at {}", self.at);
+        }
         if let Ok(m) = c.source_count()
             && m != crate::args::DEFAULT_SOURCES
         {
@@ -789,7 +1175,8 @@ impl App {
             None if self.lr.scale != 1.0 => out += &format!(" --lr-scale {}", self.lr.scale),
             None => {}
         }
-        out += &format!(" --init {}", self.slot().run.init_index);
+        let init = self.net_slot().map_or(self.slot().run.init_index, |n| n.run.init_index);
+        out += &format!(" --init {init}");
         if let Some(s) = c.steps {
             out += &format!(" --steps {s}");
         }
