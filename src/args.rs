@@ -9,13 +9,14 @@ use crate::data::{DataSpec, Dataset, XLayout};
 use crate::ensemble::EnsembleConfig;
 use crate::error::Result;
 use crate::model::{Model, ModelKind};
+use crate::net::{Act, Net, NetSpec, TrainMode};
 use crate::optim::{DEFAULT_MAX_STEPS, LrChoice, Optimizer};
 
 /// M, the very model's noise sources per point, as in the article.
 pub const DEFAULT_SOURCES: usize = 100;
-/// M, the net's width: 200 GD-trained nets on the default data take about 30 s on 2 cores
-/// (measured: 8 nets of M = 128 to |∇L| < 1e-9 in 1.25 s, ≈ 4,900 steps each).
-pub const DEFAULT_WIDTH: usize = 128;
+/// The net's default width: 200 GD-trained nets on the demo data take about half a minute on
+/// 2 cores, the explorer's histogram target (README, "The wide network").
+pub const DEFAULT_WIDTH: usize = 512;
 
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -44,6 +45,9 @@ pub enum Command {
         /// Also print θ0 and θ in full (JSON: theta0, theta; text: one value a line).
         #[arg(long)]
         dump_params: bool,
+        /// Net only: also print f over a grid spanning the data and half its range on each side.
+        #[arg(long)]
+        dump_curve: bool,
     },
     /// Train many independent inits and compare their endpoint slopes with the theory.
     Ensemble {
@@ -64,10 +68,22 @@ pub enum Command {
         #[arg(long)]
         quick: bool,
     },
-    /// How far the parameters move as the number of noise sources M grows (very model).
+    /// How far the parameters move as the number of noise sources M grows (very model), or as
+    /// the width grows (--model net).
     Sweep {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Net only: the widths M to train at [default: 64,256,1024,4096].
+        #[arg(long, value_delimiter = ',', value_parser = parse_width)]
+        widths: Vec<usize>,
+    },
+    /// The net's two theories at test points (--at), without training: the NTK-GP and the posterior.
+    Predict {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Also print the kernel matrices K(X,X), Θ(X,X), K(x*,X), Θ(x*,X), K(x*,x*) (no noise block).
+        #[arg(long)]
+        dump_kernels: bool,
     },
     /// Write SVG figures (data, endpoint histogram, loss curve) to a new folder.
     Plot {
@@ -133,7 +149,8 @@ pub struct Common {
     /// Read the data from a CSV file with header `x,y` instead of generating it.
     #[arg(long, global = true, value_name = "FILE")]
     pub data: Option<PathBuf>,
-    /// Model: traditional (slope only), slightly or very overparameterized.
+    /// Model: traditional (slope only), slightly or very overparameterized, or net (a wide
+    /// one-hidden-layer network).
     #[arg(long, global = true, value_enum, default_value_t = ModelKind::Slightly)]
     pub model: ModelKind,
     /// Noise sources per point M for the very model [default: 100]; sweep takes a list
@@ -163,17 +180,17 @@ pub struct Common {
     /// Which init of the seed to train from (run r of an ensemble uses init r).
     #[arg(long, global = true, default_value_t = 0)]
     pub init: u64,
-    /// The net's hidden units M [default: 128].
-    #[arg(long, global = true, value_parser = clap::value_parser!(u64).range(1..))]
-    pub width: Option<u64>,
-    /// The net's activation φ.
-    #[arg(long, global = true, value_enum, default_value_t = crate::net::Act::Relu)]
-    pub act: crate::net::Act,
-    /// What training moves in the net: every layer, or the last (w and b frozen).
-    #[arg(long, global = true, value_enum, default_value_t = crate::net::TrainMode::All)]
-    pub train: crate::net::TrainMode,
-    /// Test points x* in data units where the net's f is read out [default: half the data's
-    /// x range past its largest x].
+    /// Net: hidden units M [default: 512].
+    #[arg(long, global = true, value_parser = parse_width)]
+    pub width: Option<usize>,
+    /// Net: the activation φ [default: relu].
+    #[arg(long, global = true, value_enum)]
+    pub act: Option<Act>,
+    /// Net: which layers train: all, or last (w and b frozen) [default: all].
+    #[arg(long, global = true, value_enum)]
+    pub train: Option<TrainMode>,
+    /// Net: test points x* in data units, where f is read out [default: where the all-layers
+    /// and Bayes predictions differ most, within half the data range of the data].
     #[arg(long, global = true, value_delimiter = ',', allow_hyphen_values = true, value_parser = parse_finite)]
     pub at: Vec<f64>,
 }
@@ -220,6 +237,13 @@ fn parse_n(s: &str) -> std::result::Result<usize, String> {
     }
     Ok(v)
 }
+fn parse_width(s: &str) -> std::result::Result<usize, String> {
+    let v: usize = s.trim().parse().map_err(|_| format!("`{s}` is not a whole number"))?;
+    if v == 0 {
+        return Err("the net needs at least 1 hidden unit (got 0)".into());
+    }
+    Ok(v)
+}
 fn parse_sources(s: &str) -> std::result::Result<usize, String> {
     let v: usize = s.trim().parse().map_err(|_| format!("`{s}` is not a whole number"))?;
     if v == 0 {
@@ -256,16 +280,53 @@ impl Common {
     pub fn model_on(&self, kind: ModelKind, data: &Dataset) -> Result<Arc<Model>> {
         Model::new(kind, data.clone(), self.noise, self.source_count()?).map(Arc::new)
     }
-    /// The net's width, activation and what it trains.
-    pub fn net_spec(&self) -> crate::net::NetSpec {
-        let width = self.width.map_or(DEFAULT_WIDTH, |w| usize::try_from(w).unwrap_or(usize::MAX));
-        crate::net::NetSpec { width, act: self.act, train: self.train }
-    }
     pub fn lr_choice(&self) -> LrChoice {
         LrChoice { lr: self.lr, scale: self.lr_scale }
     }
     pub fn max_steps(&self) -> u64 {
         self.steps.unwrap_or(DEFAULT_MAX_STEPS)
+    }
+    /// Refuses options that do not apply to the chosen model (net options with a linear model,
+    /// --sources with the net), naming the model they belong to.
+    pub fn check_model_options(&self) -> Result<()> {
+        let net_only = [
+            ("--width", self.width.is_some()),
+            ("--act", self.act.is_some()),
+            ("--train", self.train.is_some()),
+            ("--at", !self.at.is_empty()),
+        ];
+        match self.model {
+            ModelKind::Net if !self.sources.is_empty() => {
+                Err(crate::error::invalid!("--sources applies to the very model, not the net (its size is --width)"))
+            }
+            ModelKind::Net => Ok(()),
+            kind => match net_only.iter().find(|(_, given)| *given) {
+                Some((name, _)) => {
+                    Err(crate::error::invalid!("{name} applies to --model net only (not to the {} model)", kind.name()))
+                }
+                None => Ok(()),
+            },
+        }
+    }
+    /// The net's settings: --width, --act, --train.
+    pub fn net_spec(&self) -> NetSpec {
+        NetSpec {
+            width: self.width.unwrap_or(DEFAULT_WIDTH),
+            act: self.act.unwrap_or_default(),
+            train: self.train.unwrap_or_default(),
+        }
+    }
+    /// The net on `data` with this noise level.
+    pub fn net_on(&self, data: &Dataset) -> Result<Arc<Net>> {
+        self.net_spec().build(data, self.noise)
+    }
+    /// The test points x* (data units): --at, or the default for this net.
+    pub fn test_points(&self, net: &Net) -> Result<Vec<f64>> {
+        if self.at.is_empty() {
+            return Ok(vec![crate::net::default_at(net)?]);
+        }
+        crate::net::check_at(&self.at)?;
+        Ok(self.at.clone())
     }
     pub fn ensemble_config(&self, default_optimizer: Optimizer) -> EnsembleConfig {
         EnsembleConfig {

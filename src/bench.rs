@@ -79,6 +79,92 @@ pub fn ensemble_rate(model: &Arc<Model>, optimizer: Optimizer, runs: u64) -> Res
     Ok(runs as f64 / t.elapsed().as_secs_f64())
 }
 
+/// Seconds per full-batch GD step of the net (ReLU, all layers) at N points and width M, and
+/// flops per second of `madd_pass` over the same N·M pairs.
+pub fn net_step_time(n: usize, m: usize, budget: Duration) -> Result<(f64, f64)> {
+    let data = DataSpec { n, ..DataSpec::default() }.generate()?;
+    let net = crate::net::NetSpec { width: m, act: crate::net::Act::Relu, train: crate::net::TrainMode::All }
+        .build(&data, 1.0)?;
+    let mut run = crate::net::NetRun::new(Arc::clone(&net), Optimizer::Gd, LrChoice::default(), 1, 0)?;
+    let step = time_per_call(
+        || {
+            if run.steps >= 2_000 {
+                run.replay();
+            }
+            black_box(run.step().ok());
+        },
+        budget,
+    );
+    let w: Vec<f64> = run.theta0.iter().take(m).copied().collect();
+    let madd = time_per_call(|| _ = black_box(crate::net::model::madd_pass(black_box(&w), black_box(&net.xt))), budget);
+    Ok((step, 2.0 * (n * m) as f64 / madd))
+}
+
+/// Seconds for `runs` GD-trained nets to convergence on the demo data (N = 100) at `width`, on
+/// every core.
+pub fn net_ensemble_time(width: usize, runs: u64) -> Result<f64> {
+    let data = DataSpec::default().generate()?;
+    let net = crate::net::NetSpec { width, act: crate::net::Act::Relu, train: crate::net::TrainMode::All }
+        .build(&data, 1.0)?;
+    let cfg =
+        EnsembleConfig { optimizer: Optimizer::Gd, lr: LrChoice::default(), max_steps: 1_000_000, tol: 1e-9, seed: 1 };
+    let t = Instant::now();
+    black_box(crate::net::train::endpoints(&net, &cfg, 0..runs, &[5.0])?);
+    Ok(t.elapsed().as_secs_f64())
+}
+
+/// The net's rows: GD step speed against its targets and the multiply-add loop, cost per N·M,
+/// and an ensemble at the default width.
+pub fn net_rows(quick: bool) -> Result<Vec<Row>> {
+    let budget = Duration::from_millis(if quick { 20 } else { 400 });
+    let mut rows = Vec::new();
+    let mut base = None;
+    for (n, m, target) in [
+        (30usize, 4096usize, Some(150e-6)),
+        (100, 1024, Some(120e-6)),
+        (100, 256, None),
+        (100, 4096, None),
+        (400, 1024, None),
+    ] {
+        let (step, madd_rate) = net_step_time(n, m, budget)?;
+        let rate = 11.0 * (n * m) as f64 / step;
+        let per = step / (n * m) as f64;
+        let b = *base.get_or_insert(per);
+        rows.push(Row {
+            what: format!("net GD step, N={n} M={m} (relu, all layers), 1 thread"),
+            measured: format!(
+                "{} ({:.2} GFlop/s, {:.2} ns per N·M, {:.2}× the first row's)",
+                us(step),
+                rate / 1e9,
+                per * 1e9,
+                per / b
+            ),
+            target: target.map_or(String::new(), |t| format!("≤ {:.0} µs", t * 1e6)),
+            ok: target.map(|t| step <= t),
+        });
+        if target.is_some() {
+            rows.push(Row {
+                what: "  step's flop rate ÷ multiply-add loop's".into(),
+                measured: format!("{:.2} ({:.2} GFlop/s loop)", rate / madd_rate, madd_rate / 1e9),
+                target: "≥ 0.33".into(),
+                ok: Some(rate / madd_rate >= 1.0 / 3.0),
+            });
+        }
+    }
+    let width = crate::args::DEFAULT_WIDTH;
+    let runs = if quick { 4 } else { 200 };
+    let secs = net_ensemble_time(width, runs)?;
+    let threads = rayon::current_num_threads();
+    let for200 = secs * 200.0 / runs as f64;
+    rows.push(Row {
+        what: format!("net ensemble: 200 GD nets, N=100, width {width} ({threads} threads)"),
+        measured: format!("{:.1} s{}", for200, if quick { " (from 4 runs)" } else { "" }),
+        target: "≤ 30 s".into(),
+        ok: Some(for200 <= 30.0),
+    });
+    Ok(rows)
+}
+
 /// Peak resident set size of this process in bytes (Linux), if known.
 pub fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -454,3 +454,198 @@ fn bench_quick_prints_every_figure() {
         assert!(s.contains(needle), "bench lacks `{needle}`:\n{s}");
     }
 }
+
+// ---- The wide network (--model net) ----
+
+const NET_SMALL: [&str; 6] = ["--model", "net", "--preset", "small", "--width", "64"];
+
+fn with<'a>(base: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
+    base.iter().chain(more).copied().collect()
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array().unwrap().iter().map(f).collect()
+}
+
+#[test]
+fn net_train_json_has_every_field_and_agrees_with_the_engine() {
+    use overparam::net::{Act, NetRun, NetSpec, NetTheory, TrainMode};
+    use overparam::optim::{LrChoice, Optimizer};
+    use std::sync::Arc;
+    let j = json(&with(&["train"], &with(&NET_SMALL, &["--at", "-0.5,3", "--init", "2", "--format", "json"])));
+    for key in [
+        "model",
+        "k",
+        "n",
+        "width",
+        "act",
+        "train",
+        "seed",
+        "init",
+        "optimizer",
+        "lr",
+        "lr_bound",
+        "steps",
+        "converged",
+        "loss",
+        "grad_norm",
+        "rel_change",
+        "kernel_change",
+        "at",
+        "f",
+        "f_init",
+        "f_lin",
+        "ntk_gp",
+        "posterior",
+        "ridge_dim",
+        "elapsed_s",
+        "data",
+    ] {
+        assert!(j.get(key).is_some(), "train JSON lacks `{key}`");
+    }
+    assert_eq!((j["model"].as_str(), j["act"].as_str(), j["train"].as_str()), (Some("net"), Some("relu"), Some("all")));
+    assert_eq!(
+        (j["k"].as_u64(), j["n"].as_u64(), j["ridge_dim"].as_u64()),
+        (Some(3 * 64 + 1 + 10), Some(10), Some(3 * 64 + 1))
+    );
+    let data = overparam::data::DataSpec { n: 10, x: overparam::data::XLayout::Normal, ..Default::default() }
+        .generate()
+        .unwrap();
+    let net = NetSpec { width: 64, act: Act::Relu, train: TrainMode::All }.build(&data, 1.0).unwrap();
+    let mut run = NetRun::new(Arc::clone(&net), Optimizer::Gd, LrChoice::default(), 42, 2).unwrap();
+    run.run_to_end(1_000_000, 1e-9).unwrap();
+    let at = [-0.5, 3.0];
+    assert_eq!(floats(&j["f"]), run.f_at(&at).unwrap());
+    assert_eq!(floats(&j["f_lin"]), run.f_lin(&at).unwrap());
+    assert_eq!(j["steps"].as_u64(), Some(run.steps));
+    assert_eq!(f(&j["lr"]), run.lr.unwrap());
+    assert!((f(&j["lr_bound"]) * f(&j["lr"]) - 2.0 * run.lr.unwrap().powi(2)).abs() < 1e-15);
+    let th = NetTheory::new(&net).unwrap();
+    for (i, &x) in at.iter().enumerate() {
+        let p = th.at(x);
+        assert_eq!(f(&j["ntk_gp"]["mean"][i]), p.ntk_gp.mean);
+        assert_eq!(f(&j["posterior"]["std"][i]), p.posterior.std);
+    }
+    assert!(j["converged"].as_bool().unwrap() && f(&j["grad_norm"]) < 1e-9);
+}
+
+#[test]
+fn net_exact_with_all_layers_says_linearized_everywhere() {
+    let text = ok(&with(&["train"], &with(&NET_SMALL, &["--optimizer", "exact"])));
+    assert!(text.contains("linearized"), "{text}");
+    let j = json(&with(&["train"], &with(&NET_SMALL, &["--optimizer", "exact", "--format", "json"])));
+    assert_eq!(j["linearized"].as_bool(), Some(true));
+    assert_eq!(floats(&j["f"]), floats(&j["f_lin"]));
+    let e = ok(&with(&["ensemble", "--runs", "4"], &with(&NET_SMALL, &["--optimizer", "exact"])));
+    assert!(e.contains("linearized"), "{e}");
+    // The last layer's exact end is the real projection, not a linearization.
+    let j =
+        json(&with(&["train"], &with(&NET_SMALL, &["--train", "last", "--optimizer", "exact", "--format", "json"])));
+    assert_eq!(j["linearized"].as_bool(), Some(false));
+}
+
+#[test]
+fn net_ensemble_json_has_every_field_and_run_r_is_init_r() {
+    let j = json(&with(&["ensemble", "--runs", "6"], &with(&NET_SMALL, &["--at", "0,2", "--format", "json"])));
+    for key in ["runs", "unconverged", "optimizer", "seed", "values"] {
+        assert!(j.get(key).is_some(), "ensemble JSON lacks `{key}`");
+    }
+    assert_eq!(j["optimizer"].as_str(), Some("gd"), "the net's ensembles train by default");
+    let values = j["values"].as_array().unwrap();
+    assert_eq!(values.len(), 6);
+    let t = json(&with(&["train"], &with(&NET_SMALL, &["--at", "0,2", "--init", "4", "--format", "json"])));
+    assert_eq!(floats(&values[4]), floats(&t["f"]));
+    let points = j["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    for p in points {
+        for key in ["x", "mean", "std", "ntk_gp", "posterior", "ks_ntk_gp", "ks_posterior"] {
+            assert!(p.get(key).is_some(), "ensemble point lacks `{key}`");
+        }
+        assert!(p["ks_posterior"].get("d").is_some() && p["ks_ntk_gp"].get("p").is_some());
+    }
+    let csv = ok(&with(&["ensemble", "--runs", "3"], &with(&NET_SMALL, &["--at", "0,2", "--format", "csv"])));
+    assert_eq!(csv.lines().next(), Some("run,f(0.0),f(2.0)"));
+    assert_eq!(csv.lines().count(), 4);
+}
+
+#[test]
+fn net_predict_gives_both_theories_and_its_kernels() {
+    let j = json(&[
+        "predict",
+        "--model",
+        "net",
+        "--preset",
+        "small",
+        "--at",
+        "0.5,4",
+        "--dump-kernels",
+        "--format",
+        "json",
+    ]);
+    let points = j["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    for p in points {
+        assert!(p["ntk_gp"].get("mean").is_some() && p["posterior"].get("std").is_some());
+    }
+    let k = &j["kernels"];
+    assert_eq!(k["k_xx"].as_array().unwrap().len(), 10);
+    assert_eq!(k["theta_sx"].as_array().unwrap().len(), 2);
+    assert_eq!(k["theta_sx"][0].as_array().unwrap().len(), 10);
+    // ReLU diagonal (THEORY.md): K(x,x) = S/2 + 1 with S = x̃² + 1.
+    let data = overparam::data::DataSpec { n: 10, x: overparam::data::XLayout::Normal, ..Default::default() }
+        .generate()
+        .unwrap();
+    let mean = data.x.sum() / 10.0;
+    let sd = (data.x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 10.0).sqrt();
+    let xt = (4.0 - mean) / sd;
+    assert!((f(&k["k_ss"][1][1]) - ((xt * xt + 1.0) / 2.0 + 1.0)).abs() < 1e-12);
+    // The last layer: the NTK-GP is the posterior.
+    let j =
+        json(&["predict", "--model", "net", "--preset", "small", "--train", "last", "--at", "3", "--format", "json"]);
+    assert!((f(&j["points"][0]["ntk_gp"]["mean"]) - f(&j["points"][0]["posterior"]["mean"])).abs() < 1e-12);
+}
+
+#[test]
+fn net_sweep_exponents_follow_the_wide_limit() {
+    let j = json(&["sweep", "--model", "net", "--preset", "small", "--widths", "64,256,1024,4096", "--format", "json"]);
+    let rows = j["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    for r in rows {
+        for key in ["width", "k", "rel_change", "rel_change_theory", "kernel_change", "lin_gap", "steps"] {
+            assert!(r.get(key).is_some(), "sweep row lacks `{key}`");
+        }
+        assert!((f(&r["rel_change"]) / f(&r["rel_change_theory"]) - 1.0).abs() < 0.25, "{r}");
+    }
+    let rel = f(&j["rel_change_exponent"]);
+    let gap = f(&j["lin_gap_exponent"]);
+    let kernel = f(&j["kernel_change_exponent"]);
+    assert!((-0.65..=-0.35).contains(&rel), "rel_change ∝ M^{rel}");
+    assert!((-0.65..=-0.35).contains(&gap), "lin_gap ∝ M^{gap}");
+    // The kernel moves by at most O(M^-½) (Lee et al.); for this ReLU net it measures close to
+    // M^-0.8, nearer the 1/M that perturbation theory of wide nets predicts.
+    assert!((-1.1..=-0.35).contains(&kernel), "kernel_change ∝ M^{kernel}");
+}
+
+#[test]
+fn net_bad_options_are_refused_in_one_line() {
+    fails(&["train", "--model", "net", "--width", "0"], 2, "at least 1 hidden unit");
+    fails(&["train", "--model", "net", "--width", "9000000"], 2, "the limit is 6666633");
+    fails(&["train", "--model", "net", "--act", "foo"], 2, "foo");
+    fails(&["train", "--model", "net", "--train", "foo"], 2, "foo");
+    fails(&["train", "--model", "net", "--at", "nan"], 2, "not a finite number");
+    fails(&with(&["train"], &with(&NET_SMALL, &["--optimizer", "cg"])), 2, "cg is refused for the net");
+    fails(&with(&["train"], &with(&NET_SMALL, &["--optimizer", "whitened"])), 2, "whitened GD would be plain gd");
+    fails(&with(&["train"], &with(&NET_SMALL, &["--lr-scale", "8"])), 1, "2/λmax(Θ̂0)");
+    fails(
+        &with(&["train"], &with(&NET_SMALL, &["--optimizer", "exact", "--lr", "0.1"])),
+        2,
+        "no effect with the exact",
+    );
+    fails(&["train", "--model", "very", "--width", "10"], 2, "--width applies to --model net only");
+    fails(&["train", "--at", "3"], 2, "--at applies to --model net only");
+    fails(&["train", "--model", "net", "--sources", "10"], 2, "--sources applies to the very model");
+    fails(&["predict"], 2, "add --model net");
+    fails(&["sweep", "--widths", "64"], 2, "--widths applies to --model net only");
+    fails(&["compare", "--model", "net"], 2, "compare is the article's table");
+    fails(&["--model", "net"], 2, "the explorer does not show the net yet");
+}

@@ -295,7 +295,7 @@ fn the_net_in_a_real_terminal() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_overparam");
-    let t = start_cmd("net", (80, 24), &format!("exec env TERM=xterm-256color {bin} --width 32 --n 20"));
+    let t = start_cmd("net", (80, 24), &format!("exec env TERM=xterm-256color {bin} --width 32 --n 20 --at 10"));
     t.wait_until(|s| s.contains("Inspector") && s.contains("slightly"));
     t.keys(&["m", "m"]);
     let s = t.wait_until(|s| s.contains("Net · relu · all") && s.contains("net · M 32"));
@@ -307,7 +307,7 @@ fn the_net_in_a_real_terminal() {
     assert!(s.contains("KS NTK"), "the worker did not fill the histogram of f(x*):\n{s}");
     t.keys(&["<"]);
     let s = t.wait_for("restarts from run 0");
-    assert!(s.contains("x* 13.78"), "x* did not move:\n{s}");
+    assert!(s.contains("x* 9.525"), "x* did not move:\n{s}");
     t.keys(&["t"]);
     let s = t.wait_for("net · M 32 · relu · last");
     assert!(s.contains("restart"), "the change does not say it restarts:\n{s}");
@@ -321,7 +321,7 @@ fn the_net_in_a_real_terminal() {
     // The line wraps at 80 columns: read it joined.
     let s = t.wait_until(|s| s.replace('\n', "").contains("--init 0")).replace('\n', "");
     assert!(
-        s.contains("--model net --optimizer gd --width 32 --act relu --train last --at 13.775 --init 0"),
+        s.contains("--model net --optimizer gd --width 32 --act relu --train last --at 9.525 --init 0"),
         "the quit line lacks the net's settings:\n{s}"
     );
 }

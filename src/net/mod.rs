@@ -43,12 +43,43 @@ impl NetSpec {
     }
 }
 
-/// The default test point: half the data's x range beyond its largest x, where extrapolation
-/// separates the NTK-GP from the posterior.
-pub fn default_at(data: &Dataset) -> f64 {
+/// Candidates the default test point is chosen from.
+const DEFAULT_AT_GRID: usize = 201;
+
+/// The default test point (data units): of 201 evenly spaced points from half the data's x
+/// range below its smallest x to half the range above its largest, the one where the all-layers
+/// NTK-GP mean is furthest from the posterior mean, in posterior stds. It depends only on the
+/// data, φ and σn (with `--train last` it is where training all layers would differ most).
+pub fn default_at(net: &Net) -> Result<f64> {
+    let all = Net { train: TrainMode::All, ..net.clone() };
+    let theory = NetTheory::new(&all)?;
+    let (lo, hi) = data_range(&net.data);
+    let r = hi - lo;
+    let mut best = (f64::NEG_INFINITY, hi);
+    for i in 0..DEFAULT_AT_GRID {
+        let x = lo - 0.5 * r + 2.0 * r * i as f64 / (DEFAULT_AT_GRID - 1) as f64;
+        let p = theory.at(x);
+        let gap = (p.ntk_gp.mean - p.posterior.mean).abs() / p.posterior.std.max(f64::MIN_POSITIVE);
+        if gap > best.0 {
+            best = (gap, x);
+        }
+    }
+    Ok(best.1)
+}
+
+/// The smallest and largest x of the data.
+pub fn data_range(data: &Dataset) -> (f64, f64) {
     let lo = data.x.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = data.x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    hi + 0.5 * (hi - lo)
+    (lo, hi)
+}
+
+/// `points` evenly spaced x (data units) from half the data's range below it to half above it:
+/// the span of `train --dump-curve`.
+pub fn curve_grid(data: &Dataset, points: usize) -> Vec<f64> {
+    let (lo, hi) = data_range(data);
+    let r = hi - lo;
+    (0..points).map(|i| lo - 0.5 * r + 2.0 * r * i as f64 / (points.max(2) - 1) as f64).collect()
 }
 
 /// Checks test points: finite, and not so far out that the kernels overflow.

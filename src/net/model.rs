@@ -19,12 +19,15 @@ const LANES: usize = 8;
 
 /// φ and φ' for the hot loops, chosen once per call so the inner loops have no branch.
 trait Phi {
+    /// ReLU: φ(z) = z·φ'(z), so Σ v φ(z) follows from the sums of φ' (see `jt_impl`).
+    const RELU: bool = false;
     fn f(z: f64) -> f64;
     fn d(z: f64) -> f64;
 }
 
 struct Relu;
 impl Phi for Relu {
+    const RELU: bool = true;
     #[inline(always)]
     fn f(z: f64) -> f64 {
         z.max(0.0)
@@ -47,11 +50,59 @@ impl Phi for Erf {
     }
 }
 
-/// erf to about 1e-15 relative: the Maclaurin series for |z| < 2.5, else 1 − erfc by its
-/// continued fraction (both converge fast there), so φ' = (2/√π)e^{−z²} is its true derivative.
+/// Nodes per unit of the erf table.
+const ERF_NODES_PER_UNIT: f64 = 64.0;
+/// Beyond this |z|, erf(z) = ±1 to double precision.
+const ERF_TABLE_END: f64 = 6.0;
+
+/// erf(z), erf'(z), erf''(z) at z = i/64, i = 0..=384, from `erf_series`.
+fn erf_table() -> &'static [[f64; 3]] {
+    static TABLE: std::sync::OnceLock<Vec<[f64; 3]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let nodes = (ERF_TABLE_END * ERF_NODES_PER_UNIT) as usize + 2;
+        (0..nodes)
+            .map(|i| {
+                let z = i as f64 / ERF_NODES_PER_UNIT;
+                let d = std::f64::consts::FRAC_2_SQRT_PI * (-z * z).exp();
+                [erf_series(z), d, -2.0 * z * d]
+            })
+            .collect()
+    })
+}
+
+/// erf for the hot loops: quintic Hermite interpolation of `erf_series` on a 1/64 grid (value,
+/// first and second derivative at each node), error below 3e-14; ±1 beyond |z| = 6.
+#[inline(always)]
 pub fn erf(z: f64) -> f64 {
     let a = z.abs();
-    let v = if a < 2.5 {
+    if z.is_nan() {
+        return z;
+    }
+    if a >= ERF_TABLE_END {
+        return z.signum();
+    }
+    let table = erf_table();
+    let u = a * ERF_NODES_PER_UNIT;
+    let i = u as usize;
+    let t = u - i as f64;
+    let h = 1.0 / ERF_NODES_PER_UNIT;
+    let ([p0, m0, a0], [p1, m1, a1]) = (table[i], table[i + 1]);
+    let (t2, t3) = (t * t, t * t * t);
+    let (t4, t5) = (t3 * t, t3 * t2);
+    let v = (1.0 - 10.0 * t3 + 15.0 * t4 - 6.0 * t5) * p0
+        + (t - 6.0 * t3 + 8.0 * t4 - 3.0 * t5) * h * m0
+        + (0.5 * t2 - 1.5 * t3 + 1.5 * t4 - 0.5 * t5) * h * h * a0
+        + (0.5 * t3 - t4 + 0.5 * t5) * h * h * a1
+        + (-4.0 * t3 + 7.0 * t4 - 3.0 * t5) * h * m1
+        + (10.0 * t3 - 15.0 * t4 + 6.0 * t5) * p1;
+    if z < 0.0 { -v } else { v }
+}
+
+/// erf to about 1e-15 relative: the Maclaurin series for |z| < 2, else 1 − erfc by its
+/// continued fraction (both converge fast there). Slow; `erf` interpolates a table of it.
+pub fn erf_series(z: f64) -> f64 {
+    let a = z.abs();
+    let v = if a < 2.0 {
         // erf z = (2/√π) Σ (−1)ⁿ z^{2n+1} / (n! (2n+1))
         let z2 = a * a;
         let (mut term, mut sum) = (a, a);
@@ -70,7 +121,7 @@ pub fn erf(z: f64) -> f64 {
     } else {
         // erfc a = e^{−a²}/√π · 1/(a + 1/2/(a + 1/(a + 3/2/(a + …)))), evaluated bottom-up.
         let mut frac = 0.0;
-        for k in (1..=60).rev() {
+        for k in (1..=200).rev() {
             frac = (k as f64 / 2.0) / (a + frac);
         }
         1.0 - (-a * a).exp() / std::f64::consts::PI.sqrt() / (a + frac)
@@ -97,6 +148,9 @@ pub struct Net {
     pub scales: Scales,
 }
 
+/// The most data points the net takes: its theory factors N×N kernel matrices (O(N³)).
+pub const MAX_NET_POINTS: usize = 2000;
+
 /// The largest width accepted for N points: k = 3M + 1 + N within the parameter limit.
 pub fn max_width(n: usize) -> usize {
     MAX_PARAMS.saturating_sub(1 + n) / 3
@@ -109,6 +163,11 @@ impl Net {
             return Err(invalid!("--width must be at least 1 (got 0)"));
         }
         let n = data.n();
+        if n > MAX_NET_POINTS {
+            return Err(invalid!(
+                "the net takes at most {MAX_NET_POINTS} points (got {n}): its theory factors N×N kernel matrices"
+            ));
+        }
         if width > max_width(n) {
             return Err(invalid!(
                 "--width {width} is too large: the limit is {} for N = {n} (k = 3M + 1 + N at most {MAX_PARAMS} parameters)",
@@ -171,9 +230,26 @@ impl Net {
     /// f at standardized inputs `xs` (no noise part), written to `out`.
     pub fn forward(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
         match self.act {
-            Act::Relu => self.forward_impl::<Relu>(theta, xs, out),
-            Act::Erf => self.forward_impl::<Erf>(theta, xs, out),
+            Act::Relu => self.forward_wide::<Relu>(theta, xs, out),
+            Act::Erf => self.forward_wide::<Erf>(theta, xs, out),
         }
+    }
+
+    // The hot loops are compiled twice: for the baseline x86-64 and with AVX2 (twice the lanes),
+    // picked at run time. Rust never fuses a·b + c, so both give the same bits.
+    fn forward_wide<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { self.forward_avx2::<P>(theta, xs, out) };
+        }
+        self.forward_impl::<P>(theta, xs, out)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn forward_avx2<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
+        self.forward_impl::<P>(theta, xs, out)
     }
 
     /// f at standardized inputs, as a vector.
@@ -190,6 +266,7 @@ impl Net {
     }
 
     // Four points at a time share each load of (w, b, a); lanes over j let the sums vectorise.
+    #[inline(always)]
     fn forward_impl<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
         let m = self.width;
         let (w, b, a) = (&theta[..m], &theta[m..2 * m], &theta[2 * m..3 * m]);
@@ -273,16 +350,32 @@ impl Net {
 
     fn add_jt_hidden(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
         match (self.act, self.train) {
-            (Act::Relu, TrainMode::All) => self.jt_impl::<Relu, true>(theta, xs, v, coef),
-            (Act::Relu, TrainMode::Last) => self.jt_impl::<Relu, false>(theta, xs, v, coef),
-            (Act::Erf, TrainMode::All) => self.jt_impl::<Erf, true>(theta, xs, v, coef),
-            (Act::Erf, TrainMode::Last) => self.jt_impl::<Erf, false>(theta, xs, v, coef),
+            (Act::Relu, TrainMode::All) => self.jt_wide::<Relu, true>(theta, xs, v, coef),
+            (Act::Relu, TrainMode::Last) => self.jt_wide::<Relu, false>(theta, xs, v, coef),
+            (Act::Erf, TrainMode::All) => self.jt_wide::<Erf, true>(theta, xs, v, coef),
+            (Act::Erf, TrainMode::Last) => self.jt_wide::<Erf, false>(theta, xs, v, coef),
         }
+    }
+
+    fn jt_wide<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { self.jt_avx2::<P, ALL>(theta, xs, v, coef) };
+        }
+        self.jt_impl::<P, ALL>(theta, xs, v, coef)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn jt_avx2<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
+        self.jt_impl::<P, ALL>(theta, xs, v, coef)
     }
 
     // For each block of LANES units, Σ_n over the points with the sums in registers:
     // A = Σ v φ(z), B = Σ v x̃ φ'(z), C = Σ v φ'(z); then ∂/∂a = (σa/√M)A, ∂/∂w = (σa/√M)a σw B,
     // ∂/∂b = (σa/√M)a σb C.
+    #[inline(always)]
     fn jt_impl<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
         let m = self.width;
         let (sw, sb) = (self.scales.w, self.scales.b);
@@ -303,12 +396,25 @@ impl Net {
             for ((&x, &vn), &vxn) in xw.iter().zip(v).zip(&vx) {
                 for l in 0..LANES {
                     let z = wj[l] * x + sb * bj[l];
+                    if P::RELU && ALL {
+                        // φ' is a 0/1 gate: select instead of multiplying.
+                        let on = z > 0.0;
+                        sb_acc[l] += if on { vxn } else { 0.0 };
+                        sc_acc[l] += if on { vn } else { 0.0 };
+                        continue;
+                    }
                     sa_acc[l] += vn * P::f(z);
                     if ALL {
                         let d = P::d(z);
                         sb_acc[l] += vxn * d;
                         sc_acc[l] += vn * d;
                     }
+                }
+            }
+            if P::RELU && ALL {
+                // Σ v φ(z) = Σ_{z>0} v (σw w x̃ + σb b) = σw w B + σb b C.
+                for l in 0..LANES {
+                    sa_acc[l] = sw * wj[l] * sb_acc[l] + sb * bj[l] * sc_acc[l];
                 }
             }
             for l in 0..LANES {
@@ -450,6 +556,41 @@ impl Net {
     }
 }
 
+/// The speed reference for a GD step (`overparam bench`): one multiply-add per (x_n, w_j)
+/// pair, Σ_n Σ_j w_j·x_n in lanes, compiled like the step's loops. 2·N·M flops.
+pub fn madd_pass(w: &[f64], xs: &[f64]) -> f64 {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { madd_avx2(w, xs) };
+    }
+    madd_impl(w, xs)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn madd_avx2(w: &[f64], xs: &[f64]) -> f64 {
+    madd_impl(w, xs)
+}
+
+#[inline(always)]
+fn madd_impl(w: &[f64], xs: &[f64]) -> f64 {
+    // Four points at a time, as the forward pass: independent sums, so no add waits on another.
+    let mut acc = [[0.0f64; LANES]; 4];
+    for xq in xs.chunks(4) {
+        let mut xv = [0.0; 4];
+        xv[..xq.len()].copy_from_slice(xq);
+        for wc in w.chunks_exact(LANES) {
+            for (q, accq) in acc.iter_mut().enumerate() {
+                for l in 0..LANES {
+                    accq[l] += wc[l] * xv[q];
+                }
+            }
+        }
+    }
+    acc.iter().map(lane_sum).sum()
+}
+
 #[inline(always)]
 fn lane_sum(acc: &[f64; LANES]) -> f64 {
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))
@@ -474,7 +615,15 @@ fn dot(x: &[f64], y: &[f64]) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::erf;
+    use super::{erf, erf_series};
+
+    #[test]
+    fn erf_table_matches_the_series() {
+        for i in 0..20_000 {
+            let z = -7.0 + 14.0 * i as f64 / 19_999.0 + 1e-7;
+            assert!((erf(z) - erf_series(z)).abs() < 3e-14, "erf({z}): {} vs {}", erf(z), erf_series(z));
+        }
+    }
 
     #[test]
     fn erf_known_values_and_continuity() {
@@ -485,9 +634,9 @@ mod tests {
             (2.0, 0.995_322_265_018_952_7),
             (3.0, 0.999_977_909_503_001_4),
         ] {
-            assert!((erf(z) - v).abs() < 1e-14, "erf({z}) = {}", erf(z));
-            assert!((erf(-z) + v).abs() < 1e-14);
+            assert!((erf_series(z) - v).abs() < 1e-14, "erf({z}) = {}", erf_series(z));
+            assert!((erf_series(-z) + v).abs() < 1e-14);
         }
-        assert!((erf(2.5 - 1e-12) - erf(2.5 + 1e-12)).abs() < 1e-13);
+        assert!((erf_series(2.0 - 1e-12) - erf_series(2.0 + 1e-12)).abs() < 1e-13);
     }
 }

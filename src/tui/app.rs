@@ -74,7 +74,8 @@ fn net_steps(net: &mut NetSlot, k: u64, max_steps: u64, tol: f64, deadline: Opti
     let target = net.run.steps.saturating_add(k).min(max_steps);
     let history = &mut net.history;
     let result = net.run.run_until(target, tol, deadline, |step, loss| history.push(step, loss));
-    net.refresh();
+    // Stepping by hand measures everything; a running net keeps its frames short.
+    net.refresh(deadline.is_none());
     match (result, &net.run.status) {
         (Err(_), _) | (_, Status::Diverged(_)) => divergence_note(&net.run.status, net.run.optimizer),
         (Ok(()), Status::Converged) if net.run.linearized => {
@@ -272,7 +273,12 @@ impl App {
         if common.at.len() > 1 {
             return Err(crate::error::invalid!("the explorer takes one --at (a list is for the headless commands)"));
         }
-        let at = common.at.first().copied().unwrap_or_else(|| crate::net::default_at(&data));
+        // x*: --at, else where the NTK-GP and posterior differ most on this data (the engine's
+        // default, whatever model the explorer starts on).
+        let at = match common.at.first() {
+            Some(&x) => x,
+            None => crate::net::default_at(&*common.net_spec().build(&data, common.noise)?)?,
+        };
         crate::net::check_at(&[at])?;
         let linear = if common.model.is_linear() { common.model } else { ModelKind::Slightly };
         let mut app = App {
@@ -805,6 +811,7 @@ impl App {
                 let note = divergence_note(&net.run.status, net.run.optimizer);
                 if action == Action::RunPause && self.running {
                     self.running = false;
+                    net.refresh(true);
                 } else if let Some(note) = note {
                     self.message = Some(note);
                 } else if net.run.is_done() {
@@ -1158,12 +1165,16 @@ impl App {
             out += &format!(" --noise {}", c.noise);
         }
         out += &format!(" --model {} --optimizer {}", self.current.name(), self.optimizer.name());
-        let spec = self.net_spec;
-        if self.current == ModelKind::Net || spec != c.net_spec() {
-            out += &format!(" --width {} --act {} --train {}", spec.width, spec.act.name(), spec.train.name());
-        }
-        if self.current == ModelKind::Net || self.at != crate::net::default_at(&self.data) {
-            out += &format!(" --at {}", self.at);
+        // The net's options only with the net: the headless commands refuse them elsewhere.
+        if self.current == ModelKind::Net {
+            let spec = self.net_spec;
+            out += &format!(
+                " --width {} --act {} --train {} --at {}",
+                spec.width,
+                spec.act.name(),
+                spec.train.name(),
+                self.at
+            );
         }
         if let Ok(m) = c.source_count()
             && m != crate::args::DEFAULT_SOURCES

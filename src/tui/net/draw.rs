@@ -257,7 +257,11 @@ pub fn draw_inspector(app: &App, net: &NetSlot, theme: &Theme, frame: &mut Frame
     lines.extend([
         Line::from(vec![label("step "), Span::raw(count(run.steps)), label(" · loss "), Span::raw(num(s.loss))]),
         Line::from(vec![label("|θ−θ0|/|θ0| "), Span::raw(num(s.rel_change))]),
-        Line::from(vec![label("kernel Δ "), Span::raw(num(s.kernel_change))]),
+        Line::from(vec![
+            label("kernel Δ "),
+            Span::raw(num(s.kernel_change)),
+            label(&if s.kernel_step == run.steps { String::new() } else { format!(" @{}", count(s.kernel_step)) }),
+        ]),
         Line::from(vec![
             label("f(x*) "),
             Span::raw(f_now),

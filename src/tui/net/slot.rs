@@ -21,16 +21,14 @@ pub const NETS_PER_FILL: u64 = 200;
 /// The x range the data pane shows for the net: the data's, and half of it on each side, so
 /// extrapolation shows.
 pub fn shown_range(data: &Dataset) -> [f64; 2] {
-    let lo = data.x.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = data.x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = crate::net::data_range(data);
     let half = 0.5 * (hi - lo);
     [lo - half, hi + half]
 }
 
-/// The grid over `shown_range`.
+/// The grid over `shown_range` (the span of `train --dump-curve`).
 pub fn grid(data: &Dataset) -> Vec<f64> {
-    let [lo, hi] = shown_range(data);
-    (0..GRID).map(|i| lo + (hi - lo) * i as f64 / (GRID - 1) as f64).collect()
+    crate::net::curve_grid(data, GRID)
 }
 
 /// Figures of the current θ, recomputed once per batch of steps.
@@ -40,6 +38,9 @@ pub struct NetStats {
     pub grad: f64,
     pub rel_change: f64,
     pub kernel_change: f64,
+    /// The step `kernel_change` was measured at (it costs O(N²M), so a running net measures it
+    /// at log-spaced steps and whenever it stops).
+    pub kernel_step: u64,
     /// f(x*) now.
     pub f_star: f64,
 }
@@ -210,18 +211,24 @@ impl NetSlot {
     fn new_run_figures(&mut self) {
         self.f_lin_star = self.run.f_lin(&[self.at]).ok().and_then(|v| v.first().copied()).filter(|v| v.is_finite());
         self.history.clear();
-        self.refresh();
+        self.refresh(true);
     }
 
-    /// Recomputes the figures of θ now (O(N²M) for the kernel change) and records the loss.
-    pub fn refresh(&mut self) {
+    /// Recomputes the figures of θ now and records the loss. The kernel change (O(N²M)) is
+    /// remeasured when `force`d, when the run has stopped, or once the step count has doubled.
+    pub fn refresh(&mut self, force: bool) {
         let run = &self.run;
         let f_star = run.f_at(&[self.at]).ok().and_then(|v| v.first().copied()).unwrap_or(f64::NAN);
+        let last = self.stats.kernel_step;
+        let due = force || run.is_done() || run.steps >= 2 * last.max(1) || run.steps < last;
+        let (kernel_change, kernel_step) =
+            if due { (run.kernel_change(), run.steps) } else { (self.stats.kernel_change, last) };
         self.stats = NetStats {
             loss: run.loss(),
             grad: run.grad_norm(),
             rel_change: run.rel_change(),
-            kernel_change: run.kernel_change(),
+            kernel_change,
+            kernel_step,
             f_star,
         };
         self.curve = run.f_at(&self.grid).unwrap_or_default();
@@ -232,7 +239,7 @@ impl NetSlot {
     pub fn replay(&mut self) {
         self.run.replay();
         self.history.clear();
-        self.refresh();
+        self.refresh(true);
     }
 
     /// A new run from init `init` (same optimizer; the learning rate as the session chose it,
@@ -258,7 +265,7 @@ impl NetSlot {
         self.at_theory = self.theory.at(at);
         self.hist = NetHistogram::new(self.hist.optimizer, self.hist.lr);
         self.f_lin_star = self.run.f_lin(&[at]).ok().and_then(|v| v.first().copied()).filter(|v| v.is_finite());
-        self.refresh();
+        self.refresh(true);
     }
 
     /// What the worker trains for this histogram: f at x* first, then over the grid.

@@ -1,5 +1,7 @@
 //! The headless commands: the engine's numbers as text, JSON or CSV for scripts and tests.
-//! JSON field names are a stable interface.
+//! JSON field names are a stable interface. The net's commands are in `net`.
+
+mod net;
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -34,13 +36,21 @@ pub fn run(command: &Command, common: &Common) -> anyhow::Result<()> {
 /// Runs a command, writing what it prints to `out`. Everything is computed before the first
 /// byte is written, so an error never leaves half an output behind.
 pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow::Result<()> {
+    common.check_model_options()?;
     match command {
-        Command::Train { format, dump_params } => train(common, *format, *dump_params, out),
-        Command::Ensemble { runs, format } => ensemble_cmd(common, *runs, *format, out),
-        Command::Compare { format } => compare(common, *format, out),
         Command::Data { format } => data_cmd(common, *format, out),
         Command::Bench { quick } => bench_cmd(*quick, out),
-        Command::Sweep { format } => sweep_cmd(common, *format, out),
+        // The one place the headless commands ask which kind of model: the net has its own.
+        _ if !common.model.is_linear() => net::render(command, common, out),
+        Command::Train { dump_curve: true, .. } => Err(invalid!("--dump-curve applies to --model net only").into()),
+        Command::Sweep { widths, .. } if !widths.is_empty() => {
+            Err(invalid!("--widths applies to --model net only (the very model's sweep takes --sources)").into())
+        }
+        Command::Predict { .. } => Err(invalid!("predict shows the net's two theories: add --model net").into()),
+        Command::Train { format, dump_params, .. } => train(common, *format, *dump_params, out),
+        Command::Ensemble { runs, format } => ensemble_cmd(common, *runs, *format, out),
+        Command::Compare { format } => compare(common, *format, out),
+        Command::Sweep { format, .. } => sweep_cmd(common, *format, out),
         Command::Plot { out: dir, runs } => crate::export::plot::plot(common, dir, *runs, out),
     }
 }
@@ -508,6 +518,7 @@ fn bench_cmd(quick: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let session_rss = crate::bench::session_peak_rss()?;
     let mut rows = crate::bench::explorer_rows(quick, session_rss)?;
     rows.extend(crate::bench::engine_rows(quick)?);
+    rows.extend(crate::bench::net_rows(quick)?);
     let mut s = format!(
         "overparam bench: {} cores, {} build\n\n",
         std::thread::available_parallelism().map_or(1, |n| n.get()),
