@@ -20,6 +20,15 @@ fn frames(c: &mut Criterion) {
             b.iter(|| term.draw(|f| overparam::tui::render(black_box(&app), f)).map(|_| ()))
         });
     }
+    let mut compare = explorer_app(&[]).unwrap_or_else(|e| panic!("cannot build the app: {e}"));
+    compare.press(overparam::tui::keys::Key::Char('C'));
+    compare.fill_now();
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap_or_else(|e| panic!("{e}"));
+        g.bench_function(format!("compare_view_{w}x{h}_3x2000_runs"), |b| {
+            b.iter(|| term.draw(|f| overparam::tui::render(black_box(&compare), f)).map(|_| ()))
+        });
+    }
     g.bench_function("first_frame_120x40", |b| {
         b.iter(|| {
             let app = explorer_app(&[]).unwrap_or_else(|e| panic!("{e}"));

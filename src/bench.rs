@@ -326,9 +326,9 @@ pub fn session_peak_rss() -> anyhow::Result<Option<u64>> {
     Ok(peak_rss())
 }
 
-/// Bytes written by an idle, paused explorer over `secs` seconds, measured on the real binary
-/// in tmux (pipe-pane records everything it writes). None when tmux is not installed.
-pub fn idle_bytes_in_tmux(secs: f64) -> Option<u64> {
+/// Bytes written by an idle, paused explorer over `secs` seconds after `keys`, measured on the
+/// real binary in tmux (pipe-pane records everything it writes). None when tmux is not installed.
+pub fn idle_bytes_in_tmux(secs: f64, keys: &[&str]) -> Option<u64> {
     use std::process::Command;
     let exe = std::env::current_exe().ok()?;
     let sock = format!("overparam-bench-{}", std::process::id());
@@ -337,6 +337,10 @@ pub fn idle_bytes_in_tmux(secs: f64) -> Option<u64> {
     let log = std::env::temp_dir().join(format!("{sock}.bytes"));
     let cmd = format!("{} --seed 42", exe.display());
     tmux(&["-f", "/dev/null", "new-session", "-d", "-s", "b", "-x", "120", "-y", "40", &cmd])?;
+    std::thread::sleep(Duration::from_millis(300));
+    for k in keys {
+        tmux(&["send-keys", "-t", "b", k])?;
+    }
     // Let it draw and fill its histogram, then record only the idle time.
     std::thread::sleep(Duration::from_millis(1500));
     tmux(&["pipe-pane", "-t", "b", "-o", &format!("cat > {}", log.display())])?;
@@ -402,13 +406,16 @@ pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Ve
         target: "≤ 6 KB".into(),
         ok: Some(per_frame <= 6144.0),
     });
-    let idle = if quick { None } else { idle_bytes_in_tmux(2.0) };
-    rows.push(Row {
-        what: "explorer: bytes written over 2 s paused and idle".into(),
-        measured: idle.map_or("n/a (needs tmux)".into(), |b| format!("{b} B")),
-        target: "0".into(),
-        ok: idle.map(|b| b == 0),
-    });
+    for (what, keys) in [("", &[][..]), (", compare view", &["C"][..])] {
+        let idle = if quick { None } else { idle_bytes_in_tmux(2.0, keys) };
+        rows.push(Row {
+            what: format!("explorer: bytes written over 2 s paused and idle{what}"),
+            measured: idle.map_or("n/a (needs tmux)".into(), |b| format!("{b} B")),
+            target: "0".into(),
+            ok: idle.map(|b| b == 0),
+        });
+    }
+    rows.extend(compare_rows(budget)?);
     if let Some(rss) = session_rss {
         rows.push(Row {
             what: "peak RSS: session of 10⁶ steps + 10⁵ runs (very)".into(),
@@ -417,6 +424,51 @@ pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Ve
             ok: Some(rss as f64 <= 30e6),
         });
     }
+    Ok(rows)
+}
+
+/// The compare view: a full frame with every model's histogram full, and bytes per frame while
+/// a run animates and the one worker fills all three histograms in turn.
+fn compare_rows(budget: Duration) -> anyhow::Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    let mut app = explorer_app(&[])?;
+    app.press(crate::tui::keys::Key::Char('C'));
+    app.fill_now();
+    let mut test_term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40))?;
+    let frame = time_per_call(
+        || {
+            let _ = test_term.draw(|f| crate::tui::render(&app, f));
+        },
+        budget,
+    );
+    rows.push(Row {
+        what: "explorer: compare view frame, 120×40, 3×2000 runs".into(),
+        measured: format!("{:.3} ms", frame * 1e3),
+        target: "≤ 1 ms".into(),
+        ok: Some(frame <= 1e-3),
+    });
+    let mut app = explorer_app(&[])?;
+    app.attach_worker(crate::tui::worker::Worker::spawn()?);
+    app.press(crate::tui::keys::Key::Char('C'));
+    app.press(crate::tui::keys::Key::Char(' '));
+    let (mut term, written) = counting_terminal(120, 40)?;
+    term.draw(|f| crate::tui::render(&app, f))?;
+    let before = written.bytes.get();
+    let mut frames = 0u64;
+    // At 30 frames/s until every histogram is full (at most 20 s).
+    while frames < 600 && (frames < 30 || app.animating()) {
+        std::thread::sleep(Duration::from_millis(33));
+        app.tick();
+        term.draw(|f| crate::tui::render(&app, f))?;
+        frames += 1;
+    }
+    let per_frame = (written.bytes.get() - before) as f64 / frames as f64;
+    rows.push(Row {
+        what: "explorer: bytes per frame, compare view filling + running".into(),
+        measured: format!("{per_frame:.0} B"),
+        target: "≤ 6 KB".into(),
+        ok: Some(per_frame <= 6144.0),
+    });
     Ok(rows)
 }
 

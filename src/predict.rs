@@ -33,6 +33,14 @@ pub fn endpoint_at(kind: ModelKind, endpoint: f64, x: f64) -> f64 {
     }
 }
 
+/// The slope a run's endpoint stands for, when its model has one (the linear models do).
+pub fn slope_of(kind: ModelKind, endpoint: f64) -> Option<f64> {
+    match kind {
+        ModelKind::Traditional | ModelKind::Slightly | ModelKind::Very => Some(endpoint),
+        ModelKind::Net => None,
+    }
+}
+
 /// THEORY.md's closed forms ("The posterior", "Where gradient descent ends") carried to x: for a
 /// line, N(m, s²) of the slope is N(m·x, s²·x²) of c·x.
 pub fn theory_at(model: &Model, metric: Metric, x: f64) -> AtPoint {

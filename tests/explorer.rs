@@ -678,3 +678,22 @@ fn export_failures_are_reported_and_leave_nothing_behind() {
     assert!(msg.contains("no summary.json"), "{msg}");
     assert!(tmp.path().join("empty/data.csv").exists() && !tmp.path().join("empty/summary.json").exists());
 }
+
+#[test]
+fn compare_view_and_zoom_render_at_every_size() {
+    let mut a = app(&[]);
+    a.press(Key::Char('C'));
+    a.fill_now();
+    for zoomed in [false, true] {
+        a.zoomed = zoomed;
+        for w in (1..=200).step_by(3) {
+            for h in (1..=60).step_by(2) {
+                let s = screen(&a, w, h);
+                if w >= 80 && h >= 24 {
+                    // Every model's title keeps its KS figure.
+                    assert!(s.matches("KS 0.").count() >= 3, "{w}x{h}:\n{s}");
+                }
+            }
+        }
+    }
+}

@@ -111,3 +111,17 @@ fn plot_never_overwrites_and_reports_bad_folders() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: cannot write") && err.lines().count() == 1, "{err}");
 }
+
+#[test]
+fn plot_rejects_options_that_do_not_apply() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("figs");
+    let out =
+        overparam().arg("plot").arg("--out").arg(&dir).args(["--optimizer", "cg", "--lr", "0.1"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--lr has no effect with the cg optimizer"), "{err}");
+    assert!(!dir.exists(), "nothing written on bad input");
+    let out = overparam().arg("plot").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "--out is required");
+}

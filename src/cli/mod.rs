@@ -56,7 +56,7 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
 }
 
 /// Rejects a learning rate given to an optimizer that has none.
-fn check_lr_applies(common: &Common, opt: Optimizer) -> Result<(), Error> {
+pub(crate) fn check_lr_applies(common: &Common, opt: Optimizer) -> Result<(), Error> {
     if opt.uses_lr() {
         return Ok(());
     }

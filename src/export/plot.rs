@@ -40,6 +40,7 @@ pub fn figures(common: &Common, runs: u64) -> anyhow::Result<Figures> {
     let data = common.dataset()?;
     let model = common.model_on(common.model, &data)?;
     let opt = common.optimizer.unwrap_or(Optimizer::Gd);
+    crate::cli::check_lr_applies(common, opt)?;
     let mut run = Run::new(Arc::clone(&model), opt, common.lr_choice(), common.seed, common.init)?;
     let mut losses: Vec<(u64, f64)> = Vec::new();
     run.run_until(common.max_steps(), common.tol, None, |step, loss| losses.push((step, loss)))?;

@@ -75,9 +75,11 @@ fn endpoints_csv(app: &App) -> String {
     for kind in kinds {
         let Some(slot) = app.slot_of(kind) else { continue };
         let opt = slot.hist.optimizer.name();
-        for (i, &c) in slot.hist.slopes.iter().enumerate() {
-            let f = predict::endpoint_at(kind, c, x);
-            let _ = writeln!(s, "{},{i},{opt},{c:?},{x:?},{f:?}", kind.name());
+        for (i, &v) in slot.hist.slopes.iter().enumerate() {
+            let f = predict::endpoint_at(kind, v, x);
+            // A model without a slope leaves the column empty.
+            let c = predict::slope_of(kind, v).map_or(String::new(), |c| format!("{c:?}"));
+            let _ = writeln!(s, "{},{i},{opt},{c},{x:?},{f:?}", kind.name());
         }
     }
     s

@@ -272,3 +272,41 @@ fn fill(jobs: &Receiver<Job>, results: &Sender<Batch>, latest: &AtomicU64) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::data::DataSpec;
+    use crate::model::ModelKind;
+    use crate::optim::LrChoice;
+
+    #[test]
+    fn one_worker_serves_every_task_in_turn() {
+        let data = DataSpec::default().generate().unwrap();
+        let cfg =
+            EnsembleConfig { optimizer: Optimizer::Exact, lr: LrChoice::default(), max_steps: 10, tol: 1e-9, seed: 42 };
+        let tasks: Vec<Task> = ModelKind::ALL
+            .iter()
+            .enumerate()
+            .map(|(slot, &k)| Task {
+                slot,
+                model: Arc::new(Model::new(k, data.clone(), 1.0, 10).unwrap()),
+                runs: 0..2 * BATCH,
+            })
+            .collect();
+        let models: Vec<Arc<Model>> = tasks.iter().map(|t| Arc::clone(&t.model)).collect();
+        let w = Worker::spawn().unwrap();
+        w.submit(Job { generation: 7, cfg, tasks });
+        let mut order = Vec::new();
+        for _ in 0..6 {
+            let b = w.results.recv().unwrap();
+            assert_eq!(b.generation, 7);
+            let want = ensemble::limit_slopes(&models[b.slot], 42, b.start..b.start + BATCH, cfg.optimizer.metric());
+            assert_eq!(b.slopes.unwrap(), want);
+            order.push((b.slot, b.start));
+        }
+        let b = BATCH;
+        assert_eq!(order, [(0, 0), (1, 0), (2, 0), (0, b), (1, b), (2, b)], "a batch of each in turn");
+    }
+}
