@@ -251,9 +251,9 @@ fn random_keys_and_resizes_never_panic() {
         }
         if r % 11 == 0 {
             // A few nets at a time: each is trained for real.
-            if let Some(n) = a.net_slot() {
+            if let Some(n) = a.net_shown() {
                 let have = n.hist.values.len() as u64;
-                a.set_histogram_target(have + 2);
+                a.set_net_target(have + 2);
             }
             a.fill_now();
         }

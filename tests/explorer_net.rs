@@ -243,3 +243,23 @@ fn the_worker_fills_the_net_and_drops_stale_batches() {
     assert_eq!(a.net_slot().unwrap().hist.values, b.net_slot().unwrap().hist.values);
     assert!(!a.animating());
 }
+
+#[test]
+fn the_compare_view_shows_the_net_on_the_shared_axis() {
+    let mut a = net_app(&[]);
+    a.press(Key::Char('C'));
+    a.fill_now();
+    let x = overparam::predict::test_point(&a.data);
+    let net = a.net_shown().unwrap();
+    assert_eq!(net.hist.compare_values.len(), net.hist.values.len());
+    let cfg = EnsembleConfig { optimizer: Optimizer::Gd, ..a.cfg() };
+    let end = train::endpoint(&net.net, &cfg, 5, &[x]).unwrap();
+    assert_eq!(net.hist.compare_values[5], end.f[0], "the compare value is f(x*) of the same net");
+    let s = net.hist.compare_summary.unwrap();
+    for (w, h) in [(80, 24), (160, 48)] {
+        let screen = screen(&a, w, h);
+        let title = screen.lines().find(|l| l.contains("║net")).unwrap_or_default();
+        assert!(title.contains(&format!("KS {:.3}", s.ks_posterior.d)), "{w}x{h}: {title}");
+        insta::assert_snapshot!(format!("net_compare_{w}x{h}"), screen);
+    }
+}

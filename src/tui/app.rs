@@ -16,6 +16,7 @@ use super::compare_view::COMPARED;
 use super::drift_view::DriftView;
 use super::history::LossHistory;
 use super::keys::{Action, Key, action_for};
+use super::net::slot::NETS_PER_FILL;
 use super::net::{NetHistogram, NetSlot};
 use super::panes::{self, Pane};
 use super::ridge_view::RidgeView;
@@ -387,7 +388,15 @@ impl App {
 
     /// Whether the net's histogram is on screen and filling.
     fn net_filling(&self) -> bool {
-        self.view != View::Compare && self.net_slot().is_some_and(|n| n.hist.filling())
+        self.net_shown().is_some_and(|n| n.hist.filling())
+    }
+
+    /// The net, when its histogram is on screen: the net is current, or the compare view shows it.
+    pub fn net_shown(&self) -> Option<&NetSlot> {
+        if self.current == ModelKind::Net || self.view == View::Compare { self.net.as_ref() } else { None }
+    }
+    fn net_shown_mut(&mut self) -> Option<&mut NetSlot> {
+        if self.current == ModelKind::Net || self.view == View::Compare { self.net.as_mut() } else { None }
     }
     /// The slots whose histograms are on screen: every compared model in the compare view (those
     /// that could be built), else the current one.
@@ -408,6 +417,8 @@ impl App {
                 self.message = Some(format!("{}: {e}", kind.name()));
             }
         }
+        // The net joins once it has been shown: building it trains for real (its histogram
+        // costs seconds, not milliseconds), so C alone does not start that.
     }
 
     fn ensure_slot(&mut self, kind: ModelKind) -> crate::Result<()> {
@@ -517,7 +528,7 @@ impl App {
     /// Makes the histograms on screen match the optimizer and learning rate in use.
     fn align_histogram(&mut self) {
         let (opt, lr) = (self.optimizer, self.lr);
-        if let Some(net) = self.net_mut()
+        if let Some(net) = self.net_shown_mut()
             && (net.hist.optimizer != opt || net.hist.lr != lr)
         {
             net.hist = NetHistogram::new(opt, lr);
@@ -606,9 +617,18 @@ impl App {
         }
         net.hist.unconverged += b.unconverged;
         net.hist.elapsed_s += b.elapsed_s;
-        let at = net.at_theory;
-        net.hist.summarize(&at, false);
+        let (at, cmp) = (net.at_theory, net.cmp_theory);
+        net.hist.summarize(&at, &cmp, false);
         true
+    }
+
+    /// Asks the net's histogram, when shown, for `runs` nets in all (at most `MAX_RUNS`).
+    pub fn set_net_target(&mut self, runs: u64) {
+        if let Some(net) = self.net_shown_mut() {
+            net.hist.error = None;
+            net.hist.target = runs.min(MAX_RUNS);
+            self.request_fill();
+        }
     }
 
     /// Asks the current histogram for `runs` endpoints in all (at most `MAX_RUNS`).
@@ -628,9 +648,7 @@ impl App {
     /// Fills the histograms on screen to their targets on this thread (tests and benchmarks).
     pub fn fill_now(&mut self) {
         let cfg = self.cfg();
-        if self.view != View::Compare
-            && let Some(net) = self.net_mut()
-        {
+        if let Some(net) = self.net_shown_mut() {
             let runs = net.hist.values.len() as u64..net.hist.target;
             if !runs.is_empty() && net.hist.error.is_none() {
                 let clock = Instant::now();
@@ -643,8 +661,8 @@ impl App {
                     Err(e) => net.hist.error = Some(e.to_string()),
                 }
                 net.hist.elapsed_s += clock.elapsed().as_secs_f64();
-                let at = net.at_theory;
-                net.hist.summarize(&at, true);
+                let (at, cmp) = (net.at_theory, net.cmp_theory);
+                net.hist.summarize(&at, &cmp, true);
             }
         }
         for i in self.shown_slots() {
@@ -763,12 +781,20 @@ impl App {
                     hist.error = None;
                     hist.target = (hist.target.max(hist.slopes.len() as u64) + RUNS_PER_FILL).min(MAX_RUNS);
                 }
+                if let Some(net) = self.net_shown_mut() {
+                    let hist = &mut net.hist;
+                    hist.error = None;
+                    hist.target = (hist.target.max(hist.values.len() as u64) + NETS_PER_FILL).min(MAX_RUNS);
+                }
                 self.request_fill();
             }
             Action::ClearRuns => {
                 for i in self.shown_slots() {
                     let Some(slot) = &mut self.slots[i] else { continue };
                     slot.hist = Histogram { target: 0, ..Histogram::new(slot.hist.optimizer, slot.hist.lr) };
+                }
+                if let Some(net) = self.net_shown_mut() {
+                    net.hist = net.hist.cleared();
                 }
                 self.request_fill();
             }
@@ -868,16 +894,6 @@ impl App {
             Action::LrDefault => {
                 self.lr = LrChoice::default();
                 self.apply_net_settings();
-            }
-            Action::AddRuns => {
-                net.hist.error = None;
-                net.hist.target =
-                    (net.hist.target.max(net.hist.values.len() as u64) + super::net::slot::NETS_PER_FILL).min(MAX_RUNS);
-                self.request_fill();
-            }
-            Action::ClearRuns => {
-                net.hist = net.hist.cleared();
-                self.request_fill();
             }
             Action::ToggleDrift | Action::ToggleRidge => {
                 self.message = Some("the drift and ridge views do not show the net yet".into());

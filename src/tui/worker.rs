@@ -286,16 +286,13 @@ mod tests {
         let data = DataSpec::default().generate().unwrap();
         let cfg =
             EnsembleConfig { optimizer: Optimizer::Exact, lr: LrChoice::default(), max_steps: 10, tol: 1e-9, seed: 42 };
-        let tasks: Vec<Task> = ModelKind::ALL
+        let models: Vec<Arc<Model>> =
+            ModelKind::LINEAR.iter().map(|&k| Arc::new(Model::new(k, data.clone(), 1.0, 10).unwrap())).collect();
+        let tasks: Vec<Task> = models
             .iter()
             .enumerate()
-            .map(|(slot, &k)| Task {
-                slot,
-                model: Arc::new(Model::new(k, data.clone(), 1.0, 10).unwrap()),
-                runs: 0..2 * BATCH,
-            })
+            .map(|(slot, m)| Task { slot, subject: Subject::Linear(Arc::clone(m)), runs: 0..2 * BATCH })
             .collect();
-        let models: Vec<Arc<Model>> = tasks.iter().map(|t| Arc::clone(&t.model)).collect();
         let w = Worker::spawn().unwrap();
         w.submit(Job { generation: 7, cfg, tasks });
         let mut order = Vec::new();

@@ -55,6 +55,19 @@ pub struct NetSummary {
     pub ks_posterior: Ks,
 }
 
+impl NetSummary {
+    fn of(values: &[f64], at: &Prediction) -> NetSummary {
+        let (mean, std) = theory::mean_std(values);
+        NetSummary {
+            runs: values.len(),
+            mean,
+            std,
+            ks_ntk_gp: theory::ks_test(values, at.ntk_gp),
+            ks_posterior: theory::ks_test(values, at.posterior),
+        }
+    }
+}
+
 /// f(x*) over trained nets, and the running mean and variance of f over the grid (Welford), so
 /// the ensemble band costs O(GRID) memory whatever the count.
 #[derive(Debug, Clone)]
@@ -67,6 +80,11 @@ pub struct NetHistogram {
     pub error: Option<String>,
     pub unconverged: u64,
     pub elapsed_s: f64,
+    /// f at the compare view's point (`predict::test_point`) of the same nets, so the net sits
+    /// on the compare view's shared axis.
+    pub compare_values: Vec<f64>,
+    /// Their mean, sd and KS distance to the posterior there.
+    pub compare_summary: Option<NetSummary>,
     band_mean: Vec<f64>,
     band_m2: Vec<f64>,
 }
@@ -82,6 +100,8 @@ impl NetHistogram {
             error: None,
             unconverged: 0,
             elapsed_s: 0.0,
+            compare_values: Vec::new(),
+            compare_summary: None,
             band_mean: vec![0.0; GRID],
             band_m2: vec![0.0; GRID],
         }
@@ -93,15 +113,17 @@ impl NetHistogram {
     pub fn filling(&self) -> bool {
         self.error.is_none() && (self.values.len() as u64) < self.target
     }
-    /// Adds finished nets: f(x*) of each, and f over the grid of each. A non-finite value stops
-    /// the filling with an error rather than being dropped.
+    /// Adds finished nets: f(x*) of each, and the rest of what it was read at (`readout_points`:
+    /// the compare point, then the grid). A non-finite value stops the filling with an error
+    /// rather than being dropped.
     pub fn add(&mut self, values: Vec<f64>, curves: &[Vec<f64>]) {
         let finite = values.iter().chain(curves.iter().flatten()).all(|v| v.is_finite());
-        if !finite || curves.len() != values.len() {
+        if !finite || curves.len() != values.len() || curves.iter().any(|c| c.len() != GRID + 1) {
             self.error = Some("a net ended at a non-finite value: no endpoint to show".into());
             return;
         }
-        for curve in curves {
+        self.compare_values.extend(curves.iter().map(|c| c[0]));
+        for curve in curves.iter().map(|c| &c[1..]) {
             let n = (self.values.len() + 1) as f64;
             for ((m, m2), &v) in self.band_mean.iter_mut().zip(self.band_m2.iter_mut()).zip(curve) {
                 let d = v - *m;
@@ -125,20 +147,15 @@ impl NetHistogram {
         })
     }
     /// Redoes the summary when the count grew by 5 % (or when `force`): the KS tests sort.
-    pub fn summarize(&mut self, at: &Prediction, force: bool) {
+    pub fn summarize(&mut self, at: &Prediction, compare: &Prediction, force: bool) {
         let n = self.values.len();
         let last = self.summary.as_ref().map_or(0, |s| s.runs);
         if n == 0 {
             self.summary = None;
+            self.compare_summary = None;
         } else if n != last && (force || n * 20 >= last * 21 || !self.filling()) {
-            let (mean, std) = theory::mean_std(&self.values);
-            self.summary = Some(NetSummary {
-                runs: n,
-                mean,
-                std,
-                ks_ntk_gp: theory::ks_test(&self.values, at.ntk_gp),
-                ks_posterior: theory::ks_test(&self.values, at.posterior),
-            });
+            self.summary = Some(NetSummary::of(&self.values, at));
+            self.compare_summary = Some(NetSummary::of(&self.compare_values, compare));
         }
     }
 }
@@ -153,6 +170,8 @@ pub struct NetSlot {
     pub theory: Arc<NetTheory>,
     /// Both theories at x*.
     pub at_theory: Prediction,
+    /// Both theories at the compare view's point.
+    pub cmp_theory: Prediction,
     /// The grid f is shown on, and both theories there.
     pub grid: Vec<f64>,
     pub bands: Vec<Prediction>,
@@ -191,6 +210,7 @@ impl NetSlot {
             spec,
             at,
             at_theory: theory.at(at),
+            cmp_theory: theory.at(crate::predict::test_point(data)),
             theory,
             net,
             grid,
@@ -268,8 +288,9 @@ impl NetSlot {
         self.refresh(true);
     }
 
-    /// What the worker trains for this histogram: f at x* first, then over the grid.
+    /// Where the worker reads each trained net: x* first, then the compare view's point, then
+    /// the grid.
     pub fn readout_points(&self) -> Vec<f64> {
-        std::iter::once(self.at).chain(self.grid.iter().copied()).collect()
+        [self.at, self.cmp_theory.x].into_iter().chain(self.grid.iter().copied()).collect()
     }
 }
