@@ -263,3 +263,31 @@ fn the_compare_view_shows_the_net_on_the_shared_axis() {
         insta::assert_snapshot!(format!("net_compare_{w}x{h}"), screen);
     }
 }
+
+#[test]
+fn the_drift_view_sweeps_widths_and_fits_the_exponents() {
+    let mut a = net_app(&[]);
+    a.press(Key::Char('p'));
+    assert_eq!(a.view, overparam::tui::app::View::Drift);
+    // The sweep trains a slice per tick: tick until it is done (bounded, not timed).
+    for _ in 0..100_000 {
+        if !a.animating() {
+            break;
+        }
+        a.tick();
+    }
+    let d = a.net_drift.as_ref().unwrap();
+    assert!(d.done() && d.error.is_none(), "{:?}", d.error);
+    let (rel, ker) = d.exponents().unwrap();
+    // THEORY.md, "Finite width": |θ−θ0|/|θ0| ∝ M^−½ (and its closed form per width); the kernel
+    // moves by O(M^−½): at these small widths it falls at least that fast (measured ≈ M^−1).
+    assert!((-0.65..=-0.35).contains(&rel), "rel_change exponent {rel}");
+    assert!(ker < -0.4, "kernel change exponent {ker}");
+    assert!(d.rows.windows(2).all(|w| w[1].kernel_change < w[0].kernel_change));
+    for r in &d.rows {
+        assert!((r.rel_change / r.theory - 1.0).abs() < 0.5, "M={} {} vs theory {}", r.width, r.rel_change, r.theory);
+    }
+    for (w, h) in [(80, 24), (160, 48)] {
+        insta::assert_snapshot!(format!("net_drift_{w}x{h}"), screen(&a, w, h));
+    }
+}

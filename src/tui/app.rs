@@ -227,8 +227,10 @@ pub struct App {
     pub net: Option<NetSlot>,
     /// The net's width, activation and what it trains (w, W, t, g change them).
     pub net_spec: NetSpec,
-    /// The test point x* (data units) where the net's f is read out and every model compares.
+    /// The test point x* (data units) where the net's f is read out.
     pub at: f64,
+    /// The drift view's width sweep on the net, trained a slice per frame while the view shows.
+    pub net_drift: Option<super::net::drift::NetDrift>,
     pub current: ModelKind,
     /// The linear model last shown: what `slot()` answers while the net is current.
     linear: ModelKind,
@@ -288,6 +290,7 @@ impl App {
             data,
             slots: [None, None, None],
             net: None,
+            net_drift: None,
             net_spec: common.net_spec(),
             at,
             current: common.model,
@@ -444,6 +447,9 @@ impl App {
     /// Whether anything moves on its own: a running run or a filling histogram.
     pub fn animating(&self) -> bool {
         self.running
+            || (self.view == View::Drift
+                && self.net_slot().is_some()
+                && self.net_drift.as_ref().is_some_and(|d| !d.done()))
             || (self.worker.is_some()
                 && (self.net_filling()
                     || self.shown_slots().iter().any(|&i| self.slots[i].as_ref().is_some_and(|s| s.hist.filling()))))
@@ -503,10 +509,18 @@ impl App {
 
     pub fn tick(&mut self) -> bool {
         let mut changed = self.poll_worker();
+        // Half a frame at most, so keys and redraws stay prompt on huge models.
+        let deadline = Instant::now() + self.frame_budget;
         if self.running {
-            // Half a frame at most, so keys and redraws stay prompt on huge models.
-            let deadline = Instant::now() + self.frame_budget;
             self.run_steps_until(self.steps_per_frame, Some(deadline));
+            changed = true;
+        }
+        self.refresh_net_drift();
+        if self.view == View::Drift
+            && self.current == ModelKind::Net
+            && let Some(d) = self.net_drift.as_mut().filter(|d| !d.done())
+        {
+            d.advance(deadline);
             changed = true;
         }
         changed
@@ -895,12 +909,31 @@ impl App {
                 self.lr = LrChoice::default();
                 self.apply_net_settings();
             }
-            Action::ToggleDrift | Action::ToggleRidge => {
-                self.message = Some("the drift and ridge views do not show the net yet".into());
+            Action::ToggleRidge => {
+                self.message = Some("the ridge view does not show the net yet".into());
+            }
+            Action::ToggleDrift => {
+                self.view = if self.view == View::Drift { View::Slopes } else { View::Drift };
+                self.refresh_net_drift();
+                self.request_fill();
             }
             _ => return false,
         }
         true
+    }
+
+    /// The drift view's sweep belongs to one dataset, seed, init, activation and training mode
+    /// (not the width: it sweeps widths): a new one starts when they change while it shows.
+    fn refresh_net_drift(&mut self) {
+        if self.view != View::Drift {
+            return;
+        }
+        let (seed, max_steps, tol) = (self.seed, self.common.max_steps(), self.common.tol);
+        let Some(net) = self.net_slot() else { return };
+        let key = (seed, net.run.init_index, NetSpec { width: 0, ..net.spec });
+        if self.net_drift.as_ref().is_none_or(|d| d.key != key) {
+            self.net_drift = Some(super::net::drift::NetDrift::new(net, seed, net.run.init_index, max_steps, tol));
+        }
     }
 
     /// The net's run under the session's optimizer and learning rate, from the same init; the

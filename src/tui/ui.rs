@@ -44,7 +44,8 @@ pub fn render(app: &App, frame: &mut Frame) {
             match (pane, app.view) {
                 (Pane::Data, _) => net::draw::draw_data(app, n, &theme, frame, r),
                 (Pane::View, View::Compare) => compare_view::draw(app, &theme, frame, r),
-                // The drift and ridge views are not drawn for the net yet: p and v say so.
+                (Pane::View, View::Drift) => net::draw::draw_drift(app, n, &theme, frame, r),
+                // The ridge view is not drawn for the net yet: v says so.
                 (Pane::View, _) => net::draw::draw_hist(app, n, &theme, frame, r),
                 (Pane::Loss, _) => draw_loss(app, &n.history, n.stats.loss, &theme, frame, r),
                 (Pane::Inspector, _) => net::draw::draw_inspector(app, n, &theme, frame, r),

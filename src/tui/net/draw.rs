@@ -309,3 +309,17 @@ pub fn draw_inspector(app: &App, net: &NetSlot, theme: &Theme, frame: &mut Frame
     let title = Line::from(vec![Span::styled("Inspector ", theme.title()), Span::styled(state, style)]);
     frame.render_widget(Paragraph::new(lines).block(block(theme, title)), area);
 }
+
+/// The drift view (key p) on the net.
+pub fn draw_drift(app: &App, net: &NetSlot, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let s = net.spec;
+    let b = block(
+        theme,
+        format!("Drift · net M={} · {} · {} · how far θ moved from θ0", s.width, s.act.name(), s.train.name()),
+    );
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    if let Some(d) = &app.net_drift {
+        d.render(net, inner, frame.buffer_mut(), theme);
+    }
+}

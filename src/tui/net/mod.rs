@@ -2,6 +2,7 @@
 //! are drawn (`draw`). The rest of the explorer asks here whenever the current model is the net.
 
 pub mod draw;
+pub mod drift;
 pub mod slot;
 
 pub use slot::{NetHistogram, NetSlot};
