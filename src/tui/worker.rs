@@ -306,4 +306,34 @@ mod tests {
         let b = BATCH;
         assert_eq!(order, [(0, 0), (1, 0), (2, 0), (0, b), (1, b), (2, b)], "a batch of each in turn");
     }
+
+    #[test]
+    fn a_stale_net_job_stops_between_slices() {
+        use std::sync::atomic::AtomicUsize;
+        let data = DataSpec { n: 12, ..DataSpec::default() }.generate().unwrap();
+        let net = crate::net::NetSpec { width: 8, act: crate::net::Act::Relu, train: crate::net::TrainMode::All }
+            .build(&data, 1.0)
+            .unwrap();
+        let cfg = EnsembleConfig {
+            optimizer: Optimizer::Gd,
+            lr: LrChoice::default(),
+            max_steps: 1_000_000,
+            tol: 1e-9,
+            seed: 42,
+        };
+        let at = [1.0, 2.0];
+        let fresh = net_endpoints(&net, &cfg, 0..2, &at, &|| false).unwrap().unwrap();
+        assert_eq!(fresh.0.len(), 2);
+        let end = crate::net::train::endpoint(&net, &cfg, 1, &at).unwrap();
+        assert_eq!(
+            (fresh.0[1], fresh.1[1].clone()),
+            (end.f[0], vec![end.f[1]]),
+            "run 1 is init 1, read at x* then the rest"
+        );
+        // Asked after every slice: a job that goes stale stops where it is, with no endpoints.
+        let asked = AtomicUsize::new(0);
+        let stale = || asked.fetch_add(1, Ordering::Relaxed) >= 1;
+        assert!(net_endpoints(&net, &cfg, 0..2, &at, &stale).unwrap().is_none());
+        assert!(net_endpoints(&net, &cfg, 0..2, &at, &|| true).unwrap().is_none());
+    }
 }
