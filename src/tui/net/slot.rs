@@ -234,13 +234,14 @@ impl NetSlot {
         self.refresh(true);
     }
 
-    /// Recomputes the figures of θ now and records the loss. The kernel change (O(N²M)) is
-    /// remeasured when `force`d, when the run has stopped, or once the step count has doubled.
+    /// Recomputes the figures of θ now and records the loss. The kernel change (O(N²M), tens of
+    /// ms at the default width) is remeasured only when `force`d or once the run has stopped,
+    /// never inside a running frame; until then it shows with the step it was measured at.
     pub fn refresh(&mut self, force: bool) {
         let run = &self.run;
         let f_star = run.f_at(&[self.at]).ok().and_then(|v| v.first().copied()).unwrap_or(f64::NAN);
         let last = self.stats.kernel_step;
-        let due = force || run.is_done() || run.steps >= 2 * last.max(1) || run.steps < last;
+        let due = force || (run.is_done() && run.steps != last) || run.steps < last;
         let (kernel_change, kernel_step) =
             if due { (run.kernel_change(), run.steps) } else { (self.stats.kernel_change, last) };
         self.stats = NetStats {
