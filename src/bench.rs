@@ -529,7 +529,9 @@ fn explorer_net_rows(quick: bool, budget: Duration) -> anyhow::Result<Vec<Row>> 
     rows.push(Row {
         what: "explorer: net, longest tick (steps + figures) while running".into(),
         measured: format!("{:.1} ms", worst_tick * 1e3),
-        target: format!("≤ {:.1} ms (half a frame)", half * 1e3 * 1.2),
+        // Stepping stops at half a frame; the figures after it and the OS's scheduling on a
+        // shared machine get a fifth more.
+        target: format!("≤ {:.1} ms (half a frame) + 20%", half * 1e3),
         ok: Some(worst_tick <= half * 1.2),
     });
     rows.push(Row {
