@@ -532,6 +532,7 @@ pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Ve
         });
     }
     rows.extend(compare_rows(budget)?);
+    rows.extend(explorer_net_rows(quick, budget)?);
     if let Some(rss) = session_rss {
         rows.push(Row {
             what: "peak RSS: session of 10⁶ steps + 10⁵ runs (very)".into(),
@@ -628,4 +629,69 @@ pub fn report(rows: &[Row]) -> String {
         let _ = writeln!(s, "{}  {}  {}  {mark}", pad(&r.what, w0), pad(&r.measured, w1), pad(&r.target, w2));
     }
     s
+}
+
+/// The net in the explorer at its default width and data: the histogram's fill (the nets
+/// trained by GD, on every core), a frame while it trains, bytes per frame, and the longest tick
+/// (steps and figures, which must stay within half a frame).
+fn explorer_net_rows(quick: bool, budget: Duration) -> anyhow::Result<Vec<Row>> {
+    let mut rows = Vec::new();
+    let mut app = explorer_app(&["--model", "net"])?;
+    let nets = if quick { 4 } else { 200 };
+    app.set_histogram_target(nets);
+    let t = Instant::now();
+    app.fill_now();
+    let fill = t.elapsed().as_secs_f64();
+    let width = app.net_spec.width;
+    rows.push(Row {
+        what: format!(
+            "explorer: net histogram, {nets} GD nets (M = {width}, N = 100, {} threads)",
+            rayon::current_num_threads()
+        ),
+        measured: format!("{fill:.1} s"),
+        target: if quick { "—".into() } else { "≤ 30 s on 2 cores".into() },
+        ok: (!quick).then_some(fill <= 30.0),
+    });
+    let (mut term, written) = counting_terminal(120, 40)?;
+    term.draw(|f| crate::tui::render(&app, f))?;
+    app.press(crate::tui::keys::Key::Char(' '));
+    let frames = if quick { 10 } else { 120 };
+    let before = written.bytes.get();
+    let mut worst_tick = 0.0f64;
+    for _ in 0..frames {
+        let t = Instant::now();
+        app.tick();
+        worst_tick = worst_tick.max(t.elapsed().as_secs_f64());
+        term.draw(|f| crate::tui::render(&app, f))?;
+    }
+    let per_frame = (written.bytes.get() - before) as f64 / frames as f64;
+    let half = app.frame_budget.as_secs_f64();
+    rows.push(Row {
+        what: "explorer: net, longest tick (steps + figures) while running".into(),
+        measured: format!("{:.1} ms", worst_tick * 1e3),
+        // Stepping stops at half a frame; the figures after it and the OS's scheduling on a
+        // shared machine get a fifth more.
+        target: format!("≤ {:.1} ms (half a frame) + 20%", half * 1e3),
+        ok: Some(worst_tick <= half * 1.2),
+    });
+    rows.push(Row {
+        what: "explorer: net, bytes per frame while running (120×40)".into(),
+        measured: format!("{per_frame:.0} B"),
+        target: "≤ 6 KB".into(),
+        ok: Some(per_frame <= 6144.0),
+    });
+    let mut test_term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40))?;
+    let frame = time_per_call(
+        || {
+            let _ = test_term.draw(|f| crate::tui::render(&app, f));
+        },
+        budget,
+    );
+    rows.push(Row {
+        what: "explorer: net, full frame, 120×40".into(),
+        measured: format!("{:.3} ms", frame * 1e3),
+        target: "≤ 1 ms".into(),
+        ok: Some(frame <= 1e-3),
+    });
+    Ok(rows)
 }

@@ -654,5 +654,6 @@ fn net_bad_options_are_refused_in_one_line() {
     fails(&["predict"], 2, "add --model net");
     fails(&["sweep", "--widths", "64"], 2, "--widths applies to --model net only");
     fails(&["compare", "--model", "net"], 2, "compare is the article's table");
-    fails(&["--model", "net"], 2, "the explorer does not show the net yet");
+    // The explorer shows the net (issue 9), with the same refusals as the commands.
+    fails(&["--model", "net", "--optimizer", "cg"], 2, "cg is refused for the net");
 }

@@ -8,7 +8,6 @@ use overparam::model::ModelKind;
 use overparam::optim::Status;
 use overparam::tui::App;
 use overparam::tui::app::View;
-use overparam::tui::compare_view::COMPARED;
 use overparam::tui::keys::{BINDINGS, Key};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -116,8 +115,12 @@ fn switching_models_keeps_each_run() {
     assert_eq!(a.slot().run.steps, 0);
     a.run_steps(7);
     a.press(Key::Tab);
+    assert_eq!(a.current, ModelKind::Net);
+    a.press(Key::Tab);
     assert_eq!(a.current, ModelKind::Traditional);
     a.press(Key::BackTab);
+    a.press(Key::BackTab);
+    assert_eq!(a.current, ModelKind::Very);
     assert_eq!(a.slot().run.steps, 7);
     a.press(Key::Char('M'));
     assert_eq!(a.current, ModelKind::Slightly);
@@ -247,6 +250,11 @@ fn random_keys_and_resizes_never_panic() {
             a.tick();
         }
         if r % 11 == 0 {
+            // A few nets at a time: each is trained for real.
+            if let Some(n) = a.net_shown() {
+                let have = n.hist.values.len() as u64;
+                a.set_net_target(have + 2);
+            }
             a.fill_now();
         }
         if r % 13 == 0 {
@@ -456,7 +464,7 @@ fn compare_view_shows_every_linear_model_at_x_star_with_its_theory() {
     for (w, h) in [(80, 24), (160, 48)] {
         let s = screen(&a, w, h);
         assert!(s.contains("x* = 9.900"), "the axis is named:\n{s}");
-        for &kind in COMPARED {
+        for kind in ModelKind::LINEAR {
             let slot = a.slot_of(kind).unwrap();
             assert_eq!(slot.hist.slopes.len(), 2000, "{kind:?} filled");
             let sum = slot.hist.summary.as_ref().unwrap();
@@ -484,12 +492,12 @@ fn compare_view_adds_and_clears_runs_for_every_model() {
     let mut a = app(&[]);
     a.press(Key::Char('C'));
     a.press(Key::Char('c'));
-    for &kind in COMPARED {
+    for kind in ModelKind::LINEAR {
         assert!(a.slot_of(kind).unwrap().hist.slopes.is_empty());
     }
     a.press(Key::Char('e'));
     a.fill_now();
-    for &kind in COMPARED {
+    for kind in ModelKind::LINEAR {
         assert_eq!(a.slot_of(kind).unwrap().hist.slopes.len(), 2000);
     }
     // A new optimizer empties and refills every histogram, for the new optimizer (gd → sgd →
@@ -498,7 +506,7 @@ fn compare_view_adds_and_clears_runs_for_every_model() {
         a.press(Key::Char('o'));
     }
     a.fill_now();
-    for &kind in COMPARED {
+    for kind in ModelKind::LINEAR {
         assert_eq!(a.slot_of(kind).unwrap().hist.optimizer, a.optimizer);
     }
     a.press(Key::Char('C'));
@@ -513,7 +521,7 @@ fn the_worker_fills_every_compared_histogram() {
     // Not a timing test: a bound on the wait so a broken worker fails rather than hangs.
     for _ in 0..6000 {
         a.poll_worker();
-        if COMPARED.iter().all(|&k| !a.slot_of(k).unwrap().hist.filling()) {
+        if ModelKind::LINEAR.iter().all(|&k| !a.slot_of(k).unwrap().hist.filling()) {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -521,7 +529,7 @@ fn the_worker_fills_every_compared_histogram() {
     let mut b = app(&["--model", "traditional"]);
     b.press(Key::Char('C'));
     b.fill_now();
-    for &kind in COMPARED {
+    for kind in ModelKind::LINEAR {
         let (got, want) = (&a.slot_of(kind).unwrap().hist, &b.slot_of(kind).unwrap().hist);
         assert_eq!(got.slopes, want.slopes, "{kind:?}: the worker's endpoints are the inline ones");
     }

@@ -289,3 +289,41 @@ fn compare_view_zoom_and_export_in_a_real_terminal() {
     let line = s.lines().find(|l| l.starts_with("overparam --seed 42")).unwrap_or_default();
     assert_eq!(format!("{line}\n"), read("command.txt"), "command.txt is the quit line");
 }
+
+#[test]
+fn the_net_in_a_real_terminal() {
+    if !tmux_present() {
+        println!("skipped: tmux is not installed");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_overparam");
+    let t = start_cmd("net", (80, 24), &format!("exec env TERM=xterm-256color {bin} --width 32 --n 20 --at 10"));
+    t.wait_until(|s| s.contains("Inspector") && s.contains("slightly"));
+    t.keys(&["m", "m"]);
+    let s = t.wait_until(|s| s.contains("Net · relu · all") && s.contains("net · M 32"));
+    assert!(s.contains("Net · relu · all") && s.contains("net · M 32 · relu · all"), "not on the net:\n{s}");
+    t.keys(&["Space"]);
+    let s = t.wait_for("converged");
+    assert!(s.contains("converged"), "the net did not train to convergence:\n{s}");
+    let s = t.wait_until(|s| s.contains("KS NTK"));
+    assert!(s.contains("KS NTK"), "the worker did not fill the histogram of f(x*):\n{s}");
+    t.keys(&["<"]);
+    let s = t.wait_for("restarts from run 0");
+    assert!(s.contains("x* 9.525"), "x* did not move:\n{s}");
+    t.keys(&["t"]);
+    let s = t.wait_for("net · M 32 · relu · last");
+    assert!(s.contains("restart"), "the change does not say it restarts:\n{s}");
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
+        sleep(Duration::from_millis(100));
+    }
+    assert_eq!(t.pane("#{pane_dead}"), "1", "q did not quit");
+    assert_eq!(t.pane("#{alternate_on}"), "0", "alternate screen left on");
+    // The line wraps at 80 columns: read it joined.
+    let s = t.wait_until(|s| s.replace('\n', "").contains("--init 0")).replace('\n', "");
+    assert!(
+        s.contains("--model net --optimizer gd --width 32 --act relu --train last --at 9.525 --init 0"),
+        "the quit line lacks the net's settings:\n{s}"
+    );
+}

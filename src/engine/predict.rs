@@ -41,6 +41,13 @@ pub fn slope_of(kind: ModelKind, endpoint: f64) -> Option<f64> {
     }
 }
 
+/// The net's theory at x as the compare view draws it (THEORY.md, "The wide network"): the
+/// posterior, and where training ends (the NTK-GP; the posterior itself for the last layer).
+/// The net has no least-squares fit: `mle` is NaN, and NaN marks are never drawn.
+pub fn net_theory_at(p: &crate::net::Prediction) -> AtPoint {
+    AtPoint { x: p.x, posterior: p.posterior, predicted: p.ntk_gp, mle: f64::NAN }
+}
+
 /// THEORY.md's closed forms ("The posterior", "Where gradient descent ends") carried to x: for a
 /// line, N(m, s²) of the slope is N(m·x, s²·x²) of c·x.
 pub fn theory_at(model: &Model, metric: Metric, x: f64) -> AtPoint {

@@ -16,9 +16,12 @@ use super::compare_view::COMPARED;
 use super::drift_view::DriftView;
 use super::history::LossHistory;
 use super::keys::{Action, Key, action_for};
+use super::net::slot::NETS_PER_FILL;
+use super::net::{NetHistogram, NetSlot};
 use super::panes::{self, Pane};
 use super::ridge_view::RidgeView;
-use super::worker::{self, Job, Task, Worker};
+use super::worker::{self, Job, Subject, Task, Worker};
+use crate::net::{Act, NetSpec, TrainMode};
 
 /// ] and [ keep the learning rate within this factor of its default either way.
 pub const LR_SCALE_LIMIT: f64 = 1_048_576.0;
@@ -30,6 +33,14 @@ pub const MAX_RUNS: u64 = 200_000;
 /// at 30 frames/s.
 pub const DEFAULT_STEPS_PER_FRAME: u64 = 256;
 const MAX_STEPS_PER_FRAME: u64 = 1 << 20;
+/// The worker's slot number for the net's histogram (the linear models use 0..3).
+const NET_SLOT: usize = 3;
+/// x* moves by this fraction of the data's x range per key.
+const AT_STEP: f64 = 0.05;
+/// The widths w and W move between: at 4096 one GD step on 100 points is ≈ 2 ms, well inside
+/// half a frame (a single step cannot be split).
+const MIN_WIDTH: usize = 8;
+const MAX_WIDTH: usize = 4096;
 
 /// A GD learning rate at the stability bound itself neither converges nor diverges: the fast
 /// direction flips sign every step for ever. Say so instead of running on.
@@ -38,6 +49,44 @@ fn at_the_bound(slot: &Slot) -> Option<String> {
     let gd = matches!(slot.run.optimizer, Optimizer::Gd | Optimizer::Whitened);
     (gd && (lr / bound.0 - 1.0).abs() < 1e-9)
         .then(|| format!("lr = {} exactly: the fastest direction flips sign each step for ever. [ halves it", bound.1))
+}
+
+/// Why a run stopped, short enough for the inspector: the step, the learning rate and the bound
+/// it broke.
+pub fn divergence_note(status: &Status, optimizer: Optimizer) -> Option<String> {
+    let Status::Diverged(e) = status else { return None };
+    match e {
+        crate::Error::Diverged { step, lr, bound, bound_name, .. } => {
+            let what = if optimizer == Optimizer::Sgd { "step ×" } else { "lr" };
+            let name =
+                if bound_name.starts_with("2/") { bound_name.split(' ').next().unwrap_or(bound_name) } else { "bound" };
+            Some(format!("diverged at step {step}: {what} {lr:.3e} ≥ {name} {bound:.3e}. [ halves it, 0 resets"))
+        }
+        e => Some(e.to_string()),
+    }
+}
+
+/// Steps the net's run like `App::run_steps_until` steps a linear one (the same loop as
+/// `train`, stopping at `deadline`), then refreshes its figures. Returns why it stopped, if it did.
+fn net_steps(net: &mut NetSlot, k: u64, max_steps: u64, tol: f64, deadline: Option<Instant>) -> Option<String> {
+    if net.run.is_done() {
+        return None;
+    }
+    let target = net.run.steps.saturating_add(k).min(max_steps);
+    let history = &mut net.history;
+    let result = net.run.run_until(target, tol, deadline, |step, loss| history.push(step, loss));
+    // Stepping by hand measures everything; a running net keeps its frames short.
+    net.refresh(deadline.is_none());
+    match (result, &net.run.status) {
+        (Err(_), _) | (_, Status::Diverged(_)) => divergence_note(&net.run.status, net.run.optimizer),
+        (Ok(()), Status::Converged) if net.run.linearized => {
+            Some("the linearized end from this init (exact): a real net ends near it, not on it".to_string())
+        }
+        (Ok(()), Status::Converged) => Some(format!("converged: |∇L| < {tol:e}")),
+        (Ok(()), Status::Stalled) => Some("at the rounding floor: |∇L| will not go below tol".to_string()),
+        (Ok(()), Status::Running) if net.run.steps >= max_steps => Some(format!("stopped at --steps {max_steps}")),
+        (Ok(()), Status::Running) => None,
+    }
 }
 
 /// What the big lower-left pane shows.
@@ -182,18 +231,7 @@ impl Slot {
     /// Why the run stopped, short enough for the inspector: the step, the learning rate and
     /// the bound it broke.
     pub fn divergence_note(&self) -> Option<String> {
-        match self.diverged()? {
-            crate::Error::Diverged { step, lr, bound, bound_name, .. } => {
-                let what = if self.run.optimizer == Optimizer::Sgd { "step ×" } else { "lr" };
-                let name = if bound_name.starts_with("2/") {
-                    bound_name.split(' ').next().unwrap_or(bound_name)
-                } else {
-                    "bound"
-                };
-                Some(format!("diverged at step {step}: {what} {lr:.3e} ≥ {name} {bound:.3e}. [ halves it, 0 resets"))
-            }
-            e => Some(e.to_string()),
-        }
+        divergence_note(&self.run.status, self.run.optimizer)
     }
 
     fn refresh(&mut self) {
@@ -223,7 +261,17 @@ pub struct App {
     pub seed: u64,
     pub data: Dataset,
     slots: [Option<Slot>; 3],
+    /// The net's run and histogram, built when the net is first shown.
+    pub net: Option<NetSlot>,
+    /// The net's width, activation and what it trains (w, W, t, g change them).
+    pub net_spec: NetSpec,
+    /// The test point x* (data units) where the net's f is read out.
+    pub at: f64,
+    /// The drift view's width sweep on the net, trained a slice per frame while the view shows.
+    pub net_drift: Option<super::net::drift::NetDrift>,
     pub current: ModelKind,
+    /// The linear model last shown: what `slot()` answers while the net is current.
+    linear: ModelKind,
     /// The init a newly built run starts from: --init, then the latest `i`.
     pub init: u64,
     pub optimizer: Optimizer,
@@ -254,6 +302,9 @@ pub struct App {
     pending: Option<u64>,
 }
 
+/// Largest N for which a linear session works out the net's default x* at start-up.
+const DEFAULT_AT_MAX_N: usize = 400;
+
 fn slot_index(kind: ModelKind) -> usize {
     ModelKind::LINEAR.iter().position(|&k| k == kind).unwrap_or(0)
 }
@@ -262,18 +313,39 @@ impl App {
     /// The explorer on the given settings, without a terminal or a worker (the histogram is
     /// empty until `attach_worker` or `fill_now`).
     pub fn new(common: &Common, explorer: &ExplorerArgs) -> crate::Result<App> {
-        if !common.model.is_linear() {
-            return Err(crate::error::invalid!(
-                "the explorer does not show the net yet: use `overparam train --model net` (or ensemble, predict, sweep)"
-            ));
-        }
         let data = common.dataset()?;
+        if common.at.len() > 1 {
+            return Err(crate::error::invalid!("the explorer takes one --at (a list is for the headless commands)"));
+        }
+        // x*: --at, else where the NTK-GP and posterior differ most on this data (the engine's
+        // default, whatever model the explorer starts on).
+        let net = common.net_spec().build(&data, common.noise);
+        // Solving for the default x* is O(N³): a linear session on large data skips it.
+        let solvable = !common.model.is_linear() || data.n() <= DEFAULT_AT_MAX_N;
+        let at = match (common.at.first(), &net) {
+            (Some(&x), Ok(net)) => {
+                crate::net::check_at(&[x], net)?;
+                x
+            }
+            (None, Ok(net)) if solvable => crate::net::default_at(net)?,
+            (_, Err(e)) if !common.model.is_linear() => return Err(e.clone()),
+            // The net cannot be built on this data (switching to it says why), or the default
+            // is not worth solving for: --at as given, else the compare view's point.
+            (Some(&x), _) => x,
+            (None, _) => crate::predict::test_point(&data),
+        };
+        let linear = if common.model.is_linear() { common.model } else { ModelKind::Slightly };
         let mut app = App {
             common: common.clone(),
             seed: common.seed,
             data,
             slots: [None, None, None],
+            net: None,
+            net_drift: None,
+            net_spec: common.net_spec(),
+            at,
             current: common.model,
+            linear,
             init: common.init,
             optimizer: common.optimizer.unwrap_or(Optimizer::Gd),
             lr: common.lr_choice(),
@@ -296,7 +368,13 @@ impl App {
             generation: 0,
             pending: None,
         };
-        app.ensure_slot(app.current)?;
+        app.ensure_slot(linear)?;
+        if app.current == ModelKind::Net {
+            if let Some(why) = crate::net::train::refusal(app.optimizer) {
+                return Err(crate::error::invalid!("{why}"));
+            }
+            app.ensure_net()?;
+        }
         Ok(app)
     }
 
@@ -306,15 +384,16 @@ impl App {
         self.request_fill();
     }
 
+    /// The current linear model's slot (the last one shown while the net is current).
     pub fn slot(&self) -> &Slot {
         // The current slot always exists: `new` and every model switch build it first.
-        match &self.slots[slot_index(self.current)] {
+        match &self.slots[slot_index(self.linear)] {
             Some(s) => s,
             None => unreachable!("current slot is always built"),
         }
     }
     fn slot_mut(&mut self) -> &mut Slot {
-        match &mut self.slots[slot_index(self.current)] {
+        match &mut self.slots[slot_index(self.linear)] {
             Some(s) => s,
             None => unreachable!("current slot is always built"),
         }
@@ -322,14 +401,64 @@ impl App {
 
     /// The run and histogram of model `kind`, if it has been built.
     pub fn slot_of(&self, kind: ModelKind) -> Option<&Slot> {
+        if kind == ModelKind::Net {
+            return None;
+        }
         self.slots[slot_index(kind)].as_ref()
     }
 
+    /// The net's slot when the net is the current model.
+    pub fn net_slot(&self) -> Option<&NetSlot> {
+        if self.current == ModelKind::Net { self.net.as_ref() } else { None }
+    }
+    fn net_mut(&mut self) -> Option<&mut NetSlot> {
+        if self.current == ModelKind::Net { self.net.as_mut() } else { None }
+    }
+
+    /// The current run's step count, whichever the model.
+    pub fn steps(&self) -> u64 {
+        match self.net_slot() {
+            Some(n) => n.run.steps,
+            None => self.slot().run.steps,
+        }
+    }
+
+    /// Builds the net for the session's data and settings, if it is not built.
+    fn ensure_net(&mut self) -> crate::Result<()> {
+        if self.net.is_none() {
+            self.net = Some(NetSlot::new(
+                &self.data,
+                self.common.noise,
+                self.net_spec,
+                self.at,
+                self.optimizer,
+                self.lr,
+                self.seed,
+                self.init,
+            )?);
+        }
+        Ok(())
+    }
+
+    /// Whether the net's histogram is on screen and filling.
+    fn net_filling(&self) -> bool {
+        self.net_shown().is_some_and(|n| n.hist.filling())
+    }
+
+    /// The net, when its histogram is on screen: the net is current, or the compare view shows it.
+    pub fn net_shown(&self) -> Option<&NetSlot> {
+        if self.current == ModelKind::Net || self.view == View::Compare { self.net.as_ref() } else { None }
+    }
+    fn net_shown_mut(&mut self) -> Option<&mut NetSlot> {
+        if self.current == ModelKind::Net || self.view == View::Compare { self.net.as_mut() } else { None }
+    }
     /// The slots whose histograms are on screen: every compared model in the compare view (those
     /// that could be built), else the current one.
     fn shown_slots(&self) -> Vec<usize> {
         if self.view == View::Compare {
             COMPARED.iter().map(|&k| slot_index(k)).filter(|&i| self.slots[i].is_some()).collect()
+        } else if self.current == ModelKind::Net {
+            Vec::new()
         } else {
             vec![slot_index(self.current)]
         }
@@ -342,6 +471,8 @@ impl App {
                 self.message = Some(format!("{}: {e}", kind.name()));
             }
         }
+        // The net joins once it has been shown: building it trains for real (its histogram
+        // costs seconds, not milliseconds), so C alone does not start that.
     }
 
     fn ensure_slot(&mut self, kind: ModelKind) -> crate::Result<()> {
@@ -367,12 +498,19 @@ impl App {
     /// Whether anything moves on its own: a running run or a filling histogram.
     pub fn animating(&self) -> bool {
         self.running
+            || (self.view == View::Drift
+                && self.net_slot().is_some()
+                && self.net_drift.as_ref().is_some_and(|d| !d.done()))
             || (self.worker.is_some()
-                && self.shown_slots().iter().any(|&i| self.slots[i].as_ref().is_some_and(|s| s.hist.filling())))
+                && (self.net_filling()
+                    || self.shown_slots().iter().any(|&i| self.slots[i].as_ref().is_some_and(|s| s.hist.filling()))))
     }
 
     /// The learning rate the current run uses and the bound it must stay under.
     pub fn lr_and_bound(&self) -> (Option<f64>, Option<(f64, &'static str)>) {
+        if let Some(n) = self.net_slot() {
+            return (n.run.lr, n.run.lr_bound);
+        }
         let m = &self.slot().model;
         (self.lr.resolve(m, self.optimizer), stability_bound(m, self.optimizer))
     }
@@ -389,6 +527,14 @@ impl App {
     fn run_steps_until(&mut self, k: u64, deadline: Option<Instant>) {
         let max_steps = self.common.max_steps();
         let tol = self.common.tol;
+        if let Some(net) = self.net_mut() {
+            let stop = net_steps(net, k, max_steps, tol, deadline);
+            if let Some(msg) = stop {
+                self.running = false;
+                self.message = Some(msg);
+            }
+            return;
+        }
         let slot = self.slot_mut();
         if slot.run.is_done() {
             self.running = false;
@@ -414,10 +560,18 @@ impl App {
 
     pub fn tick(&mut self) -> bool {
         let mut changed = self.poll_worker();
+        // Half a frame at most, so keys and redraws stay prompt on huge models.
+        let deadline = Instant::now() + self.frame_budget;
         if self.running {
-            // Half a frame at most, so keys and redraws stay prompt on huge models.
-            let deadline = Instant::now() + self.frame_budget;
             self.run_steps_until(self.steps_per_frame, Some(deadline));
+            changed = true;
+        }
+        self.refresh_net_drift();
+        if self.view == View::Drift
+            && self.current == ModelKind::Net
+            && let Some(d) = self.net_drift.as_mut().filter(|d| !d.done())
+        {
+            d.advance(deadline);
             changed = true;
         }
         changed
@@ -439,6 +593,11 @@ impl App {
     /// Makes the histograms on screen match the optimizer and learning rate in use.
     fn align_histogram(&mut self) {
         let (opt, lr) = (self.optimizer, self.lr);
+        if let Some(net) = self.net_shown_mut()
+            && (net.hist.optimizer != opt || net.hist.lr != lr)
+        {
+            net.hist = NetHistogram::new(opt, lr);
+        }
         for i in self.shown_slots() {
             if let Some(slot) = &mut self.slots[i]
                 && (slot.hist.optimizer != opt || slot.hist.lr != lr)
@@ -454,15 +613,22 @@ impl App {
         self.generation += 1;
         self.pending = None;
         let Some(worker) = &self.worker else { return };
-        let tasks: Vec<Task> = self
+        let mut tasks: Vec<Task> = self
             .shown_slots()
             .into_iter()
             .filter_map(|i| {
                 let slot = self.slots[i].as_ref()?;
                 let runs = slot.hist.slopes.len() as u64..slot.hist.target;
-                slot.hist.filling().then(|| Task { slot: i, model: Arc::clone(&slot.model), runs })
+                let subject = Subject::Linear(Arc::clone(&slot.model));
+                slot.hist.filling().then_some(Task { slot: i, subject, runs })
             })
             .collect();
+        if self.net_filling()
+            && let Some(net) = &self.net
+        {
+            let subject = Subject::Net { net: Arc::clone(&net.net), at: net.readout_points() };
+            tasks.push(Task { slot: NET_SLOT, subject, runs: net.hist.values.len() as u64..net.hist.target });
+        }
         let busy = !tasks.is_empty();
         worker.submit(Job { generation: self.generation, cfg: self.cfg(), tasks });
         if busy {
@@ -483,6 +649,10 @@ impl App {
             if Some(b.generation) != self.pending {
                 continue;
             }
+            if b.slot == NET_SLOT {
+                changed |= self.net_batch(b);
+                continue;
+            }
             let Some(slot) = self.slots.get_mut(b.slot).and_then(Option::as_mut) else { continue };
             if b.start != slot.hist.slopes.len() as u64 {
                 continue;
@@ -498,8 +668,40 @@ impl App {
         changed
     }
 
+    /// A batch of trained nets for the net's histogram; whether it changed.
+    fn net_batch(&mut self, b: worker::Batch) -> bool {
+        let Some(net) = self.net.as_mut() else { return false };
+        if b.start != net.hist.values.len() as u64 {
+            return false;
+        }
+        match b.slopes {
+            Ok(v) => net.hist.add(v, &b.curves),
+            Err(e) => net.hist.error = Some(e.to_string()),
+        }
+        net.hist.unconverged += b.unconverged;
+        net.hist.elapsed_s += b.elapsed_s;
+        let (at, cmp) = (net.at_theory, net.cmp_theory);
+        net.hist.summarize(&at, &cmp, false);
+        true
+    }
+
+    /// Asks the net's histogram, when shown, for `runs` nets in all (at most `MAX_RUNS`).
+    pub fn set_net_target(&mut self, runs: u64) {
+        if let Some(net) = self.net_shown_mut() {
+            net.hist.error = None;
+            net.hist.target = runs.min(MAX_RUNS);
+            self.request_fill();
+        }
+    }
+
     /// Asks the current histogram for `runs` endpoints in all (at most `MAX_RUNS`).
     pub fn set_histogram_target(&mut self, runs: u64) {
+        if let Some(net) = self.net_mut() {
+            net.hist.error = None;
+            net.hist.target = runs.min(MAX_RUNS);
+            self.request_fill();
+            return;
+        }
         let hist = &mut self.slot_mut().hist;
         hist.error = None;
         hist.target = runs.min(MAX_RUNS);
@@ -509,6 +711,23 @@ impl App {
     /// Fills the histograms on screen to their targets on this thread (tests and benchmarks).
     pub fn fill_now(&mut self) {
         let cfg = self.cfg();
+        if let Some(net) = self.net_shown_mut() {
+            let runs = net.hist.values.len() as u64..net.hist.target;
+            if !runs.is_empty() && net.hist.error.is_none() {
+                let clock = Instant::now();
+                match worker::net_endpoints(&net.net, &cfg, runs, &net.readout_points(), &|| false) {
+                    Ok(Some((v, curves, unconverged))) => {
+                        net.hist.add(v, &curves);
+                        net.hist.unconverged += unconverged;
+                    }
+                    Ok(None) => {}
+                    Err(e) => net.hist.error = Some(e.to_string()),
+                }
+                net.hist.elapsed_s += clock.elapsed().as_secs_f64();
+                let (at, cmp) = (net.at_theory, net.cmp_theory);
+                net.hist.summarize(&at, &cmp, true);
+            }
+        }
         for i in self.shown_slots() {
             let Some(slot) = &mut self.slots[i] else { continue };
             let runs = slot.hist.slopes.len() as u64..slot.hist.target;
@@ -546,6 +765,9 @@ impl App {
             return Outcome::Continue;
         }
         self.message = None;
+        if self.current == ModelKind::Net && self.act_net(action) {
+            return Outcome::Continue;
+        }
         match action {
             Action::Quit => return Outcome::Quit,
             Action::Suspend => return Outcome::Suspend,
@@ -556,7 +778,23 @@ impl App {
             Action::Faster => self.steps_per_frame = (self.steps_per_frame * 2).min(MAX_STEPS_PER_FRAME),
             Action::Slower => self.steps_per_frame = (self.steps_per_frame / 2).max(1),
             Action::NextModel => self.switch_model(1),
-            Action::PrevModel => self.switch_model(ModelKind::LINEAR.len() - 1),
+            Action::PrevModel => self.switch_model(ModelKind::ALL.len() - 1),
+            Action::AtLeft => self.move_at(-1.0),
+            Action::AtRight => self.move_at(1.0),
+            Action::WidthUp => {
+                self.set_net_spec(NetSpec { width: (self.net_spec.width * 2).min(MAX_WIDTH), ..self.net_spec })
+            }
+            Action::WidthDown => {
+                self.set_net_spec(NetSpec { width: (self.net_spec.width / 2).max(MIN_WIDTH), ..self.net_spec })
+            }
+            Action::ToggleTrain => {
+                let train = if self.net_spec.train == TrainMode::All { TrainMode::Last } else { TrainMode::All };
+                self.set_net_spec(NetSpec { train, ..self.net_spec });
+            }
+            Action::NextAct => {
+                let act = if self.net_spec.act == Act::Relu { Act::Erf } else { Act::Relu };
+                self.set_net_spec(NetSpec { act, ..self.net_spec });
+            }
             Action::NextOptimizer => {
                 let i = Optimizer::ALL.iter().position(|&o| o == self.optimizer).unwrap_or(0);
                 self.optimizer = Optimizer::ALL[(i + 1) % Optimizer::ALL.len()];
@@ -602,12 +840,20 @@ impl App {
                     hist.error = None;
                     hist.target = (hist.target.max(hist.slopes.len() as u64) + RUNS_PER_FILL).min(MAX_RUNS);
                 }
+                if let Some(net) = self.net_shown_mut() {
+                    let hist = &mut net.hist;
+                    hist.error = None;
+                    hist.target = (hist.target.max(hist.values.len() as u64) + NETS_PER_FILL).min(MAX_RUNS);
+                }
                 self.request_fill();
             }
             Action::ClearRuns => {
                 for i in self.shown_slots() {
                     let Some(slot) = &mut self.slots[i] else { continue };
                     slot.hist = Histogram { target: 0, ..Histogram::new(slot.hist.optimizer, slot.hist.lr) };
+                }
+                if let Some(net) = self.net_shown_mut() {
+                    net.hist = net.hist.cleared();
                 }
                 self.request_fill();
             }
@@ -638,6 +884,163 @@ impl App {
             Action::Export => {}
         }
         Outcome::Continue
+    }
+
+    /// The actions that work differently on the net; false for those that do not (they fall
+    /// through to the shared handling).
+    fn act_net(&mut self, action: Action) -> bool {
+        let (lr, max_steps, tol) = (self.lr, self.common.max_steps(), self.common.tol);
+        let Some(net) = self.net.as_mut() else { return false };
+        match action {
+            Action::RunPause | Action::Step | Action::Step100 => {
+                let note = divergence_note(&net.run.status, net.run.optimizer);
+                if action == Action::RunPause && self.running {
+                    self.running = false;
+                    net.refresh(true);
+                } else if let Some(note) = note {
+                    self.message = Some(note);
+                } else if net.run.is_done() {
+                    let why = if net.run.converged() { "converged" } else { "stopped" };
+                    self.message = Some(format!("{why} — r replays, i draws a new init"));
+                } else if action == Action::RunPause {
+                    self.running = true;
+                } else {
+                    self.running = false;
+                    let k = if action == Action::Step { 1 } else { 100 };
+                    self.message = net_steps(net, k, max_steps, tol, None);
+                }
+            }
+            Action::Replay => net.replay(),
+            Action::NewInit => {
+                let next = net.run.init_index.wrapping_add(1);
+                match net.new_init(next, lr) {
+                    Ok(()) => self.init = next,
+                    Err(e) => self.message = Some(e.to_string()),
+                }
+            }
+            Action::NextOptimizer => {
+                // cg and whitened are refused for the net: skip them, saying why once.
+                let mut i = Optimizer::ALL.iter().position(|&o| o == self.optimizer).unwrap_or(0);
+                loop {
+                    i = (i + 1) % Optimizer::ALL.len();
+                    if crate::net::train::refusal(Optimizer::ALL[i]).is_none() {
+                        break;
+                    }
+                }
+                self.optimizer = Optimizer::ALL[i];
+                if self.lr.lr.is_some() {
+                    self.lr = LrChoice::default();
+                }
+                self.apply_net_settings();
+                self.message.get_or_insert_with(|| {
+                    "cg and whitened are not for the net (nonlinear; prior variances all 1)".into()
+                });
+            }
+            Action::LrUp | Action::LrDown => {
+                if !self.optimizer.uses_lr() {
+                    self.message = Some(format!("{} has no learning rate", self.optimizer.name()));
+                    return true;
+                }
+                let factor = if action == Action::LrUp { 2.0 } else { 0.5 };
+                let (lo, hi) = (LR_SCALE_LIMIT.recip(), LR_SCALE_LIMIT);
+                let default = net.run.lambda_max.recip();
+                match self.lr.lr {
+                    Some(v) => self.lr.lr = Some((v * factor).clamp(lo * default, hi * default)),
+                    None => self.lr.scale = (self.lr.scale * factor).clamp(lo, hi),
+                }
+                self.apply_net_settings();
+            }
+            Action::LrDefault => {
+                self.lr = LrChoice::default();
+                self.apply_net_settings();
+            }
+            Action::ToggleRidge => {
+                self.message = Some("the ridge view does not show the net yet".into());
+            }
+            Action::ToggleDrift => {
+                self.view = if self.view == View::Drift { View::Slopes } else { View::Drift };
+                self.refresh_net_drift();
+                self.request_fill();
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The drift view's sweep belongs to one dataset, seed, init, activation and training mode
+    /// (not the width: it sweeps widths): a new one starts when they change while it shows.
+    fn refresh_net_drift(&mut self) {
+        if self.view != View::Drift {
+            return;
+        }
+        let (seed, max_steps, tol) = (self.seed, self.common.max_steps(), self.common.tol);
+        let Some(net) = self.net_slot() else { return };
+        let key = (seed, net.run.init_index, NetSpec { width: 0, ..net.spec });
+        if self.net_drift.as_ref().is_none_or(|d| d.key != key) {
+            self.net_drift = Some(super::net::drift::NetDrift::new(net, seed, net.run.init_index, max_steps, tol));
+        }
+    }
+
+    /// The net's run under the session's optimizer and learning rate, from the same init; the
+    /// histogram follows. A failure leaves everything as it was.
+    fn apply_net_settings(&mut self) {
+        let (opt, lr) = (self.optimizer, self.lr);
+        let Some(net) = self.net.as_mut() else { return };
+        let (old_opt, old_lr) = (net.run.optimizer, net.lr);
+        if let Err(e) = net.set_optimizer(opt, lr) {
+            (self.optimizer, self.lr) = (old_opt, old_lr);
+            self.message = Some(e.to_string());
+            return;
+        }
+        self.align_histogram();
+        self.request_fill();
+    }
+
+    /// x* one step left or right, within the range the net's data pane shows. The histogram
+    /// of f(x*) starts again from run 0; the run goes on.
+    fn move_at(&mut self, dir: f64) {
+        let [lo, hi] = super::net::slot::shown_range(&self.data);
+        let at = (self.at + dir * AT_STEP * 0.5 * (hi - lo)).clamp(lo, hi);
+        if at == self.at {
+            self.message = Some(format!("x* stays within the shown range [{}, {}]", lo, hi));
+            return;
+        }
+        self.at = at;
+        if let Some(net) = self.net.as_mut() {
+            net.set_at(at);
+            self.message = Some(format!(
+                "x* = {}: the histogram of f(x*) restarts from run 0 (seed {})",
+                super::ui::num(at),
+                self.seed
+            ));
+        } else {
+            self.message = Some(format!("x* = {}", super::ui::num(at)));
+        }
+        self.request_fill();
+    }
+
+    /// New net settings: the net is rebuilt, its run and histogram restart from the same seed
+    /// and init. A setting the net refuses changes nothing.
+    fn set_net_spec(&mut self, spec: NetSpec) {
+        if spec == self.net_spec {
+            self.message = Some(format!("width stays within {MIN_WIDTH}..{MAX_WIDTH}"));
+            return;
+        }
+        let what = format!("width {} · {} · train {}", spec.width, spec.act.name(), spec.train.name());
+        let old = (self.net_spec, self.net.take());
+        self.net_spec = spec;
+        if self.current != ModelKind::Net {
+            self.message = Some(format!("net: {what} (m shows the net)"));
+            return;
+        }
+        if let Err(e) = self.ensure_net() {
+            (self.net_spec, self.net) = old;
+            self.message = Some(e.to_string());
+            return;
+        }
+        self.running = false;
+        self.message = Some(format!("{what}: run and histogram restart (seed {}, init {})", self.seed, self.init));
+        self.request_fill();
     }
 
     /// The drift view's sweep belongs to one dataset and init: drop it when they change, and
@@ -680,21 +1083,62 @@ impl App {
     }
 
     fn switch_model(&mut self, by: usize) {
-        let n = ModelKind::LINEAR.len();
-        let mut i = slot_index(self.current);
+        let n = ModelKind::ALL.len();
+        let mut i = ModelKind::ALL.iter().position(|&k| k == self.current).unwrap_or(0);
         // Skip a model that cannot be built on this data (too many parameters), with a note.
         for _ in 0..n {
             i = (i + by) % n;
-            let kind = ModelKind::LINEAR[i];
+            let kind = ModelKind::ALL[i];
+            if kind == ModelKind::Net {
+                if let Err(e) = self.switch_to_net() {
+                    self.message = Some(format!("net: {e}"));
+                    continue;
+                }
+                return;
+            }
             match self.ensure_slot(kind) {
                 Ok(()) => {
                     self.current = kind;
+                    self.linear = kind;
                     self.apply_settings();
                     self.refresh_drift();
                     return;
                 }
                 Err(e) => self.message = Some(format!("{}: {e}", kind.name())),
             }
+        }
+    }
+
+    /// Shows the net, built from the session's settings; an optimizer refused for the net
+    /// (cg, whitened) gives way to gd, saying so.
+    fn switch_to_net(&mut self) -> crate::Result<()> {
+        let (old_opt, old_lr) = (self.optimizer, self.lr);
+        let note = crate::net::train::refusal(self.optimizer).map(|why| format!("{why}: using gd"));
+        if note.is_some() {
+            self.optimizer = Optimizer::Gd;
+            self.lr = LrChoice::default();
+        }
+        if let Err(e) = self.ensure_net() {
+            (self.optimizer, self.lr) = (old_opt, old_lr);
+            return Err(e);
+        }
+        self.current = ModelKind::Net;
+        self.running = false;
+        self.apply_net_settings_if_stale();
+        if note.is_some() {
+            self.message = note;
+        }
+        Ok(())
+    }
+
+    /// After a switch back to the net: its run follows the session's optimizer and learning rate.
+    fn apply_net_settings_if_stale(&mut self) {
+        let stale = self.net.as_ref().is_some_and(|n| n.run.optimizer != self.optimizer || n.lr != self.lr);
+        if stale {
+            self.apply_net_settings();
+        } else {
+            self.align_histogram();
+            self.request_fill();
         }
     }
 
@@ -761,10 +1205,14 @@ impl App {
             }
         };
         // Build the new current slot before dropping the old ones, so a failure changes nothing.
-        let old = (self.seed, std::mem::replace(&mut self.data, data), std::mem::take(&mut self.slots));
+        let old =
+            (self.seed, std::mem::replace(&mut self.data, data), std::mem::take(&mut self.slots), self.net.take());
         self.seed = spec.seed;
-        if let Err(e) = self.ensure_slot(self.current) {
-            (self.seed, self.data, self.slots) = old;
+        let built = self
+            .ensure_slot(self.linear)
+            .and_then(|()| if self.current == ModelKind::Net { self.ensure_net() } else { Ok(()) });
+        if let Err(e) = built {
+            (self.seed, self.data, self.slots, self.net) = old;
             self.message = Some(e.to_string());
             return;
         }
@@ -811,6 +1259,17 @@ impl App {
             out += &format!(" --noise {}", c.noise);
         }
         out += &format!(" --model {} --optimizer {}", self.current.name(), self.optimizer.name());
+        // The net's options only with the net: the headless commands refuse them elsewhere.
+        if self.current == ModelKind::Net {
+            let spec = self.net_spec;
+            out += &format!(
+                " --width {} --act {} --train {} --at {}",
+                spec.width,
+                spec.act.name(),
+                spec.train.name(),
+                self.at
+            );
+        }
         if let Ok(m) = c.source_count()
             && m != crate::args::DEFAULT_SOURCES
         {
@@ -821,7 +1280,8 @@ impl App {
             None if self.lr.scale != 1.0 => out += &format!(" --lr-scale {}", self.lr.scale),
             None => {}
         }
-        out += &format!(" --init {}", self.slot().run.init_index);
+        let init = self.net_slot().map_or(self.slot().run.init_index, |n| n.run.init_index);
+        out += &format!(" --init {init}");
         if let Some(s) = c.steps {
             out += &format!(" --steps {s}");
         }

@@ -8,43 +8,105 @@ use ratatui::text::Line;
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
 
 use super::app::{App, Slot};
+use super::net::NetSlot;
 use super::theme::{Series, Theme};
 use super::ui::num;
 use crate::model::ModelKind;
 use crate::predict::{self, AtPoint};
 
-/// The models the compare view shows, top to bottom.
+/// The linear models the compare view shows, top to bottom (the net, once built, comes last).
 pub const COMPARED: &[ModelKind] = &[ModelKind::Traditional, ModelKind::Slightly, ModelKind::Very];
 
 /// One small multiple: a model's endpoints at x* and its theory there.
 struct Panel<'a> {
-    slot: &'a Slot,
+    name: &'static str,
+    /// Where f(x*) of each finished run comes from.
+    values: Values<'a>,
     theory: AtPoint,
+    /// mean and sd of f(x*), and the KS distance to the posterior.
+    summary: Option<(f64, f64, f64)>,
+    error: Option<&'a str>,
+    filling: bool,
 }
 
-impl Panel<'_> {
-    /// The longest title that fits `room`: the model, the count, mean ± sd and KS against the
-    /// posterior (KS is unchanged by the map to x*, so the histogram's own figure is shown).
-    fn title(&self, room: usize, filling: bool) -> String {
-        let (hist, kind) = (&self.slot.hist, self.slot.model.kind);
-        let name = kind.name();
-        let runs = hist.slopes.len();
-        let fill = if filling { "…" } else { "" };
-        let titles: Vec<String> = match (&hist.error, &hist.summary) {
-            (Some(e), _) => vec![format!("{name} · no endpoints: {e}"), format!("{name} · no endpoints")],
-            (None, Some(s)) => {
-                let (m, sd) = (
-                    predict::endpoint_at(kind, s.mean, self.theory.x),
-                    predict::endpoint_at(kind, s.std, self.theory.x).abs(),
-                );
-                let ks = s.ks_posterior.d;
-                vec![
-                    format!("{name} · {runs}{fill} runs · mean {} ± sd {} · KS {ks:.3}", num(m), num(sd)),
-                    format!("{name} · {runs}{fill} runs · {} ± {} · KS {ks:.3}", num(m), num(sd)),
-                    format!("{name}·{runs}{fill}·{}±{}·KS {ks:.3}", num(m), num(sd)),
-                    format!("{name}·{runs}{fill}·KS {ks:.3}"),
-                ]
+/// A panel's endpoints: a linear model's slopes (binned at x* through the histogram's cache, so
+/// a frame costs only the runs that arrived since the last), or the nets' f(x*) as they are.
+enum Values<'a> {
+    Linear(&'a Slot),
+    Net(&'a [f64]),
+}
+
+impl Values<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Values::Linear(slot) => slot.hist.slopes.len(),
+            Values::Net(v) => v.len(),
+        }
+    }
+    /// Counts in `bins` equal bins over `range` of f at x.
+    fn bin_counts(&self, range: [f64; 2], bins: usize, x: f64) -> Vec<u64> {
+        match self {
+            Values::Linear(slot) => slot.hist.bin_counts(range, bins, Some((slot.model.kind, x))),
+            Values::Net(v) => {
+                let [lo, hi] = range;
+                let bw = (hi - lo) / bins.max(1) as f64;
+                let mut counts = vec![0u64; bins.max(1)];
+                for &f in v.iter() {
+                    let b = ((f - lo) / bw).floor();
+                    if b >= 0.0 && (b as usize) < counts.len() {
+                        counts[b as usize] += 1;
+                    }
+                }
+                counts
             }
+        }
+    }
+}
+
+impl<'a> Panel<'a> {
+    /// A linear model's panel: its slopes mapped to x* (`predict::endpoint_at`). KS is unchanged
+    /// by the map to x*, so the histogram's own figure is shown.
+    fn linear(slot: &'a Slot, x: f64) -> Panel<'a> {
+        let (hist, kind) = (&slot.hist, slot.model.kind);
+        Panel {
+            name: kind.name(),
+            values: Values::Linear(slot),
+            theory: predict::theory_at(&slot.model, hist.optimizer.metric(), x),
+            summary: hist.summary.as_ref().map(|s| {
+                (predict::endpoint_at(kind, s.mean, x), predict::endpoint_at(kind, s.std, x).abs(), s.ks_posterior.d)
+            }),
+            error: hist.error.as_deref(),
+            filling: hist.filling(),
+        }
+    }
+
+    /// The net's panel: f at the same x* of the nets its histogram trained.
+    fn net(net: &'a NetSlot) -> Panel<'a> {
+        let hist = &net.hist;
+        Panel {
+            name: "net",
+            values: Values::Net(&hist.compare_values),
+            theory: predict::net_theory_at(&net.cmp_theory),
+            summary: hist.compare_summary.as_ref().map(|s| (s.mean, s.std, s.ks_posterior.d)),
+            error: hist.error.as_deref(),
+            filling: hist.filling(),
+        }
+    }
+
+    /// The longest title that fits `room`: the model, the count, mean ± sd and KS against the
+    /// posterior.
+    fn title(&self, room: usize, filling: bool) -> String {
+        let name = self.name;
+        let runs = self.values.len();
+        let fill = if filling { "…" } else { "" };
+        let titles: Vec<String> = match (self.error, self.summary) {
+            (Some(e), _) => vec![format!("{name} · no endpoints: {e}"), format!("{name} · no endpoints")],
+            (None, Some((m, sd, ks))) => vec![
+                format!("{name} · {runs}{fill} runs · mean {} ± sd {} · KS {ks:.3}", num(m), num(sd)),
+                format!("{name} · {runs}{fill} runs · {} ± {} · KS {ks:.3}", num(m), num(sd)),
+                format!("{name}·{runs}{fill}·{}±{}·KS {ks:.3}", num(m), num(sd)),
+                format!("{name}·{runs}{fill}·KS {ks:.3}"),
+            ],
             (None, None) => vec![format!("{name} · {runs}{fill} runs"), name.to_string()],
         };
         titles.iter().find(|t| t.chars().count() <= room).unwrap_or(&titles[titles.len() - 1]).clone()
@@ -71,11 +133,10 @@ fn shared_range(panels: &[Panel], truth: Option<f64>) -> [f64; 2] {
 /// Draws the compare view into `area`.
 pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let x = predict::test_point(&app.data);
-    let panels: Vec<Panel> = COMPARED
-        .iter()
-        .filter_map(|&k| app.slot_of(k))
-        .map(|slot| Panel { slot, theory: predict::theory_at(&slot.model, slot.hist.optimizer.metric(), x) })
-        .collect();
+    let mut panels: Vec<Panel> = COMPARED.iter().filter_map(|&k| app.slot_of(k)).map(|s| Panel::linear(s, x)).collect();
+    if let Some(net) = app.net_shown() {
+        panels.push(Panel::net(net));
+    }
     let truth = app.common.data.is_none().then_some(app.common.slope * x);
     let room = area.width.saturating_sub(2) as usize;
     let opt = app.optimizer.name();
@@ -116,7 +177,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     for (i, p) in panels.iter().enumerate() {
         let h = body / n + u16::from((i as u16) < body % n);
         let r = Rect { x: inner.x, y, width: inner.width, height: h };
-        let filling = p.slot.hist.filling() && app.rates.is_some();
+        let filling = p.filling && app.rates.is_some();
         draw_panel(p, range, truth, filling, theme, frame, r);
         y += h;
     }
@@ -168,8 +229,8 @@ fn draw_panel(
     let cols = chart_area.width.max(1) as usize;
     let bins = (cols / 2).max(4);
     let bw = (hi - lo) / bins as f64;
-    let counts = p.slot.hist.bin_counts([lo, hi], bins, Some((p.slot.model.kind, p.theory.x)));
-    let n = p.slot.hist.slopes.len().max(1) as f64;
+    let counts = p.values.bin_counts([lo, hi], bins, p.theory.x);
+    let n = p.values.len().max(1) as f64;
     let density = |c: u64| c as f64 / (n * bw);
     let peak = post.pdf(post.mean).max(if pred.std > 0.0 { pred.pdf(pred.mean) } else { 0.0 });
     let hist_max = counts.iter().map(|&c| density(c)).fold(0.0, f64::max);

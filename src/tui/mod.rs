@@ -9,6 +9,7 @@ pub mod export;
 pub mod history;
 pub mod input;
 pub mod keys;
+pub mod net;
 pub mod pacing;
 pub mod panes;
 pub mod ridge_view;
@@ -204,7 +205,7 @@ fn event_loop(
 
     let mut next_frame = Instant::now() + frame_time;
     let mut dirty = false;
-    let (mut meter_start, mut meter_frames, mut meter_steps) = (Instant::now(), 0u32, app.slot().run.steps);
+    let (mut meter_start, mut meter_frames, mut meter_steps) = (Instant::now(), 0u32, app.steps());
     loop {
         if resumed.swap(false, Ordering::Relaxed) {
             // Continued after a stop we did not arrange (e.g. kill -STOP): take the terminal back.
@@ -256,7 +257,7 @@ fn event_loop(
             meter_frames += 1;
             let secs = meter_start.elapsed().as_secs_f64();
             if secs >= 1.0 {
-                let steps = app.slot().run.steps;
+                let steps = app.steps();
                 app.rates = Some(Rates {
                     steps_per_s: steps.saturating_sub(meter_steps) as f64 / secs,
                     frames_per_s: f64::from(meter_frames) / secs,

@@ -13,6 +13,10 @@ pub enum Series {
     Posterior,
     Predicted,
     Bars,
+    /// The test point x*.
+    Test,
+    /// The band of the trained nets' functions.
+    Ensemble,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +44,8 @@ impl Theme {
             Series::Posterior => Color::LightCyan,
             Series::Predicted => Color::LightRed,
             Series::Bars => Color::Blue,
+            Series::Test => Color::White,
+            Series::Ensemble => Color::Blue,
         })
     }
 
@@ -52,6 +58,8 @@ impl Theme {
             Series::Posterior => '~',
             Series::Predicted => ':',
             Series::Bars => '#',
+            Series::Test => '|',
+            Series::Ensemble => '#',
         }
     }
 
@@ -73,6 +81,7 @@ impl Theme {
             Series::Points => "•",
             Series::Bars => "█",
             Series::Predicted => "┅",
+            Series::Test => "│",
             _ => "━",
         }
         .to_string()

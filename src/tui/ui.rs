@@ -9,7 +9,9 @@ use ratatui::widgets::{Axis, Block, Chart, Clear, Dataset, GraphType, Paragraph,
 
 use super::app::{App, Slot, View};
 use super::compare_view;
+use super::history::LossHistory;
 use super::keys::{Action, BINDINGS};
+use super::net;
 use super::panes::{self, Pane};
 use super::theme::{Series, Theme};
 use crate::geometry::{Segment, clip_line};
@@ -39,6 +41,21 @@ pub fn render(app: &App, frame: &mut Frame) {
 
     let slot = app.slot();
     for (pane, r) in panes::layout(app.view, app.focus, app.zoomed, main) {
+        if let Some(n) = app.net_slot() {
+            match (pane, app.view) {
+                (Pane::Data, _) => net::draw::draw_data(app, n, &theme, frame, r),
+                (Pane::View, View::Compare) => compare_view::draw(app, &theme, frame, r),
+                (Pane::View, View::Drift) => net::draw::draw_drift(app, n, &theme, frame, r),
+                // The ridge view is not drawn for the net yet: v says so.
+                (Pane::View, _) => net::draw::draw_hist(app, n, &theme, frame, r),
+                (Pane::Loss, _) => draw_loss(app, &n.history, n.stats.loss, &theme, frame, r),
+                (Pane::Inspector, _) => net::draw::draw_inspector(app, n, &theme, frame, r),
+            }
+            if pane == panes::resolve(app.view, app.focus) {
+                panes::mark_focus(frame.buffer_mut(), r, &theme);
+            }
+            continue;
+        }
         match pane {
             Pane::Data => draw_data(app, slot, &theme, frame, r),
             Pane::View => match app.view {
@@ -47,7 +64,7 @@ pub fn render(app: &App, frame: &mut Frame) {
                 View::Drift => draw_drift(app, slot, &theme, frame, r),
                 View::Compare => compare_view::draw(app, &theme, frame, r),
             },
-            Pane::Loss => draw_loss(app, slot, &theme, frame, r),
+            Pane::Loss => draw_loss(app, &slot.history, slot.stats.loss, &theme, frame, r),
             Pane::Inspector => draw_inspector(app, slot, &theme, frame, r),
         }
         if pane == panes::resolve(app.view, app.focus) {
@@ -82,7 +99,7 @@ fn draw_drift(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Re
     }
 }
 
-fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>) -> Block<'a> {
+pub(super) fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>) -> Block<'a> {
     Block::bordered().border_style(theme.border()).title(title.into().style(theme.title()))
 }
 
@@ -170,18 +187,18 @@ fn draw_data(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rec
     frame.render_widget(chart, area);
 }
 
-fn draw_loss(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn draw_loss(app: &App, history: &LossHistory, loss: f64, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner_w = area.width.saturating_sub(8).max(1) as usize;
     let scale = if app.log_loss { "log" } else { "linear" };
-    let title = format!("Loss {} ({scale})", num(slot.stats.loss));
-    let last = slot.history.last().map_or(1, |(s, _)| s.max(1));
+    let title = format!("Loss {} ({scale})", num(loss));
+    let last = history.last().map_or(1, |(s, _)| s.max(1));
     let xb = [0.0, last as f64];
     let x_labels = vec![Span::raw("0"), Span::raw(count(last))];
     let rows = area.height.saturating_sub(3).max(2) as i64;
     let (points, yb, y_labels) = if app.log_loss {
         // Log scale without a log axis: plot log10 of the loss (saturating near zero) and
         // write the decade labels ourselves.
-        let pts = slot.history.downsample(2 * inner_w, |l| l.max(1e-300).log10());
+        let pts = history.downsample(2 * inner_w, |l| l.max(1e-300).log10());
         let (lo, hi) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
         let (mut lo, mut hi) = if lo.is_finite() { (lo.floor() as i64, hi.ceil() as i64) } else { (0, 1) };
         lo = lo.max(hi - 60);
@@ -196,7 +213,7 @@ fn draw_loss(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rec
         let labels = (0..=n).map(|i| Span::raw(format!("1e{}", lo + i * step))).collect();
         (pts, [lo as f64, hi as f64], labels)
     } else {
-        let pts = slot.history.downsample(2 * inner_w, |l| l);
+        let pts = history.downsample(2 * inner_w, |l| l);
         let hi = pts.iter().fold(0.0f64, |a, p| a.max(p.1)).max(1e-300) * 1.05;
         let labels = vec![Span::raw("0"), Span::raw(num(hi / 2.0)), Span::raw(num(hi))];
         (pts, [0.0, hi], labels)

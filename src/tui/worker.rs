@@ -4,15 +4,21 @@
 
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::thread::JoinHandle;
+
+use rayon::prelude::*;
 
 use crate::ensemble::{self, EnsembleConfig};
 use crate::error::Result;
 use crate::model::Model;
+use crate::net::{Net, NetRun};
 
 /// Runs per batch: small enough that a new request (model switch, clear) is picked up quickly.
 const BATCH: u64 = 64;
+/// Multiply-adds a net run does between looks at whether its job went stale (≈ 10–50 ms).
+const NET_SLICE_WORK: usize = 20_000_000;
 
 /// What the histograms are asked to hold: one task per histogram, served in turn a batch at a
 /// time, so every histogram on screen fills at once (the compare view has one per model).
@@ -24,12 +30,88 @@ pub struct Job {
     pub tasks: Vec<Task>,
 }
 
-/// Runs `runs` of `model` for the histogram of slot `slot`.
+/// Runs `runs` of `subject` for the histogram of slot `slot`.
 #[derive(Debug, Clone)]
 pub struct Task {
     pub slot: usize,
-    pub model: Arc<Model>,
+    pub subject: Subject,
     pub runs: Range<u64>,
+}
+
+/// What a histogram holds endpoints of.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    /// A linear model: endpoint slopes.
+    Linear(Arc<Model>),
+    /// The net: f at `at[0]` (x*) per trained net, and f at the rest of `at` (the grid the
+    /// ensemble band is kept on).
+    Net { net: Arc<Net>, at: Vec<f64> },
+}
+
+impl Subject {
+    /// Runs per batch: a net is trained for real, so one per core, and a stale net job also
+    /// stops mid-run (see `net_endpoints`).
+    fn batch(&self) -> u64 {
+        match self {
+            Subject::Linear(_) => BATCH,
+            Subject::Net { .. } => rayon::current_num_threads().max(1) as u64,
+        }
+    }
+}
+
+/// Endpoints of a batch: values (slopes, or f(x*)), f over the grid per net (empty for linear
+/// models), and how many runs stopped short of |∇L| < tol. None when the job went stale.
+pub type Ends = Option<(Vec<f64>, Vec<Vec<f64>>, u64)>;
+
+/// The endpoints of `runs` of `subject`; `stale` is asked between slices of a net's training.
+pub fn subject_endpoints(
+    subject: &Subject,
+    cfg: &EnsembleConfig,
+    runs: Range<u64>,
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Result<Ends> {
+    match subject {
+        Subject::Linear(model) => endpoints(model, cfg, runs).map(|(v, u)| Some((v, Vec::new(), u))),
+        Subject::Net { net, at } => net_endpoints(net, cfg, runs, at, stale),
+    }
+}
+
+/// Nets `runs` (run r from init r) trained by `cfg`'s optimizer, in parallel, each read at
+/// `at`: the value at `at[0]` and the curve at the rest. Training goes in slices of about
+/// `NET_SLICE_WORK` multiply-adds (the same loop and stopping rule as `train`, which stops
+/// exactly where one long call would), and stops, returning None, once `stale()`.
+pub fn net_endpoints(
+    net: &Arc<Net>,
+    cfg: &EnsembleConfig,
+    runs: Range<u64>,
+    at: &[f64],
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Result<Ends> {
+    let slice = (NET_SLICE_WORK / (net.n() * net.width).max(1)).max(1) as u64;
+    let ends: Vec<Option<(Vec<f64>, bool)>> = runs
+        .into_par_iter()
+        .map(|i| {
+            let mut run = NetRun::new(Arc::clone(net), cfg.optimizer, cfg.lr, cfg.seed, i)?;
+            while !run.is_done() && run.steps < cfg.max_steps {
+                if stale() {
+                    return Ok(None);
+                }
+                let target = run.steps.saturating_add(slice).min(cfg.max_steps);
+                run.run_until(target, cfg.tol, None, |_, _| {})?;
+            }
+            Ok(Some((run.f_at(at)?, run.converged())))
+        })
+        .collect::<Result<_>>()?;
+    let mut values = Vec::with_capacity(ends.len());
+    let mut curves = Vec::with_capacity(ends.len());
+    let mut unconverged = 0;
+    for end in ends {
+        let Some((f, converged)) = end else { return Ok(None) };
+        values.push(f.first().copied().unwrap_or(f64::NAN));
+        curves.push(f.get(1..).unwrap_or(&[]).to_vec());
+        unconverged += u64::from(!converged);
+    }
+    Ok(Some((values, curves, unconverged)))
 }
 
 /// Slopes of runs `start..start + slopes.len()` for slot `slot`, or why they could not be
@@ -40,6 +122,8 @@ pub struct Batch {
     pub slot: usize,
     pub start: u64,
     pub slopes: Result<Vec<f64>>,
+    /// The net's f over the grid, one per value (empty for the linear models).
+    pub curves: Vec<Vec<f64>>,
     pub unconverged: u64,
     pub elapsed_s: f64,
 }
@@ -60,6 +144,8 @@ pub fn endpoints(model: &Arc<Model>, cfg: &EnsembleConfig, runs: Range<u64>) -> 
 /// A handle on the filler thread. Dropping it stops the thread after its current batch.
 pub struct Worker {
     jobs: Option<Sender<Job>>,
+    /// The newest job's generation, read by net runs mid-training to stop when theirs is stale.
+    latest: Arc<AtomicU64>,
     results: Receiver<Batch>,
     handle: Option<JoinHandle<()>>,
 }
@@ -68,12 +154,16 @@ impl Worker {
     pub fn spawn() -> std::io::Result<Worker> {
         let (job_tx, job_rx) = channel::<Job>();
         let (res_tx, res_rx) = channel::<Batch>();
-        let handle = std::thread::Builder::new().name("histogram".into()).spawn(move || fill(&job_rx, &res_tx))?;
-        Ok(Worker { jobs: Some(job_tx), results: res_rx, handle: Some(handle) })
+        let latest = Arc::new(AtomicU64::new(0));
+        let seen = Arc::clone(&latest);
+        let handle =
+            std::thread::Builder::new().name("histogram".into()).spawn(move || fill(&job_rx, &res_tx, &seen))?;
+        Ok(Worker { jobs: Some(job_tx), latest, results: res_rx, handle: Some(handle) })
     }
 
     /// Replaces whatever the worker was doing with `job`.
     pub fn submit(&self, job: Job) {
+        self.latest.store(job.generation, Ordering::Relaxed);
         if let Some(tx) = &self.jobs {
             let _ = tx.send(job);
         }
@@ -88,6 +178,7 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         self.jobs = None; // closes the channel: the thread ends after its batch
+        self.latest.store(u64::MAX, Ordering::Relaxed); // and a net batch stops mid-run
         if let Some(h) = self.handle.take() {
             let _ = h.join();
         }
@@ -96,7 +187,7 @@ impl Drop for Worker {
 
 /// The thread body: always work on the newest job, one batch of one task at a time, taking the
 /// tasks in turn.
-fn fill(jobs: &Receiver<Job>, results: &Sender<Batch>) {
+fn fill(jobs: &Receiver<Job>, results: &Sender<Batch>, latest: &AtomicU64) {
     let mut current: Option<Job> = None;
     let mut turn = 0usize;
     loop {
@@ -127,22 +218,27 @@ fn fill(jobs: &Receiver<Job>, results: &Sender<Batch>) {
         turn %= job.tasks.len();
         let task = &mut job.tasks[turn];
         let start = task.runs.start;
-        let end = (start + BATCH).min(task.runs.end);
+        let end = (start + task.subject.batch()).min(task.runs.end);
         let clock = std::time::Instant::now();
+        let generation = job.generation;
+        let stale = || latest.load(Ordering::Relaxed) != generation;
         // A bug in a batch must not take the thread (and the histogram) down silently.
-        let result =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| endpoints(&task.model, &job.cfg, start..end)))
-                .unwrap_or_else(|_| Err(crate::Error::Invalid("internal error while computing endpoints".into())));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            subject_endpoints(&task.subject, &job.cfg, start..end, &stale)
+        }))
+        .unwrap_or_else(|_| Err(crate::Error::Invalid("internal error while computing endpoints".into())));
         let failed = result.is_err();
-        let (slopes, unconverged) = match result {
-            Ok((v, u)) => (Ok(v), u),
-            Err(e) => (Err(e), 0),
+        let (slopes, curves, unconverged) = match result {
+            Ok(Some((v, c, u))) => (Ok(v), c, u),
+            Ok(None) => continue, // stale: the newer job is waiting in the channel
+            Err(e) => (Err(e), Vec::new(), 0),
         };
         let batch = Batch {
             generation: job.generation,
             slot: task.slot,
             start,
             slopes,
+            curves,
             unconverged,
             elapsed_s: clock.elapsed().as_secs_f64(),
         };
@@ -171,16 +267,13 @@ mod tests {
         let data = DataSpec::default().generate().unwrap();
         let cfg =
             EnsembleConfig { optimizer: Optimizer::Exact, lr: LrChoice::default(), max_steps: 10, tol: 1e-9, seed: 42 };
-        let tasks: Vec<Task> = ModelKind::LINEAR
+        let models: Vec<Arc<Model>> =
+            ModelKind::LINEAR.iter().map(|&k| Arc::new(Model::new(k, data.clone(), 1.0, 10).unwrap())).collect();
+        let tasks: Vec<Task> = models
             .iter()
             .enumerate()
-            .map(|(slot, &k)| Task {
-                slot,
-                model: Arc::new(Model::new(k, data.clone(), 1.0, 10).unwrap()),
-                runs: 0..2 * BATCH,
-            })
+            .map(|(slot, m)| Task { slot, subject: Subject::Linear(Arc::clone(m)), runs: 0..2 * BATCH })
             .collect();
-        let models: Vec<Arc<Model>> = tasks.iter().map(|t| Arc::clone(&t.model)).collect();
         let w = Worker::spawn().unwrap();
         w.submit(Job { generation: 7, cfg, tasks });
         let mut order = Vec::new();
@@ -193,5 +286,35 @@ mod tests {
         }
         let b = BATCH;
         assert_eq!(order, [(0, 0), (1, 0), (2, 0), (0, b), (1, b), (2, b)], "a batch of each in turn");
+    }
+
+    #[test]
+    fn a_stale_net_job_stops_between_slices() {
+        use std::sync::atomic::AtomicUsize;
+        let data = DataSpec { n: 12, ..DataSpec::default() }.generate().unwrap();
+        let net = crate::net::NetSpec { width: 8, act: crate::net::Act::Relu, train: crate::net::TrainMode::All }
+            .build(&data, 1.0)
+            .unwrap();
+        let cfg = EnsembleConfig {
+            optimizer: Optimizer::Gd,
+            lr: LrChoice::default(),
+            max_steps: 1_000_000,
+            tol: 1e-9,
+            seed: 42,
+        };
+        let at = [1.0, 2.0];
+        let fresh = net_endpoints(&net, &cfg, 0..2, &at, &|| false).unwrap().unwrap();
+        assert_eq!(fresh.0.len(), 2);
+        let end = crate::net::train::endpoint(&net, &cfg, 1, &at).unwrap();
+        assert_eq!(
+            (fresh.0[1], fresh.1[1].clone()),
+            (end.f[0], vec![end.f[1]]),
+            "run 1 is init 1, read at x* then the rest"
+        );
+        // Asked after every slice: a job that goes stale stops where it is, with no endpoints.
+        let asked = AtomicUsize::new(0);
+        let stale = || asked.fetch_add(1, Ordering::Relaxed) >= 1;
+        assert!(net_endpoints(&net, &cfg, 0..2, &at, &stale).unwrap().is_none());
+        assert!(net_endpoints(&net, &cfg, 0..2, &at, &|| true).unwrap().is_none());
     }
 }

@@ -1,0 +1,293 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The net in the explorer: its panes, keys, histogram and quit line, driven through the key
+//! table on an `App` rendered into a `TestBackend`. Small widths and counts keep it quick; the
+//! histogram is filled inline so snapshots are deterministic.
+
+use clap::Parser;
+use overparam::args::Cli;
+use overparam::ensemble::EnsembleConfig;
+use overparam::model::ModelKind;
+use overparam::net::{Act, TrainMode, train};
+use overparam::optim::Optimizer;
+use overparam::tui::App;
+use overparam::tui::keys::Key;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn app(args: &[&str]) -> App {
+    let cli = Cli::parse_from(std::iter::once("overparam").chain(args.iter().copied()));
+    let mut app = App::new(&cli.common, &cli.explorer).unwrap();
+    app.color = true;
+    app
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| overparam::tui::render(app, f)).unwrap();
+    term.backend().to_string()
+}
+
+/// A small net with a filled histogram and a run part way.
+fn net_app(extra: &[&str]) -> App {
+    let mut args = vec!["--model", "net", "--width", "32", "--n", "20"];
+    args.extend_from_slice(extra);
+    let mut a = app(&args);
+    a.set_histogram_target(60);
+    a.fill_now();
+    a.run_steps(300);
+    a
+}
+
+#[test]
+fn snapshots_of_the_net() {
+    for (name, extra) in [("all", &[][..]), ("last", &["--train", "last"][..])] {
+        let a = net_app(extra);
+        for (w, h) in [(80, 24), (160, 48)] {
+            insta::assert_snapshot!(format!("net_{name}_{w}x{h}"), screen(&a, w, h));
+        }
+    }
+}
+
+#[test]
+fn snapshot_of_the_help_with_the_net_keys() {
+    let mut a = net_app(&[]);
+    a.press(Key::Char('?'));
+    for (w, h) in [(80, 24), (160, 48)] {
+        let s = screen(&a, w, h);
+        for k in ["x* left", "width ×2", "width ÷2", "all layers / last", "relu / erf"] {
+            assert!(s.contains(k) || w == 80, "{w}x{h} help lacks {k}: {s}");
+        }
+        insta::assert_snapshot!(format!("net_help_{w}x{h}"), s);
+    }
+}
+
+#[test]
+fn the_net_is_in_the_model_cycle() {
+    let mut a = app(&["--model", "very", "--width", "16", "--n", "12"]);
+    a.press(Key::Char('m'));
+    assert_eq!(a.current, ModelKind::Net);
+    let s = screen(&a, 120, 40);
+    assert!(s.contains("Net · relu · all"), "{s}");
+    assert!(s.contains("NTK-GP") && s.contains("Bayes"), "{s}");
+    a.press(Key::Char('m'));
+    assert_eq!(a.current, ModelKind::Traditional);
+    a.press(Key::Char('M'));
+    assert_eq!(a.current, ModelKind::Net);
+}
+
+#[test]
+fn the_histogram_holds_the_trained_nets_of_the_engine() {
+    let a = net_app(&[]);
+    let net = a.net_slot().unwrap();
+    assert_eq!(net.hist.values.len(), 60);
+    let cfg = EnsembleConfig { optimizer: Optimizer::Gd, ..a.cfg() };
+    for r in [0u64, 17, 59] {
+        let end = train::endpoint(&net.net, &cfg, r, &[a.at]).unwrap();
+        assert_eq!(net.hist.values[r as usize], end.f[0], "run {r} is init {r} trained by gd");
+    }
+    // The ensemble band at the grid's right end is the mean and sd of the same nets' f there.
+    let band = net.hist.band().unwrap();
+    let edge = net.grid[net.grid.len() - 1];
+    let f: Vec<f64> = train::endpoints(&net.net, &cfg, 0..60, &[edge]).unwrap().iter().map(|e| e.f[0]).collect();
+    let (mean, sd) = overparam::theory::mean_std(&f);
+    let last = band[band.len() - 1];
+    assert!((last.mean - mean).abs() < 1e-9 * mean.abs().max(1.0), "{} vs {mean}", last.mean);
+    assert!((last.std - sd).abs() < 1e-9 * sd.max(1.0), "{} vs {sd}", last.std);
+    let s = net.hist.summary.unwrap();
+    assert_eq!(s.runs, 60);
+    assert!(s.ks_ntk_gp.d > 0.0 && s.ks_posterior.d > 0.0);
+}
+
+#[test]
+fn last_layer_gd_ends_at_the_exact_projection() {
+    let mut a = app(&["--model", "net", "--width", "32", "--n", "20", "--train", "last"]);
+    a.run_steps(1_000_000);
+    let net = a.net_slot().unwrap();
+    assert!(net.run.converged());
+    let (f, lin) = (net.stats.f_star, net.f_lin_star.unwrap());
+    assert!((f - lin).abs() < 1e-6 * lin.abs().max(1.0), "f(x*) {f} vs projection {lin}");
+    assert!(net.stats.kernel_change < 1e-12, "the last layer's kernel does not move");
+}
+
+#[test]
+fn all_layers_ends_near_its_linearized_limit_closer_as_width_grows() {
+    // THEORY.md, "Finite width": a trained net differs from its own f_lin by O(M^−½).
+    let gap = |w: &str| {
+        let mut a = app(&["--model", "net", "--width", w, "--n", "20"]);
+        a.run_steps(1_000_000);
+        let net = a.net_slot().unwrap();
+        assert!(net.run.converged());
+        assert!(net.stats.kernel_change > 0.0 && net.stats.rel_change > 0.0);
+        ((net.stats.f_star - net.f_lin_star.unwrap()).abs(), net.at_theory.ntk_gp.std)
+    };
+    let (narrow, _) = gap("64");
+    let (wide, sd) = gap("1024");
+    assert!(wide < 0.5 * sd, "finite-width gap {wide} vs spread {sd}");
+    assert!(wide > 1e-6, "a real net does not end exactly at f_lin");
+    assert!(wide < narrow / 2.0, "16× the width at least halves the gap: {narrow} → {wide}");
+}
+
+#[test]
+fn keys_change_the_net_and_restart_from_the_same_seed() {
+    let mut a = net_app(&[]);
+    let (theta0, steps) = (a.net_slot().unwrap().run.theta0.clone(), a.steps());
+    assert!(steps > 0);
+    // x*: the histogram restarts, the run goes on.
+    let at = a.at;
+    a.press(Key::Char(','));
+    assert!(a.at < at);
+    assert_eq!(a.steps(), steps);
+    assert!(a.net_slot().unwrap().hist.values.is_empty());
+    assert!(a.message.as_deref().unwrap().contains("restarts"));
+    a.press(Key::Char('.'));
+    assert!((a.at - at).abs() < 1e-12);
+    for _ in 0..100 {
+        a.press(Key::Char('.'));
+    }
+    let right = a.net_slot().unwrap().grid.last().copied().unwrap();
+    assert_eq!(a.at, right, "x* stays within the shown range");
+    assert!(a.message.as_deref().unwrap().contains("stays within"));
+    // Width ×2 and ÷2: a new run from the same seed and init.
+    a.press(Key::Char('w'));
+    let net = a.net_slot().unwrap();
+    assert_eq!((net.spec.width, a.steps()), (64, 0));
+    // The width-2M init begins with the width-M one (same c and first units).
+    assert_eq!(net.run.theta0[3 * 64], theta0[3 * 32]);
+    assert!(a.message.as_deref().unwrap().contains("restart"));
+    a.press(Key::Char('W'));
+    assert_eq!(a.net_slot().unwrap().run.theta0, theta0);
+    a.press(Key::Char('t'));
+    assert_eq!(a.net_slot().unwrap().spec.train, TrainMode::Last);
+    a.press(Key::Char('g'));
+    assert_eq!(a.net_slot().unwrap().spec.act, Act::Erf);
+    assert!(screen(&a, 80, 24).contains("erf"));
+}
+
+#[test]
+fn the_quit_line_reproduces_the_net() {
+    let mut a = app(&["--model", "net", "--width", "32", "--n", "20", "--seed", "7"]);
+    a.press(Key::Char('t'));
+    a.press(Key::Char('g'));
+    a.press(Key::Char('w'));
+    a.press(Key::Char(','));
+    a.press(Key::Char('i'));
+    let line = a.command_line();
+    assert!(line.contains("--model net") && line.contains("--width 64 --act erf --train last --at "), "{line}");
+    let args: Vec<&str> = line.split_whitespace().collect();
+    let cli = Cli::try_parse_from(&args).unwrap();
+    let again = App::new(&cli.common, &cli.explorer).unwrap();
+    let (n1, n2) = (a.net_slot().unwrap(), again.net_slot().unwrap());
+    assert_eq!(again.at, a.at);
+    assert_eq!(n2.spec, n1.spec);
+    assert_eq!(n2.run.theta0, n1.run.theta0);
+    assert_eq!(n2.run.lr, n1.run.lr);
+}
+
+#[test]
+fn refused_optimizers_give_way_to_gd_on_the_net() {
+    let mut a = app(&["--model", "very", "--optimizer", "cg", "--width", "16", "--n", "12"]);
+    a.press(Key::Char('m'));
+    assert_eq!(a.current, ModelKind::Net);
+    assert_eq!(a.optimizer, Optimizer::Gd);
+    assert!(a.message.as_deref().unwrap().contains("cg is refused"));
+    for _ in 0..6 {
+        a.press(Key::Char('o'));
+        assert!(!matches!(a.optimizer, Optimizer::Cg | Optimizer::Whitened));
+    }
+    let cli = Cli::try_parse_from(["overparam", "--model", "net", "--optimizer", "whitened"]).unwrap();
+    let err = App::new(&cli.common, &cli.explorer).err().unwrap().to_string();
+    assert!(err.contains("whitened is refused"), "{err}");
+}
+
+#[test]
+fn exact_fills_with_the_linearized_limit_and_says_so() {
+    let mut a = app(&["--model", "net", "--width", "32", "--n", "20", "--optimizer", "exact"]);
+    a.set_histogram_target(20);
+    a.fill_now();
+    let net = a.net_slot().unwrap();
+    let run3 = overparam::net::NetRun::new(std::sync::Arc::clone(&net.net), Optimizer::Exact, a.lr, a.seed, 3).unwrap();
+    assert_eq!(net.hist.values[3], run3.f_lin(&[a.at]).unwrap()[0]);
+    let s = screen(&a, 120, 40);
+    assert!(s.contains("linearized"), "{s}");
+}
+
+#[test]
+fn no_color_and_ascii_tell_the_bands_apart_by_glyph() {
+    let mut a = net_app(&[]);
+    a.color = false;
+    let s = screen(&a, 120, 40);
+    for (glyph, what) in [('~', "Bayes"), (':', "NTK-GP"), ('#', "trained"), ('|', "x*"), ('*', "this net")] {
+        assert!(s.contains(&format!("{glyph} {what}")), "legend lacks {glyph} {what}: {s}");
+    }
+}
+
+#[test]
+fn the_worker_fills_the_net_and_drops_stale_batches() {
+    let mut a = app(&["--model", "net", "--width", "16", "--n", "12"]);
+    a.set_histogram_target(8);
+    a.attach_worker(overparam::tui::worker::Worker::spawn().unwrap());
+    a.press(Key::Char(','));
+    a.set_histogram_target(8);
+    // Not a timing test: a bound on the wait so a broken worker fails rather than hangs.
+    for _ in 0..6000 {
+        a.poll_worker();
+        if !a.net_slot().unwrap().hist.filling() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let mut b = app(&["--model", "net", "--width", "16", "--n", "12"]);
+    b.press(Key::Char(','));
+    b.set_histogram_target(8);
+    b.fill_now();
+    assert_eq!(a.net_slot().unwrap().hist.values, b.net_slot().unwrap().hist.values);
+    assert!(!a.animating());
+}
+
+#[test]
+fn the_compare_view_shows_the_net_on_the_shared_axis() {
+    let mut a = net_app(&[]);
+    a.press(Key::Char('C'));
+    a.fill_now();
+    let x = overparam::predict::test_point(&a.data);
+    let net = a.net_shown().unwrap();
+    assert_eq!(net.hist.compare_values.len(), net.hist.values.len());
+    let cfg = EnsembleConfig { optimizer: Optimizer::Gd, ..a.cfg() };
+    let end = train::endpoint(&net.net, &cfg, 5, &[x]).unwrap();
+    assert_eq!(net.hist.compare_values[5], end.f[0], "the compare value is f(x*) of the same net");
+    let s = net.hist.compare_summary.unwrap();
+    for (w, h) in [(80, 24), (160, 48)] {
+        let screen = screen(&a, w, h);
+        let title = screen.lines().find(|l| l.contains("║net")).unwrap_or_default();
+        assert!(title.contains(&format!("KS {:.3}", s.ks_posterior.d)), "{w}x{h}: {title}");
+        insta::assert_snapshot!(format!("net_compare_{w}x{h}"), screen);
+    }
+}
+
+#[test]
+fn the_drift_view_sweeps_widths_and_fits_the_exponents() {
+    let mut a = net_app(&[]);
+    a.press(Key::Char('p'));
+    assert_eq!(a.view, overparam::tui::app::View::Drift);
+    // The sweep trains a slice per tick: tick until it is done (bounded, not timed).
+    for _ in 0..100_000 {
+        if !a.animating() {
+            break;
+        }
+        a.tick();
+    }
+    let d = a.net_drift.as_ref().unwrap();
+    assert!(d.done() && d.error.is_none(), "{:?}", d.error);
+    let (rel, ker) = d.exponents().unwrap();
+    // THEORY.md, "Finite width": |θ−θ0|/|θ0| ∝ M^−½ (and its closed form per width); the kernel
+    // moves by O(M^−½): at these small widths it falls at least that fast (measured ≈ M^−1).
+    assert!((-0.65..=-0.35).contains(&rel), "rel_change exponent {rel}");
+    assert!(ker < -0.4, "kernel change exponent {ker}");
+    assert!(d.rows.windows(2).all(|w| w[1].kernel_change < w[0].kernel_change));
+    for r in &d.rows {
+        assert!((r.rel_change / r.theory - 1.0).abs() < 0.5, "M={} {} vs theory {}", r.width, r.rel_change, r.theory);
+    }
+    for (w, h) in [(80, 24), (160, 48)] {
+        insta::assert_snapshot!(format!("net_drift_{w}x{h}"), screen(&a, w, h));
+    }
+}
