@@ -291,3 +291,25 @@ fn the_drift_view_sweeps_widths_and_fits_the_exponents() {
         insta::assert_snapshot!(format!("net_drift_{w}x{h}"), screen(&a, w, h));
     }
 }
+
+#[test]
+fn export_on_the_net_writes_the_nets_own_files() {
+    let a = net_app(&[]);
+    let net = a.net.as_ref().unwrap();
+    let (files, note) = overparam::tui::export::session_files(&a);
+    let file = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, b)| String::from_utf8(b.clone()).unwrap());
+    // The loss is the net's run's, as kept.
+    let loss = file("loss.csv").unwrap();
+    assert_eq!(loss.lines().count() - 1, net.history.points().len());
+    assert!(net.history.points().len() > 1, "the run took steps");
+    // One row per trained net, at its own x*, with f(x*) as the histogram holds it.
+    let csv = file("endpoints.csv").unwrap();
+    let rows: Vec<&str> = csv.lines().filter(|l| l.starts_with("net,")).collect();
+    assert_eq!(rows.len(), net.hist.values.len());
+    for (i, (row, v)) in rows.iter().zip(&net.hist.values).enumerate() {
+        assert_eq!(*row, format!("net,{i},{},,{:?},{v:?}", net.hist.optimizer.name(), net.at));
+    }
+    // No linear summary passed off as the net's.
+    assert!(file("summary.json").is_none());
+    assert!(note.contains("ensemble --model net"), "{note}");
+}

@@ -11,6 +11,7 @@ use super::app::App;
 use super::compare_view::COMPARED;
 use crate::ensemble::EndpointSource;
 use crate::export::files::{self, Sink, WriteError};
+use crate::model::ModelKind;
 use crate::optim::Optimizer;
 use crate::predict;
 use crate::report::{self, Provenance, Reproduce};
@@ -46,16 +47,22 @@ pub fn export_to(app: &App, base: &Path, sink: &dyn Sink) -> Result<(PathBuf, St
 /// The files of a session: name and contents, all computed before anything is written.
 pub fn session_files(app: &App) -> (Vec<(String, Vec<u8>)>, String) {
     let slot = app.slot();
+    // On the net, its own run and nets; else the current line's.
+    let net = app.net.as_ref().filter(|_| app.current == ModelKind::Net);
     let mut files = vec![("data.csv".to_string(), app.data.to_csv().into_bytes())];
     let mut loss = String::from("step,loss\n");
-    for (step, l) in slot.history.points() {
+    let history = net.map_or(&slot.history, |n| &n.history);
+    for (step, l) in history.points() {
         let _ = writeln!(loss, "{step},{l:?}");
     }
     files.push(("loss.csv".into(), loss.into_bytes()));
     files.push(("endpoints.csv".into(), endpoints_csv(app).into_bytes()));
     let mut note = String::new();
     let hist = &slot.hist;
-    if hist.slopes.is_empty() {
+    if net.is_some() {
+        note = " (no summary.json on the net: `overparam ensemble --model net` with the quit line's options gives it)"
+            .into();
+    } else if hist.slopes.is_empty() {
         note = " (no summary.json: the histogram is empty, e adds runs)".into();
     } else {
         let cfg = app.cfg();
@@ -119,6 +126,13 @@ fn endpoints_csv(app: &App) -> String {
             // A model without a slope leaves the column empty.
             let c = predict::slope_of(kind, v).map_or(String::new(), |c| format!("{c:?}"));
             let _ = writeln!(s, "{},{i},{opt},{c},{x:?},{f:?}", kind.name());
+        }
+    }
+    // The net's nets, read at its own x* (no slope).
+    if let Some(net) = &app.net {
+        let opt = net.hist.optimizer.name();
+        for (i, &f) in net.hist.values.iter().enumerate() {
+            let _ = writeln!(s, "net,{i},{opt},,{:?},{f:?}", net.at);
         }
     }
     s
