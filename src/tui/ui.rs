@@ -252,13 +252,8 @@ fn draw_slopes(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: R
     let cols = inner.width.max(1) as usize;
     let bins = (cols / 2).max(4);
     let bw = (hi - lo) / bins as f64;
-    let mut counts = vec![0u64; bins];
-    for &s in &hist.slopes {
-        let b = ((s - lo) / bw).floor();
-        if b >= 0.0 && (b as usize) < bins {
-            counts[b as usize] += 1;
-        }
-    }
+    // Cached: a frame bins only the slopes that arrived since the last one.
+    let counts = hist.bin_counts([lo, hi], bins, None);
     let n = hist.slopes.len().max(1) as f64;
     let density = |c: u64| c as f64 / (n * bw);
     let peak = post.pdf(post.mean).max(if pred.std > 0.0 { pred.pdf(pred.mean) } else { 0.0 });
