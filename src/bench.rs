@@ -242,6 +242,20 @@ pub fn net_ensemble_peak_rss() -> Option<u64> {
     }
 }
 
+/// Seconds to draw one full frame of `app` into `term`.
+fn frame_time(
+    term: &mut ratatui::Terminal<ratatui::backend::TestBackend>,
+    app: &crate::tui::App,
+    budget: Duration,
+) -> f64 {
+    time_per_call(
+        || {
+            let _ = term.draw(|f| crate::tui::render(app, f));
+        },
+        budget,
+    )
+}
+
 /// Peak resident set size of this process in bytes (Linux), if known.
 pub fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -482,12 +496,7 @@ pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Ve
     app.run_steps(1_000_000);
     app.fill_now();
     let mut test_term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40))?;
-    let frame = time_per_call(
-        || {
-            let _ = test_term.draw(|f| crate::tui::render(&app, f));
-        },
-        budget,
-    );
+    let frame = frame_time(&mut test_term, &app, budget);
     rows.push(Row {
         what: "explorer: full frame, 120×40, 10⁶-step history".into(),
         measured: format!("{:.3} ms", frame * 1e3),
@@ -552,12 +561,7 @@ fn compare_rows(budget: Duration) -> anyhow::Result<Vec<Row>> {
     app.press(crate::tui::keys::Key::Char('C'));
     app.fill_now();
     let mut test_term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40))?;
-    let frame = time_per_call(
-        || {
-            let _ = test_term.draw(|f| crate::tui::render(&app, f));
-        },
-        budget,
-    );
+    let frame = frame_time(&mut test_term, &app, budget);
     rows.push(Row {
         what: "explorer: compare view frame, 120×40, 3×2000 runs".into(),
         measured: format!("{:.3} ms", frame * 1e3),
@@ -580,12 +584,7 @@ fn compare_rows(budget: Duration) -> anyhow::Result<Vec<Row>> {
     let filled: usize =
         crate::tui::compare_view::COMPARED.iter().filter_map(|&k| app.slot_of(k)).map(|s| s.hist.slopes.len()).sum();
     anyhow::ensure!(filled as u64 == 3 * crate::tui::app::MAX_RUNS, "the compare view holds {filled} runs");
-    let frame = time_per_call(
-        || {
-            let _ = test_term.draw(|f| crate::tui::render(&app, f));
-        },
-        budget,
-    );
+    let frame = frame_time(&mut test_term, &app, budget);
     rows.push(Row {
         what: "explorer: compare view frame, 120×40, 3×200,000 runs (MAX_RUNS)".into(),
         measured: format!("{:.3} ms", frame * 1e3),
@@ -685,12 +684,7 @@ fn explorer_net_rows(quick: bool, budget: Duration) -> anyhow::Result<Vec<Row>> 
         ok: Some(per_frame <= 6144.0),
     });
     let mut test_term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40))?;
-    let frame = time_per_call(
-        || {
-            let _ = test_term.draw(|f| crate::tui::render(&app, f));
-        },
-        budget,
-    );
+    let frame = frame_time(&mut test_term, &app, budget);
     rows.push(Row {
         what: "explorer: net, full frame, 120×40".into(),
         measured: format!("{:.3} ms", frame * 1e3),

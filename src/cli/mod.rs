@@ -63,6 +63,23 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
     }
 }
 
+/// An ensemble table's last rows: a warning when runs stopped short of tol (their `what` are not
+/// endpoints), and the time taken.
+fn ensemble_footer(t: &mut Table, unconverged: u64, runs: u64, tol: f64, elapsed: f64, what: &str) {
+    if unconverged > 0 {
+        t.row(
+            "warning",
+            format!(
+                "{} of {} runs stopped before |∇L| < tol {} (raise --steps): their {what} are not endpoints",
+                thousands(unconverged),
+                thousands(runs),
+                sig4(tol)
+            ),
+        );
+    }
+    t.row("time", format!("{} s ({} runs/s)", sig4(elapsed), sig4(runs as f64 / elapsed.max(1e-9))));
+}
+
 /// Why a run stopped, for `train`'s steps line (the lines and the net alike).
 pub(crate) fn stop_text(status: &Status, grad_norm: f64, common: &Common) -> String {
     match status {
@@ -312,18 +329,7 @@ fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat, out: &mut dyn W
                 ),
             );
             t.row("MLE slope", sig4(s.mle));
-            if unconverged > 0 {
-                t.row(
-                    "warning",
-                    format!(
-                        "{} of {} runs stopped before |∇L| < tol {} (raise --steps): their slopes are not endpoints",
-                        thousands(unconverged),
-                        thousands(runs),
-                        sig4(cfg.tol)
-                    ),
-                );
-            }
-            t.row("time", format!("{} s ({} runs/s)", sig4(elapsed), sig4(runs as f64 / elapsed.max(1e-9))));
+            ensemble_footer(&mut t, unconverged, runs, cfg.tol, elapsed, "slopes");
             text(out, &t.finish())
         }
     }

@@ -436,18 +436,7 @@ fn ensemble(common: &Common, runs: u64, format: TableFormat, out: &mut dyn Write
                     ),
                 );
             }
-            if unconverged > 0 {
-                t.row(
-                    "warning",
-                    format!(
-                        "{} of {} runs stopped before |∇L| < tol {} (raise --steps): their values are not endpoints",
-                        thousands(unconverged),
-                        thousands(runs),
-                        sig4(cfg.tol)
-                    ),
-                );
-            }
-            t.row("time", format!("{} s ({} runs/s)", sig4(elapsed), sig4(runs as f64 / elapsed.max(1e-9))));
+            super::ensemble_footer(&mut t, unconverged, runs, cfg.tol, elapsed, "values");
             text(out, &t.finish())
         }
     }

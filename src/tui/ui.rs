@@ -436,14 +436,7 @@ fn draw_inspector(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area
             Span::raw(format!("post {:.3} · pred {:.3}", sum.ks_posterior.d, sum.ks_gd_endpoint.d)),
         ]));
     }
-    let rates = match app.rates {
-        Some(r) => format!("{}/s · {:.0} fps", count(r.steps_per_s as u64), r.frames_per_s),
-        None => "—/s · — fps".into(),
-    };
-    let mut tail = vec![
-        kv("seed", format!("{} · init {}", app.seed, run.init_index)),
-        Line::styled(format!("{}/frame · {rates}", count(app.steps_per_frame)), theme.label()),
-    ];
+    let mut tail = inspector_tail(app, theme, run.init_index);
     let (state, style) = match &run.status {
         Status::Diverged(_) => ("✗ diverged", theme.bad()),
         Status::Converged => ("✓ converged", theme.good()),
@@ -469,6 +462,21 @@ fn draw_inspector(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area
     lines.extend(tail);
     let title = Line::from(vec![Span::styled("Inspector ", theme.title()), Span::styled(state, style)]);
     frame.render_widget(Paragraph::new(lines).block(block(theme, title)), area);
+}
+
+/// The inspector's last lines, for every model: seed and init, then stepping and drawing speed.
+pub(super) fn inspector_tail(app: &App, theme: &Theme, init: u64) -> Vec<Line<'static>> {
+    let rates = match app.rates {
+        Some(r) => format!("{}/s · {:.0} fps", count(r.steps_per_s as u64), r.frames_per_s),
+        None => "—/s · — fps".into(),
+    };
+    vec![
+        Line::from(vec![
+            Span::styled(format!("{:<8}", "seed"), theme.label()),
+            Span::raw(format!("{} · init {init}", app.seed)),
+        ]),
+        Line::styled(format!("{}/frame · {rates}", count(app.steps_per_frame)), theme.label()),
+    ]
 }
 
 fn draw_footer(theme: &Theme, frame: &mut Frame, area: Rect) {

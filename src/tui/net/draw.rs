@@ -275,14 +275,7 @@ pub fn draw_inspector(app: &App, net: &NetSlot, theme: &Theme, frame: &mut Frame
             Span::raw(format!("NTK {:.3} · Bayes {:.3}", sum.ks_ntk_gp.d, sum.ks_posterior.d)),
         ]));
     }
-    let rates = match app.rates {
-        Some(r) => format!("{}/s · {:.0} fps", count(r.steps_per_s as u64), r.frames_per_s),
-        None => "—/s · — fps".into(),
-    };
-    let mut tail = vec![
-        kv("seed", format!("{} · init {}", app.seed, run.init_index)),
-        Line::styled(format!("{}/frame · {rates}", count(app.steps_per_frame)), theme.label()),
-    ];
+    let mut tail = crate::tui::ui::inspector_tail(app, theme, run.init_index);
     let (state, style) = match &run.status {
         Status::Diverged(_) => ("✗ diverged", theme.bad()),
         Status::Converged if run.linearized => ("✓ linearized end", theme.good()),
