@@ -3,6 +3,7 @@
 
 pub mod ansi16;
 pub mod app;
+pub mod background;
 pub mod compare_view;
 pub mod drift_view;
 pub mod export;
