@@ -32,7 +32,7 @@ fn gd_step(c: &mut Criterion) {
                 black_box(run.step().unwrap_or_default())
             })
         });
-        g.bench_function(format!("stream_k{}", model.k()), |b| {
+        g.bench_function(format!("stream_n{n}_m{m}_k{}", model.k()), |b| {
             b.iter(|| overparam::bench::stream_pass(black_box(theta.as_slice_mut().unwrap_or(&mut []))))
         });
     }

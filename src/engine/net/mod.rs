@@ -15,6 +15,7 @@
 pub mod kernel;
 pub mod linalg;
 pub mod model;
+mod simd;
 pub mod theory;
 pub mod train;
 

@@ -10,6 +10,7 @@ use rand::RngExt;
 use rand_distr::StandardNormal;
 
 use super::kernel::{Act, Scales, TrainMode};
+use super::simd;
 use crate::data::Dataset;
 use crate::error::{Result, invalid};
 use crate::model::{MAX_PARAMS, check_sigma};
@@ -235,21 +236,33 @@ impl Net {
         }
     }
 
-    // The hot loops are compiled twice: for the baseline x86-64 and with AVX2 (twice the lanes),
-    // picked at run time. Rust never fuses a·b + c, so both give the same bits.
+    // The hot loops are compiled three times: for the baseline x86-64, with AVX2 and with
+    // AVX-512, picked at run time; with ReLU the full blocks of units use `simd`'s explicit
+    // vectors. Rust never fuses a·b + c, so every copy gives the same bits.
     fn forward_wide<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports AVX-512F, checked just above.
+            return unsafe { self.forward_avx512::<P>(theta, xs, out) };
+        }
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2, checked just above.
             return unsafe { self.forward_avx2::<P>(theta, xs, out) };
         }
-        self.forward_impl::<P>(theta, xs, out)
+        self.forward_impl::<P, simd::Scalar>(theta, xs, out)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     fn forward_avx2<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
-        self.forward_impl::<P>(theta, xs, out)
+        self.forward_impl::<P, simd::Avx2>(theta, xs, out)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    fn forward_avx512<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
+        self.forward_impl::<P, simd::Avx512>(theta, xs, out)
     }
 
     /// f at standardized inputs, as a vector.
@@ -267,7 +280,7 @@ impl Net {
 
     // Four points at a time share each load of (w, b, a); lanes over j let the sums vectorise.
     #[inline(always)]
-    fn forward_impl<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
+    fn forward_impl<P: Phi, V: simd::V8>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
         let m = self.width;
         let (w, b, a) = (&theta[..m], &theta[m..2 * m], &theta[2 * m..3 * m]);
         let c = theta[3 * m];
@@ -280,8 +293,18 @@ impl Net {
                 *v = sw * x;
             }
             let mut acc = [[0.0f64; LANES]; 4];
-            for ((wj, bj), aj) in
-                w[..split].chunks_exact(LANES).zip(b[..split].chunks_exact(LANES)).zip(a[..split].chunks_exact(LANES))
+            // The full blocks go to `simd` when it has them, else to the loop below.
+            let blocks = if P::RELU && V::SIMD {
+                // SAFETY: V's instruction set was checked before this copy was called.
+                acc = unsafe { simd::relu_forward_lanes::<V>(w, b, a, sb, &xv, split) };
+                0
+            } else {
+                split
+            };
+            for ((wj, bj), aj) in w[..blocks]
+                .chunks_exact(LANES)
+                .zip(b[..blocks].chunks_exact(LANES))
+                .zip(a[..blocks].chunks_exact(LANES))
             {
                 for (q, accq) in acc.iter_mut().enumerate() {
                     for l in 0..LANES {
@@ -359,24 +382,41 @@ impl Net {
 
     fn jt_wide<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
         #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports AVX-512F, checked just above.
+            return unsafe { self.jt_avx512::<P, ALL>(theta, xs, v, coef) };
+        }
+        #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2, checked just above.
             return unsafe { self.jt_avx2::<P, ALL>(theta, xs, v, coef) };
         }
-        self.jt_impl::<P, ALL>(theta, xs, v, coef)
+        self.jt_impl::<P, simd::Scalar, ALL>(theta, xs, v, coef)
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     fn jt_avx2<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
-        self.jt_impl::<P, ALL>(theta, xs, v, coef)
+        self.jt_impl::<P, simd::Avx2, ALL>(theta, xs, v, coef)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    fn jt_avx512<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
+        self.jt_impl::<P, simd::Avx512, ALL>(theta, xs, v, coef)
     }
 
     // For each block of LANES units, Σ_n over the points with the sums in registers:
     // A = Σ v φ(z), B = Σ v x̃ φ'(z), C = Σ v φ'(z); then ∂/∂a = (σa/√M)A, ∂/∂w = (σa/√M)a σw B,
     // ∂/∂b = (σa/√M)a σb C.
     #[inline(always)]
-    fn jt_impl<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
+    fn jt_impl<P: Phi, V: simd::V8, const ALL: bool>(
+        &self,
+        theta: &mut [f64],
+        xs: &[f64],
+        v: &[f64],
+        coef: f64,
+    ) -> f64 {
         let m = self.width;
         let (sw, sb) = (self.scales.w, self.scales.b);
         let sa = self.scales.a / (m as f64).sqrt();
@@ -387,10 +427,17 @@ impl Net {
         let a = &mut rest[..m];
         let split = m - m % LANES;
         let mut g2 = [0.0f64; LANES];
-        for ((wj, bj), aj) in w[..split]
+        let blocks = if P::RELU && ALL && V::SIMD {
+            // SAFETY: V's instruction set was checked before this copy was called.
+            g2 = unsafe { simd::relu_jt_all_lanes::<V>(w, b, a, (sw, sb, sa), &xw, v, &vx, coef, split) };
+            0
+        } else {
+            split
+        };
+        for ((wj, bj), aj) in w[..blocks]
             .chunks_exact_mut(LANES)
-            .zip(b[..split].chunks_exact_mut(LANES))
-            .zip(a[..split].chunks_exact_mut(LANES))
+            .zip(b[..blocks].chunks_exact_mut(LANES))
+            .zip(a[..blocks].chunks_exact_mut(LANES))
         {
             let (mut sa_acc, mut sb_acc, mut sc_acc) = ([0.0f64; LANES], [0.0f64; LANES], [0.0f64; LANES]);
             for ((&x, &vn), &vxn) in xw.iter().zip(v).zip(&vx) {
@@ -560,6 +607,11 @@ impl Net {
 /// pair, Σ_n Σ_j w_j·x_n in lanes, compiled like the step's loops. 2·N·M flops.
 pub fn madd_pass(w: &[f64], xs: &[f64]) -> f64 {
     #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU supports AVX-512F, checked just above.
+        return unsafe { madd_avx512(w, xs) };
+    }
+    #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, checked just above.
         return unsafe { madd_avx2(w, xs) };
@@ -570,7 +622,15 @@ pub fn madd_pass(w: &[f64], xs: &[f64]) -> f64 {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn madd_avx2(w: &[f64], xs: &[f64]) -> f64 {
-    madd_impl(w, xs)
+    // SAFETY: AVX2 is enabled for this function, and callers check the CPU has it.
+    unsafe { simd::madd_lanes::<simd::Avx2>(w, xs) }.iter().map(lane_sum).sum()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn madd_avx512(w: &[f64], xs: &[f64]) -> f64 {
+    // SAFETY: AVX-512F is enabled for this function, and callers check the CPU has it.
+    unsafe { simd::madd_lanes::<simd::Avx512>(w, xs) }.iter().map(lane_sum).sum()
 }
 
 #[inline(always)]
@@ -615,7 +675,47 @@ fn dot(x: &[f64], y: &[f64]) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{erf, erf_series};
+    use super::{Relu, erf, erf_series, simd};
+    use crate::data::DataSpec;
+    use crate::net::{Act, NetSpec, TrainMode};
+
+    /// The dispatched ReLU loops (explicit vectors on this CPU when it has them) give the same
+    /// bits as the portable ones, on a width with a ragged tail and a point count not a multiple
+    /// of four.
+    #[test]
+    fn vector_and_portable_relu_loops_agree_bit_for_bit() {
+        let data = DataSpec { n: 23, ..DataSpec::default() }.generate().unwrap();
+        let net = NetSpec { width: 77, act: Act::Relu, train: TrainMode::All }.build(&data, 1.0).unwrap();
+        let theta = net.init(&mut crate::rng::stream(7, crate::rng::Stream::Init, 3));
+        let th = theta.as_slice().unwrap();
+        let (mut fast, mut slow) = (vec![0.0; 23], vec![0.0; 23]);
+        net.forward(th, &net.xt, &mut fast);
+        net.forward_impl::<Relu, simd::Scalar>(th, &net.xt, &mut slow);
+        assert_eq!(
+            fast.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            slow.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
+        let r = net.residuals(th);
+        let (mut a, mut b) = (th.to_vec(), th.to_vec());
+        let ga = net.jt_wide::<Relu, true>(&mut a, &net.xt, &r, 0.01);
+        let gb = net.jt_impl::<Relu, simd::Scalar, true>(&mut b, &net.xt, &r, 0.01);
+        assert_eq!(ga.to_bits(), gb.to_bits());
+        assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+        assert!(a.iter().zip(th).any(|(x, y)| x != y), "the step moved θ");
+        // The AVX2 copy too, when this CPU would pick AVX-512 above.
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            let mut two = vec![0.0; 23];
+            // SAFETY: AVX2 checked just above.
+            unsafe { net.forward_avx2::<Relu>(th, &net.xt, &mut two) };
+            assert!(two.iter().zip(&slow).all(|(x, y)| x.to_bits() == y.to_bits()));
+            let mut c = th.to_vec();
+            // SAFETY: AVX2 checked just above.
+            let gc = unsafe { net.jt_avx2::<Relu, true>(&mut c, &net.xt, &r, 0.01) };
+            assert_eq!(gc.to_bits(), gb.to_bits());
+            assert!(c.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+        }
+    }
 
     #[test]
     fn erf_table_matches_the_series() {

@@ -1,0 +1,268 @@
+//! The ReLU net's two hot loops (forward pass, Jᵀv) written with explicit vectors of eight f64
+//! lanes, one lane per unit j mod 8, because the compiler's own vectoriser packs them across
+//! points instead and runs at a quarter of the machine's rate. Each lane does exactly the
+//! operations of `Net::forward_impl` / `Net::jt_impl` in the same order (no fused multiply-add),
+//! so every path gives the same bits; `model.rs` keeps the portable loops, used for erf, for the
+//! last `M mod 8` units and on CPUs without AVX2.
+
+#[cfg(target_arch = "x86_64")]
+use std::arch::x86_64::*;
+
+/// Eight f64 lanes.
+pub(super) trait V8: Copy {
+    /// False for `Scalar`: the portable loops in `model.rs` are used instead.
+    const SIMD: bool = true;
+    /// # Safety
+    /// The CPU supports the vector's instruction set (every method below likewise).
+    unsafe fn splat(x: f64) -> Self;
+    /// # Safety
+    /// `p` has at least 8 elements.
+    unsafe fn load(p: &[f64]) -> Self;
+    /// # Safety
+    /// `p` has at least 8 elements.
+    unsafe fn store(self, p: &mut [f64]);
+    unsafe fn add(self, o: Self) -> Self;
+    unsafe fn mul(self, o: Self) -> Self;
+    /// max(self, 0), 0 for NaN as `f64::max(z, 0.0)`.
+    unsafe fn relu(self) -> Self;
+    /// `o` where self > 0, else +0.
+    unsafe fn gate(self, o: Self) -> Self;
+}
+
+/// No vectors: the portable loops run instead (the operations below exist to satisfy the trait,
+/// and mean the same thing lane by lane).
+#[derive(Clone, Copy)]
+pub(super) struct Scalar([f64; 8]);
+
+impl V8 for Scalar {
+    const SIMD: bool = false;
+    unsafe fn splat(x: f64) -> Self {
+        Scalar([x; 8])
+    }
+    unsafe fn load(p: &[f64]) -> Self {
+        let mut v = [0.0; 8];
+        v.copy_from_slice(&p[..8]);
+        Scalar(v)
+    }
+    unsafe fn store(self, p: &mut [f64]) {
+        p[..8].copy_from_slice(&self.0);
+    }
+    unsafe fn add(self, o: Self) -> Self {
+        Scalar(std::array::from_fn(|l| self.0[l] + o.0[l]))
+    }
+    unsafe fn mul(self, o: Self) -> Self {
+        Scalar(std::array::from_fn(|l| self.0[l] * o.0[l]))
+    }
+    unsafe fn relu(self) -> Self {
+        Scalar(self.0.map(|z| z.max(0.0)))
+    }
+    unsafe fn gate(self, o: Self) -> Self {
+        Scalar(std::array::from_fn(|l| if self.0[l] > 0.0 { o.0[l] } else { 0.0 }))
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+pub(super) struct Avx2(__m256d, __m256d);
+
+#[cfg(target_arch = "x86_64")]
+impl V8 for Avx2 {
+    #[inline(always)]
+    unsafe fn splat(x: f64) -> Self {
+        unsafe { Avx2(_mm256_set1_pd(x), _mm256_set1_pd(x)) }
+    }
+    #[inline(always)]
+    unsafe fn load(p: &[f64]) -> Self {
+        let p = &p[..8];
+        unsafe { Avx2(_mm256_loadu_pd(p.as_ptr()), _mm256_loadu_pd(p.as_ptr().add(4))) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: &mut [f64]) {
+        let p = &mut p[..8];
+        unsafe {
+            _mm256_storeu_pd(p.as_mut_ptr(), self.0);
+            _mm256_storeu_pd(p.as_mut_ptr().add(4), self.1);
+        }
+    }
+    #[inline(always)]
+    unsafe fn add(self, o: Self) -> Self {
+        unsafe { Avx2(_mm256_add_pd(self.0, o.0), _mm256_add_pd(self.1, o.1)) }
+    }
+    #[inline(always)]
+    unsafe fn mul(self, o: Self) -> Self {
+        unsafe { Avx2(_mm256_mul_pd(self.0, o.0), _mm256_mul_pd(self.1, o.1)) }
+    }
+    #[inline(always)]
+    unsafe fn relu(self) -> Self {
+        // maxpd returns its second operand when either is NaN: 0, as f64::max(NaN, 0.0).
+        unsafe {
+            let z = _mm256_setzero_pd();
+            Avx2(_mm256_max_pd(self.0, z), _mm256_max_pd(self.1, z))
+        }
+    }
+    #[inline(always)]
+    unsafe fn gate(self, o: Self) -> Self {
+        unsafe {
+            let z = _mm256_setzero_pd();
+            let (m0, m1) = (_mm256_cmp_pd::<_CMP_GT_OQ>(self.0, z), _mm256_cmp_pd::<_CMP_GT_OQ>(self.1, z));
+            Avx2(_mm256_and_pd(m0, o.0), _mm256_and_pd(m1, o.1))
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+pub(super) struct Avx512(__m512d);
+
+#[cfg(target_arch = "x86_64")]
+impl V8 for Avx512 {
+    #[inline(always)]
+    unsafe fn splat(x: f64) -> Self {
+        unsafe { Avx512(_mm512_set1_pd(x)) }
+    }
+    #[inline(always)]
+    unsafe fn load(p: &[f64]) -> Self {
+        let p = &p[..8];
+        unsafe { Avx512(_mm512_loadu_pd(p.as_ptr())) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: &mut [f64]) {
+        let p = &mut p[..8];
+        unsafe { _mm512_storeu_pd(p.as_mut_ptr(), self.0) }
+    }
+    #[inline(always)]
+    unsafe fn add(self, o: Self) -> Self {
+        unsafe { Avx512(_mm512_add_pd(self.0, o.0)) }
+    }
+    #[inline(always)]
+    unsafe fn mul(self, o: Self) -> Self {
+        unsafe { Avx512(_mm512_mul_pd(self.0, o.0)) }
+    }
+    #[inline(always)]
+    unsafe fn relu(self) -> Self {
+        unsafe { Avx512(_mm512_max_pd(self.0, _mm512_setzero_pd())) }
+    }
+    #[inline(always)]
+    unsafe fn gate(self, o: Self) -> Self {
+        unsafe {
+            let on = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(self.0, _mm512_setzero_pd());
+            Avx512(_mm512_maskz_mov_pd(on, o.0))
+        }
+    }
+}
+
+/// Σ_j a_j relu(w_j·xw_q + sb·b_j) over the first `split` units (a multiple of 8), for up to
+/// four points `xw` (already times σw), in lanes: out[q] = the eight lane sums for point q.
+///
+/// # Safety
+/// The CPU supports `V`'s instruction set; w, b, a have at least `split` elements.
+#[inline(always)]
+pub(super) unsafe fn relu_forward_lanes<V: V8>(
+    w: &[f64],
+    b: &[f64],
+    a: &[f64],
+    sb: f64,
+    xw: &[f64; 4],
+    split: usize,
+) -> [[f64; 8]; 4] {
+    unsafe {
+        let sbv = V::splat(sb);
+        let x = [V::splat(xw[0]), V::splat(xw[1]), V::splat(xw[2]), V::splat(xw[3])];
+        let mut acc = [V::splat(0.0); 4];
+        let mut j = 0;
+        while j < split {
+            let (wj, bj, aj) = (V::load(&w[j..]), V::load(&b[j..]), V::load(&a[j..]));
+            let bs = sbv.mul(bj);
+            for q in 0..4 {
+                acc[q] = acc[q].add(aj.mul(wj.mul(x[q]).add(bs).relu()));
+            }
+            j += 8;
+        }
+        let mut out = [[0.0; 8]; 4];
+        for q in 0..4 {
+            acc[q].store(&mut out[q]);
+        }
+        out
+    }
+}
+
+/// The all-layers ReLU Jᵀv over the first `split` units: for each block of eight units, the
+/// gated sums B = Σ_n v_n x̃_n [z>0] and C = Σ_n v_n [z>0], then A = σw w B + σb b C, the three
+/// gradients and the update θ += coef·g; returns the lanes of Σ g².
+///
+/// # Safety
+/// The CPU supports `V`'s instruction set; w, b, a have at least `split` elements.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub(super) unsafe fn relu_jt_all_lanes<V: V8>(
+    w: &mut [f64],
+    b: &mut [f64],
+    a: &mut [f64],
+    (sw, sb, sa): (f64, f64, f64),
+    xw: &[f64],
+    v: &[f64],
+    vx: &[f64],
+    coef: f64,
+    split: usize,
+) -> [f64; 8] {
+    unsafe {
+        let (swv, sbv, sav, coefv) = (V::splat(sw), V::splat(sb), V::splat(sa), V::splat(coef));
+        let mut g2 = V::splat(0.0);
+        let mut j = 0;
+        while j < split {
+            let (wj, bj, aj) = (V::load(&w[j..]), V::load(&b[j..]), V::load(&a[j..]));
+            let bs = sbv.mul(bj);
+            let (mut sb_acc, mut sc_acc) = (V::splat(0.0), V::splat(0.0));
+            for ((&x, &vn), &vxn) in xw.iter().zip(v).zip(vx) {
+                let z = wj.mul(V::splat(x)).add(bs);
+                sb_acc = sb_acc.add(z.gate(V::splat(vxn)));
+                sc_acc = sc_acc.add(z.gate(V::splat(vn)));
+            }
+            // As jt_impl: A = σw w B + σb b C, then g_a = sa A, g_w = sa a σw B, g_b = sa a σb C.
+            let sa_acc = swv.mul(wj).mul(sb_acc).add(sbv.mul(bj).mul(sc_acc));
+            let ga = sav.mul(sa_acc);
+            let gw = sav.mul(aj).mul(swv).mul(sb_acc);
+            let gb = sav.mul(aj).mul(sbv).mul(sc_acc);
+            g2 = g2.add(ga.mul(ga));
+            g2 = g2.add(gw.mul(gw).add(gb.mul(gb)));
+            wj.add(coefv.mul(gw)).store(&mut w[j..]);
+            bj.add(coefv.mul(gb)).store(&mut b[j..]);
+            aj.add(coefv.mul(ga)).store(&mut a[j..]);
+            j += 8;
+        }
+        let mut out = [0.0; 8];
+        g2.store(&mut out);
+        out
+    }
+}
+
+/// `bench`'s reference loop: Σ_n Σ_j w_j·x_n over four points at a time, as the forward pass
+/// walks them, in lanes (2·N·M flops, every one a plain multiply or add).
+///
+/// # Safety
+/// The CPU supports `V`'s instruction set.
+#[inline(always)]
+pub(super) unsafe fn madd_lanes<V: V8>(w: &[f64], xs: &[f64]) -> [[f64; 8]; 4] {
+    unsafe {
+        let split = w.len() - w.len() % 8;
+        let mut acc = [V::splat(0.0); 4];
+        for xq in xs.chunks(4) {
+            let mut xv = [0.0; 4];
+            xv[..xq.len()].copy_from_slice(xq);
+            let x = [V::splat(xv[0]), V::splat(xv[1]), V::splat(xv[2]), V::splat(xv[3])];
+            let mut j = 0;
+            while j < split {
+                let wj = V::load(&w[j..]);
+                for q in 0..4 {
+                    acc[q] = acc[q].add(wj.mul(x[q]));
+                }
+                j += 8;
+            }
+        }
+        let mut out = [[0.0; 8]; 4];
+        for q in 0..4 {
+            acc[q].store(&mut out[q]);
+        }
+        out
+    }
+}
