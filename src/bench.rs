@@ -634,51 +634,69 @@ pub fn report(rows: &[Row]) -> String {
     s
 }
 
-/// The net in the explorer at its default width and data: the histogram's fill (the nets
-/// trained by GD, on every core), a frame while it trains, bytes per frame, and the longest tick
-/// (steps and figures, which must stay within half a frame).
+/// The net in the explorer at its default width and data, as a user sees it: the worker fills
+/// the histogram on every core while the net trains on screen, frame after frame at the frame
+/// rate (a new init each time a run ends, so stepping never rests). Measures the histogram's
+/// fill, the longest tick (steps + figures, within half a frame) and bytes per frame.
 fn explorer_net_rows(quick: bool, budget: Duration) -> anyhow::Result<Vec<Row>> {
+    use crate::tui::keys::Key;
     let mut rows = Vec::new();
     let mut app = explorer_app(&["--model", "net"])?;
     let nets = if quick { 4 } else { 200 };
     app.set_histogram_target(nets);
-    let t = Instant::now();
-    app.fill_now();
-    let fill = t.elapsed().as_secs_f64();
+    app.attach_worker(crate::tui::worker::Worker::spawn()?);
+    let (mut term, written) = counting_terminal(120, 40)?;
+    term.draw(|f| crate::tui::render(&app, f))?;
+    let frame = 2 * app.frame_budget;
+    let (start, before) = (Instant::now(), written.bytes.get());
+    let (mut frames, mut worst_tick, mut worst_key) = (0u64, 0.0f64, 0.0f64);
+    app.press(Key::Char(' '));
+    while app.net_slot().is_some_and(|n| n.hist.values.len() < nets as usize && n.hist.error.is_none()) {
+        let t = Instant::now();
+        if !app.running {
+            app.press(Key::Char('i'));
+            app.press(Key::Char(' '));
+            worst_key = worst_key.max(t.elapsed().as_secs_f64());
+        }
+        let tick = Instant::now();
+        app.tick();
+        worst_tick = worst_tick.max(tick.elapsed().as_secs_f64());
+        term.draw(|f| crate::tui::render(&app, f))?;
+        frames += 1;
+        std::thread::sleep(frame.saturating_sub(t.elapsed()));
+        if start.elapsed() > Duration::from_secs(600) {
+            anyhow::bail!("the net's histogram did not fill in 10 minutes");
+        }
+    }
+    let fill = start.elapsed().as_secs_f64();
+    let per_frame = (written.bytes.get() - before) as f64 / frames.max(1) as f64;
     let width = app.net_spec.width;
     rows.push(Row {
         what: format!(
-            "explorer: net histogram, {nets} GD nets (M = {width}, N = 100, {} threads)",
+            "explorer: net histogram, {nets} GD nets (M = {width}, N = 100, {} threads) while a net trains on screen",
             rayon::current_num_threads()
         ),
         measured: format!("{fill:.1} s"),
         target: if quick { "—".into() } else { "≤ 30 s on 2 cores".into() },
         ok: (!quick).then_some(fill <= 30.0),
     });
-    let (mut term, written) = counting_terminal(120, 40)?;
-    term.draw(|f| crate::tui::render(&app, f))?;
-    app.press(crate::tui::keys::Key::Char(' '));
-    let frames = if quick { 10 } else { 120 };
-    let before = written.bytes.get();
-    let mut worst_tick = 0.0f64;
-    for _ in 0..frames {
-        let t = Instant::now();
-        app.tick();
-        worst_tick = worst_tick.max(t.elapsed().as_secs_f64());
-        term.draw(|f| crate::tui::render(&app, f))?;
-    }
-    let per_frame = (written.bytes.get() - before) as f64 / frames as f64;
     let half = app.frame_budget.as_secs_f64();
     rows.push(Row {
-        what: "explorer: net, longest tick (steps + figures) while running".into(),
+        what: format!("explorer: net, longest tick (steps + figures) over those {frames} frames"),
         measured: format!("{:.1} ms", worst_tick * 1e3),
-        // Stepping stops at half a frame; the figures after it and the OS's scheduling on a
-        // shared machine get a fifth more.
+        // Stepping stops at half a frame; what follows it (f on the grid, the summary) and the
+        // OS's scheduling on a shared machine get a fifth more.
         target: format!("≤ {:.1} ms (half a frame) + 20%", half * 1e3),
         ok: Some(worst_tick <= half * 1.2),
     });
     rows.push(Row {
-        what: "explorer: net, bytes per frame while running (120×40)".into(),
+        what: "explorer: net, longest new init + run (keys i, Space) at that width".into(),
+        measured: format!("{:.1} ms", worst_key * 1e3),
+        target: format!("≤ {:.1} ms (a frame)", 2.0 * half * 1e3),
+        ok: Some(worst_key <= 2.0 * half),
+    });
+    rows.push(Row {
+        what: "explorer: net, bytes per frame while running and filling (120×40)".into(),
         measured: format!("{per_frame:.0} B"),
         target: "≤ 6 KB".into(),
         ok: Some(per_frame <= 6144.0),

@@ -313,3 +313,44 @@ fn export_on_the_net_writes_the_nets_own_files() {
     assert!(file("summary.json").is_none());
     assert!(note.contains("ensemble --model net"), "{note}");
 }
+
+/// Ticks until `done` (bounded, not timed: a background thread is being waited for).
+fn tick_until(a: &mut App, done: impl Fn(&App) -> bool) {
+    for _ in 0..20_000 {
+        if done(a) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        a.tick();
+    }
+    panic!("the background job never delivered");
+}
+
+#[test]
+fn in_the_explorer_the_kernel_change_is_measured_off_the_ui_thread() {
+    let mut a = app(&["--model", "net", "--width", "32", "--n", "20"]);
+    a.set_background(overparam::tui::background::Mode::Thread);
+    a.run_steps(1_000_000);
+    tick_until(&mut a, |a| a.net_slot().is_some_and(|n| n.stats.kernel_step == n.run.steps));
+    let net = a.net_slot().unwrap();
+    assert!(net.run.converged() && net.run.steps > 0);
+    // The value that arrived is the run's own kernel change at its last step, bit for bit.
+    assert_eq!(net.stats.kernel_change.to_bits(), net.run.kernel_change().to_bits());
+}
+
+#[test]
+fn in_the_explorer_the_drift_sweep_fills_in_off_the_ui_thread() {
+    let mut inline = net_app(&[]);
+    inline.press(Key::Char('p'));
+    let mut threaded = app(&["--model", "net", "--width", "32", "--n", "20"]);
+    threaded.set_background(overparam::tui::background::Mode::Thread);
+    threaded.press(Key::Char('p'));
+    tick_until(&mut threaded, |a| a.net_drift.as_ref().is_some_and(|d| d.done()));
+    let (t, i) = (threaded.net_drift.as_ref().unwrap(), inline.net_drift.as_ref().unwrap());
+    assert!(t.error.is_none(), "{:?}", t.error);
+    // The same runs from the same seed and init, wherever they were trained.
+    let rows = |d: &overparam::tui::net::drift::NetDrift| {
+        d.rows.iter().map(|r| (r.width, r.rel_change.to_bits(), r.kernel_change.to_bits())).collect::<Vec<_>>()
+    };
+    assert_eq!(rows(t), rows(i));
+}

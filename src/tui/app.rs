@@ -12,6 +12,7 @@ use crate::ensemble::{self, EnsembleConfig, Summary};
 use crate::model::{Model, ModelKind};
 use crate::optim::{LrChoice, Optimizer, Run, Status, stability_bound};
 
+use super::background::Mode;
 use super::compare_view::COMPARED;
 use super::drift_view::DriftView;
 use super::history::LossHistory;
@@ -267,7 +268,7 @@ pub struct App {
     pub net_spec: NetSpec,
     /// The test point x* (data units) where the net's f is read out.
     pub at: f64,
-    /// The drift view's width sweep on the net, trained a slice per frame while the view shows.
+    /// The drift view's width sweep on the net, trained on a thread of its own.
     pub net_drift: Option<super::net::drift::NetDrift>,
     pub current: ModelKind,
     /// The linear model last shown: what `slot()` answers while the net is current.
@@ -298,6 +299,8 @@ pub struct App {
     /// The size of the last frame drawn, so an export's screen.txt is the screen as shown.
     pub screen_size: Cell<(u16, u16)>,
     worker: Option<Worker>,
+    /// Where `background` jobs run (see `set_background`).
+    background: Mode,
     generation: u64,
     pending: Option<u64>,
 }
@@ -365,6 +368,7 @@ impl App {
             out: explorer.out.clone(),
             screen_size: Cell::new((120, 40)),
             worker: None,
+            background: Mode::Inline,
             generation: 0,
             pending: None,
         };
@@ -381,7 +385,17 @@ impl App {
     /// Starts filling histograms in the background.
     pub fn attach_worker(&mut self, worker: Worker) {
         self.worker = Some(worker);
+        self.set_background(Mode::Thread);
         self.request_fill();
+    }
+
+    /// Where work too long for a frame (the net's kernel change, the drift sweep) runs: on
+    /// threads of its own in the explorer, inline without a worker (tests).
+    pub fn set_background(&mut self, mode: Mode) {
+        self.background = mode;
+        if let Some(net) = &mut self.net {
+            net.mode = mode;
+        }
     }
 
     /// The current linear model's slot (the last one shown while the net is current).
@@ -436,6 +450,7 @@ impl App {
                 self.seed,
                 self.init,
             )?);
+            self.set_background(self.background);
         }
         Ok(())
     }
@@ -560,6 +575,9 @@ impl App {
 
     pub fn tick(&mut self) -> bool {
         let mut changed = self.poll_worker();
+        if let Some(net) = &mut self.net {
+            changed |= net.poll_kernel();
+        }
         // Half a frame at most, so keys and redraws stay prompt on huge models.
         let deadline = Instant::now() + self.frame_budget;
         if self.running {
@@ -567,12 +585,8 @@ impl App {
             changed = true;
         }
         self.refresh_net_drift();
-        if self.view == View::Drift
-            && self.current == ModelKind::Net
-            && let Some(d) = self.net_drift.as_mut().filter(|d| !d.done())
-        {
-            d.advance(deadline);
-            changed = true;
+        if let Some(d) = &mut self.net_drift {
+            changed |= d.poll();
         }
         changed
     }
@@ -977,7 +991,9 @@ impl App {
         let Some(net) = self.net_slot() else { return };
         let key = (seed, net.run.init_index, NetSpec { width: 0, ..net.spec });
         if self.net_drift.as_ref().is_none_or(|d| d.key != key) {
-            self.net_drift = Some(super::net::drift::NetDrift::new(net, seed, net.run.init_index, max_steps, tol));
+            let drift =
+                super::net::drift::NetDrift::new(net, seed, net.run.init_index, max_steps, tol, self.background);
+            self.net_drift = Some(drift);
         }
     }
 

@@ -202,19 +202,27 @@ impl NetRun {
     /// |Θ_T − Θ_0|_F / |Θ_0|_F on the training block (the empirical NTK now against at init;
     /// 0 for a linearized run, whose kernel is Θ0 by definition). O(N²M).
     pub fn kernel_change(&self) -> f64 {
-        if self.linearized {
-            return 0.0;
+        self.kernel_change_job()()
+    }
+    /// `kernel_change` of θ as it is now, to be computed elsewhere (off a UI thread).
+    pub fn kernel_change_job(&self) -> impl FnOnce() -> f64 + Send + 'static {
+        let (net, theta, ntk0, linearized) =
+            (Arc::clone(&self.net), self.th().to_vec(), self.ntk0.clone(), self.linearized);
+        move || {
+            if linearized {
+                return 0.0;
+            }
+            let now = net.train_ntk(&theta);
+            let s2 = net.sigma * net.sigma;
+            let mut num = 0.0;
+            let mut den = 0.0;
+            for ((i, j), &t0) in ntk0.indexed_iter() {
+                let base = if i == j { t0 - s2 } else { t0 };
+                num += (now[[i, j]] - t0).powi(2);
+                den += base * base;
+            }
+            (num / den).sqrt()
         }
-        let now = self.net.train_ntk(self.th());
-        let s2 = self.net.sigma * self.net.sigma;
-        let mut num = 0.0;
-        let mut den = 0.0;
-        for ((i, j), &t0) in self.ntk0.indexed_iter() {
-            let base = if i == j { t0 - s2 } else { t0 };
-            num += (now[[i, j]] - t0).powi(2);
-            den += base * base;
-        }
-        (num / den).sqrt()
     }
     pub fn is_done(&self) -> bool {
         !matches!(self.status, Status::Running)

@@ -1,16 +1,17 @@
 //! The drift view on the net (key p): how far this run's parameters moved, parameter by
 //! parameter, and a sweep over the width M of GD runs from the same seed and init, with the
 //! fitted exponents of |θ−θ0|/|θ0| and of the kernel change (THEORY.md, "Finite width": M^−½).
-//! The sweep trains for real, so it advances a slice at a time inside the frame's stepping
-//! budget and fills in as the runs finish.
+//! The sweep trains for real (and measures kernels, O(N²M)), so it runs on a thread of its own
+//! and the table fills in as each width finishes.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 
+use super::super::background::{Background, Mode};
 use super::super::theme::Theme;
 use super::slot::NetSlot;
 use crate::data::Dataset;
@@ -33,74 +34,103 @@ pub struct DriftRow {
 }
 
 /// The sweep for one dataset, architecture, seed and init.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct NetDrift {
     /// What the sweep belongs to: it is stale when any of these changes.
     pub key: (u64, u64, NetSpec),
-    data: Dataset,
-    sigma: f64,
-    theory: Arc<NetTheory>,
-    run: Option<NetRun>,
+    job: Background<std::result::Result<DriftRow, String>>,
     pub rows: Vec<DriftRow>,
     pub error: Option<String>,
-    max_steps: u64,
-    tol: f64,
 }
 
 impl NetDrift {
-    pub fn new(net: &NetSlot, seed: u64, init: u64, max_steps: u64, tol: f64) -> NetDrift {
-        NetDrift {
-            key: (seed, init, NetSpec { width: 0, ..net.spec }),
-            data: net.net.data.clone(),
-            sigma: net.net.sigma,
-            theory: Arc::clone(&net.theory),
-            run: None,
-            rows: Vec::new(),
-            error: None,
-            max_steps,
-            tol,
-        }
+    /// Starts the sweep (on a thread of its own with `Mode::Thread`; dropping it stops it).
+    pub fn new(net: &NetSlot, seed: u64, init: u64, max_steps: u64, tol: f64, mode: Mode) -> NetDrift {
+        let spec = net.spec;
+        let (data, sigma, theory) = (net.net.data.clone(), net.net.sigma, Arc::clone(&net.theory));
+        let job = Background::start(mode, move |feed| {
+            for width in SWEEP_WIDTHS {
+                let row = train_width(
+                    NetSpec { width, ..spec },
+                    &data,
+                    sigma,
+                    &theory,
+                    (seed, init),
+                    (max_steps, tol),
+                    &|| feed.cancelled(),
+                );
+                match row {
+                    Ok(Some(row)) => {
+                        if !feed.send(Ok(row)) {
+                            return;
+                        }
+                    }
+                    Ok(None) => return, // cancelled
+                    Err(e) => {
+                        feed.send(Err(e.to_string()));
+                        return;
+                    }
+                }
+            }
+        });
+        let mut drift =
+            NetDrift { key: (seed, init, NetSpec { width: 0, ..spec }), job, rows: Vec::new(), error: None };
+        drift.poll();
+        drift
     }
 
     pub fn done(&self) -> bool {
-        self.error.is_some() || self.rows.len() == SWEEP_WIDTHS.len()
+        self.error.is_some() || self.rows.len() == SWEEP_WIDTHS.len() || self.job.finished()
     }
 
-    /// Trains the sweep on until `deadline` (a run is built, stepped in slices and measured).
-    pub fn advance(&mut self, deadline: Instant) {
-        while !self.done() && Instant::now() < deadline {
-            if let Err(e) = self.advance_once(deadline) {
-                self.error = Some(e.to_string());
+    /// Takes the widths finished since the last call. True when any arrived.
+    pub fn poll(&mut self) -> bool {
+        let got = self.job.drain();
+        let any = !got.is_empty();
+        for r in got {
+            match r {
+                Ok(row) => self.rows.push(row),
+                Err(e) => self.error = Some(e),
             }
         }
-    }
-
-    fn advance_once(&mut self, deadline: Instant) -> crate::Result<()> {
-        let (seed, init, spec) = self.key;
-        let run = match &mut self.run {
-            Some(r) => r,
-            None => {
-                let width = SWEEP_WIDTHS[self.rows.len()];
-                let net = NetSpec { width, ..spec }.build(&self.data, self.sigma)?;
-                self.run.insert(NetRun::new(net, Optimizer::Gd, LrChoice::default(), seed, init)?)
-            }
-        };
-        run.run_until(self.max_steps, self.tol, Some(deadline), |_, _| {})?;
-        if run.is_done() || run.steps >= self.max_steps {
-            let k = run.net.k();
-            self.rows.push(DriftRow {
-                width: run.net.width,
-                k,
-                rel_change: run.rel_change(),
-                theory: self.theory.rel_change(k),
-                kernel_change: run.kernel_change(),
-                converged: run.converged(),
-            });
-            self.run = None;
+        if self.job.finished() && self.error.is_none() && self.rows.len() < SWEEP_WIDTHS.len() {
+            self.error = Some("the width sweep stopped short (internal error)".into());
         }
-        Ok(())
+        any
     }
+}
 
+/// Trains one width of the sweep by GD to the end, in slices so `cancelled` is seen within
+/// about 50 ms. None when cancelled.
+fn train_width(
+    spec: NetSpec,
+    data: &Dataset,
+    sigma: f64,
+    theory: &NetTheory,
+    (seed, init): (u64, u64),
+    (max_steps, tol): (u64, f64),
+    cancelled: &dyn Fn() -> bool,
+) -> crate::Result<Option<DriftRow>> {
+    let net = spec.build(data, sigma)?;
+    let mut run = NetRun::new(net, Optimizer::Gd, LrChoice::default(), seed, init)?;
+    while !(run.is_done() || run.steps >= max_steps) {
+        if cancelled() {
+            return Ok(None);
+        }
+        run.run_until(max_steps, tol, Some(Instant::now() + Duration::from_millis(50)), |_, _| {})?;
+    }
+    let k = run.net.k();
+    Ok(Some(DriftRow {
+        width: run.net.width,
+        k,
+        rel_change: run.rel_change(),
+        theory: theory.rel_change(k),
+        kernel_change: run.kernel_change(),
+        converged: run.converged(),
+    }))
+}
+
+impl NetDrift {
     /// Fitted exponents of |θ−θ0|/|θ0| and of the kernel change against M, once two widths are in.
     pub fn exponents(&self) -> Option<(f64, f64)> {
         let ms: Vec<f64> = self.rows.iter().map(|r| r.width as f64).collect();

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use super::super::background::{Background, Mode};
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::net::{Net, NetRun, NetSpec, NetTheory, Prediction};
@@ -185,6 +186,20 @@ pub struct NetSlot {
     pub history: LossHistory,
     pub stats: NetStats,
     pub hist: NetHistogram,
+    /// Where the kernel change is measured: inline, or on a thread of its own (with a worker).
+    pub mode: Mode,
+    kernel_job: KernelJob,
+}
+
+/// The kernel change being measured off the UI thread: (step, value) when it arrives. A clone
+/// of the slot does not share the job.
+#[derive(Debug, Default)]
+struct KernelJob(Option<(u64, Background<f64>)>);
+
+impl Clone for KernelJob {
+    fn clone(&self) -> Self {
+        KernelJob(None)
+    }
 }
 
 impl NetSlot {
@@ -222,6 +237,8 @@ impl NetSlot {
             history: LossHistory::default(),
             stats: NetStats::default(),
             hist: NetHistogram::new(optimizer, lr),
+            mode: Mode::Inline,
+            kernel_job: KernelJob::default(),
         };
         slot.new_run_figures();
         Ok(slot)
@@ -236,24 +253,55 @@ impl NetSlot {
 
     /// Recomputes the figures of θ now and records the loss. The kernel change (O(N²M), tens of
     /// ms at the default width) is remeasured only when `force`d or once the run has stopped,
-    /// never inside a running frame; until then it shows with the step it was measured at.
+    /// and then off the UI thread (see `measure_kernel`); until it arrives it shows with the
+    /// step it was measured at.
     pub fn refresh(&mut self, force: bool) {
         let run = &self.run;
         let f_star = run.f_at(&[self.at]).ok().and_then(|v| v.first().copied()).unwrap_or(f64::NAN);
         let last = self.stats.kernel_step;
         let due = force || (run.is_done() && run.steps != last) || run.steps < last;
-        let (kernel_change, kernel_step) =
-            if due { (run.kernel_change(), run.steps) } else { (self.stats.kernel_change, last) };
-        self.stats = NetStats {
-            loss: run.loss(),
-            grad: run.grad_norm(),
-            rel_change: run.rel_change(),
-            kernel_change,
-            kernel_step,
-            f_star,
-        };
+        self.stats =
+            NetStats { loss: run.loss(), grad: run.grad_norm(), rel_change: run.rel_change(), f_star, ..self.stats };
         self.curve = run.f_at(&self.grid).unwrap_or_default();
         self.history.push(run.steps, self.stats.loss);
+        if due {
+            self.measure_kernel();
+        }
+    }
+
+    /// Starts measuring the kernel change of θ now, unless it is known or on its way. At θ0 it
+    /// is 0 by definition.
+    fn measure_kernel(&mut self) {
+        let step = self.run.steps;
+        if step == 0 {
+            self.kernel_job = KernelJob(None);
+            (self.stats.kernel_change, self.stats.kernel_step) = (0.0, 0);
+            return;
+        }
+        let known = self.stats.kernel_step == step && self.kernel_job.0.is_none();
+        if known || self.kernel_job.0.as_ref().is_some_and(|(s, _)| *s == step) {
+            return;
+        }
+        let measure = self.run.kernel_change_job();
+        let job = Background::start(self.mode, move |feed| {
+            feed.send(measure());
+        });
+        self.kernel_job = KernelJob(Some((step, job)));
+        self.poll_kernel();
+    }
+
+    /// Takes the kernel change if it has arrived. True when the figures changed.
+    pub fn poll_kernel(&mut self) -> bool {
+        let Some((step, job)) = self.kernel_job.0.as_mut() else { return false };
+        let step = *step;
+        let got = job.drain().pop();
+        if let Some(v) = got {
+            (self.stats.kernel_change, self.stats.kernel_step) = (v, step);
+        }
+        if got.is_some() || job.finished() {
+            self.kernel_job = KernelJob(None);
+        }
+        got.is_some()
     }
 
     /// Back to θ0 with the same init.
