@@ -169,7 +169,7 @@ impl NetPlane {
         let betas = [0.001, 0.002, 0.004];
         let change = self.null_line_change(net, &betas);
         let scale = net.y.iter().map(|v| v * v).sum::<f64>().sqrt().max(1.0);
-        if change.iter().any(|&c| !(c > 1e-10 * scale)) {
+        if !change.iter().all(|&c| c > 1e-10 * scale) {
             return None;
         }
         let loss: Vec<f64> = change.iter().map(|c| 0.5 * c * c).collect();

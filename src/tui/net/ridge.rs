@@ -87,7 +87,7 @@ pub struct NetRidge {
 impl NetRidge {
     /// Whether the plane shown (or on its way) is for `theta`.
     pub fn shows(&self, theta: &Array1<f64>) -> bool {
-        &self.theta == theta
+        self.theta == theta
     }
 
     /// θ* of the plane shown, if one is.
