@@ -354,3 +354,99 @@ fn in_the_explorer_the_drift_sweep_fills_in_off_the_ui_thread() {
     };
     assert_eq!(rows(t), rows(i));
 }
+
+/// A converged net with the ridge view open (the plane computed inline: no worker).
+fn ridge_app(extra: &[&str]) -> App {
+    let mut a = net_app(extra);
+    a.run_steps(1_000_000);
+    assert!(a.net_slot().unwrap().run.converged());
+    a.press(Key::Char('v'));
+    assert_eq!(a.view, overparam::tui::app::View::Ridge);
+    a
+}
+
+#[test]
+fn the_ridge_view_shows_the_curved_ridge_of_the_net() {
+    let a = ridge_app(&[]);
+    let r = a.net_ridge.as_ref().unwrap();
+    assert!(!r.busy(), "inline without a worker");
+    assert_eq!(r.shown_theta(), Some(&a.net_slot().unwrap().run.theta), "the plane goes through θ now");
+    for (w, h) in [(80, 24), (160, 48)] {
+        let s = screen(&a, w, h);
+        assert!(s.contains("curved") && s.contains("null line"), "{w}x{h}: {s}");
+        assert!(s.contains("◆") && s.contains('o'), "{s}");
+        assert!(!s.contains("does not show the net"), "{s}");
+        insta::assert_snapshot!(format!("net_ridge_all_{w}x{h}"), s);
+    }
+    // The exponent shown is the engine's, on the same plane.
+    let f = match &r.shown {
+        Some(Ok(f)) => f,
+        other => panic!("{other:?}"),
+    };
+    let e = f.exponent.unwrap();
+    assert!(screen(&a, 160, 48).contains(&format!("β^{e:.1}")));
+    assert!(!f.straight && f.curve.iter().all(|z| z.loss < 1e-20 && z.off > 0.0));
+}
+
+#[test]
+fn the_ridge_view_on_the_last_layer_says_the_ridge_is_straight() {
+    let a = ridge_app(&["--train", "last"]);
+    let f = match &a.net_ridge.as_ref().unwrap().shown {
+        Some(Ok(f)) => f,
+        other => panic!("{other:?}"),
+    };
+    assert!(f.straight && f.exponent.is_none());
+    assert!(f.curve.iter().all(|z| z.alpha.abs() < 1e-9 && z.off < 1e-9), "{:?}", f.curve);
+    for (w, h) in [(80, 24), (160, 48)] {
+        let s = screen(&a, w, h);
+        assert!(s.contains("straight") && !s.contains("curved"), "{w}x{h}: {s}");
+        insta::assert_snapshot!(format!("net_ridge_last_{w}x{h}"), s);
+    }
+}
+
+#[test]
+fn the_ridge_view_follows_the_run_and_tells_ascii_and_no_color_apart() {
+    // Open before training: θ has not moved, so there is no plane yet, and the view says so.
+    let mut a = app(&["--model", "net", "--width", "16", "--n", "12"]);
+    a.press(Key::Char('v'));
+    assert!(screen(&a, 80, 24).contains("no plane: θ has not moved"), "{}", screen(&a, 80, 24));
+    // Steps while paused: the plane is redone at the new θ.
+    a.press(Key::Char('N'));
+    a.tick();
+    let theta = a.net_slot().unwrap().run.theta.clone();
+    assert_eq!(a.net_ridge.as_ref().unwrap().shown_theta(), Some(&theta));
+    a.ascii = true;
+    a.color = false;
+    let s = screen(&a, 80, 24);
+    assert!(s.contains(".:*# /100") && s.contains("+ θ*") && !s.contains('◆') && !s.contains('░'), "{s}");
+}
+
+#[test]
+fn the_ridge_view_computes_off_the_frame_with_a_worker() {
+    let mut a = app(&["--model", "net", "--width", "16", "--n", "12"]);
+    a.run_steps(200);
+    a.attach_worker(overparam::tui::worker::Worker::spawn().unwrap());
+    a.press(Key::Char('v'));
+    // A stale job is dropped: a step while the first plane is on its way starts another.
+    a.press(Key::Char('n'));
+    a.tick();
+    // Not a timing test: a bound on the wait so a broken job fails rather than hangs.
+    for _ in 0..6000 {
+        a.tick();
+        if !a.net_ridge.as_ref().unwrap().busy() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let theta = a.net_slot().unwrap().run.theta.clone();
+    let r = a.net_ridge.as_ref().unwrap();
+    assert!(!r.busy());
+    assert_eq!(r.shown_theta(), Some(&theta), "the plane shown is at θ now");
+    let mut b = app(&["--model", "net", "--width", "16", "--n", "12"]);
+    b.run_steps(201);
+    b.press(Key::Char('v'));
+    assert_eq!(
+        screen(&a, 120, 40).lines().skip(18).collect::<Vec<_>>()[..12],
+        screen(&b, 120, 40).lines().skip(18).collect::<Vec<_>>()[..12]
+    );
+}

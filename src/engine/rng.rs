@@ -13,6 +13,8 @@ pub enum Stream {
     Data = 1,
     Init = 2,
     Sgd = 3,
+    /// The ridge view's null direction on the net.
+    Ridge = 4,
 }
 
 /// SplitMix64 finaliser: a bijective mix of 64 bits.

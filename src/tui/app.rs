@@ -270,6 +270,8 @@ pub struct App {
     pub at: f64,
     /// The drift view's width sweep on the net, trained on a thread of its own.
     pub net_drift: Option<super::net::drift::NetDrift>,
+    /// The ridge view's plane on the net, computed off the frame.
+    pub net_ridge: Option<super::net::ridge::NetRidge>,
     pub current: ModelKind,
     /// The linear model last shown: what `slot()` answers while the net is current.
     linear: ModelKind,
@@ -345,6 +347,7 @@ impl App {
             slots: [None, None, None],
             net: None,
             net_drift: None,
+            net_ridge: None,
             net_spec: common.net_spec(),
             at,
             current: common.model,
@@ -516,6 +519,7 @@ impl App {
             || (self.view == View::Drift
                 && self.net_slot().is_some()
                 && self.net_drift.as_ref().is_some_and(|d| !d.done()))
+            || self.net_ridge_due()
             || (self.worker.is_some()
                 && (self.net_filling()
                     || self.shown_slots().iter().any(|&i| self.slots[i].as_ref().is_some_and(|s| s.hist.filling()))))
@@ -584,6 +588,7 @@ impl App {
             self.run_steps_until(self.steps_per_frame, Some(deadline));
             changed = true;
         }
+        changed |= self.refresh_net_ridge();
         self.refresh_net_drift();
         if let Some(d) = &mut self.net_drift {
             changed |= d.poll();
@@ -969,7 +974,9 @@ impl App {
                 self.apply_net_settings();
             }
             Action::ToggleRidge => {
-                self.message = Some("the ridge view does not show the net yet".into());
+                self.view = if self.view == View::Ridge { View::Slopes } else { View::Ridge };
+                self.refresh_net_ridge();
+                self.request_fill();
             }
             Action::ToggleDrift => {
                 self.view = if self.view == View::Drift { View::Slopes } else { View::Drift };
@@ -979,6 +986,26 @@ impl App {
             _ => return false,
         }
         true
+    }
+
+    /// The ridge view's plane on the net: taken when it arrives, started when the view shows
+    /// none or the run stands at another θ (off the frame with a worker, inline without).
+    fn refresh_net_ridge(&mut self) -> bool {
+        if self.view != View::Ridge {
+            return false;
+        }
+        let mode = if self.worker.is_some() { Mode::Thread } else { Mode::Inline };
+        let net = if self.current == ModelKind::Net { self.net.as_ref() } else { None };
+        let Some(net) = net else { return false };
+        super::net::ridge::NetRidge::refresh(&mut self.net_ridge, net, self.running, mode, self.seed)
+    }
+
+    /// Whether the net's ridge view waits on a plane, or stands at a θ it has not drawn.
+    fn net_ridge_due(&self) -> bool {
+        self.view == View::Ridge
+            && self.net_slot().is_some_and(|n| {
+                self.net_ridge.as_ref().is_none_or(|r| r.busy() || (!self.running && !r.shows(&n.run.theta)))
+            })
     }
 
     /// The drift view's sweep belongs to one dataset, seed, init, activation and training mode

@@ -15,7 +15,7 @@ use crate::ridge::RidgeSlice;
 /// Most projected path points kept; past this every other one is dropped.
 const PATH_CAP: usize = 512;
 /// Losses below this count as zero (the ridge) on the log scale.
-const LOSS_FLOOR: f64 = 1e-12;
+pub const LOSS_FLOOR: f64 = 1e-12;
 /// Decades of loss the shades span, one shade each below the top.
 const DECADES: f64 = 4.0;
 
@@ -115,37 +115,14 @@ impl RidgeView {
         let ss: Vec<f64> = (0..w).map(|i| (i as f64 - cx as f64) / cx as f64 * s_max).collect();
         let ts: Vec<f64> = (0..h).map(|j| (cy as f64 - j as f64) / cy as f64 * t_max).collect();
         let grid = slice.log_loss_grid(model, &ss, &ts, LOSS_FLOOR);
-        // One shade per decade below the largest loss in view: the valley reads as bands.
-        let hi = grid.iter().copied().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max);
-        let lo = (hi - DECADES).max(LOSS_FLOOR.log10());
-        let shades: [char; 5] = if theme.ascii { [' ', '.', ':', '*', '#'] } else { [' ', '░', '▒', '▓', '█'] };
-        let palette = [Color::Reset, Color::Blue, Color::Cyan, Color::Yellow, Color::Red];
-        for j in 0..h {
-            for i in 0..w {
-                let v = grid[j * w + i];
-                let level = if v.is_finite() && hi > lo {
-                    (((v - lo) / (hi - lo)) * 4.999).clamp(0.0, 4.0) as usize
-                } else {
-                    0
-                };
-                let style = if theme.color { Style::new().fg(palette[level]) } else { Style::new() };
-                if let Some(cell) = buf.cell_mut((area.x + i as u16, area.y + j as u16)) {
-                    cell.set_char(shades[level]).set_style(style);
-                }
-            }
-        }
+        heat_map(&grid, DECADES, area, buf, theme);
         let to_cell = |s: f64, t: f64| -> Option<(u16, u16)> {
             let i = cx as f64 + (s / s_max * cx as f64).round();
             let j = cy as f64 - (t / t_max * cy as f64).round();
             (i.is_finite() && j.is_finite() && (0.0..w as f64).contains(&i) && (0.0..h as f64).contains(&j))
                 .then(|| (area.x + i as u16, area.y + j as u16))
         };
-        let mark = |buf: &mut Buffer, at: Option<(u16, u16)>, ch: char, c: Color| {
-            if let Some(cell) = at.and_then(|p| buf.cell_mut(p)) {
-                let style = if theme.color { Style::new().fg(c).bg(Color::Black) } else { Style::new() };
-                cell.set_char(ch).set_style(style);
-            }
-        };
+        let mark = |buf: &mut Buffer, at: Option<(u16, u16)>, ch: char, c: Color| mark(buf, at, ch, c, theme);
         // The zero-loss line: the whole along axis at s = 0.
         for &t in &ts {
             mark(buf, to_cell(0.0, t), if theme.ascii { '|' } else { '│' }, Color::White);
@@ -191,5 +168,35 @@ impl RidgeView {
         if let Some(cell) = col(current[0]).and_then(|cx| buf.cell_mut((cx, row(loss(current[0]))))) {
             cell.set_char('@').set_style(style(Color::LightMagenta));
         }
+    }
+}
+
+/// Draws log10-losses `grid` (row-major, `area`'s size) as shades, one per `decades`/4 decades
+/// below the largest in view (floored at `LOSS_FLOOR`): the valley reads as bands. Shared by
+/// the linear models' ridge view and the net's.
+pub fn heat_map(grid: &[f64], decades: f64, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    let (w, h) = (area.width as usize, area.height as usize);
+    let hi = grid.iter().copied().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max);
+    let lo = (hi - decades).max(LOSS_FLOOR.log10());
+    let shades: [char; 5] = if theme.ascii { [' ', '.', ':', '*', '#'] } else { [' ', '░', '▒', '▓', '█'] };
+    let palette = [Color::Reset, Color::Blue, Color::Cyan, Color::Yellow, Color::Red];
+    for j in 0..h {
+        for i in 0..w {
+            let v = grid.get(j * w + i).copied().unwrap_or(f64::NAN);
+            let level =
+                if v.is_finite() && hi > lo { (((v - lo) / (hi - lo)) * 4.999).clamp(0.0, 4.0) as usize } else { 0 };
+            let style = if theme.color { Style::new().fg(palette[level]) } else { Style::new() };
+            if let Some(cell) = buf.cell_mut((area.x + i as u16, area.y + j as u16)) {
+                cell.set_char(shades[level]).set_style(style);
+            }
+        }
+    }
+}
+
+/// A marker over the heat map: `ch` at `at` (when on screen), in colour `c` on black.
+pub fn mark(buf: &mut Buffer, at: Option<(u16, u16)>, ch: char, c: Color, theme: &Theme) {
+    if let Some(cell) = at.and_then(|p| buf.cell_mut(p)) {
+        let style = if theme.color { Style::new().fg(c).bg(Color::Black) } else { Style::new() };
+        cell.set_char(ch).set_style(style);
     }
 }

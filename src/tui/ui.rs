@@ -46,7 +46,7 @@ pub fn render(app: &App, frame: &mut Frame) {
                 (Pane::Data, _) => net::draw::draw_data(app, n, &theme, frame, r),
                 (Pane::View, View::Compare) => compare_view::draw(app, &theme, frame, r),
                 (Pane::View, View::Drift) => net::draw::draw_drift(app, n, &theme, frame, r),
-                // The ridge view is not drawn for the net yet: v says so.
+                (Pane::View, View::Ridge) => net::draw::draw_ridge(app, n, &theme, frame, r),
                 (Pane::View, _) => net::draw::draw_hist(app, n, &theme, frame, r),
                 (Pane::Loss, _) => draw_loss(app, &n.history, n.stats.loss, &theme, frame, r),
                 (Pane::Inspector, _) => net::draw::draw_inspector(app, n, &theme, frame, r),

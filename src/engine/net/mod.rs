@@ -8,6 +8,7 @@
 //! - [`train`]: [`NetRun`], one run stepped by the shared loop `optim::drive`, and parallel
 //!   ensembles.
 //! - [`linalg`]: Cholesky and λmax, written out.
+//! - [`ridge`]: [`ridge::NetPlane`], the loss on a plane through θ* (the ridge view).
 //!
 //! A front end builds a [`Net`] from the data ([`NetSpec::build`]), then `NetRun::new(net,
 //! optimizer, lr, seed, init)` and steps it with `run_until(max_steps, tol, deadline, record)`.
@@ -15,6 +16,7 @@
 pub mod kernel;
 pub mod linalg;
 pub mod model;
+pub mod ridge;
 mod simd;
 pub mod theory;
 pub mod train;

@@ -601,6 +601,42 @@ impl Net {
         }
         t
     }
+
+    /// J·u (length N), forward mode, J = ∂g/∂θ at θ over the trained parameters (the J of
+    /// `add_jt` and `train_ntk`; u's frozen entries are ignored). O(N·M), not a hot loop.
+    /// ∂g_n·u = (σa/√M) Σ_j [u_aj φ(z) + a_j φ'(z)(σw x̃_n u_wj + σb u_bj)] + σc u_c + σn u_εn.
+    pub fn jvp(&self, theta: &[f64], u: &[f64]) -> Vec<f64> {
+        match self.act {
+            Act::Relu => self.jvp_impl::<Relu>(theta, u),
+            Act::Erf => self.jvp_impl::<Erf>(theta, u),
+        }
+    }
+
+    fn jvp_impl<P: Phi>(&self, theta: &[f64], u: &[f64]) -> Vec<f64> {
+        let m = self.width;
+        let all = self.train == TrainMode::All;
+        let (w, b, a) = (&theta[..m], &theta[m..2 * m], &theta[2 * m..3 * m]);
+        let (uw, ub, ua) = (&u[..m], &u[m..2 * m], &u[2 * m..3 * m]);
+        let (sw, sb) = (self.scales.w, self.scales.b);
+        let sa = self.scales.a / (m as f64).sqrt();
+        let base = self.scales.c * u[3 * m];
+        let eps = &u[3 * m + 1..];
+        self.xt
+            .iter()
+            .zip(eps)
+            .map(|(&x, &ue)| {
+                let mut s = 0.0;
+                for j in 0..m {
+                    let z = sw * w[j] * x + sb * b[j];
+                    s += ua[j] * P::f(z);
+                    if all {
+                        s += a[j] * P::d(z) * (sw * x * uw[j] + sb * ub[j]);
+                    }
+                }
+                sa * s + base + self.sigma * ue
+            })
+            .collect()
+    }
 }
 
 /// The speed reference for a GD step (`overparam bench`): one multiply-add per (x_n, w_j)

@@ -316,3 +316,22 @@ pub fn draw_drift(app: &App, net: &NetSlot, theme: &Theme, frame: &mut Frame, ar
         d.render(net, inner, frame.buffer_mut(), theme);
     }
 }
+
+/// The ridge view (key v) on the net.
+pub fn draw_ridge(app: &App, net: &NetSlot, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let s = net.spec;
+    let dims = net.net.ridge_dim();
+    let titles = [
+        format!("Ridge · net M={} · {} · {} · loss 0 in {dims} dimensions", s.width, s.act.name(), s.train.name()),
+        format!("Ridge · net M={} · {} · {} · loss 0 in {dims} dims", s.width, s.act.name(), s.train.name()),
+        format!("Ridge · net · loss 0 in {dims} dims"),
+    ];
+    let title = fit(&titles, area.width.saturating_sub(2) as usize);
+    let caption = app.net_ridge.as_ref().map(|r| r.caption()).unwrap_or_default();
+    let b = block(theme, title).title_bottom(Line::from(caption).style(theme.label()));
+    let inner = b.inner(area);
+    frame.render_widget(b, area);
+    if let Some(r) = &app.net_ridge {
+        r.render(&net.run.theta, inner, frame.buffer_mut(), theme);
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod draw;
 pub mod drift;
+pub mod ridge;
 pub mod slot;
 
 pub use slot::{NetHistogram, NetSlot};
