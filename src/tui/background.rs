@@ -56,6 +56,7 @@ impl<T: Send + 'static> Background<T> {
                 let slot = Arc::new(std::sync::Mutex::new(Some((job, feed))));
                 let theirs = Arc::clone(&slot);
                 let spawned = std::thread::Builder::new().name("figures".into()).spawn(move || {
+                    super::worker::lower_priority();
                     let taken = theirs.lock().ok().and_then(|mut s| s.take());
                     if let Some((job, feed)) = taken {
                         job(&feed);

@@ -150,14 +150,32 @@ pub struct Worker {
     handle: Option<JoinHandle<()>>,
 }
 
+/// Makes the calling thread yield to the UI thread: nice +10 for this thread alone (Linux
+/// gives each thread its own nice value). With the histogram on every core, a tick otherwise
+/// loses the CPU for a scheduler slice (4–8 ms) at a time. Best effort: a refusal changes nothing.
+pub fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
+    }
+}
+
 impl Worker {
     pub fn spawn() -> std::io::Result<Worker> {
         let (job_tx, job_rx) = channel::<Job>();
         let (res_tx, res_rx) = channel::<Batch>();
         let latest = Arc::new(AtomicU64::new(0));
         let seen = Arc::clone(&latest);
-        let handle =
-            std::thread::Builder::new().name("histogram".into()).spawn(move || fill(&job_rx, &res_tx, &seen))?;
+        // Its own pool, on every core, of threads that yield to the UI thread.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("histogram-{i}"))
+            .start_handler(|_| lower_priority())
+            .build()
+            .map_err(std::io::Error::other)?;
+        let handle = std::thread::Builder::new().name("histogram".into()).spawn(move || {
+            lower_priority();
+            pool.install(move || fill(&job_rx, &res_tx, &seen));
+        })?;
         Ok(Worker { jobs: Some(job_tx), latest, results: res_rx, handle: Some(handle) })
     }
 
