@@ -241,7 +241,7 @@ pub fn plot(
     Ok(warnings)
 }
 
-/// "width 512, relu, all layers"
+/// "width 1,024, relu, all layers"
 fn net_line(net: &Net) -> String {
     let train = if net.train == TrainMode::All { "all layers" } else { "last layer" };
     format!("width {}, {}, {train}", thousands(net.width as u64), net.act.name())
