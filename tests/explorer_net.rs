@@ -373,18 +373,22 @@ fn the_ridge_view_shows_the_curved_ridge_of_the_net() {
     assert_eq!(r.shown_theta(), Some(&a.net_slot().unwrap().run.theta), "the plane goes through θ now");
     for (w, h) in [(80, 24), (160, 48)] {
         let s = screen(&a, w, h);
-        assert!(s.contains("curved") && s.contains("null line"), "{w}x{h}: {s}");
+        assert!(s.contains("curved") && s.contains("off the plane"), "{w}x{h}: {s}");
         assert!(s.contains("◆") && s.contains('o'), "{s}");
         assert!(!s.contains("does not show the net"), "{s}");
         insta::assert_snapshot!(format!("net_ridge_all_{w}x{h}"), s);
     }
-    // The exponent shown is the engine's, on the same plane.
+    // What the screen says is the engine's, on the same plane: the ReLU kinks GD left on θ*,
+    // and how far off the plane the zero-loss points lie.
     let f = match &r.shown {
         Some(Ok(f)) => f,
         other => panic!("{other:?}"),
     };
-    let e = f.exponent.unwrap();
-    assert!(screen(&a, 160, 48).contains(&format!("β^{e:.1}")));
+    assert!(f.kinks > 0);
+    let off = f.curve.iter().map(|z| z.off).fold(0.0, f64::max);
+    let wide = screen(&a, 160, 48);
+    assert!(wide.contains(&format!("creased at {} ReLU kinks", f.kinks)), "{wide}");
+    assert!(wide.contains(&format!("zero loss {:.1}%·|θ*−θ0| off the plane", 100.0 * off)), "{wide}");
     assert!(!f.straight && f.curve.iter().all(|z| z.loss < 1e-20 && z.off > 0.0));
 }
 
@@ -449,4 +453,18 @@ fn the_ridge_view_computes_off_the_frame_with_a_worker() {
         screen(&a, 120, 40).lines().skip(18).collect::<Vec<_>>()[..12],
         screen(&b, 120, 40).lines().skip(18).collect::<Vec<_>>()[..12]
     );
+}
+
+#[test]
+fn a_new_init_never_shows_the_old_runs_plane() {
+    let mut a = ridge_app(&[]);
+    let old = a.net_ridge.as_ref().unwrap().shown_theta().cloned();
+    assert!(old.is_some());
+    a.press(Key::Char('i'));
+    a.press(Key::Char(' '));
+    a.tick();
+    let (r, run) = (a.net_ridge.as_ref().unwrap(), &a.net_slot().unwrap().run);
+    assert_eq!(run.init_index, 1);
+    // The plane shown now goes through the new run's θ, even while it runs.
+    assert_ne!(r.shown_theta().cloned(), old);
 }

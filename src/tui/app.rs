@@ -994,10 +994,9 @@ impl App {
         if self.view != View::Ridge {
             return false;
         }
-        let mode = if self.worker.is_some() { Mode::Thread } else { Mode::Inline };
         let net = if self.current == ModelKind::Net { self.net.as_ref() } else { None };
         let Some(net) = net else { return false };
-        super::net::ridge::NetRidge::refresh(&mut self.net_ridge, net, self.running, mode, self.seed)
+        super::net::ridge::NetRidge::refresh(&mut self.net_ridge, net, self.running, self.background, self.seed)
     }
 
     /// Whether the net's ridge view waits on a plane, or stands at a θ it has not drawn.

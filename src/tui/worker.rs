@@ -156,7 +156,7 @@ pub struct Worker {
 pub fn lower_priority() {
     #[cfg(target_os = "linux")]
     {
-        let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
+        let _ = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 5);
     }
 }
 

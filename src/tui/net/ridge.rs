@@ -80,6 +80,10 @@ pub struct NetRidge {
     /// The net and θ the figures (shown or on their way) belong to.
     net: Arc<Net>,
     theta: Array1<f64>,
+    /// The run the plane belongs to: its θ0 and the step of θ. A run that starts again (new
+    /// init, optimizer, replay) makes the plane stale.
+    theta0: Array1<f64>,
+    steps: u64,
     job: Option<Background<Msg>>,
     pub shown: Option<Msg>,
 }
@@ -107,8 +111,11 @@ impl NetRidge {
     /// (paused or done) at a θ other than the one shown; a stale job is dropped (cancelled).
     /// True when what shows changed.
     pub fn refresh(slot: &mut Option<NetRidge>, net: &NetSlot, running: bool, mode: Mode, seed: u64) -> bool {
-        let changed = slot.as_mut().is_some_and(NetRidge::take);
         let run = &net.run;
+        if slot.as_ref().is_some_and(|r| r.steps > run.steps || r.theta0 != run.theta0) {
+            *slot = None; // another run: its plane is computed afresh, never the old one shown
+        }
+        let changed = slot.as_mut().is_some_and(NetRidge::take);
         let same_net = slot.as_ref().is_some_and(|r| Arc::ptr_eq(&r.net, &net.net));
         let same = same_net && slot.as_ref().is_some_and(|r| r.theta == run.theta);
         if same || (same_net && running) {
@@ -123,22 +130,33 @@ impl NetRidge {
         });
         // A plane of another net (another width, mode or data) is not shown meanwhile.
         let shown = slot.take().filter(|_| same_net).and_then(|r| r.shown);
-        let mut r = NetRidge { net: Arc::clone(&net.net), theta: run.theta.clone(), job: Some(job), shown };
+        let mut r = NetRidge {
+            net: Arc::clone(&net.net),
+            theta: run.theta.clone(),
+            theta0: run.theta0.clone(),
+            steps: run.steps,
+            job: Some(job),
+            shown,
+        };
         r.take();
         *slot = Some(r);
         true
     }
 
-    /// Shows what the job sent, if anything; true when it did.
+    /// Shows what the job sent, if anything; true when what shows changed (a plane arrived, or
+    /// the job ended, which takes "updating…" off).
     fn take(&mut self) -> bool {
         let Some(job) = self.job.as_mut() else { return false };
         let got = job.drain().pop();
-        if job.finished() {
+        let ended = job.finished();
+        if ended {
             self.job = None;
         }
-        let Some(msg) = got else { return false };
-        self.shown = Some(msg);
-        true
+        let arrived = got.is_some();
+        if let Some(msg) = got {
+            self.shown = Some(msg);
+        }
+        arrived || ended
     }
 
     /// One line naming the axes.
@@ -227,17 +245,22 @@ fn statement(f: &PlaneFigures, w: usize) -> Vec<String> {
             "straight: null line at zero loss".into(),
         ])];
     }
-    let p = f.exponent.map_or("?".into(), |e| format!("{e:.1}"));
     let off = f.curve.iter().map(|z| z.off).fold(0.0, f64::max);
-    let why = if f.kinks > 0 { format!(" ({} ReLU kinks: a crease)", f.kinks) } else { String::new() };
+    // A smooth net's loss rises like β⁴ along the null line (THEORY.md). With ReLU kinks on θ*
+    // the null line crosses creases where the residual moves at first order, so no single power
+    // holds; how far the zero-loss points lie off the plane says "curved" either way.
+    let (how, short) = match (f.kinks, f.exponent) {
+        (0, Some(e)) => (format!("along the null line loss ∝ β^{e:.1}"), format!("β^{e:.1}")),
+        (0, None) => ("the loss rises along the null line".to_string(), String::new()),
+        (k, _) => (format!("creased at {k} ReLU kinks"), format!("{k} ReLU kinks")),
+    };
+    let pct = 100.0 * off;
     vec![
         pick(&[
-            format!(
-                "curved: along the null line loss ∝ β^{p}{why}; zero loss {:.1}%·|θ*−θ0| off the plane",
-                100.0 * off
-            ),
-            format!("curved: along the null line loss ∝ β^{p}{why}"),
-            format!("curved: loss ∝ β^{p} along the null line"),
+            format!("curved: {how}; zero loss {pct:.1}%·|θ*−θ0| off the plane"),
+            format!("curved: zero loss {pct:.1}% off the plane · {short}"),
+            format!("curved: zero loss {pct:.1}% off the plane"),
+            "curved: zero loss leaves the plane".to_string(),
         ]),
         pick(&[
             "unlike the linear models, whose ridge is straight (zero loss all along it)".into(),

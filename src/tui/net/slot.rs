@@ -191,14 +191,18 @@ pub struct NetSlot {
     kernel_job: KernelJob,
 }
 
-/// The kernel change being measured off the UI thread: (step, value) when it arrives. A clone
-/// of the slot does not share the job.
+/// The kernel change being measured off the UI thread, for the step it was started at; at
+/// most one at a time (`again`: θ moved meanwhile, measure once more when it ends). A clone of
+/// the slot does not share the job.
 #[derive(Debug, Default)]
-struct KernelJob(Option<(u64, Background<f64>)>);
+struct KernelJob {
+    job: Option<(u64, Background<f64>)>,
+    again: bool,
+}
 
 impl Clone for KernelJob {
     fn clone(&self) -> Self {
-        KernelJob(None)
+        KernelJob::default()
     }
 }
 
@@ -274,32 +278,43 @@ impl NetSlot {
     fn measure_kernel(&mut self) {
         let step = self.run.steps;
         if step == 0 {
-            self.kernel_job = KernelJob(None);
+            self.kernel_job = KernelJob::default(); // dropped: a job still running is cancelled
             (self.stats.kernel_change, self.stats.kernel_step) = (0.0, 0);
             return;
         }
-        let known = self.stats.kernel_step == step && self.kernel_job.0.is_none();
-        if known || self.kernel_job.0.as_ref().is_some_and(|(s, _)| *s == step) {
-            return;
+        match &self.kernel_job.job {
+            Some((s, _)) => {
+                // One at a time: keys that step by hand can come faster than O(N²M) jobs end.
+                self.kernel_job.again = *s != step;
+                return;
+            }
+            None if self.stats.kernel_step == step => return,
+            None => {}
         }
         let measure = self.run.kernel_change_job();
         let job = Background::start(self.mode, move |feed| {
-            feed.send(measure());
+            if !feed.cancelled() {
+                feed.send(measure());
+            }
         });
-        self.kernel_job = KernelJob(Some((step, job)));
+        self.kernel_job = KernelJob { job: Some((step, job)), again: false };
         self.poll_kernel();
     }
 
-    /// Takes the kernel change if it has arrived. True when the figures changed.
+    /// Takes the kernel change if it has arrived (and starts the one owed, if θ moved while it
+    /// was measured). True when the figures changed.
     pub fn poll_kernel(&mut self) -> bool {
-        let Some((step, job)) = self.kernel_job.0.as_mut() else { return false };
+        let Some((step, job)) = self.kernel_job.job.as_mut() else { return false };
         let step = *step;
         let got = job.drain().pop();
         if let Some(v) = got {
             (self.stats.kernel_change, self.stats.kernel_step) = (v, step);
         }
         if got.is_some() || job.finished() {
-            self.kernel_job = KernelJob(None);
+            let again = std::mem::take(&mut self.kernel_job).again;
+            if again {
+                self.measure_kernel();
+            }
         }
         got.is_some()
     }
