@@ -640,6 +640,20 @@ pub fn report(rows: &[Row]) -> String {
     s
 }
 
+/// CPU time this thread has used, in seconds (wall time where the OS gives no thread clock).
+fn thread_cpu_s() -> f64 {
+    #[cfg(target_os = "linux")]
+    {
+        let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+        t.tv_sec as f64 + t.tv_nsec as f64 * 1e-9
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+        START.get_or_init(Instant::now).elapsed().as_secs_f64()
+    }
+}
+
 /// The net in the explorer at its default width and data, as a user sees it: the worker fills
 /// the histogram on every core while the net trains on screen, frame after frame at the frame
 /// rate (a new init each time a run ends, so stepping never rests). Measures the histogram's
@@ -655,7 +669,7 @@ fn explorer_net_rows(quick: bool, budget: Duration) -> anyhow::Result<Vec<Row>> 
     term.draw(|f| crate::tui::render(&app, f))?;
     let frame = 2 * app.frame_budget;
     let (start, before) = (Instant::now(), written.bytes.get());
-    let (mut frames, mut worst_tick, mut worst_key) = (0u64, 0.0f64, 0.0f64);
+    let (mut frames, mut worst_tick, mut worst_key, mut worst_cpu) = (0u64, 0.0f64, 0.0f64, 0.0f64);
     app.press(Key::Char(' '));
     while app.net_slot().is_some_and(|n| n.hist.values.len() < nets as usize && n.hist.error.is_none()) {
         let t = Instant::now();
@@ -664,9 +678,10 @@ fn explorer_net_rows(quick: bool, budget: Duration) -> anyhow::Result<Vec<Row>> 
             app.press(Key::Char(' '));
             worst_key = worst_key.max(t.elapsed().as_secs_f64());
         }
-        let tick = Instant::now();
+        let (tick, cpu) = (Instant::now(), thread_cpu_s());
         app.tick();
         worst_tick = worst_tick.max(tick.elapsed().as_secs_f64());
+        worst_cpu = worst_cpu.max(thread_cpu_s() - cpu);
         term.draw(|f| crate::tui::render(&app, f))?;
         frames += 1;
         std::thread::sleep(frame.saturating_sub(t.elapsed()));
@@ -688,12 +703,17 @@ fn explorer_net_rows(quick: bool, budget: Duration) -> anyhow::Result<Vec<Row>> 
     });
     let half = app.frame_budget.as_secs_f64();
     rows.push(Row {
-        what: format!("explorer: net, longest tick (steps + figures) over those {frames} frames"),
+        what: format!("explorer: net, most work in one tick (its thread's CPU time), {frames} frames"),
+        measured: format!("{:.1} ms", worst_cpu * 1e3),
+        // Stepping stops at half a frame; what follows it (f on the grid, the summary) is small.
+        target: format!("≤ {:.1} ms (half a frame) + 5%", half * 1e3),
+        ok: Some(worst_cpu <= half * 1.05),
+    });
+    rows.push(Row {
+        what: "explorer: net, longest tick by the wall clock (the OS may run the worker meanwhile)".into(),
         measured: format!("{:.1} ms", worst_tick * 1e3),
-        // Stepping stops at half a frame; what follows it (f on the grid, the summary) and the
-        // OS's scheduling on a shared machine get a fifth more.
-        target: format!("≤ {:.1} ms (half a frame) + 20%", half * 1e3),
-        ok: Some(worst_tick <= half * 1.2),
+        target: format!("≤ {:.1} ms (a frame: a key waits no longer)", 2.0 * half * 1e3),
+        ok: Some(worst_tick <= 2.0 * half),
     });
     rows.push(Row {
         what: "explorer: net, longest new init + run (keys i, Space) at that width".into(),
