@@ -639,8 +639,8 @@ impl Net {
     }
 }
 
-/// The speed reference for a GD step (`overparam bench`): one multiply-add per (x_n, w_j)
-/// pair, Σ_n Σ_j w_j·x_n in lanes, compiled like the step's loops. 2·N·M flops.
+/// The speed reference for a GD step (`overparam bench`): one fused multiply-add per (x_n, w_j)
+/// pair, Σ_n Σ_j w_j·x_n in the step's lanes and vectors. 2·N·M flops.
 pub fn madd_pass(w: &[f64], xs: &[f64]) -> f64 {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx512f") {
@@ -648,17 +648,17 @@ pub fn madd_pass(w: &[f64], xs: &[f64]) -> f64 {
         return unsafe { madd_avx512(w, xs) };
     }
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU supports AVX2, checked just above.
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports AVX2 and FMA, checked just above.
         return unsafe { madd_avx2(w, xs) };
     }
     madd_impl(w, xs)
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,fma")]
 fn madd_avx2(w: &[f64], xs: &[f64]) -> f64 {
-    // SAFETY: AVX2 is enabled for this function, and callers check the CPU has it.
+    // SAFETY: AVX2 and FMA are enabled for this function, and callers check the CPU has them.
     unsafe { simd::madd_lanes::<simd::Avx2>(w, xs) }.iter().map(lane_sum).sum()
 }
 
