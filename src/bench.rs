@@ -721,6 +721,21 @@ fn explorer_net_rows(quick: bool, budget: Duration) -> anyhow::Result<Vec<Row>> 
         target: format!("≤ {:.1} ms (a frame)", 2.0 * half * 1e3),
         ok: Some(worst_key <= 2.0 * half),
     });
+    // The widest net the keys reach: a width change rebuilds the net, its theory and its run
+    // (O(N²M + N³)), a new init its run (O(N²M)), both on the UI thread.
+    let mut wide = explorer_app(&["--model", "net", "--width", "2048"])?;
+    let t = Instant::now();
+    wide.press(Key::Char('w'));
+    let widen = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    wide.press(Key::Char('i'));
+    let init = t.elapsed().as_secs_f64();
+    rows.push(Row {
+        what: format!("explorer: net, key w to width {} / then key i there", wide.net_spec.width),
+        measured: format!("{:.1} ms / {:.1} ms", widen * 1e3, init * 1e3),
+        target: format!("≤ {:.1} ms (a frame)", 2.0 * half * 1e3),
+        ok: Some(widen.max(init) <= 2.0 * half),
+    });
     rows.push(Row {
         what: "explorer: net, bytes per frame while running and filling (120×40)".into(),
         measured: format!("{per_frame:.0} B"),
