@@ -328,3 +328,21 @@ fn slow_link_figures() {
         );
     }
 }
+
+#[test]
+fn sigterm_on_a_slow_link_gives_the_terminal_back_like_q_and_exits_143() {
+    // Running at 4 KB/s, so a frame and its request are in flight when the signal comes: the
+    // explorer leaves the screen, reads the answers it is owed (else one could reach the shell
+    // as typed text) and exits with 128 + 15, within its grace period.
+    let mut link = SlowLink::start(env!("CARGO_BIN_EXE_overparam"), &["--seed", "42"], SIZE, 4096.0, true);
+    assert!(link.until(Duration::from_secs(20), |l| l.contents().contains("Inspector")).is_some());
+    link.key(" ");
+    sleep(Duration::from_millis(1500));
+    assert!(link.alternate());
+    let pid = rustix::process::Pid::from_child(&link.child);
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    let gone = link.until(Duration::from_secs(10), |l| l.exited() && !l.alternate());
+    assert!(gone.is_some_and(|s| s < 2.0), "SIGTERM took {gone:?} s to give the terminal back");
+    let status = link.child.wait().unwrap();
+    assert_eq!(status.code(), Some(128 + 15), "{status:?}");
+}

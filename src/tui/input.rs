@@ -21,6 +21,8 @@ pub enum Input {
     Resize,
     /// A cursor-position report: the terminal has processed everything written before its request.
     Answer,
+    /// SIGTERM or SIGINT: quit now, but give the terminal back properly (its owed answers read).
+    Terminate(i32),
 }
 
 /// An escape sequence longer than this without its final byte is noise, not a sequence.
@@ -32,6 +34,8 @@ const ESC_WAIT: Duration = Duration::from_millis(25);
 pub struct Reader {
     winch: UnixStream,
     sig: signal_hook::SigId,
+    /// One pipe per quitting signal, so the loop wakes at once and knows which.
+    quits: Vec<(i32, UnixStream, signal_hook::SigId)>,
     pending: Vec<u8>,
     ready: VecDeque<Input>,
 }
@@ -42,7 +46,14 @@ impl Reader {
         winch.set_nonblocking(true)?;
         notify.set_nonblocking(true)?;
         let sig = signal_hook::low_level::pipe::register(signal_hook::consts::SIGWINCH, notify)?;
-        Ok(Reader { winch, sig, pending: Vec::new(), ready: VecDeque::new() })
+        let mut quits = Vec::new();
+        for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+            let (read, notify) = UnixStream::pair()?;
+            read.set_nonblocking(true)?;
+            notify.set_nonblocking(true)?;
+            quits.push((signal, read, signal_hook::low_level::pipe::register(signal, notify)?));
+        }
+        Ok(Reader { winch, sig, quits, pending: Vec::new(), ready: VecDeque::new() })
     }
 
     fn tty() -> BorrowedFd<'static> {
@@ -54,16 +65,29 @@ impl Reader {
         if let Some(input) = self.ready.pop_front() {
             return Ok(Some(input));
         }
-        let (tty_ready, winch_ready) = {
+        let (tty_ready, winch_ready, quit) = {
             let tty = Self::tty();
-            let mut fds = [PollFd::new(&tty, PollFlags::IN), PollFd::new(&self.winch, PollFlags::IN)];
+            let mut fds = vec![PollFd::new(&tty, PollFlags::IN), PollFd::new(&self.winch, PollFlags::IN)];
+            fds.extend(self.quits.iter().map(|(_, r, _)| PollFd::new(r, PollFlags::IN)));
             match wait(&mut fds, timeout) {
                 Ok(0) => return Ok(None),
-                Ok(_) => (!fds[0].revents().is_empty(), !fds[1].revents().is_empty()),
+                Ok(_) => {
+                    let quit = self.quits.iter().zip(&fds[2..]).find(|(_, f)| !f.revents().is_empty());
+                    (!fds[0].revents().is_empty(), !fds[1].revents().is_empty(), quit.map(|((s, _, _), _)| *s))
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(None),
                 Err(e) => return Err(e),
             }
         };
+        if let Some(signal) = quit {
+            // Read the pipe empty, or every later poll (the one reading the owed answers as
+            // the terminal is given back) would wake for it again and never see the answers.
+            let mut sink = [0u8; 64];
+            for (_, r, _) in &self.quits {
+                while rustix::io::read(r.as_fd(), &mut sink).is_ok_and(|n| n > 0) {}
+            }
+            return Ok(Some(Input::Terminate(signal)));
+        }
         if winch_ready {
             let mut sink = [0u8; 64];
             while rustix::io::read(self.winch.as_fd(), &mut sink).is_ok_and(|n| n > 0) {}
@@ -101,6 +125,9 @@ impl Reader {
 impl Drop for Reader {
     fn drop(&mut self) {
         signal_hook::low_level::unregister(self.sig);
+        for (_, _, id) in &self.quits {
+            signal_hook::low_level::unregister(*id);
+        }
     }
 }
 

@@ -110,15 +110,24 @@ fn install_panic_hook() {
     }));
 }
 
-/// SIGTERM and SIGHUP (a dropped SSH link): restore the terminal and exit at once, from a
-/// thread of their own, so the app need not poll for them. SIGCONT sets `resumed`.
+/// How long SIGTERM or SIGINT leaves the event loop to give the terminal back itself (reading
+/// the answers it is owed) before the signal thread restores the terminal and exits anyway.
+const QUIT_GRACE: Duration = Duration::from_secs(2);
+
+/// SIGHUP (a dropped SSH link: no terminal left to wait for): restore what can be and exit at
+/// once, from a thread of its own. SIGTERM and SIGINT (`kill -INT`: raw mode makes Ctrl-C a
+/// key) wake the event loop through the input reader, which gives the terminal back as `q`
+/// does and exits with 128 + the signal; this thread exits anyway after `QUIT_GRACE`, should
+/// the loop be stuck. SIGCONT sets `resumed`.
 fn install_signals(resumed: Arc<AtomicBool>) -> io::Result<()> {
     use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM};
     signal_hook::flag::register(SIGCONT, resumed)?;
-    // SIGINT too: raw mode turns Ctrl-C into a key, but `kill -INT` still sends the signal.
     let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
     std::thread::Builder::new().name("signals".into()).spawn(move || {
         if let Some(sig) = signals.forever().next() {
+            if sig != SIGHUP {
+                std::thread::sleep(QUIT_GRACE);
+            }
             let _guard = TERMINAL.lock();
             leave();
             std::process::exit(128 + sig);
@@ -167,6 +176,9 @@ pub fn run(common: &Common, explorer: &ExplorerArgs) -> anyhow::Result<()> {
         let _guard = TERMINAL.lock();
         link.give_back();
     }
+    if let Ok(Some(signal)) = result {
+        std::process::exit(128 + signal);
+    }
     result?;
     let mut out = io::stdout();
     writeln!(out, "{}", app.command_line())?;
@@ -192,13 +204,14 @@ fn draw(term: &mut Term, app: &App, pacer: &mut Pacer) -> io::Result<()> {
     Ok(())
 }
 
+/// Runs until `q` (None) or SIGTERM/SIGINT (Some(signal)).
 fn event_loop(
     term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>,
     app: &mut App,
     link: &mut Link,
     fps: u32,
     resumed: &AtomicBool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<i32>> {
     let frame_time = Duration::from_secs_f64(1.0 / f64::from(fps.max(1)));
     // The first frame before any histogram work: the worker starts only after it is on screen.
     draw(term, app, &mut link.pacer)?;
@@ -222,7 +235,7 @@ fn event_loop(
                 Input::Key(k) if k.kind != KeyEventKind::Release => {
                     if let Some(key) = Key::from_event(&k) {
                         match app.press(key) {
-                            Outcome::Quit => return Ok(()),
+                            Outcome::Quit => return Ok(None),
                             Outcome::Suspend => {
                                 let _guard = TERMINAL.lock();
                                 suspend(term, link)?;
@@ -238,6 +251,7 @@ fn event_loop(
                     dirty = true;
                 }
                 Input::Answer => link.pacer.answered(Instant::now()),
+                Input::Terminate(signal) => return Ok(Some(signal)),
                 Input::Key(_) => {}
             }
             continue; // drain input before drawing
