@@ -198,9 +198,18 @@ fn a_explorer() -> overparam::args::ExplorerArgs {
 fn footer_and_help_come_from_the_table() {
     let mut a = app(&[]);
     let s = screen(&a, 160, 48);
+    let footer = s.lines().last().unwrap().to_string();
     for b in BINDINGS.iter().filter(|b| b.footer.is_some()) {
-        assert!(s.contains(b.footer.unwrap()), "footer lacks {:?}", b.action);
+        // The net's own keys show only while the net is current.
+        assert_eq!(footer.contains(b.footer.unwrap()), !b.action.net_only(), "{:?} in {footer}", b.action);
     }
+    let mut net = app(&["--model", "net", "--width", "32", "--n", "20"]);
+    let net_footer = screen(&net, 160, 48).lines().last().unwrap().to_string();
+    for b in BINDINGS.iter().filter(|b| b.footer.is_some() && b.action.net_only()) {
+        assert!(net_footer.contains(b.footer.unwrap()), "{:?} not in {net_footer}", b.action);
+    }
+    net.press(Key::Char('?'));
+    assert!(screen(&net, 160, 48).contains("net: move x* left"));
     a.press(Key::Char('?'));
     let s = screen(&a, 160, 48);
     for b in BINDINGS {

@@ -100,12 +100,12 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Char('N')], "N", Action::Step100, None, "100 steps"),
     b(&[Char('m'), Tab], "m Tab", Action::NextModel, Some("model"), "next model (keeps its run)"),
     b(&[Char('M'), BackTab], "M S-Tab", Action::PrevModel, None, "previous model"),
-    b(&[Char(','), Char('<')], ", <", Action::AtLeft, None, "net: move x* left"),
-    b(&[Char('.'), Char('>')], ". >", Action::AtRight, None, "net: move x* right"),
-    b(&[Char('w')], "w", Action::WidthUp, None, "net: width ×2"),
+    b(&[Char(','), Char('<')], ", <", Action::AtLeft, Some("x*←"), "net: move x* left"),
+    b(&[Char('.'), Char('>')], ". >", Action::AtRight, Some("x*→"), "net: move x* right"),
+    b(&[Char('w')], "w", Action::WidthUp, Some("width×2"), "net: width ×2"),
     b(&[Char('W')], "W", Action::WidthDown, None, "net: width ÷2"),
-    b(&[Char('t')], "t", Action::ToggleTrain, None, "net: all layers / last"),
-    b(&[Char('g')], "g", Action::NextAct, None, "net: relu / erf"),
+    b(&[Char('t')], "t", Action::ToggleTrain, Some("all/last"), "net: all layers / last"),
+    b(&[Char('g')], "g", Action::NextAct, Some("relu/erf"), "net: relu / erf"),
     b(&[Char('o')], "o", Action::NextOptimizer, Some("optimizer"), "gd→sgd→cg→exact→whitened"),
     b(&[Char(']')], "]", Action::LrUp, Some("lr×2"), "lr ×2 (unstable ≥ 2/λmax)"),
     b(&[Char('[')], "[", Action::LrDown, Some("lr÷2"), "learning rate ÷2"),
@@ -129,6 +129,16 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Ctrl('z')], "C-z", Action::Suspend, None, "suspend (fg resumes)"),
     b(&[Char('q'), Esc, Ctrl('c')], "q Esc C-c", Action::Quit, Some("quit"), "quit, print the command"),
 ];
+
+impl Action {
+    /// Keys that only act on the net: the footer shows them only while the net is current.
+    pub fn net_only(self) -> bool {
+        matches!(
+            self,
+            Action::AtLeft | Action::AtRight | Action::WidthUp | Action::WidthDown | Action::ToggleTrain | Action::NextAct
+        )
+    }
+}
 
 /// The action bound to `key`, if any.
 pub fn action_for(key: Key) -> Option<Action> {

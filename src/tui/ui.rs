@@ -71,7 +71,7 @@ pub fn render(app: &App, frame: &mut Frame) {
             panes::mark_focus(frame.buffer_mut(), r, &theme);
         }
     }
-    draw_footer(&theme, frame, footer);
+    draw_footer(&theme, frame, footer, app.current == ModelKind::Net);
     if app.help {
         draw_help(&theme, frame, area);
     }
@@ -479,7 +479,9 @@ pub(super) fn inspector_tail(app: &App, theme: &Theme, init: u64) -> Vec<Line<'s
     ]
 }
 
-fn draw_footer(theme: &Theme, frame: &mut Frame, area: Rect) {
+/// The footer: help and quit always, then as many keys as fit in table order; the net's own
+/// keys (after `m model` in the table) only while the net is current.
+fn draw_footer(theme: &Theme, frame: &mut Frame, area: Rect, net: bool) {
     let item = |b: &super::keys::Binding| -> Vec<Span<'static>> {
         let key = b.key_label.split(' ').next().unwrap_or(b.key_label);
         vec![Span::styled(key.to_string(), theme.key()), Span::raw(format!(" {}  ", b.footer.unwrap_or("")))]
@@ -490,7 +492,10 @@ fn draw_footer(theme: &Theme, frame: &mut Frame, area: Rect) {
         BINDINGS.iter().filter(|b| matches!(b.action, Action::Help | Action::Quit)).flat_map(item).collect();
     let mut spans: Vec<Span> = Vec::new();
     let budget = (area.width as usize).saturating_sub(width(&fixed));
-    for b in BINDINGS.iter().filter(|b| b.footer.is_some() && !matches!(b.action, Action::Help | Action::Quit)) {
+    let shown = |b: &&super::keys::Binding| {
+        b.footer.is_some() && !matches!(b.action, Action::Help | Action::Quit) && (net || !b.action.net_only())
+    };
+    for b in BINDINGS.iter().filter(shown) {
         let s = item(b);
         if width(&spans) + width(&s) > budget {
             break;
