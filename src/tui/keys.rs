@@ -135,7 +135,12 @@ impl Action {
     pub fn net_only(self) -> bool {
         matches!(
             self,
-            Action::AtLeft | Action::AtRight | Action::WidthUp | Action::WidthDown | Action::ToggleTrain | Action::NextAct
+            Action::AtLeft
+                | Action::AtRight
+                | Action::WidthUp
+                | Action::WidthDown
+                | Action::ToggleTrain
+                | Action::NextAct
         )
     }
 }
