@@ -468,3 +468,16 @@ fn a_new_init_never_shows_the_old_runs_plane() {
     // The plane shown now goes through the new run's θ, even while it runs.
     assert_ne!(r.shown_theta().cloned(), old);
 }
+
+#[test]
+fn a_new_setting_says_the_run_restarted_in_full_at_80x24() {
+    let mut a = net_app(&[]);
+    a.press(Key::Char('t'));
+    let msg = a.message.clone().unwrap();
+    assert_eq!(msg, "M 32 · relu · last: restarted (seed 42, init 0)");
+    assert_eq!(a.net_slot().unwrap().run.steps, 0);
+    assert!(a.net_slot().unwrap().hist.values.is_empty());
+    // Wrapped between words in the inspector, the whole message is on screen.
+    let s = screen(&a, 80, 24);
+    assert!(s.contains("│M 32 · relu · last:") && s.contains("│restarted (seed 42, init 0)"), "{s}");
+}

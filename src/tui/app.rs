@@ -1068,7 +1068,8 @@ impl App {
             self.message = Some(format!("width stays within {MIN_WIDTH}..{MAX_WIDTH}"));
             return;
         }
-        let what = format!("width {} · {} · train {}", spec.width, spec.act.name(), spec.train.name());
+        // Short enough for the inspector at 80×24 (two lines of 28 columns).
+        let what = format!("M {} · {} · {}", spec.width, spec.act.name(), spec.train.name());
         let old = (self.net_spec, self.net.take());
         self.net_spec = spec;
         if self.current != ModelKind::Net {
@@ -1081,7 +1082,7 @@ impl App {
             return;
         }
         self.running = false;
-        self.message = Some(format!("{what}: run and histogram restart (seed {}, init {})", self.seed, self.init));
+        self.message = Some(format!("{what}: restarted (seed {}, init {})", self.seed, self.init));
         self.request_fill();
     }
 

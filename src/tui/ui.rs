@@ -449,19 +449,48 @@ fn draw_inspector(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area
     // The message (why a run stopped) outranks the seed and speed lines when space is short.
     let msg = app.message.clone().or_else(|| slot.divergence_note());
     if let Some(msg) = msg {
-        let wanted = msg.chars().count().div_ceil(inner_w).max(1);
+        let wrapped = wrap_words(&msg, inner_w);
         let room = inner_h.saturating_sub(lines.len()).max(1);
-        let keep_tail = room.saturating_sub(wanted).min(tail.len());
+        let keep_tail = room.saturating_sub(wrapped.len()).min(tail.len());
         let msg_style = if slot.diverged().is_some() { theme.bad() } else { Style::new() };
-        let chars: Vec<char> = msg.chars().collect();
-        for chunk in chars.chunks(inner_w).take(room - keep_tail) {
-            lines.push(Line::styled(chunk.iter().collect::<String>(), msg_style));
-        }
+        lines.extend(wrapped.into_iter().take(room - keep_tail).map(|l| Line::styled(l, msg_style)));
         tail.truncate(keep_tail);
     }
     lines.extend(tail);
     let title = Line::from(vec![Span::styled("Inspector ", theme.title()), Span::styled(state, style)]);
     frame.render_widget(Paragraph::new(lines).block(block(theme, title)), area);
+}
+
+/// `text` in lines of at most `width` characters, broken between words (a word longer than a
+/// line is cut).
+pub(super) fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let (n, used) = (word.chars().count(), line.chars().count());
+        if used > 0 && used + 1 + n <= width {
+            line.push(' ');
+            line.push_str(word);
+            continue;
+        }
+        if used > 0 {
+            lines.push(std::mem::take(&mut line));
+        }
+        let chars: Vec<char> = word.chars().collect();
+        let mut pieces = chars.chunks(width).map(|c| c.iter().collect::<String>()).peekable();
+        while let Some(piece) = pieces.next() {
+            if pieces.peek().is_some() {
+                lines.push(piece);
+            } else {
+                line = piece;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// The inspector's last lines, for every model: seed and init, then stepping and drawing speed.
@@ -531,4 +560,20 @@ fn draw_help(theme: &Theme, frame: &mut Frame, area: Rect) {
         .collect();
     frame.render_widget(Clear, r);
     frame.render_widget(Paragraph::new(lines).block(block(theme, "Keys (? or Esc closes)")), r);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_words;
+
+    #[test]
+    fn wrap_words_breaks_between_words_and_cuts_only_long_ones() {
+        assert_eq!(
+            wrap_words("M 32 · relu · last: restarted (seed 42, init 0)", 28),
+            ["M 32 · relu · last:", "restarted (seed 42, init 0)"]
+        );
+        assert_eq!(wrap_words("abcdefghij xy", 4), ["abcd", "efgh", "ij", "xy"]);
+        assert_eq!(wrap_words("", 5), [""]);
+        assert!(wrap_words("a b c d e f", 3).iter().all(|l| l.chars().count() <= 3));
+    }
 }

@@ -290,13 +290,10 @@ pub fn draw_inspector(app: &App, net: &NetSlot, theme: &Theme, frame: &mut Frame
     let msg = app.message.clone().or_else(|| divergence_note(&run.status, run.optimizer));
     if let Some(msg) = msg {
         tail.truncate(1);
-        let wanted = msg.chars().count().div_ceil(inner_w).max(1);
         let room = inner_h.saturating_sub(lines.len() + tail.len()).max(1);
         let msg_style = if matches!(run.status, Status::Diverged(_)) { theme.bad() } else { Style::new() };
-        let chars: Vec<char> = msg.chars().collect();
-        for chunk in chars.chunks(inner_w).take(wanted.min(room)) {
-            lines.push(Line::styled(chunk.iter().collect::<String>(), msg_style));
-        }
+        let wrapped = super::super::ui::wrap_words(&msg, inner_w);
+        lines.extend(wrapped.into_iter().take(room).map(|l| Line::styled(l, msg_style)));
     }
     lines.extend(tail);
     let title = Line::from(vec![Span::styled("Inspector ", theme.title()), Span::styled(state, style)]);
