@@ -314,17 +314,12 @@ fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat, out: &mut dyn W
                 ),
             );
             t.row("slopes", format!("mean {}, std {}", sig4(s.mean), sig4(s.std)));
-            t.row(
-                "posterior",
-                format!("mean {}, std {}  {}", sig4(s.posterior.mean), sig4(s.posterior.std), ks_text(s.ks_posterior)),
-            );
+            t.row("posterior", against(s.posterior, s.ks_posterior));
             t.row(
                 "predicted",
                 format!(
-                    "mean {}, std {}  {} (endpoints of {} over random inits)",
-                    sig4(s.gd_endpoint.mean),
-                    sig4(s.gd_endpoint.std),
-                    ks_text(s.ks_gd_endpoint),
+                    "{} (endpoints of {} over random inits)",
+                    against(s.gd_endpoint, s.ks_gd_endpoint),
                     cfg.optimizer.name()
                 ),
             );
@@ -333,6 +328,11 @@ fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat, out: &mut dyn W
             text(out, &t.finish())
         }
     }
+}
+
+/// "mean …, std …  KS distance … (p …)": an ensemble against one theory's distribution.
+fn against(theory: Normal, ks: Ks) -> String {
+    format!("mean {}, std {}  {}", sig4(theory.mean), sig4(theory.std), ks_text(ks))
 }
 
 fn ks_text(ks: Ks) -> String {

@@ -9,7 +9,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{DataJson, Table, check_lr_applies, ensure_finite, json, ks_text, text};
+use super::{DataJson, Table, against, check_lr_applies, ensure_finite, json, text};
 use crate::args::{Command, Common, Format, TableFormat};
 use crate::error::{Error, invalid};
 use crate::format::{sig4, thousands};
@@ -422,19 +422,8 @@ fn ensemble(common: &Common, runs: u64, format: TableFormat, out: &mut dyn Write
             );
             for p in &points {
                 t.row(&format!("x* = {}", sig4(p.x)), format!("f: mean {}, std {}", sig4(p.mean), sig4(p.std)));
-                t.row(
-                    "  NTK-GP",
-                    format!("mean {}, std {}  {}", sig4(p.ntk_gp.mean), sig4(p.ntk_gp.std), ks_text(p.ks_ntk_gp)),
-                );
-                t.row(
-                    "  posterior",
-                    format!(
-                        "mean {}, std {}  {}",
-                        sig4(p.posterior.mean),
-                        sig4(p.posterior.std),
-                        ks_text(p.ks_posterior)
-                    ),
-                );
+                t.row("  NTK-GP", against(p.ntk_gp, p.ks_ntk_gp));
+                t.row("  posterior", against(p.posterior, p.ks_posterior));
             }
             super::ensemble_footer(&mut t, unconverged, runs, cfg.tol, elapsed, "values");
             text(out, &t.finish())

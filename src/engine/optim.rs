@@ -137,11 +137,33 @@ impl GdState {
     }
 }
 
+/// SGD's visiting order, shared by the lines and the net: the points in an order reshuffled
+/// at the start of every epoch, from the run's own (seed, Sgd, init) stream.
 #[derive(Debug, Clone)]
-struct SgdState {
+pub(crate) struct SgdState {
     order: Vec<usize>,
     pos: usize,
     rng: Rng,
+}
+
+impl SgdState {
+    pub(crate) fn new(n: usize, seed: u64, init_index: u64) -> SgdState {
+        // pos = n: reshuffle before the first step.
+        SgdState { order: (0..n).collect(), pos: n, rng: stream(seed, Stream::Sgd, init_index) }
+    }
+    /// The next point to visit (a new epoch reshuffles first).
+    pub(crate) fn next_point(&mut self) -> usize {
+        if self.pos >= self.order.len() {
+            self.order.shuffle(&mut self.rng);
+            self.pos = 0;
+        }
+        self.pos += 1;
+        self.order[self.pos - 1]
+    }
+    /// True when the last point given ended an epoch.
+    pub(crate) fn epoch_end(&self) -> bool {
+        self.pos >= self.order.len()
+    }
 }
 
 /// One training run from one init.
@@ -225,11 +247,7 @@ impl Run {
                 self.cg = Some(CgState { r, p: s, gamma });
             }
             Optimizer::Sgd => {
-                self.sgd = Some(SgdState {
-                    order: (0..self.model.n()).collect(),
-                    pos: self.model.n(), // reshuffle before the first step
-                    rng: stream(self.seed, Stream::Sgd, self.init_index),
-                });
+                self.sgd = Some(SgdState::new(self.model.n(), self.seed, self.init_index));
             }
             _ => {}
         }
@@ -421,18 +439,12 @@ impl Run {
         let theta = self.theta.as_slice_mut().unwrap_or(&mut []);
         // Skip points with no gradient (x_n = 0 in the traditional model), at most one epoch's worth.
         for _ in 0..=n {
-            if sgd.pos >= n {
-                sgd.order.shuffle(&mut sgd.rng);
-                sgd.pos = 0;
-            }
-            let point = sgd.order[sgd.pos];
-            sgd.pos += 1;
-            if self.model.kaczmarz_step(theta, point, scale) {
+            if self.model.kaczmarz_step(theta, sgd.next_point(), scale) {
                 break;
             }
         }
         self.steps += 1;
-        let epoch_end = sgd.pos >= n;
+        let epoch_end = sgd.epoch_end();
         if epoch_end || !theta[0].is_finite() {
             let loss = self.loss();
             self.check(loss)?;

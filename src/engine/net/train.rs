@@ -12,7 +12,6 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use ndarray::{Array1, Array2};
-use rand::seq::SliceRandom;
 use rayon::prelude::*;
 
 use super::kernel::TrainMode;
@@ -20,8 +19,8 @@ use super::linalg::{Cholesky, lambda_max};
 use super::model::Net;
 use crate::ensemble::{EnsembleConfig, MAX_RUNS};
 use crate::error::{Error, Result, invalid};
-use crate::optim::{DIVERGENCE_FACTOR, LrChoice, Optimizer, Status, Stepper, drive};
-use crate::rng::{Rng, Stream, stream};
+use crate::optim::{DIVERGENCE_FACTOR, LrChoice, Optimizer, SgdState, Status, Stepper, drive};
+use crate::rng::{Stream, stream};
 
 /// Why an optimizer cannot train the net, or None when it can.
 pub fn refusal(opt: Optimizer) -> Option<&'static str> {
@@ -34,13 +33,6 @@ pub fn refusal(opt: Optimizer) -> Option<&'static str> {
         ),
         _ => None,
     }
-}
-
-#[derive(Debug, Clone)]
-struct SgdState {
-    order: Vec<usize>,
-    pos: usize,
-    rng: Rng,
 }
 
 /// One training run of the net from one init.
@@ -120,11 +112,7 @@ impl NetRun {
     }
 
     fn reset_state(&mut self) {
-        self.sgd = (self.optimizer == Optimizer::Sgd).then(|| SgdState {
-            order: (0..self.net.n()).collect(),
-            pos: self.net.n(), // reshuffle before the first step
-            rng: stream(self.seed, Stream::Sgd, self.init_index),
-        });
+        self.sgd = (self.optimizer == Optimizer::Sgd).then(|| SgdState::new(self.net.n(), self.seed, self.init_index));
     }
 
     /// Back to θ0, step 0, same init and optimizer.
@@ -271,17 +259,11 @@ impl NetRun {
 
     /// One point of this epoch's shuffled order; the loss and the full |∇L| at each epoch's end.
     fn sgd_step(&mut self) -> Result<f64> {
-        let n = self.net.n();
         let lr = self.lr.unwrap_or(0.0);
         let net = &*self.net;
         let Some(sgd) = self.sgd.as_mut() else { return Ok(f64::INFINITY) };
-        if sgd.pos >= n {
-            sgd.order.shuffle(&mut sgd.rng);
-            sgd.pos = 0;
-        }
-        let point = sgd.order[sgd.pos];
-        sgd.pos += 1;
-        let epoch_end = sgd.pos >= n;
+        let point = sgd.next_point();
+        let epoch_end = sgd.epoch_end();
         let theta = self.theta.as_slice_mut().unwrap_or(&mut []);
         let mut f = [0.0];
         net.forward(theta, &net.xt[point..=point], &mut f);
