@@ -56,16 +56,14 @@ fn ensembles(c: &mut Criterion) {
 fn net_step(c: &mut Criterion) {
     use overparam::net::{Act, NetRun, NetSpec, TrainMode};
     let mut g = c.benchmark_group("net_gd_step");
-    for (n, m) in [(30, 4096), (100, 1024), (100, 256)] {
+    for (n, m, act) in [(30, 4096, Act::Relu), (100, 1024, Act::Relu), (100, 256, Act::Relu), (100, 1024, Act::Erf)] {
         let data = DataSpec { n, ..DataSpec::default() }.generate().unwrap_or_else(|e| panic!("{e}"));
-        let net = NetSpec { width: m, act: Act::Relu, train: TrainMode::All }
-            .build(&data, 1.0)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let net = NetSpec { width: m, act, train: TrainMode::All }.build(&data, 1.0).unwrap_or_else(|e| panic!("{e}"));
         let mut run =
             NetRun::new(Arc::clone(&net), Optimizer::Gd, LrChoice::default(), 1, 0).unwrap_or_else(|e| panic!("{e}"));
         // 11·N·M flops a step.
         g.throughput(Throughput::Elements((11 * n * m) as u64));
-        g.bench_function(format!("relu_n{n}_m{m}"), |b| {
+        g.bench_function(format!("{}_n{n}_m{m}", act.name()), |b| {
             b.iter(|| {
                 if run.steps >= 2_000 {
                     run.replay();

@@ -118,12 +118,11 @@ pub fn ensemble_rate(model: &Arc<Model>, optimizer: Optimizer, runs: u64) -> Res
     Ok(runs as f64 / t.elapsed().as_secs_f64())
 }
 
-/// Seconds per full-batch GD step of the net (ReLU, all layers) at N points and width M, and
-/// flops per second of `madd_pass` over the same N·M pairs.
-pub fn net_step_time(n: usize, m: usize, budget: Duration) -> Result<(f64, f64)> {
+/// Seconds per full-batch GD step of the net (all layers) at N points and width M, and flops
+/// per second of `madd_pass` over the same N·M pairs.
+pub fn net_step_time(n: usize, m: usize, act: crate::net::Act, budget: Duration) -> Result<(f64, f64)> {
     let data = DataSpec { n, ..DataSpec::default() }.generate()?;
-    let net = crate::net::NetSpec { width: m, act: crate::net::Act::Relu, train: crate::net::TrainMode::All }
-        .build(&data, 1.0)?;
+    let net = crate::net::NetSpec { width: m, act, train: crate::net::TrainMode::All }.build(&data, 1.0)?;
     let mut run = crate::net::NetRun::new(Arc::clone(&net), Optimizer::Gd, LrChoice::default(), 1, 0)?;
     let step = time_per_call(
         || {
@@ -158,19 +157,23 @@ pub fn net_rows(quick: bool) -> Result<Vec<Row>> {
     let budget = Duration::from_millis(if quick { 20 } else { 400 });
     let mut rows = Vec::new();
     let mut base = None;
-    for (n, m, target) in [
-        (30usize, 4096usize, Some(150e-6)),
-        (100, 1024, Some(120e-6)),
-        (100, 256, None),
-        (100, 4096, None),
-        (400, 1024, None),
+    use crate::net::Act::{Erf, Relu};
+    // erf has no instruction: a 40-term series per z (and e^{−z²} for φ'), so no target; its
+    // "× the first row's" says what that costs against ReLU.
+    for (n, m, act, target) in [
+        (30usize, 4096usize, Relu, Some(150e-6)),
+        (100, 1024, Relu, Some(120e-6)),
+        (100, 256, Relu, None),
+        (100, 4096, Relu, None),
+        (400, 1024, Relu, None),
+        (100, 1024, Erf, None),
     ] {
-        let (step, madd_rate) = net_step_time(n, m, budget)?;
+        let (step, madd_rate) = net_step_time(n, m, act, budget)?;
         let rate = 11.0 * (n * m) as f64 / step;
         let per = step / (n * m) as f64;
         let b = *base.get_or_insert(per);
         rows.push(Row {
-            what: format!("net GD step, N={n} M={m} (relu, all layers), 1 thread"),
+            what: format!("net GD step, N={n} M={m} ({}, all layers), 1 thread", act.name()),
             measured: format!(
                 "{} ({:.2} GFlop/s, {:.2} ns per N·M, {:.2}× the first row's)",
                 us(step),

@@ -16,6 +16,7 @@
 pub mod kernel;
 pub mod linalg;
 pub mod model;
+pub mod phi;
 pub mod ridge;
 mod simd;
 pub mod theory;

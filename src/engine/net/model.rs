@@ -10,6 +10,7 @@ use rand::RngExt;
 use rand_distr::StandardNormal;
 
 use super::kernel::{Act, Scales, TrainMode};
+use super::phi::{Erf, Phi, Relu};
 use super::simd;
 use crate::data::Dataset;
 use crate::error::{Result, invalid};
@@ -17,118 +18,6 @@ use crate::model::{MAX_PARAMS, check_sigma};
 
 /// Lanes the hot loops work in: a whole number of SIMD registers on every x86-64 level.
 const LANES: usize = 8;
-
-/// φ and φ' for the hot loops, chosen once per call so the inner loops have no branch.
-trait Phi {
-    /// ReLU: φ(z) = z·φ'(z), so Σ v φ(z) follows from the sums of φ' (see `jt_impl`).
-    const RELU: bool = false;
-    fn f(z: f64) -> f64;
-    fn d(z: f64) -> f64;
-}
-
-struct Relu;
-impl Phi for Relu {
-    const RELU: bool = true;
-    #[inline(always)]
-    fn f(z: f64) -> f64 {
-        z.max(0.0)
-    }
-    #[inline(always)]
-    fn d(z: f64) -> f64 {
-        if z > 0.0 { 1.0 } else { 0.0 }
-    }
-}
-
-struct Erf;
-impl Phi for Erf {
-    #[inline(always)]
-    fn f(z: f64) -> f64 {
-        erf(z)
-    }
-    #[inline(always)]
-    fn d(z: f64) -> f64 {
-        std::f64::consts::FRAC_2_SQRT_PI * (-z * z).exp()
-    }
-}
-
-/// Nodes per unit of the erf table.
-const ERF_NODES_PER_UNIT: f64 = 64.0;
-/// Beyond this |z|, erf(z) = ±1 to double precision.
-const ERF_TABLE_END: f64 = 6.0;
-
-/// erf(z), erf'(z), erf''(z) at z = i/64, i = 0..=384, from `erf_series`.
-fn erf_table() -> &'static [[f64; 3]] {
-    static TABLE: std::sync::OnceLock<Vec<[f64; 3]>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let nodes = (ERF_TABLE_END * ERF_NODES_PER_UNIT) as usize + 2;
-        (0..nodes)
-            .map(|i| {
-                let z = i as f64 / ERF_NODES_PER_UNIT;
-                let d = std::f64::consts::FRAC_2_SQRT_PI * (-z * z).exp();
-                [erf_series(z), d, -2.0 * z * d]
-            })
-            .collect()
-    })
-}
-
-/// erf for the hot loops: quintic Hermite interpolation of `erf_series` on a 1/64 grid (value,
-/// first and second derivative at each node), error below 3e-14; ±1 beyond |z| = 6.
-#[inline(always)]
-pub fn erf(z: f64) -> f64 {
-    let a = z.abs();
-    if z.is_nan() {
-        return z;
-    }
-    if a >= ERF_TABLE_END {
-        return z.signum();
-    }
-    let table = erf_table();
-    let u = a * ERF_NODES_PER_UNIT;
-    let i = u as usize;
-    let t = u - i as f64;
-    let h = 1.0 / ERF_NODES_PER_UNIT;
-    let ([p0, m0, a0], [p1, m1, a1]) = (table[i], table[i + 1]);
-    let (t2, t3) = (t * t, t * t * t);
-    let (t4, t5) = (t3 * t, t3 * t2);
-    let v = (1.0 - 10.0 * t3 + 15.0 * t4 - 6.0 * t5) * p0
-        + (t - 6.0 * t3 + 8.0 * t4 - 3.0 * t5) * h * m0
-        + (0.5 * t2 - 1.5 * t3 + 1.5 * t4 - 0.5 * t5) * h * h * a0
-        + (0.5 * t3 - t4 + 0.5 * t5) * h * h * a1
-        + (-4.0 * t3 + 7.0 * t4 - 3.0 * t5) * h * m1
-        + (10.0 * t3 - 15.0 * t4 + 6.0 * t5) * p1;
-    if z < 0.0 { -v } else { v }
-}
-
-/// erf to about 1e-15 relative: the Maclaurin series for |z| < 2, else 1 − erfc by its
-/// continued fraction (both converge fast there). Slow; `erf` interpolates a table of it.
-pub fn erf_series(z: f64) -> f64 {
-    let a = z.abs();
-    let v = if a < 2.0 {
-        // erf z = (2/√π) Σ (−1)ⁿ z^{2n+1} / (n! (2n+1))
-        let z2 = a * a;
-        let (mut term, mut sum) = (a, a);
-        let mut n = 0.0;
-        while term.abs() > 1e-17 * sum.abs() {
-            n += 1.0;
-            term *= -z2 / n;
-            sum += term / (2.0 * n + 1.0);
-            if n > 200.0 {
-                break;
-            }
-        }
-        std::f64::consts::FRAC_2_SQRT_PI * sum
-    } else if a > 6.0 {
-        1.0
-    } else {
-        // erfc a = e^{−a²}/√π · 1/(a + 1/2/(a + 1/(a + 3/2/(a + …)))), evaluated bottom-up.
-        let mut frac = 0.0;
-        for k in (1..=200).rev() {
-            frac = (k as f64 / 2.0) / (a + frac);
-        }
-        1.0 - (-a * a).exp() / std::f64::consts::PI.sqrt() / (a + frac)
-    };
-    if z < 0.0 { -v } else { v }
-}
 
 /// A net bound to a dataset: the standardized inputs, the width, φ, what is trained, and σn.
 #[derive(Debug, Clone)]
@@ -237,8 +126,8 @@ impl Net {
     }
 
     // The hot loops are compiled three times: for the baseline x86-64, with AVX2 and with
-    // AVX-512, picked at run time; with ReLU the full blocks of units use `simd`'s explicit
-    // vectors. Rust never fuses a·b + c, so every copy gives the same bits.
+    // AVX-512, picked at run time; the full blocks of units use `simd`'s explicit vectors.
+    // Rust never fuses a·b + c, so every copy gives the same bits.
     fn forward_wide<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx512f") {
@@ -294,9 +183,9 @@ impl Net {
             }
             let mut acc = [[0.0f64; LANES]; 4];
             // The full blocks go to `simd` when it has them, else to the loop below.
-            let blocks = if P::RELU && V::SIMD {
+            let blocks = if V::SIMD {
                 // SAFETY: V's instruction set was checked before this copy was called.
-                acc = unsafe { simd::relu_forward_lanes::<V>(w, b, a, sb, &xv, split) };
+                acc = unsafe { simd::forward_lanes::<V, P>(w, b, a, sb, &xv, split) };
                 0
             } else {
                 split
@@ -427,9 +316,16 @@ impl Net {
         let a = &mut rest[..m];
         let split = m - m % LANES;
         let mut g2 = [0.0f64; LANES];
-        let blocks = if P::RELU && ALL && V::SIMD {
+        let blocks = if V::SIMD {
+            let s = (sw, sb, sa);
             // SAFETY: V's instruction set was checked before this copy was called.
-            g2 = unsafe { simd::relu_jt_all_lanes::<V>(w, b, a, (sw, sb, sa), &xw, v, &vx, coef, split) };
+            g2 = unsafe {
+                if P::RELU && ALL {
+                    simd::relu_jt_all_lanes::<V>(w, b, a, s, &xw, v, &vx, coef, split)
+                } else {
+                    simd::jt_lanes::<V, P, ALL>(w, b, a, s, &xw, v, &vx, coef, split)
+                }
+            };
             0
         } else {
             split
@@ -711,68 +607,59 @@ fn dot(x: &[f64], y: &[f64]) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{Relu, erf, erf_series, simd};
+    use super::{Erf, Phi, Relu, simd};
     use crate::data::DataSpec;
     use crate::net::{Act, NetSpec, TrainMode};
 
-    /// The dispatched ReLU loops (explicit vectors on this CPU when it has them) give the same
-    /// bits as the portable ones, on a width with a ragged tail and a point count not a multiple
-    /// of four.
+    /// The dispatched loops (explicit vectors on this CPU when it has them) give the same bits
+    /// as the portable ones, for each φ and what is trained, on a width with a ragged tail and
+    /// a point count not a multiple of four.
     #[test]
-    fn vector_and_portable_relu_loops_agree_bit_for_bit() {
+    fn vector_and_portable_loops_agree_bit_for_bit() {
+        for (act, train) in [
+            (Act::Relu, TrainMode::All),
+            (Act::Relu, TrainMode::Last),
+            (Act::Erf, TrainMode::All),
+            (Act::Erf, TrainMode::Last),
+        ] {
+            match (act, train) {
+                (Act::Relu, TrainMode::All) => loops_agree::<Relu, true>(act, train),
+                (Act::Relu, TrainMode::Last) => loops_agree::<Relu, false>(act, train),
+                (Act::Erf, TrainMode::All) => loops_agree::<Erf, true>(act, train),
+                (Act::Erf, TrainMode::Last) => loops_agree::<Erf, false>(act, train),
+            }
+        }
+    }
+
+    fn loops_agree<P: Phi, const ALL: bool>(act: Act, train: TrainMode) {
+        let bits = |v: &[f64]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         let data = DataSpec { n: 23, ..DataSpec::default() }.generate().unwrap();
-        let net = NetSpec { width: 77, act: Act::Relu, train: TrainMode::All }.build(&data, 1.0).unwrap();
+        let net = NetSpec { width: 77, act, train }.build(&data, 1.0).unwrap();
         let theta = net.init(&mut crate::rng::stream(7, crate::rng::Stream::Init, 3));
         let th = theta.as_slice().unwrap();
         let (mut fast, mut slow) = (vec![0.0; 23], vec![0.0; 23]);
         net.forward(th, &net.xt, &mut fast);
-        net.forward_impl::<Relu, simd::Scalar>(th, &net.xt, &mut slow);
-        assert_eq!(
-            fast.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
-            slow.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
-        );
+        net.forward_impl::<P, simd::Scalar>(th, &net.xt, &mut slow);
+        assert_eq!(bits(&fast), bits(&slow), "{act:?} {train:?} forward");
         let r = net.residuals(th);
         let (mut a, mut b) = (th.to_vec(), th.to_vec());
-        let ga = net.jt_wide::<Relu, true>(&mut a, &net.xt, &r, 0.01);
-        let gb = net.jt_impl::<Relu, simd::Scalar, true>(&mut b, &net.xt, &r, 0.01);
-        assert_eq!(ga.to_bits(), gb.to_bits());
-        assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+        let ga = net.jt_wide::<P, ALL>(&mut a, &net.xt, &r, 0.01);
+        let gb = net.jt_impl::<P, simd::Scalar, ALL>(&mut b, &net.xt, &r, 0.01);
+        assert_eq!(ga.to_bits(), gb.to_bits(), "{act:?} {train:?} |g|²");
+        assert_eq!(bits(&a), bits(&b), "{act:?} {train:?} step");
         assert!(a.iter().zip(th).any(|(x, y)| x != y), "the step moved θ");
         // The AVX2 copy too, when this CPU would pick AVX-512 above.
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             let mut two = vec![0.0; 23];
             // SAFETY: AVX2 checked just above.
-            unsafe { net.forward_avx2::<Relu>(th, &net.xt, &mut two) };
-            assert!(two.iter().zip(&slow).all(|(x, y)| x.to_bits() == y.to_bits()));
+            unsafe { net.forward_avx2::<P>(th, &net.xt, &mut two) };
+            assert_eq!(bits(&two), bits(&slow), "{act:?} {train:?} forward, AVX2");
             let mut c = th.to_vec();
             // SAFETY: AVX2 checked just above.
-            let gc = unsafe { net.jt_avx2::<Relu, true>(&mut c, &net.xt, &r, 0.01) };
-            assert_eq!(gc.to_bits(), gb.to_bits());
-            assert!(c.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
+            let gc = unsafe { net.jt_avx2::<P, ALL>(&mut c, &net.xt, &r, 0.01) };
+            assert_eq!(gc.to_bits(), gb.to_bits(), "{act:?} {train:?} |g|², AVX2");
+            assert_eq!(bits(&c), bits(&b), "{act:?} {train:?} step, AVX2");
         }
-    }
-
-    #[test]
-    fn erf_table_matches_the_series() {
-        for i in 0..20_000 {
-            let z = -7.0 + 14.0 * i as f64 / 19_999.0 + 1e-7;
-            assert!((erf(z) - erf_series(z)).abs() < 3e-14, "erf({z}): {} vs {}", erf(z), erf_series(z));
-        }
-    }
-
-    #[test]
-    fn erf_known_values_and_continuity() {
-        // erf(0.5), erf(1), erf(2), erf(3) to 16 digits.
-        for (z, v) in [
-            (0.5, 0.520_499_877_813_046_5),
-            (1.0, 0.842_700_792_949_714_9),
-            (2.0, 0.995_322_265_018_952_7),
-            (3.0, 0.999_977_909_503_001_4),
-        ] {
-            assert!((erf_series(z) - v).abs() < 1e-14, "erf({z}) = {}", erf_series(z));
-            assert!((erf_series(-z) + v).abs() < 1e-14);
-        }
-        assert!((erf_series(2.0 - 1e-12) - erf_series(2.0 + 1e-12)).abs() < 1e-13);
     }
 }

@@ -1,32 +1,152 @@
-//! The ReLU net's two hot loops (forward pass, Jᵀv) written with explicit vectors of eight f64
+//! The net's two hot loops (forward pass, Jᵀv) written with explicit vectors of eight f64
 //! lanes, one lane per unit j mod 8, because the compiler's own vectoriser packs them across
-//! points instead and runs at a quarter of the machine's rate. Each lane does exactly the
-//! operations of `Net::forward_impl` / `Net::jt_impl` in the same order (no fused multiply-add),
-//! so every path gives the same bits; `model.rs` keeps the portable loops, used for erf, for the
-//! last `M mod 8` units and on CPUs without AVX2.
+//! points instead and runs at a quarter of the machine's rate (and cannot vectorise erf at all).
+//! Each lane does exactly the operations of `Net::forward_impl` / `Net::jt_impl` in the same
+//! order (no fused multiply-add), and φ is one function over [`Arith`] for both, so every path
+//! gives the same bits; `model.rs` keeps the portable loops, used for the last `M mod 8` units
+//! and on CPUs without AVX2.
 
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
 
-/// Eight f64 lanes.
-pub(super) trait V8: Copy {
-    /// False for `Scalar`: the portable loops in `model.rs` are used instead.
-    const SIMD: bool = true;
+use super::phi::Phi;
+
+/// The lane-by-lane arithmetic the activations (`phi`) are written in: one f64 (the portable
+/// loops) or eight. Every implementation rounds alike, so all give the same bits.
+pub(super) trait Arith: Copy {
     /// # Safety
-    /// The CPU supports the vector's instruction set (every method below likewise).
+    /// The CPU supports the type's instruction set (every method below likewise).
     unsafe fn splat(x: f64) -> Self;
-    /// # Safety
-    /// `p` has at least 8 elements.
-    unsafe fn load(p: &[f64]) -> Self;
-    /// # Safety
-    /// `p` has at least 8 elements.
-    unsafe fn store(self, p: &mut [f64]);
     unsafe fn add(self, o: Self) -> Self;
+    unsafe fn sub(self, o: Self) -> Self;
     unsafe fn mul(self, o: Self) -> Self;
+    /// `hi` where self > hi, else self (so NaN stays NaN).
+    unsafe fn min_to(self, hi: Self) -> Self;
+    /// `lo` where self < lo, else self (so NaN stays NaN).
+    unsafe fn max_to(self, lo: Self) -> Self;
+    /// The f64 whose bits are self's shifted left by 52 (`phi`'s 2^k).
+    unsafe fn shl52(self) -> Self;
     /// max(self, 0), 0 for NaN as `f64::max(z, 0.0)`.
     unsafe fn relu(self) -> Self;
     /// `o` where self > 0, else +0.
     unsafe fn gate(self, o: Self) -> Self;
+}
+
+impl Arith for f64 {
+    #[inline(always)]
+    unsafe fn splat(x: f64) -> Self {
+        x
+    }
+    #[inline(always)]
+    unsafe fn add(self, o: Self) -> Self {
+        self + o
+    }
+    #[inline(always)]
+    unsafe fn sub(self, o: Self) -> Self {
+        self - o
+    }
+    #[inline(always)]
+    unsafe fn mul(self, o: Self) -> Self {
+        self * o
+    }
+    #[inline(always)]
+    unsafe fn min_to(self, hi: Self) -> Self {
+        if self > hi { hi } else { self }
+    }
+    #[inline(always)]
+    unsafe fn max_to(self, lo: Self) -> Self {
+        if self < lo { lo } else { self }
+    }
+    #[inline(always)]
+    unsafe fn shl52(self) -> Self {
+        f64::from_bits(self.to_bits() << 52)
+    }
+    #[inline(always)]
+    unsafe fn relu(self) -> Self {
+        self.max(0.0)
+    }
+    #[inline(always)]
+    unsafe fn gate(self, o: Self) -> Self {
+        if self > 0.0 { o } else { 0.0 }
+    }
+}
+
+/// K values side by side, each doing what it would alone: φ on `[V; 4]` runs four independent
+/// dependency chains interleaved, which a long recurrence (erf's) needs to keep the machine busy.
+impl<A: Arith, const K: usize> Arith for [A; K] {
+    #[inline(always)]
+    unsafe fn splat(x: f64) -> Self {
+        [unsafe { A::splat(x) }; K]
+    }
+    #[inline(always)]
+    unsafe fn add(mut self, o: Self) -> Self {
+        for i in 0..K {
+            self[i] = unsafe { self[i].add(o[i]) };
+        }
+        self
+    }
+    #[inline(always)]
+    unsafe fn sub(mut self, o: Self) -> Self {
+        for i in 0..K {
+            self[i] = unsafe { self[i].sub(o[i]) };
+        }
+        self
+    }
+    #[inline(always)]
+    unsafe fn mul(mut self, o: Self) -> Self {
+        for i in 0..K {
+            self[i] = unsafe { self[i].mul(o[i]) };
+        }
+        self
+    }
+    #[inline(always)]
+    unsafe fn min_to(mut self, hi: Self) -> Self {
+        for i in 0..K {
+            self[i] = unsafe { self[i].min_to(hi[i]) };
+        }
+        self
+    }
+    #[inline(always)]
+    unsafe fn max_to(mut self, lo: Self) -> Self {
+        for i in 0..K {
+            self[i] = unsafe { self[i].max_to(lo[i]) };
+        }
+        self
+    }
+    #[inline(always)]
+    unsafe fn shl52(mut self) -> Self {
+        for v in &mut self {
+            *v = unsafe { v.shl52() };
+        }
+        self
+    }
+    #[inline(always)]
+    unsafe fn relu(mut self) -> Self {
+        for v in &mut self {
+            *v = unsafe { v.relu() };
+        }
+        self
+    }
+    #[inline(always)]
+    unsafe fn gate(mut self, o: Self) -> Self {
+        for i in 0..K {
+            self[i] = unsafe { self[i].gate(o[i]) };
+        }
+        self
+    }
+}
+
+/// Eight f64 lanes.
+pub(super) trait V8: Arith {
+    /// False for `Scalar`: the portable loops in `model.rs` are used instead.
+    const SIMD: bool = true;
+    /// # Safety
+    /// `p` has at least 8 elements, and the CPU supports the vector's instruction set (every
+    /// method below likewise).
+    unsafe fn load(p: &[f64]) -> Self;
+    /// # Safety
+    /// `p` has at least 8 elements.
+    unsafe fn store(self, p: &mut [f64]);
     /// self·b + c in one rounding (only `bench`'s reference loop uses it: the net's loops never
     /// fuse, so every path gives the same bits). For `Avx2` the caller enables FMA too.
     unsafe fn fmadd(self, b: Self, c: Self) -> Self;
@@ -37,11 +157,51 @@ pub(super) trait V8: Copy {
 #[derive(Clone, Copy)]
 pub(super) struct Scalar([f64; 8]);
 
-impl V8 for Scalar {
-    const SIMD: bool = false;
+impl Scalar {
+    fn map(self, f: impl Fn(f64) -> f64) -> Self {
+        Scalar(self.0.map(f))
+    }
+    fn zip(self, o: Self, f: impl Fn(f64, f64) -> f64) -> Self {
+        Scalar(std::array::from_fn(|l| f(self.0[l], o.0[l])))
+    }
+}
+
+// Each lane does what `Arith for f64` does.
+impl Arith for Scalar {
     unsafe fn splat(x: f64) -> Self {
         Scalar([x; 8])
     }
+    unsafe fn add(self, o: Self) -> Self {
+        self.zip(o, |a, b| a + b)
+    }
+    unsafe fn sub(self, o: Self) -> Self {
+        self.zip(o, |a, b| a - b)
+    }
+    unsafe fn mul(self, o: Self) -> Self {
+        self.zip(o, |a, b| a * b)
+    }
+    unsafe fn min_to(self, hi: Self) -> Self {
+        // SAFETY: f64 needs no instruction set.
+        self.zip(hi, |a, h| unsafe { a.min_to(h) })
+    }
+    unsafe fn max_to(self, lo: Self) -> Self {
+        // SAFETY: f64 needs no instruction set.
+        self.zip(lo, |a, l| unsafe { a.max_to(l) })
+    }
+    unsafe fn shl52(self) -> Self {
+        // SAFETY: f64 needs no instruction set.
+        self.map(|a| unsafe { a.shl52() })
+    }
+    unsafe fn relu(self) -> Self {
+        self.map(|z| z.max(0.0))
+    }
+    unsafe fn gate(self, o: Self) -> Self {
+        self.zip(o, |z, v| if z > 0.0 { v } else { 0.0 })
+    }
+}
+
+impl V8 for Scalar {
+    const SIMD: bool = false;
     unsafe fn load(p: &[f64]) -> Self {
         let mut v = [0.0; 8];
         v.copy_from_slice(&p[..8]);
@@ -49,18 +209,6 @@ impl V8 for Scalar {
     }
     unsafe fn store(self, p: &mut [f64]) {
         p[..8].copy_from_slice(&self.0);
-    }
-    unsafe fn add(self, o: Self) -> Self {
-        Scalar(std::array::from_fn(|l| self.0[l] + o.0[l]))
-    }
-    unsafe fn mul(self, o: Self) -> Self {
-        Scalar(std::array::from_fn(|l| self.0[l] * o.0[l]))
-    }
-    unsafe fn relu(self) -> Self {
-        Scalar(self.0.map(|z| z.max(0.0)))
-    }
-    unsafe fn gate(self, o: Self) -> Self {
-        Scalar(std::array::from_fn(|l| if self.0[l] > 0.0 { o.0[l] } else { 0.0 }))
     }
     unsafe fn fmadd(self, b: Self, c: Self) -> Self {
         Scalar(std::array::from_fn(|l| self.0[l].mul_add(b.0[l], c.0[l])))
@@ -72,31 +220,41 @@ impl V8 for Scalar {
 pub(super) struct Avx2(__m256d, __m256d);
 
 #[cfg(target_arch = "x86_64")]
-impl V8 for Avx2 {
+impl Arith for Avx2 {
     #[inline(always)]
     unsafe fn splat(x: f64) -> Self {
         unsafe { Avx2(_mm256_set1_pd(x), _mm256_set1_pd(x)) }
-    }
-    #[inline(always)]
-    unsafe fn load(p: &[f64]) -> Self {
-        let p = &p[..8];
-        unsafe { Avx2(_mm256_loadu_pd(p.as_ptr()), _mm256_loadu_pd(p.as_ptr().add(4))) }
-    }
-    #[inline(always)]
-    unsafe fn store(self, p: &mut [f64]) {
-        let p = &mut p[..8];
-        unsafe {
-            _mm256_storeu_pd(p.as_mut_ptr(), self.0);
-            _mm256_storeu_pd(p.as_mut_ptr().add(4), self.1);
-        }
     }
     #[inline(always)]
     unsafe fn add(self, o: Self) -> Self {
         unsafe { Avx2(_mm256_add_pd(self.0, o.0), _mm256_add_pd(self.1, o.1)) }
     }
     #[inline(always)]
+    unsafe fn sub(self, o: Self) -> Self {
+        unsafe { Avx2(_mm256_sub_pd(self.0, o.0), _mm256_sub_pd(self.1, o.1)) }
+    }
+    #[inline(always)]
     unsafe fn mul(self, o: Self) -> Self {
         unsafe { Avx2(_mm256_mul_pd(self.0, o.0), _mm256_mul_pd(self.1, o.1)) }
+    }
+    #[inline(always)]
+    unsafe fn min_to(self, hi: Self) -> Self {
+        // minpd(h, a) = h < a ? h : a, which is a when a is NaN.
+        unsafe { Avx2(_mm256_min_pd(hi.0, self.0), _mm256_min_pd(hi.1, self.1)) }
+    }
+    #[inline(always)]
+    unsafe fn max_to(self, lo: Self) -> Self {
+        // maxpd(l, a) = l > a ? l : a, which is a when a is NaN.
+        unsafe { Avx2(_mm256_max_pd(lo.0, self.0), _mm256_max_pd(lo.1, self.1)) }
+    }
+    #[inline(always)]
+    unsafe fn shl52(self) -> Self {
+        unsafe {
+            Avx2(
+                _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_castpd_si256(self.0))),
+                _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_castpd_si256(self.1))),
+            )
+        }
     }
     #[inline(always)]
     unsafe fn relu(self) -> Self {
@@ -114,6 +272,23 @@ impl V8 for Avx2 {
             Avx2(_mm256_and_pd(m0, o.0), _mm256_and_pd(m1, o.1))
         }
     }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl V8 for Avx2 {
+    #[inline(always)]
+    unsafe fn load(p: &[f64]) -> Self {
+        let p = &p[..8];
+        unsafe { Avx2(_mm256_loadu_pd(p.as_ptr()), _mm256_loadu_pd(p.as_ptr().add(4))) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: &mut [f64]) {
+        let p = &mut p[..8];
+        unsafe {
+            _mm256_storeu_pd(p.as_mut_ptr(), self.0);
+            _mm256_storeu_pd(p.as_mut_ptr().add(4), self.1);
+        }
+    }
     #[inline(always)]
     unsafe fn fmadd(self, b: Self, c: Self) -> Self {
         unsafe { Avx2(_mm256_fmadd_pd(self.0, b.0, c.0), _mm256_fmadd_pd(self.1, b.1, c.1)) }
@@ -125,28 +300,35 @@ impl V8 for Avx2 {
 pub(super) struct Avx512(__m512d);
 
 #[cfg(target_arch = "x86_64")]
-impl V8 for Avx512 {
+impl Arith for Avx512 {
     #[inline(always)]
     unsafe fn splat(x: f64) -> Self {
         unsafe { Avx512(_mm512_set1_pd(x)) }
-    }
-    #[inline(always)]
-    unsafe fn load(p: &[f64]) -> Self {
-        let p = &p[..8];
-        unsafe { Avx512(_mm512_loadu_pd(p.as_ptr())) }
-    }
-    #[inline(always)]
-    unsafe fn store(self, p: &mut [f64]) {
-        let p = &mut p[..8];
-        unsafe { _mm512_storeu_pd(p.as_mut_ptr(), self.0) }
     }
     #[inline(always)]
     unsafe fn add(self, o: Self) -> Self {
         unsafe { Avx512(_mm512_add_pd(self.0, o.0)) }
     }
     #[inline(always)]
+    unsafe fn sub(self, o: Self) -> Self {
+        unsafe { Avx512(_mm512_sub_pd(self.0, o.0)) }
+    }
+    #[inline(always)]
     unsafe fn mul(self, o: Self) -> Self {
         unsafe { Avx512(_mm512_mul_pd(self.0, o.0)) }
+    }
+    #[inline(always)]
+    unsafe fn min_to(self, hi: Self) -> Self {
+        // As Avx2: the second operand comes back when either is NaN.
+        unsafe { Avx512(_mm512_min_pd(hi.0, self.0)) }
+    }
+    #[inline(always)]
+    unsafe fn max_to(self, lo: Self) -> Self {
+        unsafe { Avx512(_mm512_max_pd(lo.0, self.0)) }
+    }
+    #[inline(always)]
+    unsafe fn shl52(self) -> Self {
+        unsafe { Avx512(_mm512_castsi512_pd(_mm512_slli_epi64::<52>(_mm512_castpd_si512(self.0)))) }
     }
     #[inline(always)]
     unsafe fn relu(self) -> Self {
@@ -159,19 +341,33 @@ impl V8 for Avx512 {
             Avx512(_mm512_maskz_mov_pd(on, o.0))
         }
     }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl V8 for Avx512 {
+    #[inline(always)]
+    unsafe fn load(p: &[f64]) -> Self {
+        let p = &p[..8];
+        unsafe { Avx512(_mm512_loadu_pd(p.as_ptr())) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: &mut [f64]) {
+        let p = &mut p[..8];
+        unsafe { _mm512_storeu_pd(p.as_mut_ptr(), self.0) }
+    }
     #[inline(always)]
     unsafe fn fmadd(self, b: Self, c: Self) -> Self {
         unsafe { Avx512(_mm512_fmadd_pd(self.0, b.0, c.0)) }
     }
 }
 
-/// Σ_j a_j relu(w_j·xw_q + sb·b_j) over the first `split` units (a multiple of 8), for up to
+/// Σ_j a_j φ(w_j·xw_q + sb·b_j) over the first `split` units (a multiple of 8), for up to
 /// four points `xw` (already times σw), in lanes: out[q] = the eight lane sums for point q.
 ///
 /// # Safety
 /// The CPU supports `V`'s instruction set; w, b, a have at least `split` elements.
 #[inline(always)]
-pub(super) unsafe fn relu_forward_lanes<V: V8>(
+pub(super) unsafe fn forward_lanes<V: V8, P: Phi>(
     w: &[f64],
     b: &[f64],
     a: &[f64],
@@ -187,8 +383,9 @@ pub(super) unsafe fn relu_forward_lanes<V: V8>(
         while j < split {
             let (wj, bj, aj) = (V::load(&w[j..]), V::load(&b[j..]), V::load(&a[j..]));
             let bs = sbv.mul(bj);
+            let f = P::fv([wj.mul(x[0]).add(bs), wj.mul(x[1]).add(bs), wj.mul(x[2]).add(bs), wj.mul(x[3]).add(bs)]);
             for q in 0..4 {
-                acc[q] = acc[q].add(aj.mul(wj.mul(x[q]).add(bs).relu()));
+                acc[q] = acc[q].add(aj.mul(f[q]));
             }
             j += 8;
         }
@@ -197,6 +394,82 @@ pub(super) unsafe fn relu_forward_lanes<V: V8>(
             acc[q].store(&mut out[q]);
         }
         out
+    }
+}
+
+/// Jᵀv over the first `split` units for any φ (ReLU with all layers has its own, below): for
+/// each block of eight units, A = Σ_n v_n φ(z), and with all layers B = Σ_n v_n x̃_n φ'(z) and
+/// C = Σ_n v_n φ'(z); then the gradients and the update θ += coef·g; returns the lanes of Σ g².
+///
+/// # Safety
+/// The CPU supports `V`'s instruction set; w, b, a have at least `split` elements.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub(super) unsafe fn jt_lanes<V: V8, P: Phi, const ALL: bool>(
+    w: &mut [f64],
+    b: &mut [f64],
+    a: &mut [f64],
+    (sw, sb, sa): (f64, f64, f64),
+    xw: &[f64],
+    v: &[f64],
+    vx: &[f64],
+    coef: f64,
+    split: usize,
+) -> [f64; 8] {
+    unsafe {
+        let (swv, sbv, sav, coefv) = (V::splat(sw), V::splat(sb), V::splat(sa), V::splat(coef));
+        let mut g2 = V::splat(0.0);
+        let mut j = 0;
+        while j < split {
+            let (wj, bj, aj) = (V::load(&w[j..]), V::load(&b[j..]), V::load(&a[j..]));
+            let bs = sbv.mul(bj);
+            let mut acc = [V::splat(0.0); 3];
+            // Four points at a time (φ's chains interleaved), added in the order of the points.
+            let quads = xw.len() - xw.len() % 4;
+            for n in (0..quads).step_by(4) {
+                let z = [0, 1, 2, 3].map(|i| wj.mul(V::splat(xw[n + i])).add(bs));
+                let (f, d) = (P::fv(z), if ALL { P::dv(z) } else { z });
+                for i in 0..4 {
+                    jt_accumulate::<V, ALL>(&mut acc, f[i], d[i], v[n + i], vx[n + i]);
+                }
+            }
+            for n in quads..xw.len() {
+                let z = wj.mul(V::splat(xw[n])).add(bs);
+                let (f, d) = (P::fv(z), if ALL { P::dv(z) } else { z });
+                jt_accumulate::<V, ALL>(&mut acc, f, d, v[n], vx[n]);
+            }
+            let [sa_acc, sb_acc, sc_acc] = acc;
+            let ga = sav.mul(sa_acc);
+            g2 = g2.add(ga.mul(ga));
+            if ALL {
+                let gw = sav.mul(aj).mul(swv).mul(sb_acc);
+                let gb = sav.mul(aj).mul(sbv).mul(sc_acc);
+                g2 = g2.add(gw.mul(gw).add(gb.mul(gb)));
+                wj.add(coefv.mul(gw)).store(&mut w[j..]);
+                bj.add(coefv.mul(gb)).store(&mut b[j..]);
+            }
+            aj.add(coefv.mul(ga)).store(&mut a[j..]);
+            j += 8;
+        }
+        let mut out = [0.0; 8];
+        g2.store(&mut out);
+        out
+    }
+}
+
+/// One point's terms of `jt_lanes`' sums, as the portable loop adds them: A += v φ, and with
+/// all layers B += v x̃ φ', C += v φ'.
+///
+/// # Safety
+/// The CPU supports `V`'s instruction set.
+#[inline(always)]
+unsafe fn jt_accumulate<V: V8, const ALL: bool>(acc: &mut [V; 3], f: V, d: V, vn: f64, vxn: f64) {
+    unsafe {
+        acc[0] = acc[0].add(V::splat(vn).mul(f));
+        if ALL {
+            acc[1] = acc[1].add(V::splat(vxn).mul(d));
+            acc[2] = acc[2].add(V::splat(vn).mul(d));
+        }
     }
 }
 
