@@ -630,6 +630,14 @@ fn net_sweep_exponents_follow_the_wide_limit() {
     // The kernel moves by at most O(M^-½) (Lee et al.); for this ReLU net it measures close to
     // M^-0.8, nearer the 1/M that perturbation theory of wide nets predicts.
     assert!((-1.1..=-0.35).contains(&kernel), "kernel_change ∝ M^{kernel}");
+    // The powers between successive widths: one fewer than the rows, and on widths equally
+    // spaced in log M the single fit is a weighted mean of them, so it lies within their range.
+    for (key, fitted) in [("rel_change", rel), ("kernel_change", kernel), ("lin_gap", gap)] {
+        let each: Vec<f64> = j[format!("{key}_slopes")].as_array().unwrap().iter().map(f).collect();
+        assert_eq!(each.len(), 3, "{key}_slopes");
+        let (lo, hi) = each.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &e| (lo.min(e), hi.max(e)));
+        assert!(lo - 1e-9 <= fitted && fitted <= hi + 1e-9, "{key}: fit {fitted} outside {each:?}");
+    }
 }
 
 #[test]

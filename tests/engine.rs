@@ -500,3 +500,20 @@ fn sgd_hands_over_its_loss_once_an_epoch() {
         assert_eq!(again.loss(), loss, "step {step}");
     }
 }
+
+#[test]
+fn local_exponents_recover_each_piece_of_a_changing_power_law() {
+    // y = 1/M up to M = 256, then ∝ M^-½ (continuous there): the pairwise powers say so, and the
+    // single fit lies between them.
+    let ms = [16.0, 64.0, 256.0, 1024.0, 4096.0];
+    let ys: Vec<f64> =
+        ms.iter().map(|&m: &f64| if m <= 256.0 { 1.0 / m } else { (256.0 * m).sqrt().recip() }).collect();
+    let each = overparam::ridge::local_exponents(&ms, &ys);
+    assert_eq!(each.len(), 4);
+    for (e, want) in each.iter().zip([-1.0, -1.0, -0.5, -0.5]) {
+        assert!((e.unwrap_or(f64::NAN) - want).abs() < 1e-12, "{each:?}");
+    }
+    let fit = overparam::ridge::power_law_exponent(&ms, &ys).unwrap_or(f64::NAN);
+    assert!(fit > -1.0 && fit < -0.5, "fit {fit}");
+    assert_eq!(overparam::ridge::local_exponents(&[1.0, 2.0], &[0.0, 1.0]), vec![None]);
+}

@@ -569,6 +569,10 @@ struct SweepJson {
     rel_change_exponent: Option<f64>,
     kernel_change_exponent: Option<f64>,
     lin_gap_exponent: Option<f64>,
+    /// The power between each pair of successive widths (one fewer than the rows).
+    rel_change_slopes: Vec<Option<f64>>,
+    kernel_change_slopes: Vec<Option<f64>>,
+    lin_gap_slopes: Vec<Option<f64>>,
 }
 
 /// What one init of a sweep row measured.
@@ -641,6 +645,7 @@ fn sweep(common: &Common, format: Format, widths: &[usize], out: &mut dyn Write)
     )?;
     let ms: Vec<f64> = rows.iter().map(|r| r.width as f64).collect();
     let fit = |g: fn(&SweepRow) -> f64| crate::ridge::power_law_exponent(&ms, &rows.iter().map(g).collect::<Vec<_>>());
+    let slopes = |g: fn(&SweepRow) -> f64| crate::ridge::local_exponents(&ms, &rows.iter().map(g).collect::<Vec<_>>());
     let spec = common.net_spec();
     let j = SweepJson {
         seed: common.seed,
@@ -653,6 +658,9 @@ fn sweep(common: &Common, format: Format, widths: &[usize], out: &mut dyn Write)
         rel_change_exponent: fit(|r| r.rel_change),
         kernel_change_exponent: fit(|r| r.kernel_change),
         lin_gap_exponent: fit(|r| r.lin_gap),
+        rel_change_slopes: slopes(|r| r.rel_change),
+        kernel_change_slopes: slopes(|r| r.kernel_change),
+        lin_gap_slopes: slopes(|r| r.lin_gap),
         at,
         rows,
     };
@@ -690,12 +698,18 @@ fn sweep(common: &Common, format: Format, widths: &[usize], out: &mut dyn Write)
                 );
             }
             let e = |v: Option<f64>| v.map_or("—".to_string(), |e| format!("M^{e:.3}"));
+            let each = |v: &[Option<f64>]| {
+                v.iter().map(|e| e.map_or("—".to_string(), |e| format!("{e:.2}"))).collect::<Vec<_>>().join(", ")
+            };
             let _ = writeln!(
                 s,
-                "\nfitted power laws: |θ−θ0|/|θ0| ∝ {}, kernel change ∝ {}, |f_T − f_lin| ∝ {}\n(theory: M^-0.5 for the drift, at most M^-0.5 for the other two; means over {SWEEP_INITS} inits, |f_T − f_lin| as an RMS over inits and x*)",
+                "\nfitted power laws: |θ−θ0|/|θ0| ∝ {}, kernel change ∝ {}, |f_T − f_lin| ∝ {}\npowers between successive widths: |θ−θ0|/|θ0| {}; kernel change {}; |f_T − f_lin| {}\n(theory: M^-0.5 for the drift, at most M^-0.5 for the other two; means over {SWEEP_INITS} inits, |f_T − f_lin| as an RMS over inits and x*)",
                 e(j.rel_change_exponent),
                 e(j.kernel_change_exponent),
-                e(j.lin_gap_exponent)
+                e(j.lin_gap_exponent),
+                each(&j.rel_change_slopes),
+                each(&j.kernel_change_slopes),
+                each(&j.lin_gap_slopes)
             );
             text(out, &s)
         }

@@ -152,6 +152,13 @@ pub fn power_law_exponent(xs: &[f64], ys: &[f64]) -> Option<f64> {
     (sxx > 0.0).then(|| sxy / sxx)
 }
 
+/// The power between each pair of successive points, ln(y₂/y₁)/ln(x₂/x₁): where a single fit
+/// hides that the law changes along the way (a 1/M part giving way to an M^−½ one). `None` for a
+/// pair without two positive values.
+pub fn local_exponents(xs: &[f64], ys: &[f64]) -> Vec<Option<f64>> {
+    xs.windows(2).zip(ys.windows(2)).map(|(x, y)| power_law_exponent(x, y)).collect()
+}
+
 /// For each M, GD's endpoint (closed form) from one init of the very model on `data`, and how far
 /// the parameters moved. The init of every M comes from the same (seed, init) stream.
 pub fn sweep(
