@@ -627,8 +627,9 @@ fn net_sweep_exponents_follow_the_wide_limit() {
     let kernel = f(&j["kernel_change_exponent"]);
     assert!((-0.65..=-0.35).contains(&rel), "rel_change ∝ M^{rel}");
     assert!((-0.65..=-0.35).contains(&gap), "lin_gap ∝ M^{gap}");
-    // The kernel moves by at most O(M^-½) (Lee et al.); for this ReLU net it measures close to
-    // M^-0.8, nearer the 1/M that perturbation theory of wide nets predicts.
+    // The kernel moves by O(M^-½) at large widths (Lee et al.); below about M = 4096 a part
+    // going like 1/M still dominates it, so over these widths it falls faster (M^-0.78 here).
+    // `net_sweep_exponents_are_minus_a_half_where_the_net_is_wide` checks the window.
     assert!((-1.1..=-0.35).contains(&kernel), "kernel_change ∝ M^{kernel}");
     // The powers between successive widths: one fewer than the rows, and on widths equally
     // spaced in log M the single fit is a weighted mean of them, so it lies within their range.
@@ -637,6 +638,19 @@ fn net_sweep_exponents_follow_the_wide_limit() {
         assert_eq!(each.len(), 3, "{key}_slopes");
         let (lo, hi) = each.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &e| (lo.min(e), hi.max(e)));
         assert!(lo - 1e-9 <= fitted && fitted <= hi + 1e-9, "{key}: fit {fitted} outside {each:?}");
+    }
+}
+
+/// THEORY.md's M^-½ for all three (the drift, the kernel's change, the gap from f_lin) is a
+/// large-width law: on widths 4096…65536 each fitted power is within the window
+/// [-0.65, -0.35] (seed 42: -0.50, -0.56, -0.49; seeds 1–5 and 7 too; seed 6's gap gives
+/// -0.24). Cheap on the small preset (N = 10); with N = 100 the kernel gets there later.
+#[test]
+fn net_sweep_exponents_are_minus_a_half_where_the_net_is_wide() {
+    let j = json(&["sweep", "--model", "net", "--preset", "small", "--widths", "4096,16384,65536", "--format", "json"]);
+    for key in ["rel_change", "kernel_change", "lin_gap"] {
+        let e = f(&j[format!("{key}_exponent")]);
+        assert!((-0.65..=-0.35).contains(&e), "{key} ∝ M^{e}");
     }
 }
 
