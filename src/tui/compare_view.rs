@@ -5,9 +5,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph};
+use ratatui::widgets::{Axis, Block, Chart, GraphType, Paragraph};
 
 use super::app::{App, Slot};
+use super::density::{self, DensityPlot, set};
 use super::net::NetSlot;
 use super::theme::{Series, Theme};
 use super::ui::num;
@@ -227,43 +228,17 @@ fn draw_panel(
     }
     let (post, pred) = (p.theory.posterior, p.theory.predicted);
     let cols = chart_area.width.max(1) as usize;
-    let bins = (cols / 2).max(4);
-    let bw = (hi - lo) / bins as f64;
-    let counts = p.values.bin_counts([lo, hi], bins, p.theory.x);
-    let n = p.values.len().max(1) as f64;
-    let density = |c: u64| c as f64 / (n * bw);
+    let counts = p.values.bin_counts([lo, hi], density::bins_for(cols), p.theory.x);
     let peak = post.pdf(post.mean).max(if pred.std > 0.0 { pred.pdf(pred.mean) } else { 0.0 });
-    let hist_max = counts.iter().map(|&c| density(c)).fold(0.0, f64::max);
-    let mut ymax = (peak * 1.2).max(f64::MIN_POSITIVE);
     // A ridge's histogram may stand above its curve; a peak (the traditional model) is clipped.
-    if pred.std > 0.0 && hist_max > ymax {
-        ymax = hist_max.min(2.0 * peak) * 1.05;
-    }
-    let samples = 2 * cols;
-    let at = |i: usize| lo + (i as f64 + 0.5) * (hi - lo) / samples as f64;
-    let bars: Vec<(f64, f64)> = (0..samples)
-        .filter_map(|i| {
-            let x = at(i);
-            let b = (((x - lo) / bw) as usize).min(bins - 1);
-            (counts[b] > 0).then(|| (x, density(counts[b]).min(ymax)))
-        })
-        .collect();
-    let curve = |d: crate::theory::Normal, every: usize| -> Vec<(f64, f64)> {
-        if d.std <= 0.0 {
-            return Vec::new();
-        }
-        (0..samples).step_by(every).map(|i| (at(i), d.pdf(at(i)).min(ymax))).collect()
-    };
-    let (post_pts, pred_pts) = (curve(post, 1), curve(pred, 3));
+    let plot = DensityPlot::new(&counts, p.values.len(), [lo, hi], cols, peak, pred.std > 0.0);
+    let (post_pts, pred_pts) = (plot.curve(post, 1), plot.curve(pred, 3));
     let marks: Vec<(Series, [(f64, f64); 2])> = [(Series::True, truth), (Series::Mle, Some(p.theory.mle))]
         .into_iter()
-        .filter_map(|(s, v)| v.filter(|v| (lo..=hi).contains(v)).map(|v| (s, [(v, 0.0), (v, ymax)])))
+        .filter_map(|(s, v)| v.filter(|v| (lo..=hi).contains(v)).map(|v| (s, plot.mark(v))))
         .collect();
-    fn set<'a>(theme: &Theme, data: &'a [(f64, f64)], s: Series, g: GraphType) -> Dataset<'a> {
-        Dataset::default().data(data).marker(theme.marker(s)).graph_type(g).style(theme.series(s))
-    }
     let mut sets = vec![
-        set(theme, &bars, Series::Bars, GraphType::Bar),
+        set(theme, &plot.bars, Series::Bars, GraphType::Bar),
         set(theme, &post_pts, Series::Posterior, GraphType::Line),
         set(theme, &pred_pts, Series::Predicted, GraphType::Scatter),
     ];
@@ -271,6 +246,7 @@ fn draw_panel(
     for (s, seg) in &marks {
         sets.push(set(theme, seg, *s, GraphType::Line));
     }
-    let chart = Chart::new(sets).x_axis(Axis::default().bounds([lo, hi])).y_axis(Axis::default().bounds([0.0, ymax]));
+    let chart =
+        Chart::new(sets).x_axis(Axis::default().bounds([lo, hi])).y_axis(Axis::default().bounds([0.0, plot.ymax]));
     frame.render_widget(chart, chart_area);
 }

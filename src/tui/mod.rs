@@ -5,6 +5,7 @@ pub mod ansi16;
 pub mod app;
 pub mod background;
 pub mod compare_view;
+pub mod density;
 pub mod drift_view;
 pub mod export;
 pub mod history;

@@ -9,6 +9,7 @@ use ratatui::widgets::{Axis, Block, Chart, Clear, Dataset, GraphType, Paragraph,
 
 use super::app::{App, Slot, View};
 use super::compare_view;
+use super::density::{self, DensityPlot, set};
 use super::history::LossHistory;
 use super::keys::{Action, BINDINGS};
 use super::net;
@@ -250,72 +251,27 @@ fn draw_slopes(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: R
     }
     let inner = Block::bordered().inner(area);
     let cols = inner.width.max(1) as usize;
-    let bins = (cols / 2).max(4);
-    let bw = (hi - lo) / bins as f64;
     // Cached: a frame bins only the slopes that arrived since the last one.
-    let counts = hist.bin_counts([lo, hi], bins, None);
-    let n = hist.slopes.len().max(1) as f64;
-    let density = |c: u64| c as f64 / (n * bw);
+    let counts = hist.bin_counts([lo, hi], density::bins_for(cols), None);
     let peak = post.pdf(post.mean).max(if pred.std > 0.0 { pred.pdf(pred.mean) } else { 0.0 });
-    let hist_max = counts.iter().map(|&c| density(c)).fold(0.0, f64::max);
-    let mut ymax = peak * 1.2;
-    if model.kind != ModelKind::Traditional && hist_max > ymax {
-        ymax = hist_max.min(2.0 * peak) * 1.05;
-    }
-    // Bars: one vertical line per half column, clipped at the top (the traditional model's
-    // single bar goes off the scale: a peak, not a ridge).
-    let samples = 2 * cols;
-    let bars: Vec<(f64, f64)> = (0..samples)
-        .filter_map(|i| {
-            let x = lo + (i as f64 + 0.5) * (hi - lo) / samples as f64;
-            let b = (((x - lo) / bw) as usize).min(bins - 1);
-            (counts[b] > 0).then(|| (x, density(counts[b]).min(ymax)))
-        })
-        .collect();
-    let curve = |d: theory::Normal, every: usize| -> Vec<(f64, f64)> {
-        if d.std <= 0.0 {
-            return Vec::new();
-        }
-        (0..=samples)
-            .step_by(every)
-            .map(|i| {
-                let x = lo + i as f64 * (hi - lo) / samples as f64;
-                (x, d.pdf(x).min(ymax))
-            })
-            .collect()
-    };
-    let post_pts = curve(post, 1);
-    let pred_pts = curve(pred, 3);
-    let vline = |v: f64| [(v, 0.0), (v, ymax)];
+    // The traditional model's single bar goes off the scale: a peak, not a ridge.
+    let plot = DensityPlot::new(&counts, hist.slopes.len(), [lo, hi], cols, peak, model.kind != ModelKind::Traditional);
+    let (post_pts, pred_pts) = (plot.curve(post, 1), plot.curve(pred, 3));
     let run = slot.stats.slope;
     let run_in = run.is_finite().then(|| run.clamp(lo, hi));
     let marks: Vec<(Series, [(f64, f64); 2])> =
         [(Series::True, truth), (Series::Mle, Some(mle)), (Series::Run, run_in)]
             .into_iter()
-            .filter_map(|(s, v)| v.filter(|v| (lo..=hi).contains(v)).map(|v| (s, vline(v))))
+            .filter_map(|(s, v)| v.filter(|v| (lo..=hi).contains(v)).map(|v| (s, plot.mark(v))))
             .collect();
 
     let mut sets = vec![
-        Dataset::default()
-            .data(&bars)
-            .marker(theme.marker(Series::Bars))
-            .graph_type(GraphType::Bar)
-            .style(theme.series(Series::Bars)),
-        Dataset::default()
-            .data(&post_pts)
-            .marker(theme.marker(Series::Posterior))
-            .graph_type(GraphType::Line)
-            .style(theme.series(Series::Posterior)),
-        Dataset::default()
-            .data(&pred_pts)
-            .marker(theme.marker(Series::Predicted))
-            .graph_type(GraphType::Scatter)
-            .style(theme.series(Series::Predicted)),
+        set(theme, &plot.bars, Series::Bars, GraphType::Bar),
+        set(theme, &post_pts, Series::Posterior, GraphType::Line),
+        set(theme, &pred_pts, Series::Predicted, GraphType::Scatter),
     ];
     for (s, seg) in &marks {
-        sets.push(
-            Dataset::default().data(seg).marker(theme.marker(*s)).graph_type(GraphType::Line).style(theme.series(*s)),
-        );
+        sets.push(set(theme, seg, *s, GraphType::Line));
     }
 
     let opt = hist.optimizer.name();
@@ -373,7 +329,7 @@ fn draw_slopes(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: R
             Span::raw(num((lo + hi) / 2.0)),
             Span::raw(num(hi)),
         ]))
-        .y_axis(Axis::default().bounds([0.0, ymax]));
+        .y_axis(Axis::default().bounds([0.0, plot.ymax]));
     frame.render_widget(chart, area);
 
     // A note over the plot where the picture needs words.

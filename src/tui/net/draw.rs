@@ -5,9 +5,10 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType, Paragraph, Wrap};
+use ratatui::widgets::{Axis, Block, Chart, GraphType, Paragraph, Wrap};
 
 use super::super::app::{App, divergence_note};
+use super::super::density::{self, DensityPlot, set};
 use super::super::theme::{Series, Theme};
 use super::super::ui::{block, count, legend, num};
 use super::slot::{NetSlot, shown_range};
@@ -17,10 +18,6 @@ use crate::theory::Normal;
 
 /// Bands are drawn at mean ± this many sd.
 const BAND_SD: f64 = 2.0;
-
-fn set<'a>(theme: &Theme, data: &'a [(f64, f64)], s: Series, g: GraphType) -> Dataset<'a> {
-    Dataset::default().data(data).marker(theme.marker(s)).graph_type(g).style(theme.series(s))
-}
 
 /// The first of `titles` that fits `room` columns (else the last).
 fn fit(titles: &[String], room: usize) -> String {
@@ -127,39 +124,14 @@ pub fn draw_hist(app: &App, net: &NetSlot, theme: &Theme, frame: &mut Frame, are
     let (lo, hi) = if hi > lo { (lo, hi) } else { (lo - 1.0, hi + 1.0) };
     let inner = Block::bordered().inner(area);
     let cols = inner.width.max(1) as usize;
-    let bins = (cols / 2).max(4);
-    let bw = (hi - lo) / bins as f64;
-    let mut counts = vec![0u64; bins];
-    for &v in &hist.values {
-        let b = ((v - lo) / bw).floor();
-        if b >= 0.0 && (b as usize) < bins {
-            counts[b as usize] += 1;
-        }
-    }
-    let n = hist.values.len().max(1) as f64;
-    let density = |c: u64| c as f64 / (n * bw);
+    let counts = density::bin(&hist.values, [lo, hi], density::bins_for(cols));
     let peak = ntk.pdf(ntk.mean).max(post.pdf(post.mean));
-    let hist_max = counts.iter().map(|&c| density(c)).fold(0.0, f64::max);
-    let ymax = (peak * 1.2).max(hist_max.min(2.0 * peak) * 1.05).max(f64::MIN_POSITIVE);
-    let samples = 2 * cols;
-    let at = |i: usize| lo + (i as f64 + 0.5) * (hi - lo) / samples as f64;
-    let bars: Vec<(f64, f64)> = (0..samples)
-        .filter_map(|i| {
-            let b = (((at(i) - lo) / bw) as usize).min(bins - 1);
-            (counts[b] > 0).then(|| (at(i), density(counts[b]).min(ymax)))
-        })
-        .collect();
-    let curve = |d: Normal, every: usize| -> Vec<(f64, f64)> {
-        if d.std <= 0.0 {
-            return Vec::new();
-        }
-        (0..samples).step_by(every).map(|i| (at(i), d.pdf(at(i)).min(ymax))).collect()
-    };
-    let (post_pts, ntk_pts) = (curve(post, 1), curve(ntk, 3));
+    let plot = DensityPlot::new(&counts, hist.values.len(), [lo, hi], cols, peak, true);
+    let (post_pts, ntk_pts) = (plot.curve(post, 1), plot.curve(ntk, 3));
     let f_now = net.stats.f_star;
-    let mark = f_now.is_finite().then(|| f_now.clamp(lo, hi)).map(|v| [(v, 0.0), (v, ymax)]);
+    let mark = f_now.is_finite().then(|| plot.mark(f_now.clamp(lo, hi)));
     let mut sets = vec![
-        set(theme, &bars, Series::Bars, GraphType::Bar),
+        set(theme, &plot.bars, Series::Bars, GraphType::Bar),
         set(theme, &post_pts, Series::Posterior, GraphType::Line),
         set(theme, &ntk_pts, Series::Predicted, GraphType::Scatter),
     ];
@@ -208,7 +180,7 @@ pub fn draw_hist(app: &App, net: &NetSlot, theme: &Theme, frame: &mut Frame, are
             Span::raw(format!("f(x*) {}", num((lo + hi) / 2.0))),
             Span::raw(num(hi)),
         ]))
-        .y_axis(Axis::default().bounds([0.0, ymax]));
+        .y_axis(Axis::default().bounds([0.0, plot.ymax]));
     frame.render_widget(chart, area);
     let note = if let Some(e) = &hist.error {
         Some((format!("no endpoints: {e}"), theme.bad()))
