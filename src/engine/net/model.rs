@@ -5,6 +5,8 @@
 //! f(x) = (σa/√M) Σ_j a_j φ(σw w_j x̃ + σb b_j) + σc c, and on training point n
 //! g_n = f(x_n) + σn ε_n. Pre-activations are recomputed on every pass, so nothing N×M is stored.
 
+use std::marker::PhantomData;
+
 use ndarray::{Array1, Array2};
 use rand::RngExt;
 use rand_distr::StandardNormal;
@@ -126,32 +128,10 @@ impl Net {
     }
 
     // The hot loops are compiled three times: for the baseline x86-64, with AVX2 and with
-    // AVX-512, picked at run time; the full blocks of units use `simd`'s explicit vectors.
-    // Rust never fuses a·b + c, so every copy gives the same bits.
+    // AVX-512, picked at run time by `simd::dispatch`; the full blocks of units use `simd`'s
+    // explicit vectors. Rust never fuses a·b + c, so every copy gives the same bits.
     fn forward_wide<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F, checked just above.
-            return unsafe { self.forward_avx512::<P>(theta, xs, out) };
-        }
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { self.forward_avx2::<P>(theta, xs, out) };
-        }
-        self.forward_impl::<P, simd::Scalar>(theta, xs, out)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn forward_avx2<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
-        self.forward_impl::<P, simd::Avx2>(theta, xs, out)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f")]
-    fn forward_avx512<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
-        self.forward_impl::<P, simd::Avx512>(theta, xs, out)
+        simd::dispatch(Forward::<P> { net: self, theta, xs, out, phi: PhantomData })
     }
 
     /// f at standardized inputs, as a vector.
@@ -270,29 +250,7 @@ impl Net {
     }
 
     fn jt_wide<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F, checked just above.
-            return unsafe { self.jt_avx512::<P, ALL>(theta, xs, v, coef) };
-        }
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { self.jt_avx2::<P, ALL>(theta, xs, v, coef) };
-        }
-        self.jt_impl::<P, simd::Scalar, ALL>(theta, xs, v, coef)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn jt_avx2<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
-        self.jt_impl::<P, simd::Avx2, ALL>(theta, xs, v, coef)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f")]
-    fn jt_avx512<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
-        self.jt_impl::<P, simd::Avx512, ALL>(theta, xs, v, coef)
+        simd::dispatch(Jt::<P, ALL> { net: self, theta, xs, v, coef, phi: PhantomData })
     }
 
     // For each block of LANES units, Σ_n over the points with the sums in registers:
@@ -538,31 +496,62 @@ impl Net {
 /// The speed reference for a GD step (`overparam bench`): one fused multiply-add per (x_n, w_j)
 /// pair, Σ_n Σ_j w_j·x_n in the step's lanes and vectors. 2·N·M flops.
 pub fn madd_pass(w: &[f64], xs: &[f64]) -> f64 {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx512f") {
-        // SAFETY: the CPU supports AVX-512F, checked just above.
-        return unsafe { madd_avx512(w, xs) };
-    }
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        // SAFETY: the CPU supports AVX2 and FMA, checked just above.
-        return unsafe { madd_avx2(w, xs) };
-    }
-    madd_impl(w, xs)
+    simd::dispatch(Madd { w, xs })
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn madd_avx2(w: &[f64], xs: &[f64]) -> f64 {
-    // SAFETY: AVX2 and FMA are enabled for this function, and callers check the CPU has them.
-    unsafe { simd::madd_lanes::<simd::Avx2>(w, xs) }.iter().map(lane_sum).sum()
+/// `Net::forward` as a `simd::Kernel`.
+struct Forward<'a, P> {
+    net: &'a Net,
+    theta: &'a [f64],
+    xs: &'a [f64],
+    out: &'a mut [f64],
+    phi: PhantomData<P>,
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-fn madd_avx512(w: &[f64], xs: &[f64]) -> f64 {
-    // SAFETY: AVX-512F is enabled for this function, and callers check the CPU has it.
-    unsafe { simd::madd_lanes::<simd::Avx512>(w, xs) }.iter().map(lane_sum).sum()
+impl<P: Phi> simd::Kernel for Forward<'_, P> {
+    type Out = ();
+    #[inline(always)]
+    unsafe fn run<V: simd::V8>(self) {
+        self.net.forward_impl::<P, V>(self.theta, self.xs, self.out)
+    }
+}
+
+/// `Net::add_jt`'s hidden units as a `simd::Kernel`.
+struct Jt<'a, P, const ALL: bool> {
+    net: &'a Net,
+    theta: &'a mut [f64],
+    xs: &'a [f64],
+    v: &'a [f64],
+    coef: f64,
+    phi: PhantomData<P>,
+}
+
+impl<P: Phi, const ALL: bool> simd::Kernel for Jt<'_, P, ALL> {
+    type Out = f64;
+    #[inline(always)]
+    unsafe fn run<V: simd::V8>(self) -> f64 {
+        self.net.jt_impl::<P, V, ALL>(self.theta, self.xs, self.v, self.coef)
+    }
+}
+
+/// `madd_pass` as a `simd::Kernel`: fused in vectors; unfused in the portable loop, where a
+/// software fused multiply-add would be no reference at all.
+struct Madd<'a> {
+    w: &'a [f64],
+    xs: &'a [f64],
+}
+
+impl simd::Kernel for Madd<'_> {
+    type Out = f64;
+    #[inline(always)]
+    unsafe fn run<V: simd::V8>(self) -> f64 {
+        if V::SIMD {
+            // SAFETY: the caller's contract: V's instruction set (and FMA with it) is enabled.
+            unsafe { simd::madd_lanes::<V>(self.w, self.xs) }.iter().map(lane_sum).sum()
+        } else {
+            madd_impl(self.w, self.xs)
+        }
+    }
 }
 
 #[inline(always)]
@@ -607,6 +596,8 @@ fn dot(x: &[f64], y: &[f64]) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use std::marker::PhantomData;
+
     use super::{Erf, Phi, Relu, simd};
     use crate::data::DataSpec;
     use crate::net::{Act, NetSpec, TrainMode};
@@ -650,14 +641,31 @@ mod tests {
         assert!(a.iter().zip(th).any(|(x, y)| x != y), "the step moved θ");
         // The AVX2 copy too, when this CPU would pick AVX-512 above.
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
             let mut two = vec![0.0; 23];
-            // SAFETY: AVX2 checked just above.
-            unsafe { net.forward_avx2::<P>(th, &net.xt, &mut two) };
+            // SAFETY: AVX2 and FMA checked just above.
+            unsafe {
+                simd::on_avx2(super::Forward::<P> {
+                    net: &net,
+                    theta: th,
+                    xs: &net.xt,
+                    out: &mut two,
+                    phi: PhantomData,
+                })
+            };
             assert_eq!(bits(&two), bits(&slow), "{act:?} {train:?} forward, AVX2");
             let mut c = th.to_vec();
-            // SAFETY: AVX2 checked just above.
-            let gc = unsafe { net.jt_avx2::<P, ALL>(&mut c, &net.xt, &r, 0.01) };
+            // SAFETY: AVX2 and FMA checked just above.
+            let gc = unsafe {
+                simd::on_avx2(super::Jt::<P, ALL> {
+                    net: &net,
+                    theta: &mut c,
+                    xs: &net.xt,
+                    v: &r,
+                    coef: 0.01,
+                    phi: PhantomData,
+                })
+            };
             assert_eq!(gc.to_bits(), gb.to_bits(), "{act:?} {train:?} |g|², AVX2");
             assert_eq!(bits(&c), bits(&b), "{act:?} {train:?} step, AVX2");
         }

@@ -361,6 +361,52 @@ impl V8 for Avx512 {
     }
 }
 
+/// A hot loop written once over `V`, to run with the widest vectors this CPU has.
+pub(super) trait Kernel {
+    type Out;
+    /// # Safety
+    /// The CPU supports `V`'s instruction set.
+    unsafe fn run<V: V8>(self) -> Self::Out;
+}
+
+/// Runs `k` with AVX-512 when the CPU has it, else AVX2 (with FMA, which the compiler never
+/// uses unasked, so the bits stay the same), else the portable loops (`Scalar`). The one place
+/// the instruction set is picked; the check is a cached load.
+pub(super) fn dispatch<K: Kernel>(k: K) -> K::Out {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU supports AVX-512F, checked just above.
+        return unsafe { on_avx512(k) };
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports AVX2 and FMA, checked just above.
+        return unsafe { on_avx2(k) };
+    }
+    // SAFETY: Scalar needs no instruction set.
+    unsafe { k.run::<Scalar>() }
+}
+
+/// `k` compiled for AVX-512 (its `run` and what that inlines).
+///
+/// # Safety
+/// The CPU supports AVX-512F.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+pub(super) unsafe fn on_avx512<K: Kernel>(k: K) -> K::Out {
+    unsafe { k.run::<Avx512>() }
+}
+
+/// `k` compiled for AVX2 and FMA.
+///
+/// # Safety
+/// The CPU supports AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+pub(super) unsafe fn on_avx2<K: Kernel>(k: K) -> K::Out {
+    unsafe { k.run::<Avx2>() }
+}
+
 /// Σ_j a_j φ(w_j·xw_q + sb·b_j) over the first `split` units (a multiple of 8), for up to
 /// four points `xw` (already times σw), in lanes: out[q] = the eight lane sums for point q.
 ///
