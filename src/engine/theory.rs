@@ -24,7 +24,8 @@ impl Normal {
         if self.std <= 0.0 {
             return if v < self.mean { 0.0 } else { 1.0 };
         }
-        0.5 * erfc(-(v - self.mean) / (self.std * std::f64::consts::SQRT_2))
+        // Φ(z) = (1 + erf(z/√2))/2, to 1e-15 absolute (the net's erf).
+        0.5 + 0.5 * crate::net::phi::erf((v - self.mean) / (self.std * std::f64::consts::SQRT_2))
     }
 }
 
@@ -111,19 +112,24 @@ pub fn kolmogorov_q(lambda: f64) -> f64 {
     (2.0 * sum).clamp(0.0, 1.0)
 }
 
-/// Complementary error function, |relative error| < 1.2e-7 (Chebyshev fit, Numerical Recipes).
-pub fn erfc(x: f64) -> f64 {
-    let z = x.abs();
-    let t = 1.0 / (1.0 + 0.5 * z);
-    let poly = -z * z - 1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06
-                        + t * (0.278_868_07
-                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
-    let r = t * poly.exp();
-    if x >= 0.0 { r } else { 2.0 - r }
+/// How many of `values` fall in each of `counts.len()` equal bins over [lo, hi), added to
+/// `counts` (values outside, and NaN, in none).
+pub fn bin_into(counts: &mut [u64], [lo, hi]: [f64; 2], values: impl IntoIterator<Item = f64>) {
+    let bins = counts.len();
+    let bw = (hi - lo) / bins.max(1) as f64;
+    for v in values {
+        let b = ((v - lo) / bw).floor();
+        if b >= 0.0 && (b as usize) < bins {
+            counts[b as usize] += 1;
+        }
+    }
+}
+
+/// `bin_into` fresh counts: a histogram of `values` in `bins` bins over [lo, hi).
+pub fn bin(values: &[f64], range: [f64; 2], bins: usize) -> Vec<u64> {
+    let mut counts = vec![0; bins.max(1)];
+    bin_into(&mut counts, range, values.iter().copied());
+    counts
 }
 
 /// Mean and (sample, n−1) standard deviation.

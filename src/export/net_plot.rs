@@ -415,12 +415,8 @@ fn endpoints_svg(n: &Numbers) -> anyhow::Result<String> {
         post.mean + 4.0 * spread,
     ]));
     let bw = (hi - lo) / BINS as f64;
-    let mut counts = vec![0u64; BINS];
-    for &f in &n.f_star {
-        // `padded` keeps every value strictly inside [lo, hi].
-        let b = (((f - lo) / bw).floor().max(0.0) as usize).min(BINS - 1);
-        counts[b] += 1;
-    }
+    // `padded` keeps every value strictly inside [lo, hi], so every one is counted.
+    let counts = theory::bin(&n.f_star, [lo, hi], BINS);
     let runs = n.f_star.len() as f64;
     let expected = |d: Normal, x: f64| d.pdf(x) * runs * bw;
     let peak = counts.iter().map(|&c| c as f64).fold(expected(gp, gp.mean).max(expected(post, post.mean)), f64::max);

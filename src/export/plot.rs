@@ -209,13 +209,7 @@ fn endpoints_svg(
     }
     let bins = 60usize;
     let bw = (hi - lo) / bins as f64;
-    let mut counts = vec![0u64; bins];
-    for &s in slopes {
-        let b = ((s - lo) / bw).floor();
-        if b >= 0.0 && (b as usize) < bins {
-            counts[b as usize] += 1;
-        }
-    }
+    let counts = theory::bin(slopes, [lo, hi], bins);
     let n = slopes.len().max(1) as f64;
     let density: Vec<f64> = counts.iter().map(|&c| c as f64 / (n * bw)).collect();
     let peak = post.pdf(post.mean).max(pred.pdf(pred.mean));

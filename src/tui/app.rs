@@ -171,15 +171,9 @@ impl Histogram {
             Some(b) if b.key == key && b.counted <= self.slopes.len() => b,
             _ => cache.insert(Bins { key, counted: 0, counts: vec![0; key.1] }),
         };
-        let [lo, hi] = range;
-        let bw = (hi - lo) / b.counts.len() as f64;
-        for &v in &self.slopes[b.counted..] {
-            let v = at.map_or(v, |(kind, x)| crate::predict::endpoint_at(kind, v, x));
-            let i = ((v - lo) / bw).floor();
-            if i >= 0.0 && (i as usize) < b.counts.len() {
-                b.counts[i as usize] += 1;
-            }
-        }
+        let new =
+            self.slopes[b.counted..].iter().map(|&v| at.map_or(v, |(kind, x)| crate::predict::endpoint_at(kind, v, x)));
+        crate::theory::bin_into(&mut b.counts, range, new);
         b.counted = self.slopes.len();
         b.counts.clone()
     }

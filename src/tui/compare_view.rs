@@ -48,18 +48,7 @@ impl Values<'_> {
     fn bin_counts(&self, range: [f64; 2], bins: usize, x: f64) -> Vec<u64> {
         match self {
             Values::Linear(slot) => slot.hist.bin_counts(range, bins, Some((slot.model.kind, x))),
-            Values::Net(v) => {
-                let [lo, hi] = range;
-                let bw = (hi - lo) / bins.max(1) as f64;
-                let mut counts = vec![0u64; bins.max(1)];
-                for &f in v.iter() {
-                    let b = ((f - lo) / bw).floor();
-                    if b >= 0.0 && (b as usize) < counts.len() {
-                        counts[b as usize] += 1;
-                    }
-                }
-                counts
-            }
+            Values::Net(v) => crate::theory::bin(v, range, bins),
         }
     }
 }

@@ -13,19 +13,6 @@ pub fn bins_for(cols: usize) -> usize {
     (cols / 2).max(4)
 }
 
-/// How many of `values` fall in each of `bins` equal bins over [lo, hi) (the rest in none).
-pub fn bin(values: &[f64], [lo, hi]: [f64; 2], bins: usize) -> Vec<u64> {
-    let bw = (hi - lo) / bins as f64;
-    let mut counts = vec![0u64; bins];
-    for &v in values {
-        let b = ((v - lo) / bw).floor();
-        if b >= 0.0 && (b as usize) < bins {
-            counts[b as usize] += 1;
-        }
-    }
-    counts
-}
-
 /// The bars and the y range of one histogram, and where its curves are sampled.
 pub struct DensityPlot {
     pub bars: Vec<(f64, f64)>,
@@ -91,8 +78,8 @@ pub fn set<'a>(theme: &Theme, data: &'a [(f64, f64)], s: Series, g: GraphType) -
 
 #[cfg(test)]
 mod tests {
-    use super::{DensityPlot, bin};
-    use crate::theory::Normal;
+    use super::DensityPlot;
+    use crate::theory::{Normal, bin};
 
     #[test]
     fn bars_are_densities_and_the_range_rises_only_for_a_ridge() {

@@ -124,7 +124,7 @@ pub fn draw_hist(app: &App, net: &NetSlot, theme: &Theme, frame: &mut Frame, are
     let (lo, hi) = if hi > lo { (lo, hi) } else { (lo - 1.0, hi + 1.0) };
     let inner = Block::bordered().inner(area);
     let cols = inner.width.max(1) as usize;
-    let counts = density::bin(&hist.values, [lo, hi], density::bins_for(cols));
+    let counts = crate::theory::bin(&hist.values, [lo, hi], density::bins_for(cols));
     let peak = ntk.pdf(ntk.mean).max(post.pdf(post.mean));
     let plot = DensityPlot::new(&counts, hist.values.len(), [lo, hi], cols, peak, true);
     let (post_pts, ntk_pts) = (plot.curve(post, 1), plot.curve(ntk, 3));
