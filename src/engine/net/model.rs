@@ -422,14 +422,9 @@ impl Net {
             let len = j1 - j0;
             let (fa, da) = features(xa, j0, j1);
             let (fb, db) = if same { (fa.clone(), da.clone()) } else { features(xb, j0, j1) };
-            for p in 0..na {
-                let q0 = if same { p } else { 0 };
-                for q in q0..nb {
-                    kf[[p, q]] += dot(&fa[p * len..(p + 1) * len], &fb[q * len..(q + 1) * len]);
-                    if all {
-                        kd[[p, q]] += dot(&da[p * len..(p + 1) * len], &db[q * len..(q + 1) * len]);
-                    }
-                }
+            simd::dispatch(Gram { out: &mut kf, a: &fa, b: &fb, len, upper: same });
+            if all {
+                simd::dispatch(Gram { out: &mut kd, a: &da, b: &db, len, upper: same });
             }
         }
         let s2 = self.scales.a * self.scales.a / m as f64;
@@ -534,6 +529,82 @@ impl<P: Phi, const ALL: bool> simd::Kernel for Jt<'_, P, ALL> {
     }
 }
 
+/// out[p][q] += dot(a_p, b_q) over the rows (each `len` long) of `a` and `b`, summed exactly as
+/// `dot` sums (eight lanes, then the tail), four rows by four rows at a time so that each load
+/// serves four products: the empirical kernels' O(N²M) part, which a key's new run waits for.
+/// With `upper`, only q ≥ p is wanted (a few q < p next to the diagonal are written too).
+struct Gram<'a> {
+    out: &'a mut Array2<f64>,
+    a: &'a [f64],
+    b: &'a [f64],
+    len: usize,
+    upper: bool,
+}
+
+impl simd::Kernel for Gram<'_> {
+    type Out = ();
+    #[inline(always)]
+    unsafe fn run<V: simd::V8>(self) {
+        let Gram { out, a, b, len, upper } = self;
+        let (na, nb) = (a.len() / len.max(1), b.len() / len.max(1));
+        for p0 in (0..na).step_by(4) {
+            for q0 in (if upper { p0 } else { 0 }..nb).step_by(4) {
+                if V::SIMD && p0 + 4 <= na && q0 + 4 <= nb {
+                    // SAFETY: the caller's contract: V's instruction set is enabled.
+                    let tile = unsafe { gram_tile::<V>(a, b, len, p0, q0) };
+                    for (i, t) in tile.iter().enumerate() {
+                        for (k, s) in t.iter().enumerate() {
+                            out[[p0 + i, q0 + k]] += s;
+                        }
+                    }
+                } else {
+                    for p in p0..(p0 + 4).min(na) {
+                        for q in q0..(q0 + 4).min(nb) {
+                            out[[p, q]] += dot(&a[p * len..(p + 1) * len], &b[q * len..(q + 1) * len]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `dot` of rows p0..p0+4 of `a` with rows q0..q0+4 of `b`, in sixteen vector sums.
+///
+/// # Safety
+/// The CPU supports `V`'s instruction set; a has p0 + 4 rows and b has q0 + 4 rows of `len`.
+#[inline(always)]
+unsafe fn gram_tile<V: simd::V8>(a: &[f64], b: &[f64], len: usize, p0: usize, q0: usize) -> [[f64; 4]; 4] {
+    let split = len - len % LANES;
+    let mut acc = [[unsafe { V::splat(0.0) }; 4]; 4];
+    let mut c = 0;
+    while c < split {
+        // SAFETY: c + 8 ≤ len, within each row.
+        let av = [0, 1, 2, 3].map(|i| unsafe { V::load(&a[(p0 + i) * len + c..]) });
+        let bv = [0, 1, 2, 3].map(|k| unsafe { V::load(&b[(q0 + k) * len + c..]) });
+        for i in 0..4 {
+            for k in 0..4 {
+                acc[i][k] = unsafe { acc[i][k].add(av[i].mul(bv[k])) };
+            }
+        }
+        c += LANES;
+    }
+    let mut sums = [[0.0; 4]; 4];
+    for i in 0..4 {
+        for k in 0..4 {
+            let mut lanes = [0.0; LANES];
+            unsafe { acc[i][k].store(&mut lanes) };
+            let (ra, rb) = (&a[(p0 + i) * len..(p0 + i + 1) * len], &b[(q0 + k) * len..(q0 + k + 1) * len]);
+            let mut s = lane_sum(&lanes);
+            for (x, y) in ra[split..].iter().zip(&rb[split..]) {
+                s += x * y;
+            }
+            sums[i][k] = s;
+        }
+    }
+    sums
+}
+
 /// `madd_pass` as a `simd::Kernel`: fused in vectors; unfused in the portable loop, where a
 /// software fused multiply-add would be no reference at all.
 struct Madd<'a> {
@@ -618,6 +689,26 @@ mod tests {
                 (Act::Relu, TrainMode::Last) => loops_agree::<Relu, false>(act, train),
                 (Act::Erf, TrainMode::All) => loops_agree::<Erf, true>(act, train),
                 (Act::Erf, TrainMode::Last) => loops_agree::<Erf, false>(act, train),
+            }
+        }
+    }
+
+    /// The tiled Gram products give each pair's `dot` bit for bit: ragged row counts and
+    /// lengths, the upper triangle and the full matrix.
+    #[test]
+    fn gram_tiles_agree_with_dot_bit_for_bit() {
+        let (len, na, nb) = (77, 23, 10);
+        let a: Vec<f64> = (0..na * len).map(|i| ((i * 7919) % 1000) as f64 / 997.0 - 0.5).collect();
+        let b: Vec<f64> = (0..nb * len).map(|i| ((i * 104_729) % 1000) as f64 / 991.0 - 0.3).collect();
+        for (rows_b, upper) in [(&a, true), (&b, false)] {
+            let n2 = rows_b.len() / len;
+            let mut fast = ndarray::Array2::<f64>::zeros((na, n2));
+            simd::dispatch(super::Gram { out: &mut fast, a: &a, b: rows_b, len, upper });
+            for p in 0..na {
+                for q in if upper { p } else { 0 }..n2 {
+                    let want = super::dot(&a[p * len..(p + 1) * len], &rows_b[q * len..(q + 1) * len]);
+                    assert_eq!(fast[[p, q]].to_bits(), want.to_bits(), "({p}, {q}) upper {upper}");
+                }
             }
         }
     }
