@@ -631,8 +631,9 @@ fn net_sweep_exponents_follow_the_wide_limit() {
     // going like 1/M still dominates it, so over these widths it falls faster (M^-0.78 here).
     // `net_sweep_exponents_are_minus_a_half_where_the_net_is_wide` checks the window.
     assert!((-1.1..=-0.35).contains(&kernel), "kernel_change ∝ M^{kernel}");
-    // The powers between successive widths: one fewer than the rows, and on widths equally
-    // spaced in log M the single fit is a weighted mean of them, so it lies within their range.
+    // The powers between successive widths (a check of their wiring): one fewer than the rows,
+    // and on widths equally spaced in log M the single fit is a weighted mean of them, so it
+    // lies within their range.
     for (key, fitted) in [("rel_change", rel), ("kernel_change", kernel), ("lin_gap", gap)] {
         let each: Vec<f64> = j[format!("{key}_slopes")].as_array().unwrap().iter().map(f).collect();
         assert_eq!(each.len(), 3, "{key}_slopes");
@@ -651,6 +652,10 @@ fn net_sweep_exponents_are_minus_a_half_where_the_net_is_wide() {
     for key in ["rel_change", "kernel_change", "lin_gap"] {
         let e = f(&j[format!("{key}_exponent")]);
         assert!((-0.65..=-0.35).contains(&e), "{key} ∝ M^{e}");
+        // Each step of the way too, not only the fit (-0.54, -0.47; -0.61, -0.50; -0.45, -0.53).
+        for s in j[format!("{key}_slopes")].as_array().unwrap() {
+            assert!((-0.65..=-0.35).contains(&f(s)), "{key}: a successive power of {s}");
+        }
     }
 }
 

@@ -350,7 +350,12 @@ impl Model {
             if self.sources > 0 {
                 for (block, &rn) in theta[1..].chunks_exact_mut(self.sources).zip(r.iter()) {
                     let delta = coef * rn;
-                    block.iter_mut().for_each(|v| *v += delta);
+                    // In eights, as `add_and_sum`: one vector each, no long loop set up per block.
+                    let mut eights = block.chunks_exact_mut(8);
+                    for c in &mut eights {
+                        c.iter_mut().for_each(|v| *v += delta);
+                    }
+                    eights.into_remainder().iter_mut().for_each(|v| *v += delta);
                 }
             }
             let alpha = self.alpha(metric);

@@ -415,9 +415,10 @@ fn endpoints_svg(n: &Numbers) -> anyhow::Result<String> {
         post.mean + 4.0 * spread,
     ]));
     let bw = (hi - lo) / BINS as f64;
-    // `padded` keeps every value strictly inside [lo, hi], so every one is counted.
+    // `padded` keeps every finite value strictly inside [lo, hi]; the curves are scaled to
+    // the values counted (a non-finite one is in no bin).
     let counts = theory::bin(&n.f_star, [lo, hi], BINS);
-    let runs = n.f_star.len() as f64;
+    let runs = counts.iter().sum::<u64>() as f64;
     let expected = |d: Normal, x: f64| d.pdf(x) * runs * bw;
     let peak = counts.iter().map(|&c| c as f64).fold(expected(gp, gp.mean).max(expected(post, post.mean)), f64::max);
     let ymax = peak * 1.15;

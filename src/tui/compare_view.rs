@@ -8,10 +8,10 @@ use ratatui::text::Line;
 use ratatui::widgets::{Axis, Block, Chart, GraphType, Paragraph};
 
 use super::app::{App, Slot};
-use super::density::{self, DensityPlot, set};
+use super::density::{self, DensityPlot};
 use super::net::NetSlot;
 use super::theme::{Series, Theme};
-use super::ui::num;
+use super::ui::{num, set};
 use crate::model::ModelKind;
 use crate::predict::{self, AtPoint};
 

@@ -3,9 +3,6 @@
 //! point per half column, the curves sampled at the same points, and a y range that a lone
 //! tall bar cannot stretch so far that the curves go flat.
 
-use ratatui::widgets::{Dataset, GraphType};
-
-use super::theme::{Series, Theme};
 use crate::theory::Normal;
 
 /// Bins for a chart `cols` columns wide: one per two columns, at least four.
@@ -34,8 +31,10 @@ impl DensityPlot {
         let n = n.max(1) as f64;
         let density = |c: u64| c as f64 / (n * bw);
         let hist_max = counts.iter().map(|&c| density(c)).fold(0.0, f64::max);
-        let mut ymax = peak * 1.2;
-        if bars_may_rise && hist_max > ymax {
+        // Without a curve to scale to (no theory, or a NaN one), the bars set the range.
+        let curves = peak.is_finite() && peak > 0.0;
+        let mut ymax = if curves { peak * 1.2 } else { hist_max * 1.05 };
+        if curves && bars_may_rise && hist_max > ymax {
             ymax = hist_max.min(2.0 * peak) * 1.05;
         }
         let ymax = ymax.max(f64::MIN_POSITIVE);
@@ -57,9 +56,10 @@ impl DensityPlot {
         self.lo + (i as f64 + 0.5) * (self.hi - self.lo) / self.samples as f64
     }
 
-    /// `d`'s density at every `every`-th bar point, clipped to the range; none for a point mass.
+    /// `d`'s density at every `every`-th bar point, clipped to the range; none for a point mass
+    /// (or a theory that came out NaN: nothing is drawn rather than a line along the top).
     pub fn curve(&self, d: Normal, every: usize) -> Vec<(f64, f64)> {
-        if d.std <= 0.0 {
+        if !(d.std > 0.0 && d.mean.is_finite()) {
             return Vec::new();
         }
         (0..self.samples).step_by(every.max(1)).map(|i| (self.at(i), d.pdf(self.at(i)).min(self.ymax))).collect()
@@ -69,11 +69,6 @@ impl DensityPlot {
     pub fn mark(&self, v: f64) -> [(f64, f64); 2] {
         [(v, 0.0), (v, self.ymax)]
     }
-}
-
-/// One series of a chart in the theme's marker and style.
-pub fn set<'a>(theme: &Theme, data: &'a [(f64, f64)], s: Series, g: GraphType) -> Dataset<'a> {
-    Dataset::default().data(data).marker(theme.marker(s)).graph_type(g).style(theme.series(s))
 }
 
 #[cfg(test)]
@@ -96,5 +91,9 @@ mod tests {
         assert_eq!(ridge.bars.iter().filter(|(x, _)| *x < 0.25).count(), 4);
         assert_eq!(ridge.curve(Normal { mean: 0.5, std: 0.1 }, 3).len(), 6);
         assert!(ridge.curve(Normal { mean: 0.5, std: 0.0 }, 1).is_empty());
+        assert!(ridge.curve(Normal { mean: f64::NAN, std: 0.1 }, 1).is_empty());
+        // No usable curve (a NaN theory): the bars set the range.
+        let bars_only = DensityPlot::new(&counts, 6, [0.0, 1.0], 8, f64::NAN, true);
+        assert!((bars_only.ymax - 2.0 * 1.05).abs() < 1e-12, "{}", bars_only.ymax);
     }
 }

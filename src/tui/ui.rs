@@ -9,7 +9,7 @@ use ratatui::widgets::{Axis, Block, Chart, Clear, Dataset, GraphType, Paragraph,
 
 use super::app::{App, Slot, View};
 use super::compare_view;
-use super::density::{self, DensityPlot, set};
+use super::density::{self, DensityPlot};
 use super::history::LossHistory;
 use super::keys::{Action, BINDINGS};
 use super::net;
@@ -104,6 +104,11 @@ pub(super) fn block<'a>(theme: &Theme, title: impl Into<Line<'a>>) -> Block<'a> 
     Block::bordered().border_style(theme.border()).title(title.into().style(theme.title()))
 }
 
+/// One series of a chart in the theme's marker and style.
+pub fn set<'a>(theme: &Theme, data: &'a [(f64, f64)], s: Series, g: GraphType) -> Dataset<'a> {
+    Dataset::default().data(data).marker(theme.marker(s)).graph_type(g).style(theme.series(s))
+}
+
 /// A compact number: 4 significant digits.
 pub fn num(v: f64) -> String {
     crate::format::sig4(v)
@@ -149,22 +154,10 @@ fn draw_data(app: &App, slot: &Slot, theme: &Theme, frame: &mut Frame, area: Rec
         (Series::Mle, clip_line(mle, xb, yb)),
         (Series::Run, clip_line(run, xb, yb)),
     ];
-    let mut sets = vec![
-        Dataset::default()
-            .data(&points)
-            .marker(theme.marker(Series::Points))
-            .graph_type(GraphType::Scatter)
-            .style(theme.series(Series::Points)),
-    ];
+    let mut sets = vec![set(theme, &points, Series::Points, GraphType::Scatter)];
     for (s, seg) in &lines {
         if let Some(seg) = seg {
-            sets.push(
-                Dataset::default()
-                    .data(seg)
-                    .marker(theme.marker(*s))
-                    .graph_type(GraphType::Line)
-                    .style(theme.series(*s)),
-            );
+            sets.push(set(theme, seg, *s, GraphType::Line));
         }
     }
     let mut items = Vec::new();
@@ -219,13 +212,7 @@ fn draw_loss(app: &App, history: &LossHistory, loss: f64, theme: &Theme, frame: 
         let labels = vec![Span::raw("0"), Span::raw(num(hi / 2.0)), Span::raw(num(hi))];
         (pts, [0.0, hi], labels)
     };
-    let sets = vec![
-        Dataset::default()
-            .data(&points)
-            .marker(theme.marker(Series::Run))
-            .graph_type(GraphType::Line)
-            .style(theme.series(Series::Run)),
-    ];
+    let sets = vec![set(theme, &points, Series::Run, GraphType::Line)];
     let chart = Chart::new(sets)
         .block(block(theme, title))
         .x_axis(Axis::default().bounds(xb).style(theme.axis()).labels(x_labels))

@@ -580,8 +580,10 @@ unsafe fn gram_tile<V: simd::V8>(a: &[f64], b: &[f64], len: usize, p0: usize, q0
     let mut c = 0;
     while c < split {
         // SAFETY: c + 8 ≤ len, within each row.
-        let av = [0, 1, 2, 3].map(|i| unsafe { V::load(&a[(p0 + i) * len + c..]) });
-        let bv = [0, 1, 2, 3].map(|k| unsafe { V::load(&b[(q0 + k) * len + c..]) });
+        // Written out, not `map`ped: a closure would not carry V's target features.
+        let (ra, rb) = (|i: usize| (p0 + i) * len + c, |k: usize| (q0 + k) * len + c);
+        let av = unsafe { [V::load(&a[ra(0)..]), V::load(&a[ra(1)..]), V::load(&a[ra(2)..]), V::load(&a[ra(3)..])] };
+        let bv = unsafe { [V::load(&b[rb(0)..]), V::load(&b[rb(1)..]), V::load(&b[rb(2)..]), V::load(&b[rb(3)..])] };
         for i in 0..4 {
             for k in 0..4 {
                 acc[i][k] = unsafe { acc[i][k].add(av[i].mul(bv[k])) };

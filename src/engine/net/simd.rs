@@ -153,7 +153,7 @@ pub(super) trait V8: Arith {
 }
 
 /// No vectors: the portable loops run instead (the operations below exist to satisfy the trait,
-/// and mean the same thing lane by lane).
+/// and mean the same thing lane by lane; the edge test in `phi` runs them).
 #[derive(Clone, Copy)]
 pub(super) struct Scalar([f64; 8]);
 
@@ -473,7 +473,13 @@ pub(super) unsafe fn jt_lanes<V: V8, P: Phi, const ALL: bool>(
             // Four points at a time (φ's chains interleaved), added in the order of the points.
             let quads = xw.len() - xw.len() % 4;
             for n in (0..quads).step_by(4) {
-                let z = [0, 1, 2, 3].map(|i| wj.mul(V::splat(xw[n + i])).add(bs));
+                // Written out, not `map`ped: a closure would not carry V's target features.
+                let z = [
+                    wj.mul(V::splat(xw[n])).add(bs),
+                    wj.mul(V::splat(xw[n + 1])).add(bs),
+                    wj.mul(V::splat(xw[n + 2])).add(bs),
+                    wj.mul(V::splat(xw[n + 3])).add(bs),
+                ];
                 let (f, d) = (P::fv(z), if ALL { P::dv(z) } else { z });
                 for i in 0..4 {
                     jt_accumulate::<V, ALL>(&mut acc, f[i], d[i], v[n + i], vx[n + i]);

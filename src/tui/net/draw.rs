@@ -8,9 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, GraphType, Paragraph, Wrap};
 
 use super::super::app::{App, divergence_note};
-use super::super::density::{self, DensityPlot, set};
+use super::super::density::{self, DensityPlot};
 use super::super::theme::{Series, Theme};
-use super::super::ui::{block, count, legend, num};
+use super::super::ui::{block, count, legend, num, set};
 use super::slot::{NetSlot, shown_range};
 use crate::net::TrainMode;
 use crate::optim::{Optimizer, Status};
