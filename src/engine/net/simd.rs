@@ -71,6 +71,28 @@ impl Arith for f64 {
     }
 }
 
+/// `[A; K]`'s methods: each element does what it would alone.
+macro_rules! lanewise {
+    (binary: $($op:ident),*) => {$(
+        #[inline(always)]
+        unsafe fn $op(mut self, o: Self) -> Self {
+            for i in 0..K {
+                self[i] = unsafe { self[i].$op(o[i]) };
+            }
+            self
+        }
+    )*};
+    (unary: $($op:ident),*) => {$(
+        #[inline(always)]
+        unsafe fn $op(mut self) -> Self {
+            for v in &mut self {
+                *v = unsafe { v.$op() };
+            }
+            self
+        }
+    )*};
+}
+
 /// K values side by side, each doing what it would alone: φ on `[V; 4]` runs four independent
 /// dependency chains interleaved, which a long recurrence (erf's) needs to keep the machine busy.
 impl<A: Arith, const K: usize> Arith for [A; K] {
@@ -78,62 +100,8 @@ impl<A: Arith, const K: usize> Arith for [A; K] {
     unsafe fn splat(x: f64) -> Self {
         [unsafe { A::splat(x) }; K]
     }
-    #[inline(always)]
-    unsafe fn add(mut self, o: Self) -> Self {
-        for i in 0..K {
-            self[i] = unsafe { self[i].add(o[i]) };
-        }
-        self
-    }
-    #[inline(always)]
-    unsafe fn sub(mut self, o: Self) -> Self {
-        for i in 0..K {
-            self[i] = unsafe { self[i].sub(o[i]) };
-        }
-        self
-    }
-    #[inline(always)]
-    unsafe fn mul(mut self, o: Self) -> Self {
-        for i in 0..K {
-            self[i] = unsafe { self[i].mul(o[i]) };
-        }
-        self
-    }
-    #[inline(always)]
-    unsafe fn min_to(mut self, hi: Self) -> Self {
-        for i in 0..K {
-            self[i] = unsafe { self[i].min_to(hi[i]) };
-        }
-        self
-    }
-    #[inline(always)]
-    unsafe fn max_to(mut self, lo: Self) -> Self {
-        for i in 0..K {
-            self[i] = unsafe { self[i].max_to(lo[i]) };
-        }
-        self
-    }
-    #[inline(always)]
-    unsafe fn shl52(mut self) -> Self {
-        for v in &mut self {
-            *v = unsafe { v.shl52() };
-        }
-        self
-    }
-    #[inline(always)]
-    unsafe fn relu(mut self) -> Self {
-        for v in &mut self {
-            *v = unsafe { v.relu() };
-        }
-        self
-    }
-    #[inline(always)]
-    unsafe fn gate(mut self, o: Self) -> Self {
-        for i in 0..K {
-            self[i] = unsafe { self[i].gate(o[i]) };
-        }
-        self
-    }
+    lanewise!(binary: add, sub, mul, min_to, max_to, gate);
+    lanewise!(unary: shl52, relu);
 }
 
 /// Eight f64 lanes.
