@@ -277,13 +277,7 @@ impl Net {
         let blocks = if V::SIMD {
             let s = (sw, sb, sa);
             // SAFETY: V's instruction set was checked before this copy was called.
-            g2 = unsafe {
-                if P::RELU && ALL {
-                    simd::relu_jt_all_lanes::<V>(w, b, a, s, &xw, v, &vx, coef, split)
-                } else {
-                    simd::jt_lanes::<V, P, ALL>(w, b, a, s, &xw, v, &vx, coef, split)
-                }
-            };
+            g2 = unsafe { simd::jt_lanes::<V, P, ALL>(w, b, a, s, &xw, v, &vx, coef, split) };
             0
         } else {
             split

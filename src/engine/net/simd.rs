@@ -411,9 +411,10 @@ pub(super) unsafe fn forward_lanes<V: V8, P: Phi>(
     }
 }
 
-/// Jᵀv over the first `split` units for any φ (ReLU with all layers has its own, below): for
-/// each block of eight units, A = Σ_n v_n φ(z), and with all layers B = Σ_n v_n x̃_n φ'(z) and
-/// C = Σ_n v_n φ'(z); then the gradients and the update θ += coef·g; returns the lanes of Σ g².
+/// Jᵀv over the first `split` units: for each block of eight units, A = Σ_n v_n φ(z), and with
+/// all layers B = Σ_n v_n x̃_n φ'(z) and C = Σ_n v_n φ'(z) (ReLU with all layers: B and C gated,
+/// then A = σw w B + σb b C, see `relu_sums`); then the gradients and the update θ += coef·g;
+/// returns the lanes of Σ g².
 ///
 /// # Safety
 /// The CPU supports `V`'s instruction set; w, b, a have at least `split` elements.
@@ -437,28 +438,11 @@ pub(super) unsafe fn jt_lanes<V: V8, P: Phi, const ALL: bool>(
         while j < split {
             let (wj, bj, aj) = (V::load(&w[j..]), V::load(&b[j..]), V::load(&a[j..]));
             let bs = sbv.mul(bj);
-            let mut acc = [V::splat(0.0); 3];
-            // Four points at a time (φ's chains interleaved), added in the order of the points.
-            let quads = xw.len() - xw.len() % 4;
-            for n in (0..quads).step_by(4) {
-                // Written out, not `map`ped: a closure would not carry V's target features.
-                let z = [
-                    wj.mul(V::splat(xw[n])).add(bs),
-                    wj.mul(V::splat(xw[n + 1])).add(bs),
-                    wj.mul(V::splat(xw[n + 2])).add(bs),
-                    wj.mul(V::splat(xw[n + 3])).add(bs),
-                ];
-                let (f, d) = (P::fv(z), if ALL { P::dv(z) } else { z });
-                for i in 0..4 {
-                    jt_accumulate::<V, ALL>(&mut acc, f[i], d[i], v[n + i], vx[n + i]);
-                }
-            }
-            for n in quads..xw.len() {
-                let z = wj.mul(V::splat(xw[n])).add(bs);
-                let (f, d) = (P::fv(z), if ALL { P::dv(z) } else { z });
-                jt_accumulate::<V, ALL>(&mut acc, f, d, v[n], vx[n]);
-            }
-            let [sa_acc, sb_acc, sc_acc] = acc;
+            let [sa_acc, sb_acc, sc_acc] = if P::RELU && ALL {
+                relu_sums::<V>(wj, bj, bs, (swv, sbv), xw, v, vx)
+            } else {
+                phi_sums::<V, P, ALL>(wj, bs, xw, v, vx)
+            };
             let ga = sav.mul(sa_acc);
             g2 = g2.add(ga.mul(ga));
             if ALL {
@@ -493,53 +477,54 @@ unsafe fn jt_accumulate<V: V8, const ALL: bool>(acc: &mut [V; 3], f: V, d: V, vn
     }
 }
 
-/// The all-layers ReLU Jᵀv over the first `split` units: for each block of eight units, the
-/// gated sums B = Σ_n v_n x̃_n [z>0] and C = Σ_n v_n [z>0], then A = σw w B + σb b C, the three
-/// gradients and the update θ += coef·g; returns the lanes of Σ g².
+/// `jt_lanes`' sums for any φ: A = Σ v φ(z), and with all layers B = Σ v x̃ φ'(z) and
+/// C = Σ v φ'(z), four points at a time so φ's chains interleave, added in the points' order.
 ///
 /// # Safety
-/// The CPU supports `V`'s instruction set; w, b, a have at least `split` elements.
-#[allow(clippy::too_many_arguments)]
+/// The CPU supports `V`'s instruction set.
 #[inline(always)]
-pub(super) unsafe fn relu_jt_all_lanes<V: V8>(
-    w: &mut [f64],
-    b: &mut [f64],
-    a: &mut [f64],
-    (sw, sb, sa): (f64, f64, f64),
-    xw: &[f64],
-    v: &[f64],
-    vx: &[f64],
-    coef: f64,
-    split: usize,
-) -> [f64; 8] {
+unsafe fn phi_sums<V: V8, P: Phi, const ALL: bool>(wj: V, bs: V, xw: &[f64], v: &[f64], vx: &[f64]) -> [V; 3] {
     unsafe {
-        let (swv, sbv, sav, coefv) = (V::splat(sw), V::splat(sb), V::splat(sa), V::splat(coef));
-        let mut g2 = V::splat(0.0);
-        let mut j = 0;
-        while j < split {
-            let (wj, bj, aj) = (V::load(&w[j..]), V::load(&b[j..]), V::load(&a[j..]));
-            let bs = sbv.mul(bj);
-            let (mut sb_acc, mut sc_acc) = (V::splat(0.0), V::splat(0.0));
-            for ((&x, &vn), &vxn) in xw.iter().zip(v).zip(vx) {
-                let z = wj.mul(V::splat(x)).add(bs);
-                sb_acc = sb_acc.add(z.gate(V::splat(vxn)));
-                sc_acc = sc_acc.add(z.gate(V::splat(vn)));
+        let mut acc = [V::splat(0.0); 3];
+        // Four points at a time (φ's chains interleaved), added in the order of the points.
+        let quads = xw.len() - xw.len() % 4;
+        for n in (0..quads).step_by(4) {
+            // Written out, not `map`ped: a closure would not carry V's target features.
+            let z = [
+                wj.mul(V::splat(xw[n])).add(bs),
+                wj.mul(V::splat(xw[n + 1])).add(bs),
+                wj.mul(V::splat(xw[n + 2])).add(bs),
+                wj.mul(V::splat(xw[n + 3])).add(bs),
+            ];
+            let (f, d) = (P::fv(z), if ALL { P::dv(z) } else { z });
+            for i in 0..4 {
+                jt_accumulate::<V, ALL>(&mut acc, f[i], d[i], v[n + i], vx[n + i]);
             }
-            // As jt_impl: A = σw w B + σb b C, then g_a = sa A, g_w = sa a σw B, g_b = sa a σb C.
-            let sa_acc = swv.mul(wj).mul(sb_acc).add(sbv.mul(bj).mul(sc_acc));
-            let ga = sav.mul(sa_acc);
-            let gw = sav.mul(aj).mul(swv).mul(sb_acc);
-            let gb = sav.mul(aj).mul(sbv).mul(sc_acc);
-            g2 = g2.add(ga.mul(ga));
-            g2 = g2.add(gw.mul(gw).add(gb.mul(gb)));
-            wj.add(coefv.mul(gw)).store(&mut w[j..]);
-            bj.add(coefv.mul(gb)).store(&mut b[j..]);
-            aj.add(coefv.mul(ga)).store(&mut a[j..]);
-            j += 8;
         }
-        let mut out = [0.0; 8];
-        g2.store(&mut out);
-        out
+        for n in quads..xw.len() {
+            let z = wj.mul(V::splat(xw[n])).add(bs);
+            let (f, d) = (P::fv(z), if ALL { P::dv(z) } else { z });
+            jt_accumulate::<V, ALL>(&mut acc, f, d, v[n], vx[n]);
+        }
+        acc
+    }
+}
+
+/// `jt_lanes`' sums for ReLU with all layers: φ' is a 0/1 gate, so B and C are gated sums,
+/// and A = σw w B + σb b C because φ(z) = z·φ'(z) (as `Net::jt_impl`).
+///
+/// # Safety
+/// The CPU supports `V`'s instruction set.
+#[inline(always)]
+unsafe fn relu_sums<V: V8>(wj: V, bj: V, bs: V, (swv, sbv): (V, V), xw: &[f64], v: &[f64], vx: &[f64]) -> [V; 3] {
+    unsafe {
+        let (mut sb_acc, mut sc_acc) = (V::splat(0.0), V::splat(0.0));
+        for ((&x, &vn), &vxn) in xw.iter().zip(v).zip(vx) {
+            let z = wj.mul(V::splat(x)).add(bs);
+            sb_acc = sb_acc.add(z.gate(V::splat(vxn)));
+            sc_acc = sc_acc.add(z.gate(V::splat(vn)));
+        }
+        [swv.mul(wj).mul(sb_acc).add(sbv.mul(bj).mul(sc_acc)), sb_acc, sc_acc]
     }
 }
 
