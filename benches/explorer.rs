@@ -17,7 +17,7 @@ fn frames(c: &mut Criterion) {
     for (w, h) in [(80u16, 24u16), (120, 40), (200, 60)] {
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap_or_else(|e| panic!("{e}"));
         g.bench_function(format!("frame_{w}x{h}_1M_history"), |b| {
-            b.iter(|| term.draw(|f| overparam::tui::render(black_box(&app), f)).map(|_| ()))
+            b.iter(|| term.draw(|f| overparam::tui::render(black_box(&app.session), f)).map(|_| ()))
         });
     }
     let mut compare = explorer_app(&[]).unwrap_or_else(|e| panic!("cannot build the app: {e}"));
@@ -26,14 +26,14 @@ fn frames(c: &mut Criterion) {
     for (w, h) in [(80u16, 24u16), (120, 40)] {
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap_or_else(|e| panic!("{e}"));
         g.bench_function(format!("compare_view_{w}x{h}_3x2000_runs"), |b| {
-            b.iter(|| term.draw(|f| overparam::tui::render(black_box(&compare), f)).map(|_| ()))
+            b.iter(|| term.draw(|f| overparam::tui::render(black_box(&compare.session), f)).map(|_| ()))
         });
     }
     g.bench_function("first_frame_120x40", |b| {
         b.iter(|| {
             let app = explorer_app(&[]).unwrap_or_else(|e| panic!("{e}"));
             let (mut term, _) = counting_terminal(120, 40).unwrap_or_else(|e| panic!("{e}"));
-            term.draw(|f| overparam::tui::render(&app, f)).map(|_| ())
+            term.draw(|f| overparam::tui::render(&app.session, f)).map(|_| ())
         })
     });
     g.finish();

@@ -253,7 +253,7 @@ fn frame_time(
 ) -> f64 {
     time_per_call(
         || {
-            let _ = term.draw(|f| crate::tui::render(app, f));
+            let _ = term.draw(|f| crate::tui::render(&app.session, f));
         },
         budget,
     )
@@ -416,14 +416,18 @@ pub fn explorer_app(flags: &[&str]) -> anyhow::Result<crate::tui::App> {
 pub fn session_peak_rss() -> anyhow::Result<Option<u64>> {
     let mut app = explorer_app(&["--model", "very", "--steps", "2000000", "--tol", "1e-300"])?;
     let (mut term, _) = counting_terminal(120, 40)?;
-    while app.slot().run.steps < 1_000_000 {
+    while app.session.line().run.steps < 1_000_000 {
         app.run_steps(4096);
-        term.draw(|f| crate::tui::render(&app, f))?;
+        term.draw(|f| crate::tui::render(&app.session, f))?;
     }
     app.set_histogram_target(100_000);
     app.fill_now();
-    term.draw(|f| crate::tui::render(&app, f))?;
-    anyhow::ensure!(app.slot().hist.slopes.len() == 100_000, "histogram holds {}", app.slot().hist.slopes.len());
+    term.draw(|f| crate::tui::render(&app.session, f))?;
+    anyhow::ensure!(
+        app.session.line().hist.slopes.len() == 100_000,
+        "histogram holds {}",
+        app.session.line().hist.slopes.len()
+    );
     Ok(peak_rss())
 }
 
@@ -486,7 +490,7 @@ pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Ve
     let t = Instant::now();
     let app = explorer_app(&[])?;
     let (mut term, _) = counting_terminal(120, 40)?;
-    term.draw(|f| crate::tui::render(&app, f))?;
+    term.draw(|f| crate::tui::render(&app.session, f))?;
     let first = t.elapsed().as_secs_f64();
     rows.push(Row {
         what: "explorer: first frame after launch (120×40)".into(),
@@ -510,15 +514,15 @@ pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Ve
     let mut app = explorer_app(&[])?;
     app.fill_now();
     let (mut term, written) = counting_terminal(120, 40)?;
-    term.draw(|f| crate::tui::render(&app, f))?;
+    term.draw(|f| crate::tui::render(&app.session, f))?;
     let frames = 120u64;
     let before = written.bytes.get();
     for _ in 0..frames {
-        app.run_steps(app.steps_per_frame);
+        app.run_steps(app.session.steps_per_frame);
         // As the explorer sends it: synchronized, and followed by its request.
-        crate::tui::pacing::begin_frame(term.backend_mut(), false)?;
-        term.draw(|f| crate::tui::render(&app, f))?;
-        crate::tui::pacing::end_frame(term.backend_mut())?;
+        crate::tui::term::pacing::begin_frame(term.backend_mut(), false)?;
+        term.draw(|f| crate::tui::render(&app.session, f))?;
+        crate::tui::term::pacing::end_frame(term.backend_mut())?;
     }
     let per_frame = (written.bytes.get() - before) as f64 / frames as f64;
     rows.push(Row {
@@ -584,15 +588,15 @@ fn compare_rows(budget: Duration) -> anyhow::Result<Vec<Row>> {
     // Round the model cycle once, filling only the compared lines (not the net, whose nets
     // are trained for real).
     for _ in crate::model::ModelKind::ALL {
-        if crate::tui::compare_view::COMPARED.contains(&app.current) {
-            app.set_histogram_target(crate::tui::app::MAX_RUNS);
+        if crate::tui::session::COMPARED.contains(&app.session.current) {
+            app.set_histogram_target(crate::tui::session::MAX_RUNS);
         }
         app.press(crate::tui::keys::Key::Char('m'));
     }
     app.fill_now();
     let filled: usize =
-        crate::tui::compare_view::COMPARED.iter().filter_map(|&k| app.slot_of(k)).map(|s| s.hist.slopes.len()).sum();
-    anyhow::ensure!(filled as u64 == 3 * crate::tui::app::MAX_RUNS, "the compare view holds {filled} runs");
+        crate::tui::session::COMPARED.iter().filter_map(|&k| app.session.line_of(k)).map(|s| s.hist.slopes.len()).sum();
+    anyhow::ensure!(filled as u64 == 3 * crate::tui::session::MAX_RUNS, "the compare view holds {filled} runs");
     let frame = frame_time(&mut test_term, &app, budget);
     rows.push(Row {
         what: "explorer: compare view frame, 120×40, 3×200,000 runs (MAX_RUNS)".into(),
@@ -601,18 +605,18 @@ fn compare_rows(budget: Duration) -> anyhow::Result<Vec<Row>> {
         ok: Some(frame <= 1e-3),
     });
     let mut app = explorer_app(&[])?;
-    app.attach_worker(crate::tui::worker::Worker::spawn()?);
+    app.attach_worker(crate::tui::jobs::worker::Worker::spawn()?);
     app.press(crate::tui::keys::Key::Char('C'));
     app.press(crate::tui::keys::Key::Char(' '));
     let (mut term, written) = counting_terminal(120, 40)?;
-    term.draw(|f| crate::tui::render(&app, f))?;
+    term.draw(|f| crate::tui::render(&app.session, f))?;
     let before = written.bytes.get();
     let mut frames = 0u64;
     // At 30 frames/s until every histogram is full (at most 20 s).
     while frames < 600 && (frames < 30 || app.animating()) {
         std::thread::sleep(Duration::from_millis(33));
         app.tick();
-        term.draw(|f| crate::tui::render(&app, f))?;
+        term.draw(|f| crate::tui::render(&app.session, f))?;
         frames += 1;
     }
     let per_frame = (written.bytes.get() - before) as f64 / frames as f64;
@@ -667,16 +671,16 @@ fn explorer_net_rows(quick: bool, budget: Duration) -> anyhow::Result<Vec<Row>> 
     let mut app = explorer_app(&["--model", "net"])?;
     let nets = if quick { 4 } else { 200 };
     app.set_histogram_target(nets);
-    app.attach_worker(crate::tui::worker::Worker::spawn()?);
+    app.attach_worker(crate::tui::jobs::worker::Worker::spawn()?);
     let (mut term, written) = counting_terminal(120, 40)?;
-    term.draw(|f| crate::tui::render(&app, f))?;
-    let frame = 2 * app.frame_budget;
+    term.draw(|f| crate::tui::render(&app.session, f))?;
+    let frame = 2 * app.session.frame_budget;
     let (start, before) = (Instant::now(), written.bytes.get());
     let (mut frames, mut worst_tick, mut worst_key, mut worst_cpu) = (0u64, 0.0f64, 0.0f64, 0.0f64);
     app.press(Key::Char(' '));
-    while app.net_slot().is_some_and(|n| n.hist.values.len() < nets as usize && n.hist.error.is_none()) {
+    while app.session.net().is_some_and(|n| n.hist.values.len() < nets as usize && n.hist.error.is_none()) {
         let t = Instant::now();
-        if !app.running {
+        if !app.session.running {
             app.press(Key::Char('i'));
             app.press(Key::Char(' '));
             worst_key = worst_key.max(t.elapsed().as_secs_f64());
@@ -685,7 +689,7 @@ fn explorer_net_rows(quick: bool, budget: Duration) -> anyhow::Result<Vec<Row>> 
         app.tick();
         worst_tick = worst_tick.max(tick.elapsed().as_secs_f64());
         worst_cpu = worst_cpu.max(thread_cpu_s() - cpu);
-        term.draw(|f| crate::tui::render(&app, f))?;
+        term.draw(|f| crate::tui::render(&app.session, f))?;
         frames += 1;
         std::thread::sleep(frame.saturating_sub(t.elapsed()));
         if start.elapsed() > Duration::from_secs(600) {
@@ -694,7 +698,7 @@ fn explorer_net_rows(quick: bool, budget: Duration) -> anyhow::Result<Vec<Row>> 
     }
     let fill = start.elapsed().as_secs_f64();
     let per_frame = (written.bytes.get() - before) as f64 / frames.max(1) as f64;
-    let width = app.net_spec.width;
+    let width = app.session.net_spec.width;
     rows.push(Row {
         what: format!(
             "explorer: net histogram, {nets} GD nets (M = {width}, N = 100, {} threads) while a net trains on screen",
@@ -704,7 +708,7 @@ fn explorer_net_rows(quick: bool, budget: Duration) -> anyhow::Result<Vec<Row>> 
         target: if quick { "—".into() } else { "≤ 30 s on 2 cores".into() },
         ok: (!quick).then_some(fill <= 30.0),
     });
-    let half = app.frame_budget.as_secs_f64();
+    let half = app.session.frame_budget.as_secs_f64();
     rows.push(Row {
         what: format!("explorer: net, most work in one tick (its thread's CPU time), {frames} frames"),
         measured: format!("{:.1} ms", worst_cpu * 1e3),
@@ -734,7 +738,7 @@ fn explorer_net_rows(quick: bool, budget: Duration) -> anyhow::Result<Vec<Row>> 
     wide.press(Key::Char('i'));
     let init = t.elapsed().as_secs_f64();
     rows.push(Row {
-        what: format!("explorer: net, key w to width {} / then key i there", wide.net_spec.width),
+        what: format!("explorer: net, key w to width {} / then key i there", wide.session.net_spec.width),
         measured: format!("{:.1} ms / {:.1} ms", widen * 1e3, init * 1e3),
         target: format!("≤ {:.1} ms (a frame)", 2.0 * half * 1e3),
         ok: Some(widen.max(init) <= 2.0 * half),

@@ -7,21 +7,21 @@ use overparam::args::Cli;
 use overparam::model::ModelKind;
 use overparam::optim::Status;
 use overparam::tui::App;
-use overparam::tui::app::View;
 use overparam::tui::keys::{BINDINGS, Key};
+use overparam::tui::session::View;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 fn app(args: &[&str]) -> App {
     let cli = Cli::parse_from(std::iter::once("overparam").chain(args.iter().copied()));
     let mut app = App::new(&cli.common, &cli.explorer).unwrap();
-    app.color = true;
+    app.session.color = true;
     app
 }
 
 fn screen(app: &App, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| overparam::tui::render(app, f)).unwrap();
+    term.draw(|f| overparam::tui::render(&app.session, f)).unwrap();
     term.backend().to_string()
 }
 
@@ -45,10 +45,10 @@ fn snapshots_each_model() {
 fn snapshot_help() {
     let mut a = app(&[]);
     a.press(Key::Char('?'));
-    assert!(a.help);
+    assert!(a.session.help);
     snap("help", &a);
     a.press(Key::Esc);
-    assert!(!a.help);
+    assert!(!a.session.help);
 }
 
 #[test]
@@ -59,8 +59,8 @@ fn snapshot_diverged() {
     for _ in 0..20 {
         a.tick();
     }
-    assert!(!a.running, "a diverged run pauses");
-    assert!(matches!(a.slot().run.status, Status::Diverged(_)));
+    assert!(!a.session.running, "a diverged run pauses");
+    assert!(matches!(a.session.line().run.status, Status::Diverged(_)));
     snap("diverged", &a);
     let s = screen(&a, 80, 24);
     assert!(s.contains("diverged"), "{s}");
@@ -69,24 +69,24 @@ fn snapshot_diverged() {
 #[test]
 fn starts_paused_on_the_slightly_model() {
     let a = app(&[]);
-    assert!(!a.running);
-    assert_eq!(a.current, ModelKind::Slightly);
-    assert_eq!(a.slot().run.steps, 0);
+    assert!(!a.session.running);
+    assert_eq!(a.session.current, ModelKind::Slightly);
+    assert_eq!(a.session.line().run.steps, 0);
 }
 
 #[test]
 fn stepping_changes_step_and_loss() {
     let mut a = app(&[]);
-    let loss0 = a.slot().stats.loss;
+    let loss0 = a.session.line().stats.loss;
     a.press(Key::Char('n'));
-    assert_eq!(a.slot().run.steps, 1);
-    assert!(a.slot().stats.loss < loss0);
+    assert_eq!(a.session.line().run.steps, 1);
+    assert!(a.session.line().stats.loss < loss0);
     a.press(Key::Right);
     a.press(Key::Char('N'));
-    assert_eq!(a.slot().run.steps, 102);
+    assert_eq!(a.session.line().run.steps, 102);
     a.press(Key::Char('r'));
-    assert_eq!(a.slot().run.steps, 0);
-    assert_eq!(a.slot().stats.loss, loss0);
+    assert_eq!(a.session.line().run.steps, 0);
+    assert_eq!(a.session.line().stats.loss, loss0);
 }
 
 #[test]
@@ -94,38 +94,38 @@ fn gd_on_slightly_converges_to_its_closed_form_endpoint() {
     let mut a = app(&[]);
     a.press(Key::Char(' '));
     let mut frames = 0;
-    while a.running && frames < 2000 {
+    while a.session.running && frames < 2000 {
         a.tick();
         frames += 1;
     }
     // About 10⁵ steps at 256 a frame: 10–20 s at 30 frames/s.
     assert!((300..=600).contains(&frames), "{frames} frames");
-    assert_eq!(a.slot().run.status, Status::Converged);
-    let limit = a.slot().run.limit()[0];
-    assert!((a.slot().stats.slope - limit).abs() < 1e-9);
+    assert_eq!(a.session.line().run.status, Status::Converged);
+    let limit = a.session.line().run.limit()[0];
+    assert!((a.session.line().stats.slope - limit).abs() < 1e-9);
 }
 
 #[test]
 fn switching_models_keeps_each_run() {
     let mut a = app(&[]);
     a.run_steps(500);
-    let slope = a.slot().stats.slope;
+    let slope = a.session.line().stats.slope;
     a.press(Key::Char('m'));
-    assert_eq!(a.current, ModelKind::Very);
-    assert_eq!(a.slot().run.steps, 0);
+    assert_eq!(a.session.current, ModelKind::Very);
+    assert_eq!(a.session.line().run.steps, 0);
     a.run_steps(7);
     a.press(Key::Tab);
-    assert_eq!(a.current, ModelKind::Net);
+    assert_eq!(a.session.current, ModelKind::Net);
     a.press(Key::Tab);
-    assert_eq!(a.current, ModelKind::Traditional);
+    assert_eq!(a.session.current, ModelKind::Traditional);
     a.press(Key::BackTab);
     a.press(Key::BackTab);
-    assert_eq!(a.current, ModelKind::Very);
-    assert_eq!(a.slot().run.steps, 7);
+    assert_eq!(a.session.current, ModelKind::Very);
+    assert_eq!(a.session.line().run.steps, 7);
     a.press(Key::Char('M'));
-    assert_eq!(a.current, ModelKind::Slightly);
-    assert_eq!(a.slot().run.steps, 500);
-    assert_eq!(a.slot().stats.slope, slope);
+    assert_eq!(a.session.current, ModelKind::Slightly);
+    assert_eq!(a.session.line().run.steps, 500);
+    assert_eq!(a.session.line().stats.slope, slope);
 }
 
 #[test]
@@ -134,17 +134,17 @@ fn divergence_pauses_and_a_smaller_lr_recovers() {
     a.press(Key::Char(']'));
     a.press(Key::Char(']')); // 4/λmax: past 2/λmax
     a.press(Key::Char('N'));
-    assert!(a.slot().diverged().is_some());
-    assert!(a.slot().history.points().iter().all(|p| p.1.is_finite()));
-    let msg = a.slot().diverged().map(|e| e.to_string()).unwrap();
+    assert!(a.session.line().diverged().is_some());
+    assert!(a.session.line().history.points().iter().all(|p| p.1.is_finite()));
+    let msg = a.session.line().diverged().map(|e| e.to_string()).unwrap();
     assert!(msg.contains("2/λmax"), "{msg}");
     a.press(Key::Char(' '));
-    assert!(!a.running, "a diverged run does not start");
+    assert!(!a.session.running, "a diverged run does not start");
     a.press(Key::Char('0'));
-    assert!(a.slot().diverged().is_none());
-    assert_eq!(a.slot().run.steps, 0);
+    assert!(a.session.line().diverged().is_none());
+    assert_eq!(a.session.line().run.steps, 0);
     a.press(Key::Char('N'));
-    assert!(a.slot().diverged().is_none());
+    assert!(a.session.line().diverged().is_none());
 }
 
 #[test]
@@ -156,38 +156,44 @@ fn optimizers_cycle_and_histogram_follows() {
         a.fill_now();
         a.press(Key::Char('N'));
         // Every optimizer fills its histogram at a stable learning rate; none errors.
-        assert_eq!(a.slot().hist.error, None, "{:?}", a.optimizer);
-        assert!(a.slot().hist.slopes.len() >= 2000, "{:?}", a.optimizer);
-        assert_eq!(a.slot().hist.optimizer, a.optimizer);
+        assert_eq!(a.session.line().hist.error, None, "{:?}", a.session.optimizer);
+        assert!(a.session.line().hist.slopes.len() >= 2000, "{:?}", a.session.optimizer);
+        assert_eq!(a.session.line().hist.optimizer, a.session.optimizer);
     }
     a.press(Key::Char('c'));
-    assert!(a.slot().hist.slopes.is_empty());
+    assert!(a.session.line().hist.slopes.is_empty());
     a.press(Key::Char('e'));
     a.fill_now();
-    assert_eq!(a.slot().hist.slopes.len(), 2000);
+    assert_eq!(a.session.line().hist.slopes.len(), 2000);
 }
 
 #[test]
 fn quit_line_reproduces_the_settings() {
     let mut a = app(&["--seed", "43", "--model", "very", "--lr-scale", "2", "--init", "3", "--n", "20"]);
-    assert_eq!(a.command_line(), "overparam --seed 43 --n 20 --model very --optimizer gd --lr-scale 2 --init 3");
+    assert_eq!(
+        a.session.command_line(),
+        "overparam --seed 43 --n 20 --model very --optimizer gd --lr-scale 2 --init 3"
+    );
     a.press(Key::Char('i'));
     a.press(Key::Char('d'));
     a.press(Key::Char('['));
     a.press(Key::Char('['));
     a.press(Key::Char('o'));
-    assert_eq!(a.command_line(), "overparam --seed 44 --n 20 --model very --optimizer sgd --lr-scale 0.5 --init 4");
+    assert_eq!(
+        a.session.command_line(),
+        "overparam --seed 44 --n 20 --model very --optimizer sgd --lr-scale 0.5 --init 4"
+    );
     assert_eq!(a.press(Key::Char('q')), overparam::tui::app::Outcome::Quit);
     assert_eq!(a.press(Key::Ctrl('c')), overparam::tui::app::Outcome::Quit);
     // Re-running the printed line rebuilds the same run: data, init, optimizer, learning rate.
-    let line = a.command_line();
+    let line = a.session.command_line();
     let args: Vec<&str> = line.split_whitespace().collect();
     let again = App::new(&Cli::try_parse_from(&args).unwrap().common, &a_explorer()).unwrap();
-    assert_eq!(again.data, a.data);
-    assert_eq!(again.current, a.current);
-    assert_eq!(again.optimizer, a.optimizer);
-    assert_eq!(again.slot().run.theta0, a.slot().run.theta0);
-    assert_eq!(again.slot().run.lr, a.slot().run.lr);
+    assert_eq!(again.session.data, a.session.data);
+    assert_eq!(again.session.current, a.session.current);
+    assert_eq!(again.session.optimizer, a.session.optimizer);
+    assert_eq!(again.session.line().run.theta0, a.session.line().run.theta0);
+    assert_eq!(again.session.line().run.lr, a.session.line().run.lr);
 }
 
 fn a_explorer() -> overparam::args::ExplorerArgs {
@@ -242,7 +248,7 @@ fn random_keys_and_resizes_never_panic() {
     let mut a = app(&["--n", "12", "--sources", "7", "--steps", "500"]);
     // s exports: into a scratch folder (export, export-2, … then a name clash, reported).
     let scratch = tempfile::tempdir().unwrap();
-    a.out = Some(scratch.path().join("export"));
+    a.session.out = Some(scratch.path().join("export"));
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = || {
         state ^= state << 13;
@@ -254,13 +260,13 @@ fn random_keys_and_resizes_never_panic() {
     for i in 0..4000 {
         let r = next();
         a.press(keys[(r % keys.len() as u64) as usize]);
-        a.steps_per_frame = a.steps_per_frame.min(512);
+        a.session.steps_per_frame = a.session.steps_per_frame.min(512);
         if r % 7 == 0 {
             a.tick();
         }
         if r % 11 == 0 {
             // A few nets at a time: each is trained for real.
-            if let Some(n) = a.net_shown() {
+            if let Some(n) = a.session.net_shown() {
                 let have = n.hist.values.len() as u64;
                 a.set_net_target(have + 2);
             }
@@ -281,9 +287,9 @@ fn a_long_run_keeps_its_history_bounded_and_renders() {
     // How fast it renders is measured by `cargo bench --bench explorer` and `overparam bench`.
     let mut a = app(&["--steps", "2000000", "--tol", "1e-300"]);
     a.run_steps(1_000_000);
-    assert_eq!(a.slot().run.steps, 1_000_000);
+    assert_eq!(a.session.line().run.steps, 1_000_000);
     a.fill_now();
-    assert!(a.slot().history.points().len() <= overparam::tui::history::CAPACITY);
+    assert!(a.session.line().history.points().len() <= overparam::history::CAPACITY);
     let s = screen(&a, 120, 40);
     assert!(s.contains("step    1.00M"), "{s}");
 }
@@ -300,7 +306,7 @@ fn viewed(model: &str, steps: u64, view_key: char) -> App {
 fn snapshot_ridge_view() {
     for (model, steps) in [("slightly", 20_000), ("very", 4_000), ("traditional", 1)] {
         let a = viewed(model, steps, 'v');
-        assert_eq!(a.view, View::Ridge);
+        assert_eq!(a.session.view, View::Ridge);
         insta::assert_snapshot!(format!("ridge_{model}_80x24"), screen(&a, 80, 24));
     }
 }
@@ -309,7 +315,7 @@ fn snapshot_ridge_view() {
 fn snapshot_drift_view() {
     for model in ["very", "slightly"] {
         let a = viewed(model, 15_000, 'p');
-        assert_eq!(a.view, View::Drift);
+        assert_eq!(a.session.view, View::Drift);
         insta::assert_snapshot!(format!("drift_{model}_80x24"), screen(&a, 80, 24));
     }
 }
@@ -318,7 +324,7 @@ fn snapshot_drift_view() {
 fn ridge_view_shows_the_valley_the_path_and_the_endpoint() {
     let mut a = viewed("very", 3_000, 'v');
     for color in [true, false] {
-        a.color = color;
+        a.session.color = color;
         let s = screen(&a, 80, 24);
         assert!(s.contains("Ridge · gd · loss 0 in 9901 dimensions"), "{s}");
         // the valley: the zero-loss line, shades rising away from it, the start and now
@@ -334,7 +340,7 @@ fn ridge_view_shows_the_valley_the_path_and_the_endpoint() {
     }
     // v again returns to the histogram
     a.press(Key::Char('v'));
-    assert_eq!(a.view, View::Slopes);
+    assert_eq!(a.session.view, View::Slopes);
 }
 
 #[test]
@@ -365,11 +371,11 @@ fn drift_view_reports_the_sweep_and_moves_with_new_init() {
     for needle in ["Drift · very", "|θ−θ0|/|θ0| 0.12", "1000    100,001", "∝ M^-0.5"] {
         assert!(s.contains(needle), "no `{needle}` in\n{s}");
     }
-    let before = a.drift.as_ref().map(|d| d.init);
+    let before = a.session.drift.as_ref().map(|d| d.init);
     a.press(Key::Char('i'));
-    assert_ne!(a.drift.as_ref().map(|d| d.init), before, "the sweep follows the new init");
+    assert_ne!(a.session.drift.as_ref().map(|d| d.init), before, "the sweep follows the new init");
     a.press(Key::Char('p'));
-    assert_eq!(a.view, View::Slopes);
+    assert_eq!(a.session.view, View::Slopes);
 }
 
 #[test]
@@ -385,26 +391,26 @@ fn readme_lists_every_key() {
 fn the_explorer_stops_where_train_stops() {
     use overparam::optim::{LrChoice, Optimizer, Run};
     let mut a = app(&[]);
-    while !a.slot().run.is_done() {
+    while !a.session.line().run.is_done() {
         a.run_steps(1000);
     }
-    let mut train = Run::new(a.slot().model.clone(), Optimizer::Gd, LrChoice::default(), 42, 0).unwrap();
+    let mut train = Run::new(a.session.line().model.clone(), Optimizer::Gd, LrChoice::default(), 42, 0).unwrap();
     train.run_to_end(1_000_000, 1e-9).unwrap();
-    assert_eq!(a.slot().run.steps, train.steps, "same loop, same stopping step");
-    assert_eq!(a.slot().run.theta, train.theta);
-    assert!(matches!(a.slot().run.status, Status::Converged));
+    assert_eq!(a.session.line().run.steps, train.steps, "same loop, same stopping step");
+    assert_eq!(a.session.line().run.theta, train.theta);
+    assert!(matches!(a.session.line().run.status, Status::Converged));
 }
 
 #[test]
 fn changing_optimizer_or_lr_replays_from_the_init() {
     let mut a = app(&["--preset", "small", "--model", "very"]);
     a.press(Key::Char('N'));
-    assert_eq!(a.slot().run.steps, 100);
+    assert_eq!(a.session.line().run.steps, 100);
     for key in ['o', ']', '0', '['] {
         a.press(Key::Char('n'));
         a.press(Key::Char(key));
-        assert_eq!(a.slot().run.steps, 0, "after `{key}` the run starts again");
-        assert_eq!(a.slot().run.theta, a.slot().run.theta0);
+        assert_eq!(a.session.line().run.steps, 0, "after `{key}` the run starts again");
+        assert_eq!(a.session.line().run.theta, a.session.line().run.theta0);
     }
 }
 
@@ -414,20 +420,20 @@ fn lr_at_the_bound_is_explained_and_lr_stays_bounded() {
     a.press(Key::Char(']')); // 1/λmax → exactly 2/λmax
     a.press(Key::Char(' '));
     a.tick();
-    assert!(!a.running, "a run that can neither converge nor diverge pauses");
-    assert!(a.message.as_deref().unwrap_or("").contains("flips sign"), "{:?}", a.message);
+    assert!(!a.session.running, "a run that can neither converge nor diverge pauses");
+    assert!(a.session.message.as_deref().unwrap_or("").contains("flips sign"), "{:?}", a.session.message);
     for _ in 0..100 {
         a.press(Key::Char('['));
     }
-    assert!(a.lr.scale >= 1.0 / overparam::tui::app::LR_SCALE_LIMIT);
-    let line = a.command_line();
+    assert!(a.session.lr.scale >= 1.0 / overparam::tui::app::LR_SCALE_LIMIT);
+    let line = a.session.command_line();
     let args: Vec<&str> = line.split_whitespace().collect();
     assert!(Cli::try_parse_from(&args).is_ok(), "the quit line parses: {line}");
     for _ in 0..100 {
         a.press(Key::Char(']'));
     }
-    assert!(a.lr.scale <= overparam::tui::app::LR_SCALE_LIMIT);
-    let line = a.command_line();
+    assert!(a.session.lr.scale <= overparam::tui::app::LR_SCALE_LIMIT);
+    let line = a.session.command_line();
     let args: Vec<&str> = line.split_whitespace().collect();
     assert!(Cli::try_parse_from(&args).is_ok(), "the quit line parses: {line}");
 }
@@ -438,18 +444,18 @@ fn views_and_run_state_follow_model_switches() {
     for k in ['m', 'M', 'p', 'i', 'm'] {
         a.press(Key::Char(k));
     }
-    let drift = a.drift.as_ref().map(|d| (d.seed, d.init));
-    assert_eq!(drift, Some((a.seed, a.slot().run.init_index)), "the drift sweep is for the run shown");
+    let drift = a.session.drift.as_ref().map(|d| (d.seed, d.init));
+    assert_eq!(drift, Some((a.session.seed, a.session.line().run.init_index)), "the drift sweep is for the run shown");
     // switching, running, onto a finished run pauses instead of ticking for ever
     let mut a = app(&["--model", "traditional"]);
     a.run_steps(10);
-    assert!(a.slot().run.is_done());
+    assert!(a.session.line().run.is_done());
     a.press(Key::Char('m'));
     a.press(Key::Char(' '));
-    assert!(a.running);
+    assert!(a.session.running);
     a.press(Key::Char('M'));
     a.tick();
-    assert!(!a.running, "nothing to run: paused, so the loop can go idle");
+    assert!(!a.session.running, "nothing to run: paused, so the loop can go idle");
 }
 
 // ---- compare view, focus and zoom, export (issue 10) -------------------------------------------
@@ -458,7 +464,7 @@ fn views_and_run_state_follow_model_switches() {
 fn snapshot_compare_view() {
     let mut a = app(&[]);
     a.press(Key::Char('C'));
-    assert_eq!(a.view, View::Compare);
+    assert_eq!(a.session.view, View::Compare);
     a.fill_now();
     snap("compare", &a);
 }
@@ -468,13 +474,13 @@ fn compare_view_shows_every_linear_model_at_x_star_with_its_theory() {
     let mut a = app(&[]);
     a.press(Key::Char('C'));
     a.fill_now();
-    let x = overparam::predict::test_point(&a.data);
+    let x = overparam::predict::test_point(&a.session.data);
     assert_eq!(x, 9.9, "the demo's grid ends at 9.9");
     for (w, h) in [(80, 24), (160, 48)] {
         let s = screen(&a, w, h);
         assert!(s.contains("x* = 9.900"), "the axis is named:\n{s}");
         for kind in ModelKind::LINEAR {
-            let slot = a.slot_of(kind).unwrap();
+            let slot = a.session.line_of(kind).unwrap();
             assert_eq!(slot.hist.slopes.len(), 2000, "{kind:?} filled");
             let sum = slot.hist.summary.as_ref().unwrap();
             // The title's KS is the histogram's own: the map c ↦ c·x* leaves KS unchanged.
@@ -490,7 +496,7 @@ fn compare_view_shows_every_linear_model_at_x_star_with_its_theory() {
         }
     }
     // The theory at x* is THEORY.md's closed form scaled by x*.
-    let slot = a.slot_of(ModelKind::Very).unwrap();
+    let slot = a.session.line_of(ModelKind::Very).unwrap();
     let at = overparam::predict::theory_at(&slot.model, overparam::model::Metric::Euclidean, x);
     let post = overparam::theory::posterior(&slot.model);
     assert!((at.posterior.mean - post.mean * x).abs() < 1e-12 && (at.posterior.std - post.std * x).abs() < 1e-12);
@@ -502,12 +508,12 @@ fn compare_view_adds_and_clears_runs_for_every_model() {
     a.press(Key::Char('C'));
     a.press(Key::Char('c'));
     for kind in ModelKind::LINEAR {
-        assert!(a.slot_of(kind).unwrap().hist.slopes.is_empty());
+        assert!(a.session.line_of(kind).unwrap().hist.slopes.is_empty());
     }
     a.press(Key::Char('e'));
     a.fill_now();
     for kind in ModelKind::LINEAR {
-        assert_eq!(a.slot_of(kind).unwrap().hist.slopes.len(), 2000);
+        assert_eq!(a.session.line_of(kind).unwrap().hist.slopes.len(), 2000);
     }
     // A new optimizer empties and refills every histogram, for the new optimizer (gd → sgd →
     // cg → exact: only exact's closed form is filled, to keep the test quick).
@@ -516,21 +522,21 @@ fn compare_view_adds_and_clears_runs_for_every_model() {
     }
     a.fill_now();
     for kind in ModelKind::LINEAR {
-        assert_eq!(a.slot_of(kind).unwrap().hist.optimizer, a.optimizer);
+        assert_eq!(a.session.line_of(kind).unwrap().hist.optimizer, a.session.optimizer);
     }
     a.press(Key::Char('C'));
-    assert_eq!(a.view, View::Slopes);
+    assert_eq!(a.session.view, View::Slopes);
 }
 
 #[test]
 fn the_worker_fills_every_compared_histogram() {
     let mut a = app(&["--model", "traditional"]);
     a.press(Key::Char('C'));
-    a.attach_worker(overparam::tui::worker::Worker::spawn().unwrap());
+    a.attach_worker(overparam::tui::jobs::worker::Worker::spawn().unwrap());
     // Not a timing test: a bound on the wait so a broken worker fails rather than hangs.
     for _ in 0..6000 {
         a.poll_worker();
-        if ModelKind::LINEAR.iter().all(|&k| !a.slot_of(k).unwrap().hist.filling()) {
+        if ModelKind::LINEAR.iter().all(|&k| !a.session.line_of(k).unwrap().hist.filling()) {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -539,7 +545,7 @@ fn the_worker_fills_every_compared_histogram() {
     b.press(Key::Char('C'));
     b.fill_now();
     for kind in ModelKind::LINEAR {
-        let (got, want) = (&a.slot_of(kind).unwrap().hist, &b.slot_of(kind).unwrap().hist);
+        let (got, want) = (&a.session.line_of(kind).unwrap().hist, &b.session.line_of(kind).unwrap().hist);
         assert_eq!(got.slopes, want.slopes, "{kind:?}: the worker's endpoints are the inline ones");
     }
     assert!(!a.animating());
@@ -547,29 +553,29 @@ fn the_worker_fills_every_compared_histogram() {
 
 #[test]
 fn focus_moves_between_panes_and_zoom_shows_one_full_screen() {
-    use overparam::tui::panes::Pane;
+    use overparam::tui::session::view::Pane;
     for view_key in [None, Some('v'), Some('p'), Some('C')] {
         for model in ["traditional", "slightly", "very"] {
             let mut a = app(&["--model", model, "--n", "20", "--sources", "5"]);
-            a.color = false; // the mark must show without colour
+            a.session.color = false; // the mark must show without colour
             if let Some(k) = view_key {
                 a.press(Key::Char(k));
             }
-            let panes = overparam::tui::panes::panes(a.view);
+            let panes = overparam::tui::session::view::panes(a.session.view);
             let mut seen = Vec::new();
             for _ in 0..panes.len() {
                 a.press(Key::Char('f'));
-                seen.push(a.focus);
+                seen.push(a.session.focus);
                 let s = screen(&a, 80, 24);
                 assert_eq!(s.matches('╔').count(), 1, "one focused pane, double-bordered:\n{s}");
             }
             assert_eq!(seen.len(), panes.len());
             for p in panes {
-                assert!(seen.contains(p), "{p:?} never focused in {:?}", a.view);
+                assert!(seen.contains(p), "{p:?} never focused in {:?}", a.session.view);
             }
-            a.focus = Pane::Loss;
+            a.session.focus = Pane::Loss;
             a.press(Key::Char('z'));
-            assert!(a.zoomed);
+            assert!(a.session.zoomed);
             let s = screen(&a, 80, 24);
             let first = s.lines().next().unwrap_or_default();
             assert!(first.contains("╔Loss"), "the loss pane fills the screen:\n{s}");
@@ -589,13 +595,14 @@ fn export_writes_every_file_matching_the_headless_commands() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("session");
     let mut a = app(&["--optimizer", "exact"]);
-    a.out = Some(dir.clone());
+    a.session.out = Some(dir.clone());
     a.fill_now();
     a.run_steps(10);
-    // What the screen showed last (its size is what screen.txt uses).
+    // What the screen showed last (its size is what screen.txt uses; the event loop tells the app).
     let shown = screen(&a, 100, 30);
+    a.set_screen_size(100, 30);
     a.press(Key::Char('s'));
-    let msg = a.message.clone().unwrap();
+    let msg = a.session.message.clone().unwrap();
     assert_eq!(msg, format!("exported to {}", dir.display()));
     let mut names: Vec<String> =
         std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
@@ -624,20 +631,20 @@ fn export_writes_every_file_matching_the_headless_commands() {
     assert_eq!(command["matches"], "exactly");
     assert_eq!(got, want, "summary.json is the ensemble command's JSON");
     assert_eq!(got["endpoints"], "closed-form limit");
-    assert_eq!(read(&dir, "command.txt"), format!("{}\n", a.command_line()));
+    assert_eq!(read(&dir, "command.txt"), format!("{}\n", a.session.command_line()));
     // screen.txt is the screen as shown, as plain text.
     let plain: String = shown.lines().map(|l| format!("{}\n", l.trim_matches('"').trim_end())).collect();
     assert_eq!(read(&dir, "screen.txt"), plain);
 
     let loss = read(&dir, "loss.csv");
     assert_eq!(loss.lines().next(), Some("step,loss"));
-    assert_eq!(loss.lines().count() - 1, a.slot().history.points().len());
+    assert_eq!(loss.lines().count() - 1, a.session.line().history.points().len());
     let endpoints = read(&dir, "endpoints.csv");
     let mut lines = endpoints.lines();
     assert_eq!(lines.next(), Some("model,init,optimizer,slope,x_star,f_x_star"));
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 2000);
-    let slopes = &a.slot().hist.slopes;
+    let slopes = &a.session.line().hist.slopes;
     for (i, r) in rows.iter().enumerate() {
         assert_eq!(r[0], "slightly");
         assert_eq!(r[1].parse::<usize>().unwrap(), i);
@@ -654,7 +661,7 @@ fn export_writes_every_file_matching_the_headless_commands() {
     for i in [2, 3] {
         a.press(Key::Char('s'));
         let next = tmp.path().join(format!("session-{i}"));
-        assert_eq!(a.message.clone().unwrap(), format!("exported to {}", next.display()));
+        assert_eq!(a.session.message.clone().unwrap(), format!("exported to {}", next.display()));
         assert_eq!(read(&next, "data.csv"), run(&["data"]));
     }
     assert_eq!(read(&dir, "data.csv"), "mine");
@@ -678,7 +685,7 @@ fn summary_json_says_its_endpoints_are_closed_form_limits_and_how_to_get_them_ag
     let mut a = app(&["--optimizer", "gd", "--lr-scale", "0.5", "--model", "very", "--sources", "20"]);
     a.set_histogram_target(300);
     a.fill_now();
-    a.out = Some(tmp.path().join("gd"));
+    a.session.out = Some(tmp.path().join("gd"));
     a.press(Key::Char('s'));
     let got: serde_json::Value = serde_json::from_str(&read(&tmp.path().join("gd"), "summary.json")).unwrap();
     assert_eq!(got["optimizer"], "gd");
@@ -698,7 +705,7 @@ fn summary_json_says_its_endpoints_are_closed_form_limits_and_how_to_get_them_ag
     let mut a = app(&["--preset", "small", "--optimizer", "whitened"]);
     a.set_histogram_target(40);
     a.fill_now();
-    a.out = Some(tmp.path().join("whitened"));
+    a.session.out = Some(tmp.path().join("whitened"));
     a.press(Key::Char('s'));
     let got: serde_json::Value = serde_json::from_str(&read(&tmp.path().join("whitened"), "summary.json")).unwrap();
     assert_eq!((&got["optimizer"], &got["endpoints"]), (&"whitened".into(), &"closed-form limit".into()));
@@ -714,7 +721,7 @@ fn summary_json_says_its_endpoints_are_closed_form_limits_and_how_to_get_them_ag
     let mut a = app(&["--preset", "small", "--optimizer", "cg"]);
     a.set_histogram_target(40);
     a.fill_now();
-    a.out = Some(tmp.path().join("cg"));
+    a.session.out = Some(tmp.path().join("cg"));
     a.press(Key::Char('s'));
     let got: serde_json::Value = serde_json::from_str(&read(&tmp.path().join("cg"), "summary.json")).unwrap();
     assert_eq!(got["endpoints"], "trained");
@@ -726,9 +733,11 @@ fn summary_json_says_its_endpoints_are_closed_form_limits_and_how_to_get_them_ag
 fn screen_txt_is_the_too_small_message_when_that_was_shown() {
     let tmp = tempfile::tempdir().unwrap();
     let mut a = app(&[]);
-    a.out = Some(tmp.path().join("small"));
+    a.session.out = Some(tmp.path().join("small"));
     let _ = screen(&a, 100, 30);
+    a.set_screen_size(100, 30);
     let shown = screen(&a, 50, 12);
+    a.set_screen_size(50, 12);
     assert!(shown.contains("terminal too small"), "{shown}");
     a.press(Key::Char('s'));
     let plain: String = shown.lines().map(|l| format!("{}\n", l.trim_matches('"').trim_end())).collect();
@@ -743,9 +752,9 @@ fn export_failures_are_reported_and_leave_nothing_behind() {
     // Tests run as root: a parent that is a regular file stops the write where chmod would not.
     let file = tmp.path().join("plain");
     std::fs::write(&file, "").unwrap();
-    a.out = Some(file.join("session"));
+    a.session.out = Some(file.join("session"));
     a.press(Key::Char('s'));
-    let msg = a.message.clone().unwrap();
+    let msg = a.session.message.clone().unwrap();
     assert!(msg.starts_with("export failed: cannot write"), "{msg}");
 
     // A full disk: each file half written, then ENOSPC.
@@ -759,16 +768,16 @@ fn export_failures_are_reported_and_leave_nothing_behind() {
         }
     }
     let dir = tmp.path().join("full");
-    let e = overparam::tui::export::export_to(&a, &dir, &Full).unwrap_err();
+    let e = overparam::tui::app::export::export_to(&a.session, &dir, &Full).unwrap_err();
     assert!(e.to_string().contains("No space left"), "{e}");
     assert!(!dir.exists());
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1, "only the plain file is there");
 
     // An empty histogram: everything but summary.json, and the status line says why.
     a.press(Key::Char('c'));
-    a.out = Some(tmp.path().join("empty"));
+    a.session.out = Some(tmp.path().join("empty"));
     a.press(Key::Char('s'));
-    let msg = a.message.clone().unwrap();
+    let msg = a.session.message.clone().unwrap();
     assert!(msg.contains("no summary.json"), "{msg}");
     assert!(tmp.path().join("empty/data.csv").exists() && !tmp.path().join("empty/summary.json").exists());
 }
@@ -779,7 +788,7 @@ fn compare_view_and_zoom_render_at_every_size() {
     a.press(Key::Char('C'));
     a.fill_now();
     for zoomed in [false, true] {
-        a.zoomed = zoomed;
+        a.session.zoomed = zoomed;
         for w in (1..=200).step_by(3) {
             for h in (1..=60).step_by(2) {
                 let s = screen(&a, w, h);

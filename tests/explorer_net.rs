@@ -17,13 +17,13 @@ use ratatui::backend::TestBackend;
 fn app(args: &[&str]) -> App {
     let cli = Cli::parse_from(std::iter::once("overparam").chain(args.iter().copied()));
     let mut app = App::new(&cli.common, &cli.explorer).unwrap();
-    app.color = true;
+    app.session.color = true;
     app
 }
 
 fn screen(app: &App, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| overparam::tui::render(app, f)).unwrap();
+    term.draw(|f| overparam::tui::render(&app.session, f)).unwrap();
     term.backend().to_string()
 }
 
@@ -65,24 +65,24 @@ fn snapshot_of_the_help_with_the_net_keys() {
 fn the_net_is_in_the_model_cycle() {
     let mut a = app(&["--model", "very", "--width", "16", "--n", "12"]);
     a.press(Key::Char('m'));
-    assert_eq!(a.current, ModelKind::Net);
+    assert_eq!(a.session.current, ModelKind::Net);
     let s = screen(&a, 120, 40);
     assert!(s.contains("Net · relu · all"), "{s}");
     assert!(s.contains("NTK-GP") && s.contains("Bayes"), "{s}");
     a.press(Key::Char('m'));
-    assert_eq!(a.current, ModelKind::Traditional);
+    assert_eq!(a.session.current, ModelKind::Traditional);
     a.press(Key::Char('M'));
-    assert_eq!(a.current, ModelKind::Net);
+    assert_eq!(a.session.current, ModelKind::Net);
 }
 
 #[test]
 fn the_histogram_holds_the_trained_nets_of_the_engine() {
     let a = net_app(&[]);
-    let net = a.net_slot().unwrap();
+    let net = a.session.net().unwrap();
     assert_eq!(net.hist.values.len(), 60);
-    let cfg = EnsembleConfig { optimizer: Optimizer::Gd, ..a.cfg() };
+    let cfg = EnsembleConfig { optimizer: Optimizer::Gd, ..a.session.cfg() };
     for r in [0u64, 17, 59] {
-        let end = train::endpoint(&net.net, &cfg, r, &[a.at]).unwrap();
+        let end = train::endpoint(&net.net, &cfg, r, &[a.session.at]).unwrap();
         assert_eq!(net.hist.values[r as usize], end.f[0], "run {r} is init {r} trained by gd");
     }
     // The ensemble band at the grid's right end is the mean and sd of the same nets' f there.
@@ -102,7 +102,7 @@ fn the_histogram_holds_the_trained_nets_of_the_engine() {
 fn last_layer_gd_ends_at_the_exact_projection() {
     let mut a = app(&["--model", "net", "--width", "32", "--n", "20", "--train", "last"]);
     a.run_steps(1_000_000);
-    let net = a.net_slot().unwrap();
+    let net = a.session.net().unwrap();
     assert!(net.run.converged());
     let (f, lin) = (net.stats.f_star, net.f_lin_star.unwrap());
     assert!((f - lin).abs() < 1e-6 * lin.abs().max(1.0), "f(x*) {f} vs projection {lin}");
@@ -115,7 +115,7 @@ fn all_layers_ends_near_its_linearized_limit_closer_as_width_grows() {
     let gap = |w: &str| {
         let mut a = app(&["--model", "net", "--width", w, "--n", "20"]);
         a.run_steps(1_000_000);
-        let net = a.net_slot().unwrap();
+        let net = a.session.net().unwrap();
         assert!(net.run.converged());
         assert!(net.stats.kernel_change > 0.0 && net.stats.rel_change > 0.0);
         ((net.stats.f_star - net.f_lin_star.unwrap()).abs(), net.at_theory.ntk_gp.std)
@@ -130,36 +130,36 @@ fn all_layers_ends_near_its_linearized_limit_closer_as_width_grows() {
 #[test]
 fn keys_change_the_net_and_restart_from_the_same_seed() {
     let mut a = net_app(&[]);
-    let (theta0, steps) = (a.net_slot().unwrap().run.theta0.clone(), a.steps());
+    let (theta0, steps) = (a.session.net().unwrap().run.theta0.clone(), a.session.steps());
     assert!(steps > 0);
     // x*: the histogram restarts, the run goes on.
-    let at = a.at;
+    let at = a.session.at;
     a.press(Key::Char(','));
-    assert!(a.at < at);
-    assert_eq!(a.steps(), steps);
-    assert!(a.net_slot().unwrap().hist.values.is_empty());
-    assert!(a.message.as_deref().unwrap().contains("restarts"));
+    assert!(a.session.at < at);
+    assert_eq!(a.session.steps(), steps);
+    assert!(a.session.net().unwrap().hist.values.is_empty());
+    assert!(a.session.message.as_deref().unwrap().contains("restarts"));
     a.press(Key::Char('.'));
-    assert!((a.at - at).abs() < 1e-12);
+    assert!((a.session.at - at).abs() < 1e-12);
     for _ in 0..100 {
         a.press(Key::Char('.'));
     }
-    let right = a.net_slot().unwrap().grid.last().copied().unwrap();
-    assert_eq!(a.at, right, "x* stays within the shown range");
-    assert!(a.message.as_deref().unwrap().contains("stays within"));
+    let right = a.session.net().unwrap().grid.last().copied().unwrap();
+    assert_eq!(a.session.at, right, "x* stays within the shown range");
+    assert!(a.session.message.as_deref().unwrap().contains("stays within"));
     // Width ×2 and ÷2: a new run from the same seed and init.
     a.press(Key::Char('w'));
-    let net = a.net_slot().unwrap();
-    assert_eq!((net.spec.width, a.steps()), (64, 0));
+    let net = a.session.net().unwrap();
+    assert_eq!((net.spec.width, a.session.steps()), (64, 0));
     // The width-2M init begins with the width-M one (same c and first units).
     assert_eq!(net.run.theta0[3 * 64], theta0[3 * 32]);
-    assert!(a.message.as_deref().unwrap().contains("restart"));
+    assert!(a.session.message.as_deref().unwrap().contains("restart"));
     a.press(Key::Char('W'));
-    assert_eq!(a.net_slot().unwrap().run.theta0, theta0);
+    assert_eq!(a.session.net().unwrap().run.theta0, theta0);
     a.press(Key::Char('t'));
-    assert_eq!(a.net_slot().unwrap().spec.train, TrainMode::Last);
+    assert_eq!(a.session.net().unwrap().spec.train, TrainMode::Last);
     a.press(Key::Char('g'));
-    assert_eq!(a.net_slot().unwrap().spec.act, Act::Erf);
+    assert_eq!(a.session.net().unwrap().spec.act, Act::Erf);
     assert!(screen(&a, 80, 24).contains("erf"));
 }
 
@@ -171,13 +171,13 @@ fn the_quit_line_reproduces_the_net() {
     a.press(Key::Char('w'));
     a.press(Key::Char(','));
     a.press(Key::Char('i'));
-    let line = a.command_line();
+    let line = a.session.command_line();
     assert!(line.contains("--model net") && line.contains("--width 64 --act erf --train last --at "), "{line}");
     let args: Vec<&str> = line.split_whitespace().collect();
     let cli = Cli::try_parse_from(&args).unwrap();
     let again = App::new(&cli.common, &cli.explorer).unwrap();
-    let (n1, n2) = (a.net_slot().unwrap(), again.net_slot().unwrap());
-    assert_eq!(again.at, a.at);
+    let (n1, n2) = (a.session.net().unwrap(), again.session.net().unwrap());
+    assert_eq!(again.session.at, a.session.at);
     assert_eq!(n2.spec, n1.spec);
     assert_eq!(n2.run.theta0, n1.run.theta0);
     assert_eq!(n2.run.lr, n1.run.lr);
@@ -187,12 +187,12 @@ fn the_quit_line_reproduces_the_net() {
 fn refused_optimizers_give_way_to_gd_on_the_net() {
     let mut a = app(&["--model", "very", "--optimizer", "cg", "--width", "16", "--n", "12"]);
     a.press(Key::Char('m'));
-    assert_eq!(a.current, ModelKind::Net);
-    assert_eq!(a.optimizer, Optimizer::Gd);
-    assert!(a.message.as_deref().unwrap().contains("cg is refused"));
+    assert_eq!(a.session.current, ModelKind::Net);
+    assert_eq!(a.session.optimizer, Optimizer::Gd);
+    assert!(a.session.message.as_deref().unwrap().contains("cg is refused"));
     for _ in 0..6 {
         a.press(Key::Char('o'));
-        assert!(!matches!(a.optimizer, Optimizer::Cg | Optimizer::Whitened));
+        assert!(!matches!(a.session.optimizer, Optimizer::Cg | Optimizer::Whitened));
     }
     let cli = Cli::try_parse_from(["overparam", "--model", "net", "--optimizer", "whitened"]).unwrap();
     let err = App::new(&cli.common, &cli.explorer).err().unwrap().to_string();
@@ -204,9 +204,11 @@ fn exact_fills_with_the_linearized_limit_and_says_so() {
     let mut a = app(&["--model", "net", "--width", "32", "--n", "20", "--optimizer", "exact"]);
     a.set_histogram_target(20);
     a.fill_now();
-    let net = a.net_slot().unwrap();
-    let run3 = overparam::net::NetRun::new(std::sync::Arc::clone(&net.net), Optimizer::Exact, a.lr, a.seed, 3).unwrap();
-    assert_eq!(net.hist.values[3], run3.f_lin(&[a.at]).unwrap()[0]);
+    let net = a.session.net().unwrap();
+    let run3 =
+        overparam::net::NetRun::new(std::sync::Arc::clone(&net.net), Optimizer::Exact, a.session.lr, a.session.seed, 3)
+            .unwrap();
+    assert_eq!(net.hist.values[3], run3.f_lin(&[a.session.at]).unwrap()[0]);
     let s = screen(&a, 120, 40);
     assert!(s.contains("linearized"), "{s}");
 }
@@ -214,7 +216,7 @@ fn exact_fills_with_the_linearized_limit_and_says_so() {
 #[test]
 fn no_color_and_ascii_tell_the_bands_apart_by_glyph() {
     let mut a = net_app(&[]);
-    a.color = false;
+    a.session.color = false;
     let s = screen(&a, 120, 40);
     for (glyph, what) in [('~', "Bayes"), (':', "NTK-GP"), ('#', "trained"), ('|', "x*"), ('*', "this net")] {
         assert!(s.contains(&format!("{glyph} {what}")), "legend lacks {glyph} {what}: {s}");
@@ -225,13 +227,13 @@ fn no_color_and_ascii_tell_the_bands_apart_by_glyph() {
 fn the_worker_fills_the_net_and_drops_stale_batches() {
     let mut a = app(&["--model", "net", "--width", "16", "--n", "12"]);
     a.set_histogram_target(8);
-    a.attach_worker(overparam::tui::worker::Worker::spawn().unwrap());
+    a.attach_worker(overparam::tui::jobs::worker::Worker::spawn().unwrap());
     a.press(Key::Char(','));
     a.set_histogram_target(8);
     // Not a timing test: a bound on the wait so a broken worker fails rather than hangs.
     for _ in 0..6000 {
         a.poll_worker();
-        if !a.net_slot().unwrap().hist.filling() {
+        if !a.session.net().unwrap().hist.filling() {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -240,7 +242,7 @@ fn the_worker_fills_the_net_and_drops_stale_batches() {
     b.press(Key::Char(','));
     b.set_histogram_target(8);
     b.fill_now();
-    assert_eq!(a.net_slot().unwrap().hist.values, b.net_slot().unwrap().hist.values);
+    assert_eq!(a.session.net().unwrap().hist.values, b.session.net().unwrap().hist.values);
     assert!(!a.animating());
 }
 
@@ -249,10 +251,10 @@ fn the_compare_view_shows_the_net_on_the_shared_axis() {
     let mut a = net_app(&[]);
     a.press(Key::Char('C'));
     a.fill_now();
-    let x = overparam::predict::test_point(&a.data);
-    let net = a.net_shown().unwrap();
+    let x = overparam::predict::test_point(&a.session.data);
+    let net = a.session.net_shown().unwrap();
     assert_eq!(net.hist.compare_values.len(), net.hist.values.len());
-    let cfg = EnsembleConfig { optimizer: Optimizer::Gd, ..a.cfg() };
+    let cfg = EnsembleConfig { optimizer: Optimizer::Gd, ..a.session.cfg() };
     let end = train::endpoint(&net.net, &cfg, 5, &[x]).unwrap();
     assert_eq!(net.hist.compare_values[5], end.f[0], "the compare value is f(x*) of the same net");
     let s = net.hist.compare_summary.unwrap();
@@ -268,7 +270,7 @@ fn the_compare_view_shows_the_net_on_the_shared_axis() {
 fn the_drift_view_sweeps_widths_and_fits_the_exponents() {
     let mut a = net_app(&[]);
     a.press(Key::Char('p'));
-    assert_eq!(a.view, overparam::tui::app::View::Drift);
+    assert_eq!(a.session.view, overparam::tui::session::View::Drift);
     // The sweep trains a slice per tick: tick until it is done (bounded, not timed).
     for _ in 0..100_000 {
         if !a.animating() {
@@ -276,7 +278,7 @@ fn the_drift_view_sweeps_widths_and_fits_the_exponents() {
         }
         a.tick();
     }
-    let d = a.net_drift.as_ref().unwrap();
+    let d = a.session.net_drift.as_ref().unwrap();
     assert!(d.done() && d.error.is_none(), "{:?}", d.error);
     let (rel, ker) = d.exponents().unwrap();
     // THEORY.md, "Finite width": |θ−θ0|/|θ0| ∝ M^−½ (and its closed form per width); the kernel
@@ -295,8 +297,8 @@ fn the_drift_view_sweeps_widths_and_fits_the_exponents() {
 #[test]
 fn export_on_the_net_writes_the_nets_own_files() {
     let a = net_app(&[]);
-    let net = a.net.as_ref().unwrap();
-    let (files, note) = overparam::tui::export::session_files(&a);
+    let net = a.session.net.as_ref().unwrap();
+    let (files, note) = overparam::tui::app::export::session_files(&a.session);
     let file = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, b)| String::from_utf8(b.clone()).unwrap());
     // The loss is the net's run's, as kept.
     let loss = file("loss.csv").unwrap();
@@ -329,10 +331,10 @@ fn tick_until(a: &mut App, done: impl Fn(&App) -> bool) {
 #[test]
 fn in_the_explorer_the_kernel_change_is_measured_off_the_ui_thread() {
     let mut a = app(&["--model", "net", "--width", "32", "--n", "20"]);
-    a.set_background(overparam::tui::background::Mode::Thread);
+    a.set_background(overparam::tui::jobs::background::Mode::Thread);
     a.run_steps(1_000_000);
-    tick_until(&mut a, |a| a.net_slot().is_some_and(|n| n.stats.kernel_step == n.run.steps));
-    let net = a.net_slot().unwrap();
+    tick_until(&mut a, |a| a.session.net().is_some_and(|n| n.stats.kernel_step == n.run.steps));
+    let net = a.session.net().unwrap();
     assert!(net.run.converged() && net.run.steps > 0);
     // The value that arrived is the run's own kernel change at its last step, bit for bit.
     assert_eq!(net.stats.kernel_change.to_bits(), net.run.kernel_change().to_bits());
@@ -343,13 +345,13 @@ fn in_the_explorer_the_drift_sweep_fills_in_off_the_ui_thread() {
     let mut inline = net_app(&[]);
     inline.press(Key::Char('p'));
     let mut threaded = app(&["--model", "net", "--width", "32", "--n", "20"]);
-    threaded.set_background(overparam::tui::background::Mode::Thread);
+    threaded.set_background(overparam::tui::jobs::background::Mode::Thread);
     threaded.press(Key::Char('p'));
-    tick_until(&mut threaded, |a| a.net_drift.as_ref().is_some_and(|d| d.done()));
-    let (t, i) = (threaded.net_drift.as_ref().unwrap(), inline.net_drift.as_ref().unwrap());
+    tick_until(&mut threaded, |a| a.session.net_drift.as_ref().is_some_and(|d| d.done()));
+    let (t, i) = (threaded.session.net_drift.as_ref().unwrap(), inline.session.net_drift.as_ref().unwrap());
     assert!(t.error.is_none(), "{:?}", t.error);
     // The same runs from the same seed and init, wherever they were trained.
-    let rows = |d: &overparam::tui::net::drift::NetDrift| {
+    let rows = |d: &overparam::tui::session::net_drift::NetDrift| {
         d.rows.iter().map(|r| (r.width, r.rel_change.to_bits(), r.kernel_change.to_bits())).collect::<Vec<_>>()
     };
     assert_eq!(rows(t), rows(i));
@@ -359,18 +361,18 @@ fn in_the_explorer_the_drift_sweep_fills_in_off_the_ui_thread() {
 fn ridge_app(extra: &[&str]) -> App {
     let mut a = net_app(extra);
     a.run_steps(1_000_000);
-    assert!(a.net_slot().unwrap().run.converged());
+    assert!(a.session.net().unwrap().run.converged());
     a.press(Key::Char('v'));
-    assert_eq!(a.view, overparam::tui::app::View::Ridge);
+    assert_eq!(a.session.view, overparam::tui::session::View::Ridge);
     a
 }
 
 #[test]
 fn the_ridge_view_shows_the_curved_ridge_of_the_net() {
     let a = ridge_app(&[]);
-    let r = a.net_ridge.as_ref().unwrap();
+    let r = a.session.net_ridge.as_ref().unwrap();
     assert!(!r.busy(), "inline without a worker");
-    assert_eq!(r.shown_theta(), Some(&a.net_slot().unwrap().run.theta), "the plane goes through θ now");
+    assert_eq!(r.shown_theta(), Some(&a.session.net().unwrap().run.theta), "the plane goes through θ now");
     for (w, h) in [(80, 24), (160, 48)] {
         let s = screen(&a, w, h);
         assert!(s.contains("curved") && s.contains("off the plane"), "{w}x{h}: {s}");
@@ -395,7 +397,7 @@ fn the_ridge_view_shows_the_curved_ridge_of_the_net() {
 #[test]
 fn the_ridge_view_on_the_last_layer_says_the_ridge_is_straight() {
     let a = ridge_app(&["--train", "last"]);
-    let f = match &a.net_ridge.as_ref().unwrap().shown {
+    let f = match &a.session.net_ridge.as_ref().unwrap().shown {
         Some(Ok(f)) => f,
         other => panic!("{other:?}"),
     };
@@ -417,10 +419,10 @@ fn the_ridge_view_follows_the_run_and_tells_ascii_and_no_color_apart() {
     // Steps while paused: the plane is redone at the new θ.
     a.press(Key::Char('N'));
     a.tick();
-    let theta = a.net_slot().unwrap().run.theta.clone();
-    assert_eq!(a.net_ridge.as_ref().unwrap().shown_theta(), Some(&theta));
-    a.ascii = true;
-    a.color = false;
+    let theta = a.session.net().unwrap().run.theta.clone();
+    assert_eq!(a.session.net_ridge.as_ref().unwrap().shown_theta(), Some(&theta));
+    a.session.ascii = true;
+    a.session.color = false;
     let s = screen(&a, 80, 24);
     assert!(s.contains(".:*# /100") && s.contains("+ θ*") && !s.contains('◆') && !s.contains('░'), "{s}");
 }
@@ -429,7 +431,7 @@ fn the_ridge_view_follows_the_run_and_tells_ascii_and_no_color_apart() {
 fn the_ridge_view_computes_off_the_frame_with_a_worker() {
     let mut a = app(&["--model", "net", "--width", "16", "--n", "12"]);
     a.run_steps(200);
-    a.attach_worker(overparam::tui::worker::Worker::spawn().unwrap());
+    a.attach_worker(overparam::tui::jobs::worker::Worker::spawn().unwrap());
     a.press(Key::Char('v'));
     // A stale job is dropped: a step while the first plane is on its way starts another.
     a.press(Key::Char('n'));
@@ -437,13 +439,13 @@ fn the_ridge_view_computes_off_the_frame_with_a_worker() {
     // Not a timing test: a bound on the wait so a broken job fails rather than hangs.
     for _ in 0..6000 {
         a.tick();
-        if !a.net_ridge.as_ref().unwrap().busy() {
+        if !a.session.net_ridge.as_ref().unwrap().busy() {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    let theta = a.net_slot().unwrap().run.theta.clone();
-    let r = a.net_ridge.as_ref().unwrap();
+    let theta = a.session.net().unwrap().run.theta.clone();
+    let r = a.session.net_ridge.as_ref().unwrap();
     assert!(!r.busy());
     assert_eq!(r.shown_theta(), Some(&theta), "the plane shown is at θ now");
     let mut b = app(&["--model", "net", "--width", "16", "--n", "12"]);
@@ -458,12 +460,12 @@ fn the_ridge_view_computes_off_the_frame_with_a_worker() {
 #[test]
 fn a_new_init_never_shows_the_old_runs_plane() {
     let mut a = ridge_app(&[]);
-    let old = a.net_ridge.as_ref().unwrap().shown_theta().cloned();
+    let old = a.session.net_ridge.as_ref().unwrap().shown_theta().cloned();
     assert!(old.is_some());
     a.press(Key::Char('i'));
     a.press(Key::Char(' '));
     a.tick();
-    let (r, run) = (a.net_ridge.as_ref().unwrap(), &a.net_slot().unwrap().run);
+    let (r, run) = (a.session.net_ridge.as_ref().unwrap(), &a.session.net().unwrap().run);
     assert_eq!(run.init_index, 1);
     // The plane shown now goes through the new run's θ, even while it runs.
     assert_ne!(r.shown_theta().cloned(), old);
@@ -473,10 +475,10 @@ fn a_new_init_never_shows_the_old_runs_plane() {
 fn a_new_setting_says_the_run_restarted_in_full_at_80x24() {
     let mut a = net_app(&[]);
     a.press(Key::Char('t'));
-    let msg = a.message.clone().unwrap();
+    let msg = a.session.message.clone().unwrap();
     assert_eq!(msg, "M 32 · relu · last: restarted (seed 42, init 0)");
-    assert_eq!(a.net_slot().unwrap().run.steps, 0);
-    assert!(a.net_slot().unwrap().hist.values.is_empty());
+    assert_eq!(a.session.net().unwrap().run.steps, 0);
+    assert!(a.session.net().unwrap().hist.values.is_empty());
     // Wrapped between words in the inspector, the whole message is on screen.
     let s = screen(&a, 80, 24);
     assert!(s.contains("│M 32 · relu · last:") && s.contains("│restarted (seed 42, init 0)"), "{s}");

@@ -1,287 +1,32 @@
-//! The terminal explorer: terminal setup and restore, signals, and the event loop. State and
-//! keys live in `app`, drawing in `ui`, the histogram filler in `worker`.
+//! The terminal explorer, in five rooms:
+//!
+//! - `session/`: what the explorer knows (settings, data, each model's run and histogram, the
+//!   view, focus, messages) and the queries on it. No keys, no ratatui.
+//! - `app/`: the controller, the only code that decides what changes: one arm per key action,
+//!   stepping, the histogram worker's bookkeeping, settings changes, export.
+//! - `ui/`: drawing, a pure function of the session (`ui::render(&Session, frame)`), one file
+//!   per pane.
+//! - `jobs/`: work off the UI thread (the histogram worker, one-off background jobs).
+//! - `term/`: the real terminal: setup and restore, signals, input, frame pacing, the event loop.
+//!
+//! `keys` is the one key table: the controller dispatches through it, `ui` draws the footer and
+//! help from it. `ui` and `session` never import `app`, and `session` never names ratatui
+//! (tests/architecture.rs checks this).
+//!
+//! To add a view: a `View` variant and its data in `session/` (computed by the controller in
+//! `app/views.rs`), a key in `keys::BINDINGS` with its arm in `app/actions.rs`, a drawing file
+//! in `ui/` and its arm in `ui::draw_pane`. To add a model kind: its run state beside
+//! `session/line.rs` and `session/net.rs`, an arm in `session::Current`, and the arms the
+//! compiler then asks for (stepping, the inspector, the panes).
 
-pub mod ansi16;
 pub mod app;
-pub mod background;
-pub mod compare_view;
-pub mod density;
-pub mod drift_view;
-pub mod export;
-pub mod history;
-pub mod input;
+pub mod jobs;
 pub mod keys;
-pub mod net;
-pub mod pacing;
-pub mod panes;
-pub mod ridge_view;
-pub mod theme;
+pub mod session;
+pub mod term;
 pub mod ui;
-pub mod worker;
-
-use std::io::{self, Stdout, Write};
-use std::sync::Arc;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
-
-use crossterm::event::KeyEventKind;
-use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
-use crossterm::{cursor, execute};
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 
 pub use app::App;
+pub use session::Session;
+pub use term::run;
 pub use ui::render;
-
-use crate::args::{Common, ExplorerArgs};
-use app::{Outcome, Rates};
-use input::Input;
-use keys::Key;
-use pacing::Pacer;
-
-/// Held while drawing, so a signal thread restoring the terminal never cuts a frame in half.
-static TERMINAL: Mutex<()> = Mutex::new(());
-
-/// How long an idle loop sleeps between looks at the signal flags (no drawing happens).
-const IDLE_WAIT: Duration = Duration::from_millis(500);
-
-fn enter() -> io::Result<()> {
-    terminal::enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)
-}
-
-/// Leaves raw mode and the alternate screen; safe to call twice or from a panic hook.
-fn leave() {
-    let _ = terminal::disable_raw_mode();
-    leave_screen();
-}
-
-/// Ends any half-written synchronized frame, leaves the alternate screen, shows the cursor.
-fn leave_screen() {
-    let mut out = io::stdout();
-    let _ = out.write_all(pacing::SYNC_END);
-    let _ = execute!(out, LeaveAlternateScreen, cursor::Show);
-}
-
-/// The terminal's side of the loop: its input, and how many of our requests it still owes.
-struct Link {
-    input: input::Reader,
-    pacer: Pacer,
-}
-
-impl Link {
-    /// Gives the terminal back: leaves the screen, then (still in raw mode) waits for the answers
-    /// owed, with a last request so that the restored screen is on view when we return, and so
-    /// that no late answer reaches the shell as typed text.
-    fn give_back(&mut self) {
-        leave_screen();
-        let mut out = io::stdout();
-        if self.pacer.waiting() && out.write_all(pacing::REQUEST).and_then(|()| out.flush()).is_ok() {
-            self.pacer.asked(Instant::now());
-        }
-        let deadline = Instant::now() + self.pacer.settle_time(Instant::now());
-        while self.pacer.waiting() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            match self.input.poll(left) {
-                Ok(Some(Input::Answer)) => self.pacer.answered(Instant::now()),
-                Ok(_) => {}
-                Err(_) => break,
-            }
-        }
-        let _ = terminal::disable_raw_mode();
-    }
-}
-
-/// Restores the terminal before the default panic message, so the message is readable. Only a
-/// panic on the main thread ends the app; the histogram worker catches its own and reports it
-/// in the pane, so its message is not written over the screen.
-fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        // Off the main thread (the worker and its rayon pool) the worker catches the panic.
-        if std::thread::current().name() != Some("main") {
-            return;
-        }
-        leave();
-        previous(info);
-    }));
-}
-
-/// How long SIGTERM or SIGINT leaves the event loop to give the terminal back itself (reading
-/// the answers it is owed) before the signal thread restores the terminal and exits anyway.
-const QUIT_GRACE: Duration = Duration::from_secs(2);
-
-/// SIGHUP (a dropped SSH link: no terminal left to wait for): restore what can be and exit at
-/// once, from a thread of its own. SIGTERM and SIGINT (`kill -INT`: raw mode makes Ctrl-C a
-/// key) wake the event loop through the input reader, which gives the terminal back as `q`
-/// does and exits with 128 + the signal; this thread exits anyway after `QUIT_GRACE`, should
-/// the loop be stuck. SIGCONT sets `resumed`.
-fn install_signals(resumed: Arc<AtomicBool>) -> io::Result<()> {
-    use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM};
-    signal_hook::flag::register(SIGCONT, resumed)?;
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
-    std::thread::Builder::new().name("signals".into()).spawn(move || {
-        if let Some(sig) = signals.forever().next() {
-            if sig != SIGHUP {
-                std::thread::sleep(QUIT_GRACE);
-            }
-            let _guard = TERMINAL.lock();
-            leave();
-            std::process::exit(128 + sig);
-        }
-    })?;
-    Ok(())
-}
-
-/// Ctrl-Z: raw mode delivers it as a key, so restore the terminal, stop ourselves with SIGTSTP,
-/// and re-enter (with a full redraw) once `fg` continues us.
-fn suspend(term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>, link: &mut Link) -> io::Result<()> {
-    link.give_back();
-    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
-    enter()?;
-    link.pacer = Pacer::new(Instant::now());
-    term.clear()
-}
-
-/// The explorer draws on a terminal and reads keys from one: from a pipe, CI or `nohup`, say so
-/// (bad input, exit 2) and name the headless commands that give the same numbers.
-fn require_terminal() -> crate::Result<()> {
-    use std::io::IsTerminal;
-    if io::stdin().is_terminal() && io::stdout().is_terminal() {
-        return Ok(());
-    }
-    Err(crate::error::invalid!(
-        "the explorer needs a terminal (stdin and stdout); for the same numbers headless, run `overparam train` (one run) or `overparam ensemble` (many inits)"
-    ))
-}
-
-/// Opens the explorer; returns once the user quits, with the terminal restored, and prints the
-/// command line that reproduces the session.
-pub fn run(common: &Common, explorer: &ExplorerArgs) -> anyhow::Result<()> {
-    let mut app = App::new(common, explorer)?;
-    require_terminal()?;
-    app.rates = Some(Rates { steps_per_s: 0.0, frames_per_s: 0.0 });
-    let resumed = Arc::new(AtomicBool::new(false));
-    install_signals(Arc::clone(&resumed))?;
-    install_panic_hook();
-    let mut link = Link { input: input::Reader::new()?, pacer: Pacer::new(Instant::now()) };
-    enter()?;
-    let result = Terminal::new(CrosstermBackend::new(ansi16::Ansi16::new(io::stdout())))
-        .map_err(anyhow::Error::from)
-        .and_then(|mut term| event_loop(&mut term, &mut app, &mut link, explorer.fps, &resumed));
-    {
-        let _guard = TERMINAL.lock();
-        link.give_back();
-    }
-    if let Ok(Some(signal)) = result {
-        std::process::exit(128 + signal);
-    }
-    result?;
-    let mut out = io::stdout();
-    writeln!(out, "{}", app.command_line())?;
-    Ok(())
-}
-
-type Term = Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>;
-
-/// One synchronized frame, then the request whose answer says it is on screen.
-fn draw(term: &mut Term, app: &App, pacer: &mut Pacer) -> io::Result<()> {
-    let _guard = TERMINAL.lock();
-    let now = Instant::now();
-    // The very first frame is preceded by a request too: see `pacing::begin_frame`.
-    let probe = pacer.unasked();
-    pacer.forced(now);
-    pacing::begin_frame(term.backend_mut(), probe)?;
-    term.draw(|f| render(app, f))?;
-    pacing::end_frame(term.backend_mut())?;
-    if probe {
-        pacer.asked(now);
-    }
-    pacer.asked(now);
-    Ok(())
-}
-
-/// Runs until `q` (None) or SIGTERM/SIGINT (Some(signal)).
-fn event_loop(
-    term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>,
-    app: &mut App,
-    link: &mut Link,
-    fps: u32,
-    resumed: &AtomicBool,
-) -> anyhow::Result<Option<i32>> {
-    let frame_time = Duration::from_secs_f64(1.0 / f64::from(fps.max(1)));
-    // The first frame before any histogram work: the worker starts only after it is on screen.
-    draw(term, app, &mut link.pacer)?;
-    app.attach_worker(worker::Worker::spawn()?);
-
-    let mut next_frame = Instant::now() + frame_time;
-    let mut dirty = false;
-    let (mut meter_start, mut meter_frames, mut meter_steps) = (Instant::now(), 0u32, app.steps());
-    loop {
-        if resumed.swap(false, Ordering::Relaxed) {
-            // Continued after a stop we did not arrange (e.g. kill -STOP): take the terminal back.
-            enter()?;
-            term.clear()?;
-            link.pacer = Pacer::new(Instant::now());
-            dirty = true;
-        }
-        let animating = app.animating();
-        let timeout = if animating || dirty { next_frame.saturating_duration_since(Instant::now()) } else { IDLE_WAIT };
-        if let Some(input) = link.input.poll(timeout)? {
-            match input {
-                Input::Key(k) if k.kind != KeyEventKind::Release => {
-                    if let Some(key) = Key::from_event(&k) {
-                        match app.press(key) {
-                            Outcome::Quit => return Ok(None),
-                            Outcome::Suspend => {
-                                let _guard = TERMINAL.lock();
-                                suspend(term, link)?;
-                                resumed.store(false, Ordering::Relaxed);
-                            }
-                            Outcome::Continue => {}
-                        }
-                        dirty = true;
-                    }
-                }
-                Input::Resize => {
-                    term.autoresize()?;
-                    dirty = true;
-                }
-                Input::Answer => link.pacer.answered(Instant::now()),
-                Input::Terminate(signal) => return Ok(Some(signal)),
-                Input::Key(_) => {}
-            }
-            continue; // drain input before drawing
-        }
-        if !(animating || dirty) {
-            continue;
-        }
-        let now = Instant::now();
-        if now < next_frame {
-            continue;
-        }
-        next_frame = (next_frame + frame_time).max(now);
-        if app.tick() {
-            dirty = true;
-        }
-        // Skip the frame (never the steps) while the last one is still on its way.
-        if dirty && link.pacer.may_draw(now) {
-            meter_frames += 1;
-            let secs = meter_start.elapsed().as_secs_f64();
-            if secs >= 1.0 {
-                let steps = app.steps();
-                app.rates = Some(Rates {
-                    steps_per_s: steps.saturating_sub(meter_steps) as f64 / secs,
-                    frames_per_s: f64::from(meter_frames) / secs,
-                });
-                (meter_start, meter_frames, meter_steps) = (Instant::now(), 0, steps);
-            }
-            draw(term, app, &mut link.pacer)?;
-            dirty = false;
-        }
-    }
-}

@@ -30,10 +30,18 @@ pub struct Job {
     pub tasks: Vec<Task>,
 }
 
-/// Runs `runs` of `subject` for the histogram of slot `slot`.
+/// Which histogram a task fills and a batch belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistogramId {
+    /// A linear model's, by its place in `ModelKind::LINEAR`.
+    Line(usize),
+    Net,
+}
+
+/// Runs `runs` of `subject` for histogram `histogram`.
 #[derive(Debug, Clone)]
 pub struct Task {
-    pub slot: usize,
+    pub histogram: HistogramId,
     pub subject: Subject,
     pub runs: Range<u64>,
 }
@@ -114,12 +122,12 @@ pub fn net_endpoints(
     Ok(Some((values, curves, unconverged)))
 }
 
-/// Slopes of runs `start..start + slopes.len()` for slot `slot`, or why they could not be
+/// Slopes of runs `start..start + slopes.len()` for histogram `histogram`, or why they could not be
 /// computed, with how many of them stopped short of |∇L| < tol and the time they took.
 #[derive(Debug)]
 pub struct Batch {
     pub generation: u64,
-    pub slot: usize,
+    pub histogram: HistogramId,
     pub start: u64,
     pub slopes: Result<Vec<f64>>,
     /// The net's f over the grid, one per value (empty for the linear models).
@@ -129,12 +137,7 @@ pub struct Batch {
 }
 
 /// Endpoint slopes of `runs`, as `ensemble::limit_or_trained` decides (closed-form limits for
-/// gd, whitened and exact; cg and sgd really run).
-pub fn endpoint_slopes(model: &Arc<Model>, cfg: &EnsembleConfig, runs: Range<u64>) -> Result<Vec<f64>> {
-    Ok(endpoints(model, cfg, runs)?.0)
-}
-
-/// `endpoint_slopes` and how many of the runs stopped before |∇L| < tol.
+/// gd, whitened and exact; cg and sgd really run), and how many stopped before |∇L| < tol.
 pub fn endpoints(model: &Arc<Model>, cfg: &EnsembleConfig, runs: Range<u64>) -> Result<(Vec<f64>, u64)> {
     let ends = ensemble::limit_or_trained(model, cfg, runs)?;
     let unconverged = ends.iter().filter(|e| !e.converged).count() as u64;
@@ -253,7 +256,7 @@ fn fill(jobs: &Receiver<Job>, results: &Sender<Batch>, latest: &AtomicU64) {
         };
         let batch = Batch {
             generation: job.generation,
-            slot: task.slot,
+            histogram: task.histogram,
             start,
             slopes,
             curves,
@@ -290,7 +293,11 @@ mod tests {
         let tasks: Vec<Task> = models
             .iter()
             .enumerate()
-            .map(|(slot, m)| Task { slot, subject: Subject::Linear(Arc::clone(m)), runs: 0..2 * BATCH })
+            .map(|(i, m)| Task {
+                histogram: HistogramId::Line(i),
+                subject: Subject::Linear(Arc::clone(m)),
+                runs: 0..2 * BATCH,
+            })
             .collect();
         let w = Worker::spawn().unwrap();
         w.submit(Job { generation: 7, cfg, tasks });
@@ -298,9 +305,10 @@ mod tests {
         for _ in 0..6 {
             let b = w.results.recv().unwrap();
             assert_eq!(b.generation, 7);
-            let want = ensemble::limit_slopes(&models[b.slot], 42, b.start..b.start + BATCH, cfg.optimizer.metric());
+            let HistogramId::Line(i) = b.histogram else { panic!("only linear tasks were given") };
+            let want = ensemble::limit_slopes(&models[i], 42, b.start..b.start + BATCH, cfg.optimizer.metric());
             assert_eq!(b.slopes.unwrap(), want);
-            order.push((b.slot, b.start));
+            order.push((i, b.start));
         }
         let b = BATCH;
         assert_eq!(order, [(0, 0), (1, 0), (2, 0), (0, b), (1, b), (2, b)], "a batch of each in turn");

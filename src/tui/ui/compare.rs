@@ -1,22 +1,19 @@
 //! The compare view (key C): every model's histogram of endpoints as small multiples on one
 //! shared axis, the prediction f(x*) at the test point x*, each with its own theory curves.
-//! Adding a model is one entry in `COMPARED` (and its arm in `crate::predict`).
+//! Adding a model is one entry in `session::COMPARED` (and its arm in `crate::predict`).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Axis, Block, Chart, GraphType, Paragraph};
 
-use super::app::{App, Slot};
 use super::density::{self, DensityPlot};
-use super::net::NetSlot;
 use super::theme::{Series, Theme};
-use super::ui::{num, set};
-use crate::model::ModelKind;
+use super::widgets::{first_fit, legend, num, series};
 use crate::predict::{self, AtPoint};
-
-/// The linear models the compare view shows, top to bottom (the net, once built, comes last).
-pub const COMPARED: &[ModelKind] = &[ModelKind::Traditional, ModelKind::Slightly, ModelKind::Very];
+use crate::tui::session::line::LineState;
+use crate::tui::session::net::NetState;
+use crate::tui::session::{COMPARED, Session};
 
 /// One small multiple: a model's endpoints at x* and its theory there.
 struct Panel<'a> {
@@ -33,7 +30,7 @@ struct Panel<'a> {
 /// A panel's endpoints: a linear model's slopes (binned at x* through the histogram's cache, so
 /// a frame costs only the runs that arrived since the last), or the nets' f(x*) as they are.
 enum Values<'a> {
-    Linear(&'a Slot),
+    Linear(&'a LineState),
     Net(&'a [f64]),
 }
 
@@ -56,7 +53,7 @@ impl Values<'_> {
 impl<'a> Panel<'a> {
     /// A linear model's panel: its slopes mapped to x* (`predict::endpoint_at`). KS is unchanged
     /// by the map to x*, so the histogram's own figure is shown.
-    fn linear(slot: &'a Slot, x: f64) -> Panel<'a> {
+    fn linear(slot: &'a LineState, x: f64) -> Panel<'a> {
         let (hist, kind) = (&slot.hist, slot.model.kind);
         Panel {
             name: kind.name(),
@@ -71,7 +68,7 @@ impl<'a> Panel<'a> {
     }
 
     /// The net's panel: f at the same x* of the nets its histogram trained.
-    fn net(net: &'a NetSlot) -> Panel<'a> {
+    fn net(net: &'a NetState) -> Panel<'a> {
         let hist = &net.hist;
         Panel {
             name: "net",
@@ -99,7 +96,7 @@ impl<'a> Panel<'a> {
             ],
             (None, None) => vec![format!("{name} · {runs}{fill} runs"), name.to_string()],
         };
-        titles.iter().find(|t| t.chars().count() <= room).unwrap_or(&titles[titles.len() - 1]).clone()
+        first_fit(&titles, room)
     }
 }
 
@@ -121,9 +118,9 @@ fn shared_range(panels: &[Panel], truth: Option<f64>) -> [f64; 2] {
 }
 
 /// Draws the compare view into `area`.
-pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn draw(app: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
     let x = predict::test_point(&app.data);
-    let mut panels: Vec<Panel> = COMPARED.iter().filter_map(|&k| app.slot_of(k)).map(|s| Panel::linear(s, x)).collect();
+    let mut panels: Vec<Panel> = COMPARED.iter().filter_map(|&k| app.line_of(k)).map(|s| Panel::linear(s, x)).collect();
     if let Some(net) = app.net_shown() {
         panels.push(Panel::net(net));
     }
@@ -136,7 +133,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
         format!("Compare · f(x*) at x* = {} · {opt}", num(x)),
         format!("f(x*), x* = {}", num(x)),
     ];
-    let title = titles.iter().find(|t| t.chars().count() <= room).unwrap_or(&titles[3]).clone();
+    let title = first_fit(&titles, room);
     // Short names when the legend would not fit.
     let wide = room >= 64;
     let name = |long: &'static str, short: &'static str| if wide { long } else { short }.to_string();
@@ -152,7 +149,7 @@ pub fn draw(app: &App, theme: &Theme, frame: &mut Frame, area: Rect) {
     let outer = Block::bordered()
         .border_style(theme.border())
         .title(Line::from(title).style(theme.title()))
-        .title_bottom(super::ui::legend(theme, &items));
+        .title_bottom(legend(theme, &items));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     if panels.is_empty() || inner.height < panels.len() as u16 + 1 {
@@ -227,13 +224,13 @@ fn draw_panel(
         .filter_map(|(s, v)| v.filter(|v| (lo..=hi).contains(v)).map(|v| (s, plot.mark(v))))
         .collect();
     let mut sets = vec![
-        set(theme, &plot.bars, Series::Bars, GraphType::Bar),
-        set(theme, &post_pts, Series::Posterior, GraphType::Line),
-        set(theme, &pred_pts, Series::Predicted, GraphType::Scatter),
+        series(theme, &plot.bars, Series::Bars, GraphType::Bar),
+        series(theme, &post_pts, Series::Posterior, GraphType::Line),
+        series(theme, &pred_pts, Series::Predicted, GraphType::Scatter),
     ];
     // A point mass (the traditional model's endpoints) has no curve: its MLE mark is the prediction.
     for (s, seg) in &marks {
-        sets.push(set(theme, seg, *s, GraphType::Line));
+        sets.push(series(theme, seg, *s, GraphType::Line));
     }
     let chart =
         Chart::new(sets).x_axis(Axis::default().bounds([lo, hi])).y_axis(Axis::default().bounds([0.0, plot.ymax]));

@@ -7,23 +7,21 @@ use std::path::{Path, PathBuf};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-use super::app::App;
-use super::compare_view::COMPARED;
 use crate::ensemble::EndpointSource;
 use crate::export::files::{self, Sink, WriteError};
-use crate::model::ModelKind;
-use crate::optim::Optimizer;
 use crate::predict;
-use crate::report::{self, Provenance, Reproduce};
+use crate::report::{self, Provenance};
+use crate::tui::session::{COMPARED, Current, Session};
+use crate::tui::ui;
 
 /// Exports to --out (or a new timestamped folder here), with -2, -3, … when that folder exists
 /// (each `s` gets its own), and returns the status line.
-pub fn export(app: &App) -> String {
-    let base = match &app.out {
+pub fn export(session: &Session) -> String {
+    let base = match &session.out {
         Some(d) => d.clone(),
         None => default_dir(),
     };
-    match export_to(app, &base, &files::Disk) {
+    match export_to(session, &base, &files::Disk) {
         Ok((dir, note)) => format!("exported to {}{note}", dir.display()),
         Err(e) => format!("export failed: {e}"),
     }
@@ -38,90 +36,58 @@ fn default_dir() -> PathBuf {
 /// Writes the session's files through `sink` into a new folder, `base` or the first free
 /// `base-2`, `base-3`, …; returns the folder and a note for the status line (what was left out
 /// and why).
-pub fn export_to(app: &App, base: &Path, sink: &dyn Sink) -> Result<(PathBuf, String), WriteError> {
-    let (files, note) = session_files(app);
+pub fn export_to(session: &Session, base: &Path, sink: &dyn Sink) -> Result<(PathBuf, String), WriteError> {
+    let (files, note) = session_files(session);
     let dir = files::write_numbered_dir(base, &files, sink)?;
     Ok((dir, note))
 }
 
 /// The files of a session: name and contents, all computed before anything is written.
-pub fn session_files(app: &App) -> (Vec<(String, Vec<u8>)>, String) {
-    let slot = app.slot();
+pub fn session_files(session: &Session) -> (Vec<(String, Vec<u8>)>, String) {
+    let line = session.line();
     // On the net, its own run and nets; else the current line's.
-    let net = app.net.as_ref().filter(|_| app.current == ModelKind::Net);
-    let mut files = vec![("data.csv".to_string(), app.data.to_csv().into_bytes())];
+    let net = session.net();
+    let mut files = vec![("data.csv".to_string(), session.data.to_csv().into_bytes())];
     let mut loss = String::from("step,loss\n");
-    let history = net.map_or(&slot.history, |n| &n.history);
+    let history = match session.current() {
+        Current::Net(n) => &n.history,
+        Current::Line(l) => &l.history,
+    };
     for (step, l) in history.points() {
         let _ = writeln!(loss, "{step},{l:?}");
     }
     files.push(("loss.csv".into(), loss.into_bytes()));
-    files.push(("endpoints.csv".into(), endpoints_csv(app).into_bytes()));
+    files.push(("endpoints.csv".into(), endpoints_csv(session).into_bytes()));
     let mut note = String::new();
-    let hist = &slot.hist;
+    let hist = &line.hist;
     if net.is_some() {
         note = " (no summary.json on the net: `overparam ensemble --model net` with the quit line's options gives it)"
             .into();
     } else if hist.slopes.is_empty() {
         note = " (no summary.json: the histogram is empty, e adds runs)".into();
     } else {
-        let cfg = app.cfg();
+        let cfg = session.cfg();
         let endpoints = EndpointSource::of(cfg.optimizer);
-        let provenance = Provenance { endpoints, command: Some(reproduce(app, hist.slopes.len())) };
-        match report::ensemble_json(&slot.model, &cfg, &hist.slopes, hist.unconverged, hist.elapsed_s, provenance) {
+        let provenance = Provenance { endpoints, command: Some(session.reproduce_histogram(hist.slopes.len())) };
+        match report::ensemble_json(&line.model, &cfg, &hist.slopes, hist.unconverged, hist.elapsed_s, provenance) {
             Ok(j) => files.push(("summary.json".into(), j.into_bytes())),
             Err(e) => note = format!(" (no summary.json: {e})"),
         }
     }
-    files.push(("screen.txt".into(), screen_text(app).into_bytes()));
-    files.push(("command.txt".into(), format!("{}\n", app.command_line()).into_bytes()));
+    files.push(("screen.txt".into(), screen_text(session).into_bytes()));
+    files.push(("command.txt".into(), format!("{}\n", session.command_line()).into_bytes()));
     (files, note)
 }
 
-/// The headless command that gives the current histogram's `runs` slopes again. gd's closed-form
-/// limits are `ensemble --optimizer exact`'s endpoints, bit for bit; cg and sgd are the same
-/// trained runs; whitened's limits (prior metric) have no closed-form command, so the nearest is
-/// the trained `ensemble --optimizer whitened`, which agrees to within --tol.
-fn reproduce(app: &App, runs: usize) -> Reproduce {
-    let line = app.command_line();
-    // Everything from " --model" on is flags and numbers (a --data path comes before it).
-    let (head, tail) = line.split_at(line.rfind(" --model ").unwrap_or(line.len()));
-    let (opt, matches) = match app.optimizer {
-        Optimizer::Gd => (Optimizer::Exact, "exactly"),
-        Optimizer::Whitened => (Optimizer::Whitened, "to within --tol"),
-        o => (o, "exactly"),
-    };
-    let mut kept = String::new();
-    let mut tokens = tail.split_whitespace();
-    while let Some(t) = tokens.next() {
-        match t {
-            // One run's init and the explorer's own flags do not apply to an ensemble.
-            "--ascii" => {}
-            "--init" | "--optimizer" => {
-                tokens.next();
-            }
-            "--lr" | "--lr-scale" if !opt.uses_lr() => {
-                tokens.next();
-            }
-            t => {
-                kept.push(' ');
-                kept.push_str(t);
-            }
-        }
-    }
-    let command = format!("{head}{kept} ensemble --optimizer {} --runs {runs} --format json", opt.name());
-    Reproduce { command, matches }
-}
-
 /// One row per finished run of every model with a histogram: run r started from init r.
-fn endpoints_csv(app: &App) -> String {
-    let x = predict::test_point(&app.data);
+fn endpoints_csv(session: &Session) -> String {
+    let x = predict::test_point(&session.data);
     let mut s = String::from("model,init,optimizer,slope,x_star,f_x_star\n");
-    let kinds = std::iter::once(app.current).chain(COMPARED.iter().copied().filter(|&k| k != app.current));
+    let kinds = std::iter::once(session.current).chain(COMPARED.iter().copied().filter(|&k| k != session.current));
     for kind in kinds {
-        let Some(slot) = app.slot_of(kind) else { continue };
-        let opt = slot.hist.optimizer.name();
-        for (i, &v) in slot.hist.slopes.iter().enumerate() {
+        let Some(line) = session.line_of(kind) else { continue };
+        let opt = line.hist.optimizer.name();
+        for (i, &v) in line.hist.slopes.iter().enumerate() {
             let f = predict::endpoint_at(kind, v, x);
             // A model without a slope leaves the column empty.
             let c = predict::slope_of(kind, v).map_or(String::new(), |c| format!("{c:?}"));
@@ -129,7 +95,7 @@ fn endpoints_csv(app: &App) -> String {
         }
     }
     // The net's nets, read at its own x* (no slope).
-    if let Some(net) = &app.net {
+    if let Some(net) = &session.net {
         let opt = net.hist.optimizer.name();
         for (i, &f) in net.hist.values.iter().enumerate() {
             let _ = writeln!(s, "net,{i},{opt},,{:?},{f:?}", net.at);
@@ -138,14 +104,14 @@ fn endpoints_csv(app: &App) -> String {
     s
 }
 
-/// The screen as last drawn, as plain text: the app rendered at that size, one line a row.
-pub fn screen_text(app: &App) -> String {
-    let (w, h) = app.screen_size.get();
+/// The screen as last drawn, as plain text: the session rendered at that size, one line a row.
+pub fn screen_text(session: &Session) -> String {
+    let (w, h) = session.screen_size;
     let mut term = match Terminal::new(TestBackend::new(w.max(1), h.max(1))) {
         Ok(t) => t,
         Err(e) => match e {},
     };
-    if term.draw(|f| super::render(app, f)).is_err() {
+    if term.draw(|f| ui::render(session, f)).is_err() {
         return String::new();
     }
     let buf = term.backend().buffer();

@@ -1,43 +1,11 @@
-//! Which panes a view shows, where they go, and how the focused one is marked. Focus and zoom
-//! work the same for every view: the view lists its panes, this module lays them out.
+//! Where each pane goes, and how the focused one is marked.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use super::app::View;
 use super::theme::Theme;
-
-/// A pane of the screen, for focus (f) and zoom (z).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pane {
-    /// The data and the fitted lines.
-    Data,
-    /// The view's own pane: slopes, ridge, drift or compare.
-    View,
-    Loss,
-    Inspector,
-}
-
-/// The panes `view` shows, in focus order. The compare view's small multiples take the whole
-/// left column, so it has no data pane.
-pub fn panes(view: View) -> &'static [Pane] {
-    match view {
-        View::Compare => &[Pane::View, Pane::Loss, Pane::Inspector],
-        _ => &[Pane::Data, Pane::View, Pane::Loss, Pane::Inspector],
-    }
-}
-
-/// `focus` if `view` shows it, else the view's own pane.
-pub fn resolve(view: View, focus: Pane) -> Pane {
-    if panes(view).contains(&focus) { focus } else { Pane::View }
-}
-
-/// The pane after `focus` in `view`'s focus order.
-pub fn next(view: View, focus: Pane) -> Pane {
-    let list = panes(view);
-    let i = list.iter().position(|&p| p == resolve(view, focus)).unwrap_or(0);
-    list[(i + 1) % list.len()]
-}
+use crate::tui::session::View;
+use crate::tui::session::view::{Pane, resolve};
 
 /// Where each shown pane goes in `main`: the focused one alone when zoomed.
 pub fn layout(view: View, focus: Pane, zoomed: bool, main: Rect) -> Vec<(Pane, Rect)> {

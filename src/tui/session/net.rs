@@ -4,14 +4,13 @@
 
 use std::sync::Arc;
 
-use super::super::background::{Background, Mode};
+use super::super::jobs::background::{Background, Mode};
 use crate::data::Dataset;
 use crate::error::Result;
+use crate::history::LossHistory;
 use crate::net::{Net, NetRun, NetSpec, NetTheory, Prediction};
 use crate::optim::{LrChoice, Optimizer};
 use crate::theory::{self, Ks, Normal};
-
-use super::super::history::LossHistory;
 
 /// Points of the coarse grid f is kept on, per finished net (the ensemble band) and for the
 /// theory bands: enough for a smooth curve in a pane, and O(1) memory however many nets.
@@ -115,14 +114,17 @@ impl NetHistogram {
         self.error.is_none() && (self.values.len() as u64) < self.target
     }
     /// Adds finished nets: f(x*) of each, and the rest of what it was read at (`readout_points`:
-    /// the compare point, then the grid). A non-finite value stops the filling with an error
+    /// the compare point, then the grid), with how many stopped short and the time they took
+    /// (counted only when the batch is kept). A non-finite value stops the filling with an error
     /// rather than being dropped.
-    pub fn add(&mut self, values: Vec<f64>, curves: &[Vec<f64>]) {
+    pub fn add(&mut self, values: Vec<f64>, curves: &[Vec<f64>], unconverged: u64, elapsed_s: f64) {
         let finite = values.iter().chain(curves.iter().flatten()).all(|v| v.is_finite());
         if !finite || curves.len() != values.len() || curves.iter().any(|c| c.len() != GRID + 1) {
             self.error = Some("a net ended at a non-finite value: no endpoint to show".into());
             return;
         }
+        self.unconverged += unconverged;
+        self.elapsed_s += elapsed_s;
         self.compare_values.extend(curves.iter().map(|c| c[0]));
         for curve in curves.iter().map(|c| &c[1..]) {
             let n = (self.values.len() + 1) as f64;
@@ -162,8 +164,8 @@ impl NetHistogram {
 }
 
 /// The net of the current data and settings, its run, and its histogram.
-#[derive(Debug, Clone)]
-pub struct NetSlot {
+#[derive(Debug)]
+pub struct NetState {
     pub spec: NetSpec,
     /// x*, in data units.
     pub at: f64,
@@ -192,21 +194,14 @@ pub struct NetSlot {
 }
 
 /// The kernel change being measured off the UI thread, for the step it was started at; at
-/// most one at a time (`again`: θ moved meanwhile, measure once more when it ends). A clone of
-/// the slot does not share the job.
+/// most one at a time (`again`: θ moved meanwhile, measure once more when it ends).
 #[derive(Debug, Default)]
 struct KernelJob {
     job: Option<(u64, Background<f64>)>,
     again: bool,
 }
 
-impl Clone for KernelJob {
-    fn clone(&self) -> Self {
-        KernelJob::default()
-    }
-}
-
-impl NetSlot {
+impl NetState {
     /// The net on `data` (noise σn = `sigma`), a run from init `init` of `seed`. O(N²M + N³).
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -218,14 +213,14 @@ impl NetSlot {
         lr: LrChoice,
         seed: u64,
         init: u64,
-    ) -> Result<NetSlot> {
+    ) -> Result<NetState> {
         let net = spec.build(data, sigma)?;
         crate::net::check_at(&[at], &net)?;
         let theory = Arc::new(NetTheory::new(&net)?);
         let run = NetRun::new(Arc::clone(&net), optimizer, lr, seed, init)?;
         let grid = grid(data);
         let bands = theory.predict(&grid);
-        let mut slot = NetSlot {
+        let mut state = NetState {
             spec,
             at,
             at_theory: theory.at(at),
@@ -244,22 +239,22 @@ impl NetSlot {
             mode: Mode::Inline,
             kernel_job: KernelJob::default(),
         };
-        slot.new_run_figures();
-        Ok(slot)
+        state.new_run_figures();
+        Ok(state)
     }
 
     /// The figures that belong to the run's init, not its θ now.
     fn new_run_figures(&mut self) {
         self.f_lin_star = self.run.f_lin(&[self.at]).ok().and_then(|v| v.first().copied()).filter(|v| v.is_finite());
         self.history.clear();
-        self.refresh(true);
+        self.measure(true);
     }
 
     /// Recomputes the figures of θ now and records the loss. The kernel change (O(N²M), tens of
     /// ms at the default width) is remeasured only when `force`d or once the run has stopped,
     /// and then off the UI thread (see `measure_kernel`); until it arrives it shows with the
     /// step it was measured at.
-    pub fn refresh(&mut self, force: bool) {
+    pub fn measure(&mut self, force: bool) {
         let run = &self.run;
         let f_star = run.f_at(&[self.at]).ok().and_then(|v| v.first().copied()).unwrap_or(f64::NAN);
         let last = self.stats.kernel_step;
@@ -323,7 +318,7 @@ impl NetSlot {
     pub fn replay(&mut self) {
         self.run.replay();
         self.history.clear();
-        self.refresh(true);
+        self.measure(true);
     }
 
     /// A new run from init `init` (same optimizer; the learning rate as the session chose it,
@@ -349,7 +344,7 @@ impl NetSlot {
         self.at_theory = self.theory.at(at);
         self.hist = NetHistogram::new(self.hist.optimizer, self.hist.lr);
         self.f_lin_star = self.run.f_lin(&[at]).ok().and_then(|v| v.first().copied()).filter(|v| v.is_finite());
-        self.refresh(true);
+        self.measure(true);
     }
 
     /// Where the worker reads each trained net: x* first, then the compare view's point, then
