@@ -3,10 +3,9 @@
 //! and the keys that add or clear runs.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use super::App;
-use crate::tui::jobs::worker::{self, Batch, HistogramId, Job, Subject, Task};
+use crate::tui::jobs::worker::{Batch, HistogramId, Job, Subject, Task};
 use crate::tui::session::line::RUNS_PER_FILL;
 use crate::tui::session::net::NETS_PER_FILL;
 use crate::tui::session::{Current, MAX_RUNS};
@@ -103,24 +102,9 @@ impl App {
     pub fn fill_now(&mut self) {
         let cfg = self.session.cfg();
         for task in self.tasks() {
-            let clock = Instant::now();
-            let ends = worker::subject_endpoints(&task.subject, &cfg, task.runs.clone(), &|| false);
-            let (slopes, curves, unconverged) = match ends {
-                Ok(Some((v, curves, u))) => (Ok(v), curves, u),
-                Ok(None) => continue,
-                Err(e) => (Err(e), Vec::new(), 0),
-            };
-            let elapsed_s = clock.elapsed().as_secs_f64();
-            let batch = Batch {
-                generation: self.generation,
-                histogram: task.histogram,
-                start: task.runs.start,
-                slopes,
-                curves,
-                unconverged,
-                elapsed_s,
-            };
-            self.apply_batch(batch, true);
+            if let Some(batch) = task.batch(self.generation, &cfg, task.runs.clone(), &|| false) {
+                self.apply_batch(batch, true);
+            }
         }
     }
 

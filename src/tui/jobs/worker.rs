@@ -46,6 +46,32 @@ pub struct Task {
     pub runs: Range<u64>,
 }
 
+impl Task {
+    /// Runs `runs` of this task as one batch of request `generation`; None when `stale()` said
+    /// to stop. A panic in a batch becomes its error: it must not take the worker (and the
+    /// histogram) down silently.
+    pub fn batch(
+        &self,
+        generation: u64,
+        cfg: &EnsembleConfig,
+        runs: Range<u64>,
+        stale: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Batch> {
+        let clock = std::time::Instant::now();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            subject_endpoints(&self.subject, cfg, runs.clone(), stale)
+        }))
+        .unwrap_or_else(|_| Err(crate::Error::Invalid("internal error while computing endpoints".into())));
+        let (slopes, curves, unconverged) = match result {
+            Ok(Some((v, c, u))) => (Ok(v), c, u),
+            Ok(None) => return None,
+            Err(e) => (Err(e), Vec::new(), 0),
+        };
+        let elapsed_s = clock.elapsed().as_secs_f64();
+        Some(Batch { generation, histogram: self.histogram, start: runs.start, slopes, curves, unconverged, elapsed_s })
+    }
+}
+
 /// What a histogram holds endpoints of.
 #[derive(Debug, Clone)]
 pub enum Subject {
@@ -240,29 +266,11 @@ fn fill(jobs: &Receiver<Job>, results: &Sender<Batch>, latest: &AtomicU64) {
         let task = &mut job.tasks[turn];
         let start = task.runs.start;
         let end = (start + task.subject.batch()).min(task.runs.end);
-        let clock = std::time::Instant::now();
         let generation = job.generation;
         let stale = || latest.load(Ordering::Relaxed) != generation;
-        // A bug in a batch must not take the thread (and the histogram) down silently.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            subject_endpoints(&task.subject, &job.cfg, start..end, &stale)
-        }))
-        .unwrap_or_else(|_| Err(crate::Error::Invalid("internal error while computing endpoints".into())));
-        let failed = result.is_err();
-        let (slopes, curves, unconverged) = match result {
-            Ok(Some((v, c, u))) => (Ok(v), c, u),
-            Ok(None) => continue, // stale: the newer job is waiting in the channel
-            Err(e) => (Err(e), Vec::new(), 0),
-        };
-        let batch = Batch {
-            generation: job.generation,
-            histogram: task.histogram,
-            start,
-            slopes,
-            curves,
-            unconverged,
-            elapsed_s: clock.elapsed().as_secs_f64(),
-        };
+        // None: stale, the newer job is waiting in the channel.
+        let Some(batch) = task.batch(generation, &job.cfg, start..end, &stale) else { continue };
+        let failed = batch.slopes.is_err();
         if results.send(batch).is_err() {
             return;
         }

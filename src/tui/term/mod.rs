@@ -126,7 +126,7 @@ fn install_signals(resumed: Arc<AtomicBool>) -> io::Result<()> {
 
 /// Ctrl-Z: raw mode delivers it as a key, so restore the terminal, stop ourselves with SIGTSTP,
 /// and re-enter (with a full redraw) once `fg` continues us.
-fn suspend(term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>, link: &mut Link) -> io::Result<()> {
+fn suspend(term: &mut Term, link: &mut Link) -> io::Result<()> {
     link.give_back();
     signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
     enter()?;
@@ -195,9 +195,47 @@ fn draw(term: &mut Term, app: &mut App, pacer: &mut Pacer) -> io::Result<()> {
     Ok(())
 }
 
+/// What one input asks of the loop.
+enum Step {
+    /// `q` (None), or SIGTERM/SIGINT (Some(signal)).
+    Quit(Option<i32>),
+    Redraw,
+    Nothing,
+}
+
+/// A key goes to the controller (which may quit or suspend), a resize redraws, a terminal's
+/// answer paces the frames, a signal quits.
+fn take_input(input: Input, term: &mut Term, app: &mut App, link: &mut Link, resumed: &AtomicBool) -> io::Result<Step> {
+    Ok(match input {
+        Input::Key(k) if k.kind != KeyEventKind::Release => {
+            let Some(key) = Key::from_event(&k) else { return Ok(Step::Nothing) };
+            match app.press(key) {
+                Outcome::Quit => return Ok(Step::Quit(None)),
+                Outcome::Suspend => {
+                    let _guard = TERMINAL.lock();
+                    suspend(term, link)?;
+                    resumed.store(false, Ordering::Relaxed);
+                }
+                Outcome::Continue => {}
+            }
+            Step::Redraw
+        }
+        Input::Resize => {
+            term.autoresize()?;
+            Step::Redraw
+        }
+        Input::Answer => {
+            link.pacer.answered(Instant::now());
+            Step::Nothing
+        }
+        Input::Terminate(signal) => Step::Quit(Some(signal)),
+        Input::Key(_) => Step::Nothing,
+    })
+}
+
 /// Runs until `q` (None) or SIGTERM/SIGINT (Some(signal)).
 fn event_loop(
-    term: &mut Terminal<CrosstermBackend<ansi16::Ansi16<Stdout>>>,
+    term: &mut Term,
     app: &mut App,
     link: &mut Link,
     fps: u32,
@@ -222,28 +260,10 @@ fn event_loop(
         let animating = app.animating();
         let timeout = if animating || dirty { next_frame.saturating_duration_since(Instant::now()) } else { IDLE_WAIT };
         if let Some(input) = link.input.poll(timeout)? {
-            match input {
-                Input::Key(k) if k.kind != KeyEventKind::Release => {
-                    if let Some(key) = Key::from_event(&k) {
-                        match app.press(key) {
-                            Outcome::Quit => return Ok(None),
-                            Outcome::Suspend => {
-                                let _guard = TERMINAL.lock();
-                                suspend(term, link)?;
-                                resumed.store(false, Ordering::Relaxed);
-                            }
-                            Outcome::Continue => {}
-                        }
-                        dirty = true;
-                    }
-                }
-                Input::Resize => {
-                    term.autoresize()?;
-                    dirty = true;
-                }
-                Input::Answer => link.pacer.answered(Instant::now()),
-                Input::Terminate(signal) => return Ok(Some(signal)),
-                Input::Key(_) => {}
+            match take_input(input, term, app, link, resumed)? {
+                Step::Quit(signal) => return Ok(signal),
+                Step::Redraw => dirty = true,
+                Step::Nothing => {}
             }
             continue; // drain input before drawing
         }

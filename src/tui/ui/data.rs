@@ -119,25 +119,10 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
     }
     sets.push(series(theme, &marker, Series::Test, GraphType::Line));
     sets.push(series(theme, &run, Series::Run, GraphType::Line));
-    let wide = area.width >= 76;
-    let name = |long: &'static str, short: &'static str| if wide { long } else { short }.to_string();
-    let mut items = vec![(Series::Run, name("this net", "net"))];
-    if ens.is_some() {
-        items.push((Series::Ensemble, name("trained ±2sd", "nets")));
-    }
-    items.push((Series::Predicted, name("NTK-GP ±2sd", "NTK")));
-    items.push((Series::Posterior, name("Bayes ±2sd", "Bayes")));
-    items.push((Series::Test, "x*".into()));
-    let room = area.width.saturating_sub(2) as usize;
-    let s = net.spec;
-    let layers = if s.train == TrainMode::All { "all layers" } else { "last layer" };
-    let titles = [
-        format!("Net · {} · {layers} · M={} · N={} · f(x), bands ±2sd", s.act.name(), s.width, d.n()),
-        format!("Net · {} · {} · M={} · N={}", s.act.name(), s.train.name(), s.width, d.n()),
-        format!("Net·{}·{}·M={}", s.act.name(), s.train.name(), s.width),
-    ];
+    let items = net_legend(area.width >= 76, ens.is_some());
+    let title = first_fit(&net_titles(net, d.n()), area.width.saturating_sub(2) as usize);
     let chart = Chart::new(sets)
-        .block(block(theme, first_fit(&titles, room)).title_bottom(legend(theme, &items)))
+        .block(block(theme, title).title_bottom(legend(theme, &items)))
         .x_axis(Axis::default().bounds(xb).style(theme.axis()).labels(vec![
             Span::raw(num(xb[0])),
             Span::raw(format!("x* {}", num(net.at))),
@@ -147,4 +132,28 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
             Axis::default().bounds(yb).style(theme.axis()).labels(vec![Span::raw(num(yb[0])), Span::raw(num(yb[1]))]),
         );
     frame.render_widget(chart, area);
+}
+
+/// The net's data pane legend: long names when `wide`, the ensemble band once there is one.
+fn net_legend(wide: bool, ensemble: bool) -> Vec<(Series, String)> {
+    let name = |long: &'static str, short: &'static str| if wide { long } else { short }.to_string();
+    let mut items = vec![(Series::Run, name("this net", "net"))];
+    if ensemble {
+        items.push((Series::Ensemble, name("trained ±2sd", "nets")));
+    }
+    items.push((Series::Predicted, name("NTK-GP ±2sd", "NTK")));
+    items.push((Series::Posterior, name("Bayes ±2sd", "Bayes")));
+    items.push((Series::Test, "x*".into()));
+    items
+}
+
+/// The net's data pane titles, longest first.
+fn net_titles(net: &NetState, n: usize) -> [String; 3] {
+    let s = net.spec;
+    let layers = if s.train == TrainMode::All { "all layers" } else { "last layer" };
+    [
+        format!("Net · {} · {layers} · M={} · N={n} · f(x), bands ±2sd", s.act.name(), s.width),
+        format!("Net · {} · {} · M={} · N={n}", s.act.name(), s.train.name(), s.width),
+        format!("Net·{}·{}·M={}", s.act.name(), s.train.name(), s.width),
+    ]
 }

@@ -4,8 +4,9 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::Span;
-use ratatui::widgets::{Axis, Block, Chart, GraphType};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
 
 use super::density::{self, DensityPlot};
 use super::theme::{Series, Theme};
@@ -13,35 +14,86 @@ use super::widgets::{block, corner_note, first_fit, legend, num, series};
 use crate::model::ModelKind;
 use crate::net::TrainMode;
 use crate::optim::Optimizer;
-use crate::theory;
+use crate::theory::{self, Normal};
 use crate::tui::session::Session;
+use crate::tui::session::line::Histogram;
 use crate::tui::session::line::LineState;
 use crate::tui::session::net::NetState;
 
-pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let model = &slot.model;
-    let hist = &slot.hist;
-    let post = theory::posterior(model);
-    let pred = theory::endpoint_distribution(model, hist.optimizer.metric());
-    let mle = theory::mle(model);
-    let truth = app.common.data.is_none().then_some(app.common.slope);
+/// A density pane's picture: its range, bars and curves (`sets`, built on `plot`), the title
+/// that fits, the legend, the middle x label, and a note where the picture needs words.
+struct Picture<'a> {
+    range: [f64; 2],
+    ymax: f64,
+    sets: Vec<Dataset<'a>>,
+    title: String,
+    items: Vec<(Series, String)>,
+    mid_label: String,
+    note: Option<(String, Style)>,
+}
+
+fn draw_picture(p: Picture, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let [lo, hi] = p.range;
+    let chart = Chart::new(p.sets)
+        .block(block(theme, p.title).title_bottom(legend(theme, &p.items)))
+        .x_axis(Axis::default().bounds(p.range).style(theme.axis()).labels(vec![
+            Span::raw(num(lo)),
+            Span::raw(p.mid_label),
+            Span::raw(num(hi)),
+        ]))
+        .y_axis(Axis::default().bounds([0.0, p.ymax]));
+    frame.render_widget(chart, area);
+    if let Some((text, style)) = p.note {
+        corner_note(frame, Block::bordered().inner(area), text, style);
+    }
+}
+
+/// The bars, the two theory curves (the second dotted), and each mark within the range.
+fn density_sets<'a>(
+    theme: &Theme,
+    plot: &'a DensityPlot,
+    curves: &'a [Vec<(f64, f64)>; 2],
+    marks: &'a [(Series, [(f64, f64); 2])],
+) -> Vec<Dataset<'a>> {
+    let mut sets = vec![
+        series(theme, &plot.bars, Series::Bars, GraphType::Bar),
+        series(theme, &curves[0], Series::Posterior, GraphType::Line),
+        series(theme, &curves[1], Series::Predicted, GraphType::Scatter),
+    ];
+    sets.extend(marks.iter().map(|(s, seg)| series(theme, seg, *s, GraphType::Line)));
+    sets
+}
+
+/// The slopes pane's range: five spreads either side of the posterior mean, widened to show the
+/// MLE, the predicted mean and the true slope when they are near (they are, on the demo).
+fn line_range(post: Normal, pred: Normal, marks: impl Iterator<Item = f64>) -> [f64; 2] {
     let spread = post.std.max(pred.std);
     let (mut lo, mut hi) = (post.mean - 5.0 * spread, post.mean + 5.0 * spread);
-    for v in [Some(mle), Some(pred.mean), truth].into_iter().flatten() {
-        // Widen to show the MLE and the true slope when they are near (they are, on the demo).
+    for v in marks {
         if (v - post.mean).abs() < 20.0 * spread {
             lo = lo.min(v - spread);
             hi = hi.max(v + spread);
         }
     }
-    let inner = Block::bordered().inner(area);
-    let cols = inner.width.max(1) as usize;
+    [lo, hi]
+}
+
+/// The histogram of endpoint slopes of a linear model over many inits, with the posterior and
+/// the predicted endpoint distribution of its optimizer.
+pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let (model, hist) = (&slot.model, &slot.hist);
+    let post = theory::posterior(model);
+    let pred = theory::endpoint_distribution(model, hist.optimizer.metric());
+    let mle = theory::mle(model);
+    let truth = app.common.data.is_none().then_some(app.common.slope);
+    let [lo, hi] = line_range(post, pred, [Some(mle), Some(pred.mean), truth].into_iter().flatten());
+    let cols = Block::bordered().inner(area).width.max(1) as usize;
     // Cached: a frame bins only the slopes that arrived since the last one.
     let counts = hist.bin_counts([lo, hi], density::bins_for(cols), None);
     let peak = post.pdf(post.mean).max(if pred.std > 0.0 { pred.pdf(pred.mean) } else { 0.0 });
     // The traditional model's single bar goes off the scale: a peak, not a ridge.
     let plot = DensityPlot::new(&counts, hist.slopes.len(), [lo, hi], cols, peak, model.kind != ModelKind::Traditional);
-    let (post_pts, pred_pts) = (plot.curve(post, 1), plot.curve(pred, 3));
+    let curves = [plot.curve(post, 1), plot.curve(pred, 3)];
     let run = slot.stats.slope;
     let run_in = run.is_finite().then(|| run.clamp(lo, hi));
     let marks: Vec<(Series, [(f64, f64); 2])> =
@@ -49,26 +101,45 @@ pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Fra
             .into_iter()
             .filter_map(|(s, v)| v.filter(|v| (lo..=hi).contains(v)).map(|v| (s, plot.mark(v))))
             .collect();
-
-    let mut sets = vec![
-        series(theme, &plot.bars, Series::Bars, GraphType::Bar),
-        series(theme, &post_pts, Series::Posterior, GraphType::Line),
-        series(theme, &pred_pts, Series::Predicted, GraphType::Scatter),
-    ];
-    for (s, seg) in &marks {
-        sets.push(series(theme, seg, *s, GraphType::Line));
+    let room = area.width.saturating_sub(2) as usize;
+    let fill = if hist.filling() && app.rates.is_some() { "…" } else { "" };
+    let run_label = match run {
+        r if !r.is_finite() => "run —".to_string(),
+        r if r < lo => format!("◀run {}", num(r)),
+        r if r > hi => format!("run {}▶", num(r)),
+        r => format!("run {}", num(r)),
+    };
+    let wide = room >= 60;
+    let mut items = vec![(Series::Posterior, if wide { "posterior" } else { "Bayes" }.to_string())];
+    if pred.std > 0.0 {
+        items.push((Series::Predicted, if wide { "predicted" } else { "pred" }.into()));
     }
+    if truth.is_some() {
+        items.push((Series::True, "true".into()));
+    }
+    items.extend([(Series::Mle, "MLE".into()), (Series::Run, run_label)]);
+    let picture = Picture {
+        range: [lo, hi],
+        ymax: plot.ymax,
+        sets: density_sets(theme, &plot, &curves, &marks),
+        title: first_fit(&line_titles(hist, fill), room),
+        items,
+        mid_label: num((lo + hi) / 2.0),
+        note: line_note(hist, model.kind, theme),
+    };
+    draw_picture(picture, theme, frame, area);
+}
 
+/// The slopes pane's titles, longest first: which optimizer made the endpoints, how many,
+/// mean ± std and the KS distance to the posterior.
+fn line_titles(hist: &Histogram, fill: &str) -> Vec<String> {
     let opt = hist.optimizer.name();
     let how = match hist.optimizer {
         Optimizer::Gd | Optimizer::Whitened => " limit",
         _ => "",
     };
-    // The longest title that fits: which optimizer made the endpoints, how many, mean ± std
-    // and the KS distance to the posterior.
-    let fill = if hist.filling() && app.rates.is_some() { "…" } else { "" };
     let runs = hist.slopes.len();
-    let titles: Vec<String> = match &hist.summary {
+    match &hist.summary {
         Some(s) => vec![
             format!(
                 "Slopes: endpoints of {opt}{how} · {runs}{fill} runs · {:.4} ± {:.4} · KS {:.3}",
@@ -88,49 +159,21 @@ pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Fra
             format!("Slopes: endpoints of {opt}{how} · {runs}{fill} runs"),
             format!("Slopes · {opt}{how} · {runs}{fill} runs"),
         ],
-    };
-    let room = area.width.saturating_sub(2) as usize;
-    let title = first_fit(&titles, room);
-    let run_label = match run {
-        r if !r.is_finite() => "run —".to_string(),
-        r if r < lo => format!("◀run {}", num(r)),
-        r if r > hi => format!("run {}▶", num(r)),
-        r => format!("run {}", num(r)),
-    };
-    let wide = room >= 60;
-    let mut items = vec![(Series::Posterior, if wide { "posterior" } else { "Bayes" }.to_string())];
-    if pred.std > 0.0 {
-        items.push((Series::Predicted, if wide { "predicted" } else { "pred" }.into()));
     }
-    if truth.is_some() {
-        items.push((Series::True, "true".into()));
-    }
-    items.push((Series::Mle, "MLE".into()));
-    items.push((Series::Run, run_label));
-    let chart = Chart::new(sets)
-        .block(block(theme, title).title_bottom(legend(theme, &items)))
-        .x_axis(Axis::default().bounds([lo, hi]).style(theme.axis()).labels(vec![
-            Span::raw(num(lo)),
-            Span::raw(num((lo + hi) / 2.0)),
-            Span::raw(num(hi)),
-        ]))
-        .y_axis(Axis::default().bounds([0.0, plot.ymax]));
-    frame.render_widget(chart, area);
+}
 
-    // A note over the plot where the picture needs words.
-    let note = if let Some(e) = &hist.error {
+/// Words over the slopes where the picture needs them.
+fn line_note(hist: &Histogram, kind: ModelKind, theme: &Theme) -> Option<(String, Style)> {
+    if let Some(e) = &hist.error {
         Some((format!("no endpoints: {e}"), theme.bad()))
     } else if hist.slopes.is_empty() && !hist.filling() {
         Some(("no runs: e adds some".to_string(), theme.label()))
-    } else if model.kind == ModelKind::Traditional && hist.optimizer == Optimizer::Sgd {
+    } else if kind == ModelKind::Traditional && hist.optimizer == Optimizer::Sgd {
         Some(("constant-step SGD never settles: each step fits one point".to_string(), theme.label()))
-    } else if model.kind == ModelKind::Traditional && !hist.slopes.is_empty() {
+    } else if kind == ModelKind::Traditional && !hist.slopes.is_empty() {
         Some(("every init ends at the MLE: a peak, not a ridge".to_string(), theme.label()))
     } else {
         None
-    };
-    if let Some((text, style)) = note {
-        corner_note(frame, inner, text, style);
     }
 }
 
@@ -150,67 +193,55 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
     let lo = (ntk.mean - 4.5 * ntk.std).min(post.mean - 4.5 * post.std);
     let hi = (ntk.mean + 4.5 * ntk.std).max(post.mean + 4.5 * post.std);
     let (lo, hi) = if hi > lo { (lo, hi) } else { (lo - 1.0, hi + 1.0) };
-    let inner = Block::bordered().inner(area);
-    let cols = inner.width.max(1) as usize;
+    let cols = Block::bordered().inner(area).width.max(1) as usize;
     let counts = crate::theory::bin(&hist.values, [lo, hi], density::bins_for(cols));
     let peak = ntk.pdf(ntk.mean).max(post.pdf(post.mean));
     let plot = DensityPlot::new(&counts, hist.values.len(), [lo, hi], cols, peak, true);
-    let (post_pts, ntk_pts) = (plot.curve(post, 1), plot.curve(ntk, 3));
+    let curves = [plot.curve(post, 1), plot.curve(ntk, 3)];
     let f_now = net.stats.f_star;
-    let mark = f_now.is_finite().then(|| plot.mark(f_now.clamp(lo, hi)));
-    let mut sets = vec![
-        series(theme, &plot.bars, Series::Bars, GraphType::Bar),
-        series(theme, &post_pts, Series::Posterior, GraphType::Line),
-        series(theme, &ntk_pts, Series::Predicted, GraphType::Scatter),
-    ];
-    if let Some(m) = &mark {
-        sets.push(series(theme, m, Series::Run, GraphType::Line));
-    }
-    let by = made_by(net);
-    let fill = if hist.filling() && app.rates.is_some() { "…" } else { "" };
-    let runs = hist.values.len();
-    let x = num(net.at);
-    let titles: Vec<String> = match &hist.summary {
-        Some(s) => {
-            let (k1, k2) = (s.ks_ntk_gp.d, s.ks_posterior.d);
-            vec![
-                format!(
-                    "f(x*={x}) of {by} nets · {runs}{fill} · {} ± {} · KS NTK-GP {k1:.3} · Bayes {k2:.3}",
-                    num(s.mean),
-                    num(s.std)
-                ),
-                format!("f(x*) · {by} · {runs}{fill} · {}±{} · KS NTK {k1:.3} Bayes {k2:.3}", num(s.mean), num(s.std)),
-                format!(
-                    "f(x*)·{}·{runs}{fill}·{}±{}·KS NTK {k1:.2} Bayes {k2:.2}",
-                    hist.optimizer.name(),
-                    num(s.mean),
-                    num(s.std)
-                ),
-                format!("{}·{runs}{fill}·KS NTK {k1:.2} Bayes {k2:.2}", hist.optimizer.name()),
-            ]
-        }
-        None => vec![
-            format!("f(x*={x}) of {by} nets · {runs}{fill}"),
-            format!("f(x*) · {} · {runs}{fill}", hist.optimizer.name()),
-        ],
-    };
+    let marks: Vec<_> = f_now.is_finite().then(|| (Series::Run, plot.mark(f_now.clamp(lo, hi)))).into_iter().collect();
     let room = area.width.saturating_sub(2) as usize;
     let wide = room >= 60;
-    let mut items = vec![
+    let items = vec![
         (Series::Predicted, if wide { "NTK-GP" } else { "NTK" }.to_string()),
         (Series::Posterior, if wide { "Bayes posterior" } else { "Bayes" }.to_string()),
+        (Series::Run, if f_now.is_finite() { format!("net {}", num(f_now)) } else { "net —".into() }),
     ];
-    items.push((Series::Run, if f_now.is_finite() { format!("net {}", num(f_now)) } else { "net —".into() }));
-    let chart = Chart::new(sets)
-        .block(block(theme, first_fit(&titles, room)).title_bottom(legend(theme, &items)))
-        .x_axis(Axis::default().bounds([lo, hi]).style(theme.axis()).labels(vec![
-            Span::raw(num(lo)),
-            Span::raw(format!("f(x*) {}", num((lo + hi) / 2.0))),
-            Span::raw(num(hi)),
-        ]))
-        .y_axis(Axis::default().bounds([0.0, plot.ymax]));
-    frame.render_widget(chart, area);
-    let note = if let Some(e) = &hist.error {
+    let fill = if hist.filling() && app.rates.is_some() { "…" } else { "" };
+    let picture = Picture {
+        range: [lo, hi],
+        ymax: plot.ymax,
+        sets: density_sets(theme, &plot, &curves, &marks),
+        title: first_fit(&net_titles(net, fill), room),
+        items,
+        mid_label: format!("f(x*) {}", num((lo + hi) / 2.0)),
+        note: net_note(net, theme),
+    };
+    draw_picture(picture, theme, frame, area);
+}
+
+/// The net's histogram titles, longest first.
+fn net_titles(net: &NetState, fill: &str) -> Vec<String> {
+    let hist = &net.hist;
+    let (by, runs, x, opt) = (made_by(net), hist.values.len(), num(net.at), hist.optimizer.name());
+    match &hist.summary {
+        Some(s) => {
+            let (k1, k2, mean, sd) = (s.ks_ntk_gp.d, s.ks_posterior.d, num(s.mean), num(s.std));
+            vec![
+                format!("f(x*={x}) of {by} nets · {runs}{fill} · {mean} ± {sd} · KS NTK-GP {k1:.3} · Bayes {k2:.3}"),
+                format!("f(x*) · {by} · {runs}{fill} · {mean}±{sd} · KS NTK {k1:.3} Bayes {k2:.3}"),
+                format!("f(x*)·{opt}·{runs}{fill}·{mean}±{sd}·KS NTK {k1:.2} Bayes {k2:.2}"),
+                format!("{opt}·{runs}{fill}·KS NTK {k1:.2} Bayes {k2:.2}"),
+            ]
+        }
+        None => vec![format!("f(x*={x}) of {by} nets · {runs}{fill}"), format!("f(x*) · {opt} · {runs}{fill}")],
+    }
+}
+
+/// Words over the net's histogram where the picture needs them.
+fn net_note(net: &NetState, theme: &Theme) -> Option<(String, Style)> {
+    let hist = &net.hist;
+    if let Some(e) = &hist.error {
         Some((format!("no endpoints: {e}"), theme.bad()))
     } else if hist.values.is_empty() && !hist.filling() {
         Some(("no nets: e adds some".to_string(), theme.label()))
@@ -218,8 +249,5 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
         Some(("closed form: each init's linearized limit, not trained nets".to_string(), theme.label()))
     } else {
         None
-    };
-    if let Some((text, style)) = note {
-        corner_note(frame, inner, text, style);
     }
 }
