@@ -229,8 +229,8 @@ fn parse_positive(s: &str) -> std::result::Result<f64, String> {
 }
 fn parse_noise(s: &str) -> std::result::Result<f64, String> {
     let v = parse_positive(s)?;
-    crate::model::check_sigma(v).map_err(|_| {
-        format!("must be between {:e} and {:e} (got {s})", crate::model::SIGMA_MIN, crate::model::SIGMA_MAX)
+    crate::limits::check_sigma(v).map_err(|_| {
+        format!("must be between {:e} and {:e} (got {s})", crate::limits::SIGMA_MIN, crate::limits::SIGMA_MAX)
     })?;
     Ok(v)
 }
@@ -314,6 +314,23 @@ impl Common {
                 None => Ok(()),
             },
         }
+    }
+    /// Rejects a learning rate (--lr, --lr-scale) given to an optimizer that has none.
+    pub fn check_lr_applies(&self, opt: Optimizer) -> Result<()> {
+        if opt.uses_lr() {
+            return Ok(());
+        }
+        let given = if self.lr.is_some() {
+            "--lr"
+        } else if self.lr_scale != 1.0 {
+            "--lr-scale"
+        } else {
+            return Ok(());
+        };
+        Err(crate::error::invalid!(
+            "{given} has no effect with the {} optimizer (it applies to gd, whitened and sgd)",
+            opt.name()
+        ))
     }
     /// The net's settings: --width, --act, --train.
     pub fn net_spec(&self) -> NetSpec {

@@ -93,21 +93,6 @@ pub(crate) fn stop_text(status: &Status, grad_norm: f64, common: &Common) -> Str
     }
 }
 
-/// Rejects a learning rate given to an optimizer that has none.
-pub(crate) fn check_lr_applies(common: &Common, opt: Optimizer) -> Result<(), Error> {
-    if opt.uses_lr() {
-        return Ok(());
-    }
-    let given = if common.lr.is_some() {
-        "--lr"
-    } else if common.lr_scale != 1.0 {
-        "--lr-scale"
-    } else {
-        return Ok(());
-    };
-    Err(invalid!("{given} has no effect with the {} optimizer (it applies to gd, whitened and sgd)", opt.name()))
-}
-
 fn model_title(kind: ModelKind) -> &'static str {
     match kind {
         ModelKind::Traditional => "traditional",
@@ -157,7 +142,7 @@ fn train_run(common: &Common, model: &Arc<Model>, opt: Optimizer) -> Result<(Run
 
 fn train(common: &Common, format: Format, dump: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let opt = common.optimizer.unwrap_or(Optimizer::Gd);
-    check_lr_applies(common, opt)?;
+    common.check_lr_applies(opt)?;
     let data = common.dataset()?;
     let model = common.model_on(common.model, &data)?;
     let (run, elapsed) = train_run(common, &model, opt)?;
@@ -272,7 +257,7 @@ fn optimizer_line(model: &Model, run: &Run) -> String {
 
 fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat, out: &mut dyn Write) -> anyhow::Result<()> {
     let cfg = common.ensemble_config(Optimizer::Exact);
-    check_lr_applies(common, cfg.optimizer)?;
+    common.check_lr_applies(cfg.optimizer)?;
     let data = common.dataset()?;
     let model = common.model_on(common.model, &data)?;
     let start = Instant::now();
@@ -363,7 +348,7 @@ struct CompareJson {
 
 fn compare(common: &Common, format: Format, out: &mut dyn Write) -> anyhow::Result<()> {
     let opt = common.optimizer.unwrap_or(Optimizer::Gd);
-    check_lr_applies(common, opt)?;
+    common.check_lr_applies(opt)?;
     let data = common.dataset()?;
     let trad = common.model_on(ModelKind::Traditional, &data)?;
     let posterior = theory::posterior(&trad);

@@ -9,7 +9,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{DataJson, Table, against, check_lr_applies, ensure_finite, json, text};
+use super::{DataJson, Table, against, ensure_finite, json, text};
 use crate::args::{Command, Common, Format, TableFormat};
 use crate::error::{Error, invalid};
 use crate::format::{sig4, thousands};
@@ -57,7 +57,7 @@ fn optimizer(common: &Common, default: Optimizer) -> Result<Optimizer, Error> {
     if let Some(why) = refusal(opt) {
         return Err(invalid!("{why}"));
     }
-    check_lr_applies(common, opt)?;
+    common.check_lr_applies(opt)?;
     Ok(opt)
 }
 

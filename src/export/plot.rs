@@ -44,7 +44,7 @@ pub fn figures(common: &Common, runs: u64) -> anyhow::Result<Figures> {
     let data = common.dataset()?;
     let model = common.model_on(common.model, &data)?;
     let opt = common.optimizer.unwrap_or(Optimizer::Gd);
-    crate::cli::check_lr_applies(common, opt)?;
+    common.check_lr_applies(opt)?;
     let mut run = Run::new(Arc::clone(&model), opt, common.lr_choice(), common.seed, common.init)?;
     // Bounded however long the run: a uniform step grid that coarsens as it fills.
     let mut history = LossHistory::default();

@@ -14,6 +14,7 @@
 //! optimizer, lr, seed, init)` and steps it with `run_until(max_steps, tol, deadline, record)`.
 
 pub mod kernel;
+mod lanes;
 pub mod linalg;
 pub mod model;
 pub mod phi;
