@@ -15,7 +15,7 @@ use crate::ensemble::{self, EndpointSource};
 use crate::error::{Error, invalid};
 use crate::format::{sig4, thousands};
 use crate::model::{Model, ModelKind};
-use crate::optim::{Optimizer, Run, Status, stability_bound};
+use crate::optim::{Optimizer, Run, Status, stability_bound, stop_words};
 use crate::report::{DataJson, Provenance, ensemble_json, ensure_finite};
 use crate::theory::{self, Ks, Normal};
 
@@ -80,17 +80,12 @@ fn ensemble_footer(t: &mut Table, unconverged: u64, runs: u64, tol: f64, elapsed
     t.row("time", format!("{} s ({} runs/s)", sig4(elapsed), sig4(runs as f64 / elapsed.max(1e-9))));
 }
 
-/// Why a run stopped, for `train`'s steps line (the lines and the net alike).
-pub(crate) fn stop_text(status: &Status, grad_norm: f64, common: &Common) -> String {
-    match status {
-        Status::Converged => format!("converged: |∇L| = {} < tol {}", sig4(grad_norm), sig4(common.tol)),
-        Status::Stalled => format!(
-            "stalled at the floating-point floor: |∇L| = {} will not go below tol {}",
-            sig4(grad_norm),
-            sig4(common.tol)
-        ),
-        _ => format!("stopped at --steps {}: |∇L| = {}", thousands(common.max_steps()), sig4(grad_norm)),
-    }
+/// `train`'s steps line (the lines and the net alike): why the run stopped, in the engine's
+/// words, and |∇L| where it did (with the tol it could not get below, at the floor).
+pub(crate) fn stop_text(status: &Status, optimizer: Optimizer, steps: u64, grad_norm: f64, common: &Common) -> String {
+    let words = stop_words(status, optimizer, steps, common.max_steps(), common.tol).unwrap_or_default();
+    let tol = if *status == Status::Stalled { format!(", tol {}", sig4(common.tol)) } else { String::new() };
+    format!("{words}; |∇L| = {}{tol}", sig4(grad_norm))
 }
 
 fn model_title(kind: ModelKind) -> &'static str {
@@ -204,7 +199,7 @@ fn train(common: &Common, format: Format, dump: bool, out: &mut dyn Write) -> an
             );
             t.row("seed", format!("{} (init {})", common.seed, common.init));
             t.row("optimizer", optimizer_line(&model, &run));
-            let stop = stop_text(&run.status, grad_norm, common);
+            let stop = stop_text(&run.status, run.optimizer, run.steps, grad_norm, common);
             t.row("steps", format!("{} ({stop})", thousands(run.steps)));
             t.row("loss", format!("{} (½ Σ residual²; init {})", sig4(loss), sig4(run.loss0())));
             t.row(

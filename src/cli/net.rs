@@ -217,7 +217,7 @@ fn train(common: &Common, format: Format, dump: bool, dump_curve: bool, out: &mu
             t.row("model", title(&net));
             t.row("seed", format!("{} (init {})", common.seed, common.init));
             t.row("optimizer", optimizer_line(&run));
-            let stop = super::stop_text(&run.status, grad_norm, common);
+            let stop = super::stop_text(&run.status, run.optimizer, run.steps, grad_norm, common);
             t.row("steps", format!("{} ({stop})", thousands(run.steps)));
             let lin = if run.linearized { " of the linearized model" } else { "" };
             t.row("loss", format!("{} (½ Σ residual²{lin}; init {})", sig4(loss), sig4(run.loss0())));

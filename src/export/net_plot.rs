@@ -14,7 +14,7 @@ use crate::data::Dataset;
 use crate::error::Error;
 use crate::format::{sig4, thousands};
 use crate::net::{self, Net, NetRun, NetTheory, Prediction, TrainMode};
-use crate::optim::Optimizer;
+use crate::optim::{Optimizer, stop_words};
 use crate::theory::{self, Normal};
 
 use super::plot::{SIZE, err, legend_line, padded};
@@ -81,6 +81,8 @@ struct Numbers {
     run: NetRun,
     run_curve: Vec<f64>,
     losses: Vec<(u64, f64)>,
+    /// How the run from --init stopped, in the engine's words.
+    stop: String,
     unconverged: u64,
 }
 
@@ -143,6 +145,7 @@ fn compute(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<Numbers
     let mut run = NetRun::new(Arc::clone(&net), opt, common.lr_choice(), common.seed, common.init)?;
     let losses = train_logged(common, &mut run)?;
     let run_curve = run.f_at(&grid)?;
+    let stop = stop_words(&run.status, opt, run.steps, common.max_steps(), common.tol).unwrap_or_default();
     // One ensemble reads each net at the test points and along the grid (run r uses init r).
     let cfg = crate::ensemble::EnsembleConfig { optimizer: opt, ..common.ensemble_config(opt) };
     let points: Vec<f64> = at.iter().chain(&grid).copied().collect();
@@ -171,6 +174,7 @@ fn compute(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<Numbers
         run,
         run_curve,
         losses,
+        stop,
         unconverged,
     };
     check_finite(&n)?;
@@ -472,7 +476,7 @@ fn endpoints_svg(n: &Numbers) -> anyhow::Result<String> {
 
 /// The run's loss (½ Σ residual², noise block included) on a logarithmic axis.
 fn loss_svg(n: &Numbers) -> anyhow::Result<String> {
-    let stop = if n.run.converged() { "converged" } else { "UNCONVERGED" };
+    let stop = if n.run.converged() { n.stop.clone() } else { format!("UNCONVERGED ({})", n.stop) };
     let title = format!(
         "loss of {} on the wide network (init {}) · {} steps, {stop}",
         optimizer_name(n),
