@@ -375,3 +375,18 @@ pub fn one_line(e: &clap::Error) -> String {
     let line = parts.join(" ");
     if line.starts_with("error:") { line } else { format!("error: {line}") }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// --sources' help names the sweep's default, which is `ridge::SWEEP_SOURCES`.
+    #[test]
+    fn the_sweep_default_in_the_help_is_the_engines() {
+        let cmd = super::Cli::command();
+        let arg = cmd.get_arguments().find(|a| a.get_id() == "sources").expect("--sources");
+        let help = arg.get_long_help().or(arg.get_help()).expect("a help text").to_string();
+        let list = crate::ridge::SWEEP_SOURCES.map(|m| m.to_string()).join(",");
+        assert!(help.contains(&format!("[default: {list}]")), "{help}");
+    }
+}

@@ -406,7 +406,7 @@ fn sweep_cmd(common: &Common, format: Format, out: &mut dyn Write) -> anyhow::Re
     let data = common.dataset()?;
     let mut sources = common.sources.clone();
     if sources.is_empty() {
-        sources = vec![1, 10, 100, 1000];
+        sources = crate::ridge::SWEEP_SOURCES.to_vec();
     }
     let rows = crate::ridge::sweep(&data, common.noise, &sources, common.seed, common.init)?;
     let ms: Vec<f64> = rows.iter().map(|r| r.sources as f64).collect();

@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 pub use kernel::{Act, TrainMode};
 pub use model::Net;
-pub use theory::{NetTheory, Prediction};
+pub use theory::{Band, NetTheory, Prediction};
 pub use train::{NetEndpoint, NetRun};
 
 use crate::data::Dataset;
