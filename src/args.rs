@@ -229,8 +229,8 @@ fn parse_positive(s: &str) -> std::result::Result<f64, String> {
 }
 fn parse_noise(s: &str) -> std::result::Result<f64, String> {
     let v = parse_positive(s)?;
-    crate::model::check_sigma(v).map_err(|_| {
-        format!("must be between {:e} and {:e} (got {s})", crate::model::SIGMA_MIN, crate::model::SIGMA_MAX)
+    crate::limits::check_sigma(v).map_err(|_| {
+        format!("must be between {:e} and {:e} (got {s})", crate::limits::SIGMA_MIN, crate::limits::SIGMA_MAX)
     })?;
     Ok(v)
 }
@@ -315,6 +315,23 @@ impl Common {
             },
         }
     }
+    /// Rejects a learning rate (--lr, --lr-scale) given to an optimizer that has none.
+    pub fn check_lr_applies(&self, opt: Optimizer) -> Result<()> {
+        if opt.uses_lr() {
+            return Ok(());
+        }
+        let given = if self.lr.is_some() {
+            "--lr"
+        } else if self.lr_scale != 1.0 {
+            "--lr-scale"
+        } else {
+            return Ok(());
+        };
+        Err(crate::error::invalid!(
+            "{given} has no effect with the {} optimizer (it applies to gd, whitened and sgd)",
+            opt.name()
+        ))
+    }
     /// The net's settings: --width, --act, --train.
     pub fn net_spec(&self) -> NetSpec {
         NetSpec {
@@ -357,4 +374,19 @@ pub fn one_line(e: &clap::Error) -> String {
         .collect();
     let line = parts.join(" ");
     if line.starts_with("error:") { line } else { format!("error: {line}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// --sources' help names the sweep's default, which is `ridge::SWEEP_SOURCES`.
+    #[test]
+    fn the_sweep_default_in_the_help_is_the_engines() {
+        let cmd = super::Cli::command();
+        let arg = cmd.get_arguments().find(|a| a.get_id() == "sources").expect("--sources");
+        let help = arg.get_long_help().or(arg.get_help()).expect("a help text").to_string();
+        let list = crate::ridge::SWEEP_SOURCES.map(|m| m.to_string()).join(",");
+        assert!(help.contains(&format!("[default: {list}]")), "{help}");
+    }
 }

@@ -14,9 +14,7 @@ pub mod export;
 pub mod format;
 pub mod shell;
 
-pub use engine::{data, ensemble, geometry, history, model, net, optim, predict, report, ridge, rng, theory};
+pub use engine::data::DEFAULT_SEED;
+pub use engine::{data, ensemble, geometry, history, limits, model, net, optim, predict, report, ridge, rng, theory};
 pub use error::{Error, Result};
-
-/// The seed a bare `overparam` uses, so it is the same experiment every time.
-pub const DEFAULT_SEED: u64 = 42;
 pub mod tui;

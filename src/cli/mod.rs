@@ -15,7 +15,7 @@ use crate::ensemble::{self, EndpointSource};
 use crate::error::{Error, invalid};
 use crate::format::{sig4, thousands};
 use crate::model::{Model, ModelKind};
-use crate::optim::{Optimizer, Run, Status, stability_bound};
+use crate::optim::{Optimizer, Run, Status, stability_bound, stop_words};
 use crate::report::{DataJson, Provenance, ensemble_json, ensure_finite};
 use crate::theory::{self, Ks, Normal};
 
@@ -80,32 +80,12 @@ fn ensemble_footer(t: &mut Table, unconverged: u64, runs: u64, tol: f64, elapsed
     t.row("time", format!("{} s ({} runs/s)", sig4(elapsed), sig4(runs as f64 / elapsed.max(1e-9))));
 }
 
-/// Why a run stopped, for `train`'s steps line (the lines and the net alike).
-pub(crate) fn stop_text(status: &Status, grad_norm: f64, common: &Common) -> String {
-    match status {
-        Status::Converged => format!("converged: |∇L| = {} < tol {}", sig4(grad_norm), sig4(common.tol)),
-        Status::Stalled => format!(
-            "stalled at the floating-point floor: |∇L| = {} will not go below tol {}",
-            sig4(grad_norm),
-            sig4(common.tol)
-        ),
-        _ => format!("stopped at --steps {}: |∇L| = {}", thousands(common.max_steps()), sig4(grad_norm)),
-    }
-}
-
-/// Rejects a learning rate given to an optimizer that has none.
-pub(crate) fn check_lr_applies(common: &Common, opt: Optimizer) -> Result<(), Error> {
-    if opt.uses_lr() {
-        return Ok(());
-    }
-    let given = if common.lr.is_some() {
-        "--lr"
-    } else if common.lr_scale != 1.0 {
-        "--lr-scale"
-    } else {
-        return Ok(());
-    };
-    Err(invalid!("{given} has no effect with the {} optimizer (it applies to gd, whitened and sgd)", opt.name()))
+/// `train`'s steps line (the lines and the net alike): why the run stopped, in the engine's
+/// words, and |∇L| where it did (with the tol it could not get below, at the floor).
+pub(crate) fn stop_text(status: &Status, optimizer: Optimizer, steps: u64, grad_norm: f64, common: &Common) -> String {
+    let words = stop_words(status, optimizer, steps, common.max_steps(), common.tol).unwrap_or_default();
+    let tol = if *status == Status::Stalled { format!(", tol {}", sig4(common.tol)) } else { String::new() };
+    format!("{words}; |∇L| = {}{tol}", sig4(grad_norm))
 }
 
 fn model_title(kind: ModelKind) -> &'static str {
@@ -157,7 +137,7 @@ fn train_run(common: &Common, model: &Arc<Model>, opt: Optimizer) -> Result<(Run
 
 fn train(common: &Common, format: Format, dump: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let opt = common.optimizer.unwrap_or(Optimizer::Gd);
-    check_lr_applies(common, opt)?;
+    common.check_lr_applies(opt)?;
     let data = common.dataset()?;
     let model = common.model_on(common.model, &data)?;
     let (run, elapsed) = train_run(common, &model, opt)?;
@@ -219,7 +199,7 @@ fn train(common: &Common, format: Format, dump: bool, out: &mut dyn Write) -> an
             );
             t.row("seed", format!("{} (init {})", common.seed, common.init));
             t.row("optimizer", optimizer_line(&model, &run));
-            let stop = stop_text(&run.status, grad_norm, common);
+            let stop = stop_text(&run.status, run.optimizer, run.steps, grad_norm, common);
             t.row("steps", format!("{} ({stop})", thousands(run.steps)));
             t.row("loss", format!("{} (½ Σ residual²; init {})", sig4(loss), sig4(run.loss0())));
             t.row(
@@ -272,7 +252,7 @@ fn optimizer_line(model: &Model, run: &Run) -> String {
 
 fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat, out: &mut dyn Write) -> anyhow::Result<()> {
     let cfg = common.ensemble_config(Optimizer::Exact);
-    check_lr_applies(common, cfg.optimizer)?;
+    common.check_lr_applies(cfg.optimizer)?;
     let data = common.dataset()?;
     let model = common.model_on(common.model, &data)?;
     let start = Instant::now();
@@ -363,7 +343,7 @@ struct CompareJson {
 
 fn compare(common: &Common, format: Format, out: &mut dyn Write) -> anyhow::Result<()> {
     let opt = common.optimizer.unwrap_or(Optimizer::Gd);
-    check_lr_applies(common, opt)?;
+    common.check_lr_applies(opt)?;
     let data = common.dataset()?;
     let trad = common.model_on(ModelKind::Traditional, &data)?;
     let posterior = theory::posterior(&trad);
@@ -426,7 +406,7 @@ fn sweep_cmd(common: &Common, format: Format, out: &mut dyn Write) -> anyhow::Re
     let data = common.dataset()?;
     let mut sources = common.sources.clone();
     if sources.is_empty() {
-        sources = vec![1, 10, 100, 1000];
+        sources = crate::ridge::SWEEP_SOURCES.to_vec();
     }
     let rows = crate::ridge::sweep(&data, common.noise, &sources, common.seed, common.init)?;
     let ms: Vec<f64> = rows.iter().map(|r| r.sources as f64).collect();

@@ -9,13 +9,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{DataJson, Table, against, check_lr_applies, ensure_finite, json, text};
+use super::{DataJson, Table, against, ensure_finite, json, text};
 use crate::args::{Command, Common, Format, TableFormat};
 use crate::error::{Error, invalid};
 use crate::format::{sig4, thousands};
 use crate::model::ModelKind;
 use crate::net::theory::KernelDump;
-use crate::net::{self, Act, Net, NetRun, NetTheory, Prediction, TrainMode, train::refusal};
+use crate::net::{self, Act, Band, Net, NetRun, NetTheory, TrainMode, train::refusal};
 use crate::optim::Optimizer;
 use crate::theory::{self, Ks, Normal};
 
@@ -57,21 +57,8 @@ fn optimizer(common: &Common, default: Optimizer) -> Result<Optimizer, Error> {
     if let Some(why) = refusal(opt) {
         return Err(invalid!("{why}"));
     }
-    check_lr_applies(common, opt)?;
+    common.check_lr_applies(opt)?;
     Ok(opt)
-}
-
-/// Mean and std arrays, one entry per test point.
-#[derive(Serialize)]
-struct Bands {
-    mean: Vec<f64>,
-    std: Vec<f64>,
-}
-
-impl Bands {
-    fn of(preds: &[Prediction], pick: impl Fn(&Prediction) -> Normal) -> Bands {
-        Bands { mean: preds.iter().map(|p| pick(p).mean).collect(), std: preds.iter().map(|p| pick(p).std).collect() }
-    }
 }
 
 fn title(net: &Net) -> String {
@@ -95,8 +82,8 @@ struct Curve {
     f: Vec<f64>,
     f_init: Vec<f64>,
     f_lin: Vec<f64>,
-    ntk_gp: Bands,
-    posterior: Bands,
+    ntk_gp: Band,
+    posterior: Band,
 }
 
 #[derive(Serialize)]
@@ -126,8 +113,8 @@ struct TrainJson {
     f: Vec<f64>,
     f_init: Vec<f64>,
     f_lin: Vec<f64>,
-    ntk_gp: Bands,
-    posterior: Bands,
+    ntk_gp: Band,
+    posterior: Band,
     ridge_dim: usize,
     elapsed_s: f64,
     data: DataJson,
@@ -164,8 +151,8 @@ fn train(common: &Common, format: Format, dump: bool, dump_curve: bool, out: &mu
             f: run.f_at(&xs)?,
             f_init: run.f_init(&xs),
             f_lin: run.f_lin(&xs)?,
-            ntk_gp: Bands::of(&bands, |p| p.ntk_gp),
-            posterior: Bands::of(&bands, |p| p.posterior),
+            ntk_gp: Band::of(&bands, |p| p.ntk_gp),
+            posterior: Band::of(&bands, |p| p.posterior),
             x: xs,
         })
     } else {
@@ -201,8 +188,8 @@ fn train(common: &Common, format: Format, dump: bool, dump_curve: bool, out: &mu
                 f,
                 f_init,
                 f_lin,
-                ntk_gp: Bands::of(&preds, |p| p.ntk_gp),
-                posterior: Bands::of(&preds, |p| p.posterior),
+                ntk_gp: Band::of(&preds, |p| p.ntk_gp),
+                posterior: Band::of(&preds, |p| p.posterior),
                 at,
                 ridge_dim: net.ridge_dim(),
                 elapsed_s: elapsed,
@@ -217,7 +204,7 @@ fn train(common: &Common, format: Format, dump: bool, dump_curve: bool, out: &mu
             t.row("model", title(&net));
             t.row("seed", format!("{} (init {})", common.seed, common.init));
             t.row("optimizer", optimizer_line(&run));
-            let stop = super::stop_text(&run.status, grad_norm, common);
+            let stop = super::stop_text(&run.status, run.optimizer, run.steps, grad_norm, common);
             t.row("steps", format!("{} ({stop})", thousands(run.steps)));
             let lin = if run.linearized { " of the linearized model" } else { "" };
             t.row("loss", format!("{} (½ Σ residual²{lin}; init {})", sig4(loss), sig4(run.loss0())));

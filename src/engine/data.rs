@@ -10,6 +10,9 @@ use serde::Serialize;
 use crate::error::{Error, Result, invalid};
 use crate::rng::{Stream, stream};
 
+/// The seed a bare `overparam` uses, so it is the same experiment every time.
+pub const DEFAULT_SEED: u64 = 42;
+
 /// Largest N accepted: beyond this the data alone would take gigabytes.
 pub const MAX_POINTS: usize = 10_000_000;
 /// Largest |x| or |y| accepted: CG squares J·Jᵀr, which grows like the sixth power of these.
@@ -43,7 +46,7 @@ pub struct DataSpec {
 impl Default for DataSpec {
     /// The classic demo.
     fn default() -> Self {
-        DataSpec { n: 100, slope: 1.0, noise: 1.0, x: XLayout::Grid, seed: crate::DEFAULT_SEED }
+        DataSpec { n: 100, slope: 1.0, noise: 1.0, x: XLayout::Grid, seed: DEFAULT_SEED }
     }
 }
 
@@ -62,7 +65,7 @@ impl DataSpec {
         if self.n > MAX_POINTS {
             return Err(invalid!("--n {} is too large: the limit is {MAX_POINTS} points", self.n));
         }
-        crate::model::check_sigma(self.noise)?;
+        crate::limits::check_sigma(self.noise)?;
         if !self.slope.is_finite() {
             return Err(invalid!("--slope must be a finite number (got {})", self.slope));
         }

@@ -7,6 +7,7 @@ pub mod data;
 pub mod ensemble;
 pub mod geometry;
 pub mod history;
+pub mod limits;
 pub mod model;
 pub mod net;
 pub mod optim;

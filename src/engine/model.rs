@@ -9,22 +9,8 @@ use serde::Serialize;
 
 use crate::data::Dataset;
 use crate::error::{Result, invalid};
+use crate::limits::{MAX_PARAMS, check_sigma};
 use crate::rng::uniform_pm1;
-
-/// The noise std σ accepted: σ² and the closed forms' sums stay ordinary floating-point numbers.
-pub const SIGMA_MIN: f64 = 1e-35;
-pub const SIGMA_MAX: f64 = 1e35;
-
-/// Rejects a σ outside [SIGMA_MIN, SIGMA_MAX].
-pub fn check_sigma(sigma: f64) -> Result<()> {
-    if !(SIGMA_MIN..=SIGMA_MAX).contains(&sigma) {
-        return Err(invalid!("--noise must be between {SIGMA_MIN:e} and {SIGMA_MAX:e} (got {sigma})"));
-    }
-    Ok(())
-}
-
-/// Largest parameter count accepted: one θ vector is then 160 MB, and a run keeps a few.
-pub const MAX_PARAMS: usize = 20_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]

@@ -108,6 +108,38 @@ pub enum Status {
     Diverged(Error),
 }
 
+/// Why a run stopped, in the words every front end uses; None while it runs on.
+///
+/// `train` and the figures add their own numbers after these words; the explorer adds its keys.
+/// A divergence names the step, the learning rate (sgd: the factor on the Kaczmarz step) and
+/// the bound it broke.
+pub fn stop_words(status: &Status, optimizer: Optimizer, steps: u64, max_steps: u64, tol: f64) -> Option<String> {
+    match status {
+        Status::Converged => Some(format!("converged: |∇L| < {tol:e}")),
+        Status::Stalled => Some("stalled at the floating-point floor: |∇L| will not go below tol".to_string()),
+        Status::Running if steps >= max_steps => Some(format!("stopped at --steps {max_steps}")),
+        Status::Running => None,
+        Status::Diverged(Error::Diverged { step, lr, bound, bound_name, .. }) => {
+            let what = if optimizer == Optimizer::Sgd { "step ×" } else { "lr" };
+            let name =
+                if bound_name.starts_with("2/") { bound_name.split(' ').next().unwrap_or(bound_name) } else { "bound" };
+            Some(format!("diverged at step {step}: {what} {lr:.3e} ≥ {name} {bound:.3e}"))
+        }
+        Status::Diverged(e) => Some(e.to_string()),
+    }
+}
+
+/// A resolved learning rate, checked: a positive finite number, or None (an optimizer without
+/// one). The lines and the net alike.
+pub(crate) fn checked_lr(lr: Option<f64>) -> Result<Option<f64>> {
+    match lr {
+        Some(v) if !(v.is_finite() && v > 0.0) => {
+            Err(crate::error::invalid!("the learning rate must be a positive number (got {v})"))
+        }
+        _ => Ok(lr),
+    }
+}
+
 #[derive(Debug, Clone)]
 struct CgState {
     /// Residual r = y − Jθ.
@@ -205,12 +237,7 @@ impl Run {
         init_index: u64,
         theta0: Array1<f64>,
     ) -> Result<Run> {
-        let lr_value = lr.resolve(&model, optimizer);
-        if let Some(v) = lr_value
-            && !(v.is_finite() && v > 0.0)
-        {
-            return Err(crate::error::invalid!("the learning rate must be a positive number (got {v})"));
-        }
+        let lr_value = checked_lr(lr.resolve(&model, optimizer))?;
         let loss0 = model.loss(theta0.view());
         let mut run = Run {
             model,
@@ -264,12 +291,7 @@ impl Run {
 
     /// Switch optimizer (and learning rate) and carry on from the current θ.
     pub fn set_optimizer(&mut self, optimizer: Optimizer, lr: LrChoice) -> Result<()> {
-        let lr_value = lr.resolve(&self.model, optimizer);
-        if let Some(v) = lr_value
-            && !(v.is_finite() && v > 0.0)
-        {
-            return Err(crate::error::invalid!("the learning rate must be a positive number (got {v})"));
-        }
+        let lr_value = checked_lr(lr.resolve(&self.model, optimizer))?;
         self.optimizer = optimizer;
         self.lr = lr_value;
         if matches!(self.status, Status::Diverged(_)) {
@@ -622,5 +644,62 @@ impl Stepper for Run {
     }
     fn set_status(&mut self, status: Status) {
         self.status = status;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Optimizer, Status, checked_lr, stop_words};
+    use crate::error::Error;
+
+    #[test]
+    fn stop_words_say_why_each_run_stopped() {
+        let words = |status: &Status, opt: Optimizer, steps: u64| stop_words(status, opt, steps, 100, 1e-9);
+        assert_eq!(words(&Status::Converged, Optimizer::Gd, 7).as_deref(), Some("converged: |∇L| < 1e-9"));
+        assert_eq!(
+            words(&Status::Stalled, Optimizer::Cg, 7).as_deref(),
+            Some("stalled at the floating-point floor: |∇L| will not go below tol")
+        );
+        assert_eq!(words(&Status::Running, Optimizer::Gd, 100).as_deref(), Some("stopped at --steps 100"));
+        assert_eq!(words(&Status::Running, Optimizer::Gd, 99), None);
+        // The step cap as given, with no thousands separators.
+        assert_eq!(
+            stop_words(&Status::Running, Optimizer::Sgd, 1_000_000, 1_000_000, 1e-9).as_deref(),
+            Some("stopped at --steps 1000000")
+        );
+        let diverged = |bound_name: &'static str| {
+            Status::Diverged(Error::Diverged {
+                step: 12,
+                lr: 0.0015,
+                bound: 0.001,
+                bound_name,
+                loss0: 1.0,
+                loss: "1e9".into(),
+            })
+        };
+        assert_eq!(
+            words(&diverged("2/λmax"), Optimizer::Gd, 12).as_deref(),
+            Some("diverged at step 12: lr 1.500e-3 ≥ 2/λmax 1.000e-3")
+        );
+        assert_eq!(
+            words(&diverged("2/λmax (whitened)"), Optimizer::Whitened, 12).as_deref(),
+            Some("diverged at step 12: lr 1.500e-3 ≥ 2/λmax 1.000e-3")
+        );
+        assert_eq!(
+            words(&diverged("2 (relative Kaczmarz step)"), Optimizer::Sgd, 12).as_deref(),
+            Some("diverged at step 12: step × 1.500e-3 ≥ bound 1.000e-3")
+        );
+        let overflow = Error::Overflow { step: 3 };
+        assert_eq!(words(&Status::Diverged(overflow.clone()), Optimizer::Cg, 3), Some(overflow.to_string()));
+    }
+
+    #[test]
+    fn a_learning_rate_is_positive_and_finite_or_absent() {
+        assert_eq!(checked_lr(Some(0.5)).unwrap(), Some(0.5));
+        assert_eq!(checked_lr(None).unwrap(), None);
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let e = checked_lr(Some(bad)).unwrap_err().to_string();
+            assert!(e.contains("the learning rate must be a positive number"), "{e}");
+        }
     }
 }

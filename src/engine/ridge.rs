@@ -159,6 +159,10 @@ pub fn local_exponents(xs: &[f64], ys: &[f64]) -> Vec<Option<f64>> {
     xs.windows(2).zip(ys.windows(2)).map(|(x, y)| power_law_exponent(x, y)).collect()
 }
 
+/// The numbers of noise sources M a sweep runs at when none are given (`sweep`, the explorer's
+/// drift view): decades, enough to read the power law off.
+pub const SWEEP_SOURCES: [usize; 4] = [1, 10, 100, 1000];
+
 /// For each M, GD's endpoint (closed form) from one init of the very model on `data`, and how far
 /// the parameters moved. The init of every M comes from the same (seed, init) stream.
 pub fn sweep(

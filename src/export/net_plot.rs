@@ -13,8 +13,8 @@ use crate::args::Common;
 use crate::data::Dataset;
 use crate::error::Error;
 use crate::format::{sig4, thousands};
-use crate::net::{self, Net, NetRun, NetTheory, Prediction, TrainMode};
-use crate::optim::Optimizer;
+use crate::net::{self, Band, Net, NetRun, NetTheory, Prediction, TrainMode};
+use crate::optim::{Optimizer, stop_words};
 use crate::theory::{self, Normal};
 
 use super::plot::{SIZE, err, legend_line, padded};
@@ -45,22 +45,15 @@ pub struct NetFigures {
     pub unconverged: u64,
 }
 
-/// A band over the grid: mean and std at each grid point.
-struct Band {
-    mean: Vec<f64>,
-    std: Vec<f64>,
+/// A band's edge two stds out, (x, mean + sign·2·std) at each grid point: the upper edge for
+/// sign 1, the lower for −1.
+fn edge(band: &Band, xs: &[f64], sign: f64) -> Vec<(f64, f64)> {
+    xs.iter().zip(band.mean.iter().zip(&band.std)).map(|(&x, (m, s))| (x, m + sign * 2.0 * s)).collect()
 }
 
-impl Band {
-    fn of(preds: &[Prediction], pick: impl Fn(&Prediction) -> Normal) -> Band {
-        Band { mean: preds.iter().map(|p| pick(p).mean).collect(), std: preds.iter().map(|p| pick(p).std).collect() }
-    }
-    fn edge(&self, xs: &[f64], sign: f64) -> Vec<(f64, f64)> {
-        xs.iter().zip(self.mean.iter().zip(&self.std)).map(|(&x, (m, s))| (x, m + sign * 2.0 * s)).collect()
-    }
-    fn values(&self) -> impl Iterator<Item = f64> + '_ {
-        self.mean.iter().zip(&self.std).flat_map(|(m, s)| [m - 2.0 * s, m + 2.0 * s])
-    }
+/// Both edges' values, for the figure's range.
+fn edge_values(band: &Band) -> impl Iterator<Item = f64> + '_ {
+    band.mean.iter().zip(&band.std).flat_map(|(m, s)| [m - 2.0 * s, m + 2.0 * s])
 }
 
 /// Everything the four figures are drawn from.
@@ -81,6 +74,8 @@ struct Numbers {
     run: NetRun,
     run_curve: Vec<f64>,
     losses: Vec<(u64, f64)>,
+    /// How the run from --init stopped, in the engine's words.
+    stop: String,
     unconverged: u64,
 }
 
@@ -143,6 +138,7 @@ fn compute(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<Numbers
     let mut run = NetRun::new(Arc::clone(&net), opt, common.lr_choice(), common.seed, common.init)?;
     let losses = train_logged(common, &mut run)?;
     let run_curve = run.f_at(&grid)?;
+    let stop = stop_words(&run.status, opt, run.steps, common.max_steps(), common.tol).unwrap_or_default();
     // One ensemble reads each net at the test points and along the grid (run r uses init r).
     let cfg = crate::ensemble::EnsembleConfig { optimizer: opt, ..common.ensemble_config(opt) };
     let points: Vec<f64> = at.iter().chain(&grid).copied().collect();
@@ -171,6 +167,7 @@ fn compute(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<Numbers
         run,
         run_curve,
         losses,
+        stop,
         unconverged,
     };
     check_finite(&n)?;
@@ -267,8 +264,15 @@ fn optimizer_name(n: &Numbers) -> String {
 /// (THEORY.md, "The wide network"), the data, and x* marked.
 fn functions_svg(n: &Numbers) -> anyhow::Result<String> {
     let (x0, x1) = (n.grid[0], n.grid[n.grid.len() - 1]);
-    let (y0, y1) =
-        padded(n.data.y.iter().copied().chain(n.nets.values()).chain(n.ntk_gp.values()).chain(n.posterior.values()));
+    let (y0, y1) = padded(
+        n.data
+            .y
+            .iter()
+            .copied()
+            .chain(edge_values(&n.nets))
+            .chain(edge_values(&n.ntk_gp))
+            .chain(edge_values(&n.posterior)),
+    );
     let runs = n.f_star.len();
     let (m, s) = theory::mean_std(&n.f_star);
     let mut svg = String::new();
@@ -292,8 +296,8 @@ fn functions_svg(n: &Numbers) -> anyhow::Result<String> {
         chart.configure_mesh().x_desc("x").y_desc("f(x): mean ± 2 sd").draw().map_err(err)?;
         // The nets' band filled underneath; the theories as lines on top, told apart by colour
         // and by dash (NTK-GP long dashes, posterior short ones), so print in grey still reads.
-        let mut outline = n.nets.edge(&n.grid, 1.0);
-        outline.extend(n.nets.edge(&n.grid, -1.0).into_iter().rev());
+        let mut outline = edge(&n.nets, &n.grid, 1.0);
+        outline.extend(edge(&n.nets, &n.grid, -1.0).into_iter().rev());
         chart.draw_series([Polygon::new(outline, NETS.mix(0.25).filled())]).map_err(err)?;
         chart
             .draw_series(LineSeries::new(n.grid.iter().copied().zip(n.nets.mean.iter().copied()), NETS.stroke_width(3)))
@@ -301,7 +305,7 @@ fn functions_svg(n: &Numbers) -> anyhow::Result<String> {
             .label(format!("trained nets: at x* {} ± {}", sig4(m), sig4(s)))
             .legend(legend_line(NETS));
         for sign in [1.0, -1.0] {
-            chart.draw_series(LineSeries::new(n.nets.edge(&n.grid, sign), NETS.stroke_width(1))).map_err(err)?;
+            chart.draw_series(LineSeries::new(edge(&n.nets, &n.grid, sign), NETS.stroke_width(1))).map_err(err)?;
         }
         let theories = [
             ("NTK-GP", &n.ntk_gp, n.star.ntk_gp, NTK_GP, 8),
@@ -320,7 +324,7 @@ fn functions_svg(n: &Numbers) -> anyhow::Result<String> {
                 .legend(legend_line(color));
             for sign in [1.0, -1.0] {
                 chart
-                    .draw_series(DashedLineSeries::new(band.edge(&n.grid, sign), dash, 4, color.stroke_width(1)))
+                    .draw_series(DashedLineSeries::new(edge(band, &n.grid, sign), dash, 4, color.stroke_width(1)))
                     .map_err(err)?;
             }
         }
@@ -472,7 +476,7 @@ fn endpoints_svg(n: &Numbers) -> anyhow::Result<String> {
 
 /// The run's loss (½ Σ residual², noise block included) on a logarithmic axis.
 fn loss_svg(n: &Numbers) -> anyhow::Result<String> {
-    let stop = if n.run.converged() { "converged" } else { "UNCONVERGED" };
+    let stop = if n.run.converged() { n.stop.clone() } else { format!("UNCONVERGED ({})", n.stop) };
     let title = format!(
         "loss of {} on the wide network (init {}) · {} steps, {stop}",
         optimizer_name(n),

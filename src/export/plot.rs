@@ -14,7 +14,7 @@ use crate::format::{sig4, thousands};
 use crate::geometry::clip_line;
 use crate::history::LossHistory;
 use crate::model::Model;
-use crate::optim::{Optimizer, Run, Status};
+use crate::optim::{Optimizer, Run, Status, stop_words};
 use crate::theory::{self, Normal};
 
 /// Figure size in SVG pixels.
@@ -44,7 +44,7 @@ pub fn figures(common: &Common, runs: u64) -> anyhow::Result<Figures> {
     let data = common.dataset()?;
     let model = common.model_on(common.model, &data)?;
     let opt = common.optimizer.unwrap_or(Optimizer::Gd);
-    crate::cli::check_lr_applies(common, opt)?;
+    common.check_lr_applies(opt)?;
     let mut run = Run::new(Arc::clone(&model), opt, common.lr_choice(), common.seed, common.init)?;
     // Bounded however long the run: a uniform step grid that coarsens as it fills.
     let mut history = LossHistory::default();
@@ -54,10 +54,14 @@ pub fn figures(common: &Common, runs: u64) -> anyhow::Result<Figures> {
         losses.push((run.steps as f64, run.loss()));
     }
     let mut warnings = Vec::new();
-    let stop = run_stop(&run, common.max_steps());
+    // The figures say how the run stopped only when it stopped short of tol.
+    let stop =
+        if run.converged() { None } else { stop_words(&run.status, opt, run.steps, common.max_steps(), common.tol) };
     if let Some(stop) = &stop {
+        // At the floor the words already end in "will not go below tol".
+        let short = if run.status == Status::Stalled { "" } else { " before |∇L| < tol" };
         warnings.push(format!(
-            "the run from init {} {stop} before |∇L| < tol {}: data.svg and loss.svg show where it stopped, not its endpoint",
+            "the run from init {} {stop}{short} {}: data.svg and loss.svg show where it stopped, not its endpoint",
             run.init_index,
             sig4(common.tol)
         ));
@@ -84,15 +88,6 @@ pub fn figures(common: &Common, runs: u64) -> anyhow::Result<Figures> {
     })
 }
 
-/// How the run stopped short of |∇L| < tol, if it did.
-fn run_stop(run: &Run, max_steps: u64) -> Option<String> {
-    match run.status {
-        Status::Converged => None,
-        Status::Stalled => Some("stalled at the rounding floor".into()),
-        _ => Some(format!("stopped at --steps {max_steps}")),
-    }
-}
-
 /// Writes data.svg, endpoints.svg and loss.svg into the new folder `dir` and says so; returns
 /// the warnings for the caller to show (stderr, for the command).
 pub fn plot(common: &Common, dir: &Path, runs: u64, out: &mut dyn Write) -> anyhow::Result<Vec<String>> {
@@ -102,6 +97,14 @@ pub fn plot(common: &Common, dir: &Path, runs: u64, out: &mut dyn Write) -> anyh
     crate::export::files::write_new_dir(dir, &list).map_err(|e| e.into_anyhow())?;
     writeln!(out, "wrote {}: data.svg endpoints.svg loss.svg", dir.display())?;
     Ok(f.warnings)
+}
+
+/// A caption's font size: `size`, or less when a long title (one with a run's stop words)
+/// would run past the figure's edges; a sans-serif character is taken as 0.45 of the size wide.
+pub(crate) fn caption_size(title: &str, size: u32) -> u32 {
+    let room = f64::from(SIZE.0 - 24);
+    let fits = room / (0.45 * title.chars().count().max(1) as f64);
+    (fits.floor() as u32).clamp(8, size)
 }
 
 pub(crate) fn err(e: impl std::fmt::Display) -> anyhow::Error {
@@ -149,7 +152,7 @@ fn data_svg(
             title += &format!(" · {stop}");
         }
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 20))
+            .caption(&title, ("sans-serif", caption_size(&title, 20)))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(50)
@@ -320,7 +323,7 @@ pub(crate) fn log_loss_svg(title: String, losses: &[(u64, f64)]) -> anyhow::Resu
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 18))
+            .caption(&title, ("sans-serif", caption_size(&title, 18)))
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(60)

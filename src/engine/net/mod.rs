@@ -14,6 +14,7 @@
 //! optimizer, lr, seed, init)` and steps it with `run_until(max_steps, tol, deadline, record)`.
 
 pub mod kernel;
+mod lanes;
 pub mod linalg;
 pub mod model;
 pub mod phi;
@@ -26,7 +27,7 @@ use std::sync::Arc;
 
 pub use kernel::{Act, TrainMode};
 pub use model::Net;
-pub use theory::{NetTheory, Prediction};
+pub use theory::{Band, NetTheory, Prediction};
 pub use train::{NetEndpoint, NetRun};
 
 use crate::data::Dataset;

@@ -12,11 +12,12 @@ use rand::RngExt;
 use rand_distr::StandardNormal;
 
 use super::kernel::{Act, Scales, TrainMode};
+use super::lanes;
 use super::phi::{Erf, Phi, Relu};
 use super::simd;
 use crate::data::Dataset;
 use crate::error::{Result, invalid};
-use crate::model::{MAX_PARAMS, check_sigma};
+use crate::limits::{MAX_PARAMS, check_sigma};
 
 /// Lanes the hot loops work in: a whole number of SIMD registers on every x86-64 level.
 const LANES: usize = 8;
@@ -128,10 +129,10 @@ impl Net {
     }
 
     // The hot loops are compiled three times: for the baseline x86-64, with AVX2 and with
-    // AVX-512, picked at run time by `simd::dispatch`; the full blocks of units use `simd`'s
+    // AVX-512, picked at run time by `lanes::dispatch`; the full blocks of units use `simd`'s
     // explicit vectors. Rust never fuses a·b + c, so every copy gives the same bits.
     fn forward_wide<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
-        simd::dispatch(Forward::<P> { net: self, theta, xs, out, phi: PhantomData })
+        lanes::dispatch(Forward::<P> { net: self, theta, xs, out, phi: PhantomData })
     }
 
     /// f at standardized inputs, as a vector.
@@ -149,7 +150,7 @@ impl Net {
 
     // Four points at a time share each load of (w, b, a); lanes over j let the sums vectorise.
     #[inline(always)]
-    fn forward_impl<P: Phi, V: simd::V8>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
+    fn forward_impl<P: Phi, V: lanes::V8>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
         let m = self.width;
         let (w, b, a) = (&theta[..m], &theta[m..2 * m], &theta[2 * m..3 * m]);
         let c = theta[3 * m];
@@ -250,14 +251,14 @@ impl Net {
     }
 
     fn jt_wide<P: Phi, const ALL: bool>(&self, theta: &mut [f64], xs: &[f64], v: &[f64], coef: f64) -> f64 {
-        simd::dispatch(Jt::<P, ALL> { net: self, theta, xs, v, coef, phi: PhantomData })
+        lanes::dispatch(Jt::<P, ALL> { net: self, theta, xs, v, coef, phi: PhantomData })
     }
 
     // For each block of LANES units, Σ_n over the points with the sums in registers:
     // A = Σ v φ(z), B = Σ v x̃ φ'(z), C = Σ v φ'(z); then ∂/∂a = (σa/√M)A, ∂/∂w = (σa/√M)a σw B,
     // ∂/∂b = (σa/√M)a σb C.
     #[inline(always)]
-    fn jt_impl<P: Phi, V: simd::V8, const ALL: bool>(
+    fn jt_impl<P: Phi, V: lanes::V8, const ALL: bool>(
         &self,
         theta: &mut [f64],
         xs: &[f64],
@@ -416,9 +417,9 @@ impl Net {
             let len = j1 - j0;
             let (fa, da) = features(xa, j0, j1);
             let (fb, db) = if same { (fa.clone(), da.clone()) } else { features(xb, j0, j1) };
-            simd::dispatch(Gram { out: &mut kf, a: &fa, b: &fb, len, upper: same });
+            lanes::dispatch(Gram { out: &mut kf, a: &fa, b: &fb, len, upper: same });
             if all {
-                simd::dispatch(Gram { out: &mut kd, a: &da, b: &db, len, upper: same });
+                lanes::dispatch(Gram { out: &mut kd, a: &da, b: &db, len, upper: same });
             }
         }
         let s2 = self.scales.a * self.scales.a / m as f64;
@@ -485,10 +486,10 @@ impl Net {
 /// The speed reference for a GD step (`overparam bench`): one fused multiply-add per (x_n, w_j)
 /// pair, Σ_n Σ_j w_j·x_n in the step's lanes and vectors. 2·N·M flops.
 pub fn madd_pass(w: &[f64], xs: &[f64]) -> f64 {
-    simd::dispatch(Madd { w, xs })
+    lanes::dispatch(Madd { w, xs })
 }
 
-/// `Net::forward` as a `simd::Kernel`.
+/// `Net::forward` as a `lanes::Kernel`.
 struct Forward<'a, P> {
     net: &'a Net,
     theta: &'a [f64],
@@ -497,15 +498,15 @@ struct Forward<'a, P> {
     phi: PhantomData<P>,
 }
 
-impl<P: Phi> simd::Kernel for Forward<'_, P> {
+impl<P: Phi> lanes::Kernel for Forward<'_, P> {
     type Out = ();
     #[inline(always)]
-    unsafe fn run<V: simd::V8>(self) {
+    unsafe fn run<V: lanes::V8>(self) {
         self.net.forward_impl::<P, V>(self.theta, self.xs, self.out)
     }
 }
 
-/// `Net::add_jt`'s hidden units as a `simd::Kernel`.
+/// `Net::add_jt`'s hidden units as a `lanes::Kernel`.
 struct Jt<'a, P, const ALL: bool> {
     net: &'a Net,
     theta: &'a mut [f64],
@@ -515,10 +516,10 @@ struct Jt<'a, P, const ALL: bool> {
     phi: PhantomData<P>,
 }
 
-impl<P: Phi, const ALL: bool> simd::Kernel for Jt<'_, P, ALL> {
+impl<P: Phi, const ALL: bool> lanes::Kernel for Jt<'_, P, ALL> {
     type Out = f64;
     #[inline(always)]
-    unsafe fn run<V: simd::V8>(self) -> f64 {
+    unsafe fn run<V: lanes::V8>(self) -> f64 {
         self.net.jt_impl::<P, V, ALL>(self.theta, self.xs, self.v, self.coef)
     }
 }
@@ -535,10 +536,10 @@ struct Gram<'a> {
     upper: bool,
 }
 
-impl simd::Kernel for Gram<'_> {
+impl lanes::Kernel for Gram<'_> {
     type Out = ();
     #[inline(always)]
-    unsafe fn run<V: simd::V8>(self) {
+    unsafe fn run<V: lanes::V8>(self) {
         let Gram { out, a, b, len, upper } = self;
         let (na, nb) = (a.len() / len.max(1), b.len() / len.max(1));
         for p0 in (0..na).step_by(4) {
@@ -568,7 +569,7 @@ impl simd::Kernel for Gram<'_> {
 /// # Safety
 /// The CPU supports `V`'s instruction set; a has p0 + 4 rows and b has q0 + 4 rows of `len`.
 #[inline(always)]
-unsafe fn gram_tile<V: simd::V8>(a: &[f64], b: &[f64], len: usize, p0: usize, q0: usize) -> [[f64; 4]; 4] {
+unsafe fn gram_tile<V: lanes::V8>(a: &[f64], b: &[f64], len: usize, p0: usize, q0: usize) -> [[f64; 4]; 4] {
     let split = len - len % LANES;
     let mut acc = [[unsafe { V::splat(0.0) }; 4]; 4];
     let mut c = 0;
@@ -601,17 +602,17 @@ unsafe fn gram_tile<V: simd::V8>(a: &[f64], b: &[f64], len: usize, p0: usize, q0
     sums
 }
 
-/// `madd_pass` as a `simd::Kernel`: fused in vectors; unfused in the portable loop, where a
+/// `madd_pass` as a `lanes::Kernel`: fused in vectors; unfused in the portable loop, where a
 /// software fused multiply-add would be no reference at all.
 struct Madd<'a> {
     w: &'a [f64],
     xs: &'a [f64],
 }
 
-impl simd::Kernel for Madd<'_> {
+impl lanes::Kernel for Madd<'_> {
     type Out = f64;
     #[inline(always)]
-    unsafe fn run<V: simd::V8>(self) -> f64 {
+    unsafe fn run<V: lanes::V8>(self) -> f64 {
         if V::SIMD {
             // SAFETY: the caller's contract: V's instruction set (and FMA with it) is enabled.
             unsafe { simd::madd_lanes::<V>(self.w, self.xs) }.iter().map(lane_sum).sum()
@@ -665,9 +666,8 @@ fn dot(x: &[f64], y: &[f64]) -> f64 {
 mod tests {
     use std::marker::PhantomData;
 
-    use super::{Erf, Phi, Relu, simd};
+    use super::{Act, Erf, Net, Phi, Relu, TrainMode, lanes};
     use crate::data::DataSpec;
-    use crate::net::{Act, NetSpec, TrainMode};
 
     /// The dispatched loops (explicit vectors on this CPU when it has them) give the same bits
     /// as the portable ones, for each φ and what is trained, on a width with a ragged tail and
@@ -699,7 +699,7 @@ mod tests {
         for (rows_b, upper) in [(&a, true), (&b, false)] {
             let n2 = rows_b.len() / len;
             let mut fast = ndarray::Array2::<f64>::zeros((na, n2));
-            simd::dispatch(super::Gram { out: &mut fast, a: &a, b: rows_b, len, upper });
+            lanes::dispatch(super::Gram { out: &mut fast, a: &a, b: rows_b, len, upper });
             for p in 0..na {
                 for q in if upper { p } else { 0 }..n2 {
                     let want = super::dot(&a[p * len..(p + 1) * len], &rows_b[q * len..(q + 1) * len]);
@@ -712,17 +712,17 @@ mod tests {
     fn loops_agree<P: Phi, const ALL: bool>(act: Act, train: TrainMode) {
         let bits = |v: &[f64]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         let data = DataSpec { n: 23, ..DataSpec::default() }.generate().unwrap();
-        let net = NetSpec { width: 77, act, train }.build(&data, 1.0).unwrap();
+        let net = Net::new(data, 77, act, train, 1.0).unwrap();
         let theta = net.init(&mut crate::rng::stream(7, crate::rng::Stream::Init, 3));
         let th = theta.as_slice().unwrap();
         let (mut fast, mut slow) = (vec![0.0; 23], vec![0.0; 23]);
         net.forward(th, &net.xt, &mut fast);
-        net.forward_impl::<P, simd::Scalar>(th, &net.xt, &mut slow);
+        net.forward_impl::<P, lanes::Scalar>(th, &net.xt, &mut slow);
         assert_eq!(bits(&fast), bits(&slow), "{act:?} {train:?} forward");
         let r = net.residuals(th);
         let (mut a, mut b) = (th.to_vec(), th.to_vec());
         let ga = net.jt_wide::<P, ALL>(&mut a, &net.xt, &r, 0.01);
-        let gb = net.jt_impl::<P, simd::Scalar, ALL>(&mut b, &net.xt, &r, 0.01);
+        let gb = net.jt_impl::<P, lanes::Scalar, ALL>(&mut b, &net.xt, &r, 0.01);
         assert_eq!(ga.to_bits(), gb.to_bits(), "{act:?} {train:?} |g|²");
         assert_eq!(bits(&a), bits(&b), "{act:?} {train:?} step");
         assert!(a.iter().zip(th).any(|(x, y)| x != y), "the step moved θ");
@@ -732,7 +732,7 @@ mod tests {
             let mut two = vec![0.0; 23];
             // SAFETY: AVX2 and FMA checked just above.
             unsafe {
-                simd::on_avx2(super::Forward::<P> {
+                lanes::on_avx2(super::Forward::<P> {
                     net: &net,
                     theta: th,
                     xs: &net.xt,
@@ -744,7 +744,7 @@ mod tests {
             let mut c = th.to_vec();
             // SAFETY: AVX2 and FMA checked just above.
             let gc = unsafe {
-                simd::on_avx2(super::Jt::<P, ALL> {
+                lanes::on_avx2(super::Jt::<P, ALL> {
                     net: &net,
                     theta: &mut c,
                     xs: &net.xt,

@@ -6,7 +6,7 @@
 //! branch, so eight lanes run it at once. erf'(z) = (2/√π)·e^{−z²} with e^x written out the same
 //! way (Cody–Waite reduction, a degree-13 Taylor polynomial, 2^k from the exponent bits).
 
-use super::simd::Arith;
+use super::lanes::Arith;
 
 /// φ for the hot loops, chosen once per call so the inner loops have no branch.
 pub(super) trait Phi {
@@ -222,7 +222,7 @@ fn erf_series(z: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::simd::{self, Kernel, V8};
+    use super::super::lanes::{self, Kernel, V8};
     use super::{Erf, Phi, erf, erf_d, erf_series};
 
     /// erf and erf' of eight values in `V`'s lanes.
@@ -251,11 +251,11 @@ mod tests {
         ];
         let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
         for z in edges {
-            let mut paths = vec![("dispatched", simd::dispatch(Lanes(z)))];
+            let mut paths = vec![("dispatched", lanes::dispatch(Lanes(z)))];
             #[cfg(target_arch = "x86_64")]
             if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
                 // SAFETY: AVX2 and FMA checked just above.
-                paths.push(("avx2", unsafe { simd::on_avx2(Lanes(z)) }));
+                paths.push(("avx2", unsafe { lanes::on_avx2(Lanes(z)) }));
             }
             for (name, [f, d]) in paths {
                 for l in 0..8 {

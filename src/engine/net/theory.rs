@@ -29,6 +29,22 @@ pub struct Prediction {
     pub posterior: Normal,
 }
 
+/// One distribution's mean and std at each of a list of points (the NTK-GP's or the
+/// posterior's over test points or a grid, or the trained nets'): `train` prints it, the
+/// figures draw it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Band {
+    pub mean: Vec<f64>,
+    pub std: Vec<f64>,
+}
+
+impl Band {
+    /// The distribution `pick` chooses (e.g. `|p| p.ntk_gp`) at each prediction.
+    pub fn of(preds: &[Prediction], pick: impl Fn(&Prediction) -> Normal) -> Band {
+        Band { mean: preds.iter().map(|p| pick(p).mean).collect(), std: preds.iter().map(|p| pick(p).std).collect() }
+    }
+}
+
 /// The infinite-width kernels on the training inputs, factored: everything a prediction needs.
 #[derive(Debug, Clone)]
 pub struct NetTheory {

@@ -19,7 +19,7 @@ use super::linalg::{Cholesky, lambda_max};
 use super::model::Net;
 use crate::ensemble::{EnsembleConfig, MAX_RUNS};
 use crate::error::{Error, Result, invalid};
-use crate::optim::{DIVERGENCE_FACTOR, LrChoice, Optimizer, SgdState, Status, Stepper, drive};
+use crate::optim::{DIVERGENCE_FACTOR, LrChoice, Optimizer, SgdState, Status, Stepper, checked_lr, drive};
 use crate::rng::{Stream, stream};
 
 /// Why an optimizer cannot train the net, or None when it can.
@@ -81,11 +81,7 @@ impl NetRun {
             }
             _ => (None, None),
         };
-        if let Some(v) = lr_value
-            && !(v.is_finite() && v > 0.0)
-        {
-            return Err(invalid!("the learning rate must be a positive number (got {v})"));
-        }
+        let lr_value = checked_lr(lr_value)?;
         let loss0 = net.loss(theta0.as_slice().unwrap_or(&[]));
         let n = net.n();
         let mut run = NetRun {

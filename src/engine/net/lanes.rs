@@ -1,0 +1,372 @@
+//! The lanes the net's hot loops and its activations are written over, below both: [`Arith`]
+//! (one f64, or eight in a vector: the activations in `phi` are written once over it), [`V8`]
+//! (eight lanes, loaded and stored: the loops in `simd` and `model` are written over it), its
+//! three kinds (`Scalar`, `Avx2`, `Avx512`), and [`dispatch`], the one place the instruction
+//! set is picked. Every kind rounds alike, so every path gives the same bits.
+
+#[cfg(target_arch = "x86_64")]
+use std::arch::x86_64::*;
+
+/// The lane-by-lane arithmetic the activations (`phi`) are written in: one f64 (the portable
+/// loops) or eight. Every implementation rounds alike, so all give the same bits.
+pub(super) trait Arith: Copy {
+    /// # Safety
+    /// The CPU supports the type's instruction set (every method below likewise).
+    unsafe fn splat(x: f64) -> Self;
+    unsafe fn add(self, o: Self) -> Self;
+    unsafe fn sub(self, o: Self) -> Self;
+    unsafe fn mul(self, o: Self) -> Self;
+    /// `hi` where self > hi, else self (so NaN stays NaN).
+    unsafe fn min_to(self, hi: Self) -> Self;
+    /// `lo` where self < lo, else self (so NaN stays NaN).
+    unsafe fn max_to(self, lo: Self) -> Self;
+    /// The f64 whose bits are self's shifted left by 52 (`phi`'s 2^k).
+    unsafe fn shl52(self) -> Self;
+    /// max(self, 0), 0 for NaN as `f64::max(z, 0.0)`.
+    unsafe fn relu(self) -> Self;
+    /// `o` where self > 0, else +0.
+    unsafe fn gate(self, o: Self) -> Self;
+}
+
+impl Arith for f64 {
+    #[inline(always)]
+    unsafe fn splat(x: f64) -> Self {
+        x
+    }
+    #[inline(always)]
+    unsafe fn add(self, o: Self) -> Self {
+        self + o
+    }
+    #[inline(always)]
+    unsafe fn sub(self, o: Self) -> Self {
+        self - o
+    }
+    #[inline(always)]
+    unsafe fn mul(self, o: Self) -> Self {
+        self * o
+    }
+    #[inline(always)]
+    unsafe fn min_to(self, hi: Self) -> Self {
+        if self > hi { hi } else { self }
+    }
+    #[inline(always)]
+    unsafe fn max_to(self, lo: Self) -> Self {
+        if self < lo { lo } else { self }
+    }
+    #[inline(always)]
+    unsafe fn shl52(self) -> Self {
+        f64::from_bits(self.to_bits() << 52)
+    }
+    #[inline(always)]
+    unsafe fn relu(self) -> Self {
+        self.max(0.0)
+    }
+    #[inline(always)]
+    unsafe fn gate(self, o: Self) -> Self {
+        if self > 0.0 { o } else { 0.0 }
+    }
+}
+
+/// `[A; K]`'s methods: each element does what it would alone.
+macro_rules! lanewise {
+    (binary: $($op:ident),*) => {$(
+        #[inline(always)]
+        unsafe fn $op(mut self, o: Self) -> Self {
+            for i in 0..K {
+                self[i] = unsafe { self[i].$op(o[i]) };
+            }
+            self
+        }
+    )*};
+    (unary: $($op:ident),*) => {$(
+        #[inline(always)]
+        unsafe fn $op(mut self) -> Self {
+            for v in &mut self {
+                *v = unsafe { v.$op() };
+            }
+            self
+        }
+    )*};
+}
+
+/// K values side by side, each doing what it would alone: φ on `[V; 4]` runs four independent
+/// dependency chains interleaved, which a long recurrence (erf's) needs to keep the machine busy.
+impl<A: Arith, const K: usize> Arith for [A; K] {
+    #[inline(always)]
+    unsafe fn splat(x: f64) -> Self {
+        [unsafe { A::splat(x) }; K]
+    }
+    lanewise!(binary: add, sub, mul, min_to, max_to, gate);
+    lanewise!(unary: shl52, relu);
+}
+
+/// Eight f64 lanes.
+pub(super) trait V8: Arith {
+    /// False for `Scalar`: the portable loops in `model.rs` are used instead.
+    const SIMD: bool = true;
+    /// # Safety
+    /// `p` has at least 8 elements, and the CPU supports the vector's instruction set (every
+    /// method below likewise).
+    unsafe fn load(p: &[f64]) -> Self;
+    /// # Safety
+    /// `p` has at least 8 elements.
+    unsafe fn store(self, p: &mut [f64]);
+    /// self·b + c in one rounding (only `bench`'s reference loop uses it: the net's loops never
+    /// fuse, so every path gives the same bits). For `Avx2` the caller enables FMA too.
+    unsafe fn fmadd(self, b: Self, c: Self) -> Self;
+}
+
+/// No vectors: the portable loops run instead (the operations below exist to satisfy the trait,
+/// and mean the same thing lane by lane; the edge test in `phi` runs them).
+#[derive(Clone, Copy)]
+pub(super) struct Scalar([f64; 8]);
+
+impl Scalar {
+    fn map(self, f: impl Fn(f64) -> f64) -> Self {
+        Scalar(self.0.map(f))
+    }
+    fn zip(self, o: Self, f: impl Fn(f64, f64) -> f64) -> Self {
+        Scalar(std::array::from_fn(|l| f(self.0[l], o.0[l])))
+    }
+}
+
+// Each lane does what `Arith for f64` does.
+impl Arith for Scalar {
+    unsafe fn splat(x: f64) -> Self {
+        Scalar([x; 8])
+    }
+    unsafe fn add(self, o: Self) -> Self {
+        self.zip(o, |a, b| a + b)
+    }
+    unsafe fn sub(self, o: Self) -> Self {
+        self.zip(o, |a, b| a - b)
+    }
+    unsafe fn mul(self, o: Self) -> Self {
+        self.zip(o, |a, b| a * b)
+    }
+    unsafe fn min_to(self, hi: Self) -> Self {
+        // SAFETY: f64 needs no instruction set.
+        self.zip(hi, |a, h| unsafe { a.min_to(h) })
+    }
+    unsafe fn max_to(self, lo: Self) -> Self {
+        // SAFETY: f64 needs no instruction set.
+        self.zip(lo, |a, l| unsafe { a.max_to(l) })
+    }
+    unsafe fn shl52(self) -> Self {
+        // SAFETY: f64 needs no instruction set.
+        self.map(|a| unsafe { a.shl52() })
+    }
+    unsafe fn relu(self) -> Self {
+        self.map(|z| z.max(0.0))
+    }
+    unsafe fn gate(self, o: Self) -> Self {
+        self.zip(o, |z, v| if z > 0.0 { v } else { 0.0 })
+    }
+}
+
+impl V8 for Scalar {
+    const SIMD: bool = false;
+    unsafe fn load(p: &[f64]) -> Self {
+        let mut v = [0.0; 8];
+        v.copy_from_slice(&p[..8]);
+        Scalar(v)
+    }
+    unsafe fn store(self, p: &mut [f64]) {
+        p[..8].copy_from_slice(&self.0);
+    }
+    unsafe fn fmadd(self, b: Self, c: Self) -> Self {
+        Scalar(std::array::from_fn(|l| self.0[l].mul_add(b.0[l], c.0[l])))
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+pub(super) struct Avx2(__m256d, __m256d);
+
+#[cfg(target_arch = "x86_64")]
+impl Arith for Avx2 {
+    #[inline(always)]
+    unsafe fn splat(x: f64) -> Self {
+        unsafe { Avx2(_mm256_set1_pd(x), _mm256_set1_pd(x)) }
+    }
+    #[inline(always)]
+    unsafe fn add(self, o: Self) -> Self {
+        unsafe { Avx2(_mm256_add_pd(self.0, o.0), _mm256_add_pd(self.1, o.1)) }
+    }
+    #[inline(always)]
+    unsafe fn sub(self, o: Self) -> Self {
+        unsafe { Avx2(_mm256_sub_pd(self.0, o.0), _mm256_sub_pd(self.1, o.1)) }
+    }
+    #[inline(always)]
+    unsafe fn mul(self, o: Self) -> Self {
+        unsafe { Avx2(_mm256_mul_pd(self.0, o.0), _mm256_mul_pd(self.1, o.1)) }
+    }
+    #[inline(always)]
+    unsafe fn min_to(self, hi: Self) -> Self {
+        // minpd(h, a) = h < a ? h : a, which is a when a is NaN.
+        unsafe { Avx2(_mm256_min_pd(hi.0, self.0), _mm256_min_pd(hi.1, self.1)) }
+    }
+    #[inline(always)]
+    unsafe fn max_to(self, lo: Self) -> Self {
+        // maxpd(l, a) = l > a ? l : a, which is a when a is NaN.
+        unsafe { Avx2(_mm256_max_pd(lo.0, self.0), _mm256_max_pd(lo.1, self.1)) }
+    }
+    #[inline(always)]
+    unsafe fn shl52(self) -> Self {
+        unsafe {
+            Avx2(
+                _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_castpd_si256(self.0))),
+                _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_castpd_si256(self.1))),
+            )
+        }
+    }
+    #[inline(always)]
+    unsafe fn relu(self) -> Self {
+        // maxpd returns its second operand when either is NaN: 0, as f64::max(NaN, 0.0).
+        unsafe {
+            let z = _mm256_setzero_pd();
+            Avx2(_mm256_max_pd(self.0, z), _mm256_max_pd(self.1, z))
+        }
+    }
+    #[inline(always)]
+    unsafe fn gate(self, o: Self) -> Self {
+        unsafe {
+            let z = _mm256_setzero_pd();
+            let (m0, m1) = (_mm256_cmp_pd::<_CMP_GT_OQ>(self.0, z), _mm256_cmp_pd::<_CMP_GT_OQ>(self.1, z));
+            Avx2(_mm256_and_pd(m0, o.0), _mm256_and_pd(m1, o.1))
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl V8 for Avx2 {
+    #[inline(always)]
+    unsafe fn load(p: &[f64]) -> Self {
+        let p = &p[..8];
+        unsafe { Avx2(_mm256_loadu_pd(p.as_ptr()), _mm256_loadu_pd(p.as_ptr().add(4))) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: &mut [f64]) {
+        let p = &mut p[..8];
+        unsafe {
+            _mm256_storeu_pd(p.as_mut_ptr(), self.0);
+            _mm256_storeu_pd(p.as_mut_ptr().add(4), self.1);
+        }
+    }
+    #[inline(always)]
+    unsafe fn fmadd(self, b: Self, c: Self) -> Self {
+        unsafe { Avx2(_mm256_fmadd_pd(self.0, b.0, c.0), _mm256_fmadd_pd(self.1, b.1, c.1)) }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+pub(super) struct Avx512(__m512d);
+
+#[cfg(target_arch = "x86_64")]
+impl Arith for Avx512 {
+    #[inline(always)]
+    unsafe fn splat(x: f64) -> Self {
+        unsafe { Avx512(_mm512_set1_pd(x)) }
+    }
+    #[inline(always)]
+    unsafe fn add(self, o: Self) -> Self {
+        unsafe { Avx512(_mm512_add_pd(self.0, o.0)) }
+    }
+    #[inline(always)]
+    unsafe fn sub(self, o: Self) -> Self {
+        unsafe { Avx512(_mm512_sub_pd(self.0, o.0)) }
+    }
+    #[inline(always)]
+    unsafe fn mul(self, o: Self) -> Self {
+        unsafe { Avx512(_mm512_mul_pd(self.0, o.0)) }
+    }
+    #[inline(always)]
+    unsafe fn min_to(self, hi: Self) -> Self {
+        // As Avx2: the second operand comes back when either is NaN.
+        unsafe { Avx512(_mm512_min_pd(hi.0, self.0)) }
+    }
+    #[inline(always)]
+    unsafe fn max_to(self, lo: Self) -> Self {
+        unsafe { Avx512(_mm512_max_pd(lo.0, self.0)) }
+    }
+    #[inline(always)]
+    unsafe fn shl52(self) -> Self {
+        unsafe { Avx512(_mm512_castsi512_pd(_mm512_slli_epi64::<52>(_mm512_castpd_si512(self.0)))) }
+    }
+    #[inline(always)]
+    unsafe fn relu(self) -> Self {
+        unsafe { Avx512(_mm512_max_pd(self.0, _mm512_setzero_pd())) }
+    }
+    #[inline(always)]
+    unsafe fn gate(self, o: Self) -> Self {
+        unsafe {
+            let on = _mm512_cmp_pd_mask::<_CMP_GT_OQ>(self.0, _mm512_setzero_pd());
+            Avx512(_mm512_maskz_mov_pd(on, o.0))
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl V8 for Avx512 {
+    #[inline(always)]
+    unsafe fn load(p: &[f64]) -> Self {
+        let p = &p[..8];
+        unsafe { Avx512(_mm512_loadu_pd(p.as_ptr())) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: &mut [f64]) {
+        let p = &mut p[..8];
+        unsafe { _mm512_storeu_pd(p.as_mut_ptr(), self.0) }
+    }
+    #[inline(always)]
+    unsafe fn fmadd(self, b: Self, c: Self) -> Self {
+        unsafe { Avx512(_mm512_fmadd_pd(self.0, b.0, c.0)) }
+    }
+}
+
+/// A hot loop written once over `V`, to run with the widest vectors this CPU has.
+pub(super) trait Kernel {
+    type Out;
+    /// # Safety
+    /// The CPU supports `V`'s instruction set.
+    unsafe fn run<V: V8>(self) -> Self::Out;
+}
+
+/// Runs `k` with AVX-512 when the CPU has it, else AVX2 (with FMA, which the compiler never
+/// uses unasked, so the bits stay the same), else the portable loops (`Scalar`). The one place
+/// the instruction set is picked; the check is a cached load.
+pub(super) fn dispatch<K: Kernel>(k: K) -> K::Out {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        // SAFETY: the CPU supports AVX-512F, checked just above.
+        return unsafe { on_avx512(k) };
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU supports AVX2 and FMA, checked just above.
+        return unsafe { on_avx2(k) };
+    }
+    // SAFETY: Scalar needs no instruction set.
+    unsafe { k.run::<Scalar>() }
+}
+
+/// `k` compiled for AVX-512 (its `run` and what that inlines).
+///
+/// # Safety
+/// The CPU supports AVX-512F.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+pub(super) unsafe fn on_avx512<K: Kernel>(k: K) -> K::Out {
+    unsafe { k.run::<Avx512>() }
+}
+
+/// `k` compiled for AVX2 and FMA.
+///
+/// # Safety
+/// The CPU supports AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+pub(super) unsafe fn on_avx2<K: Kernel>(k: K) -> K::Out {
+    unsafe { k.run::<Avx2>() }
+}
