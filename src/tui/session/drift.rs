@@ -5,9 +5,6 @@
 use crate::data::Dataset;
 use crate::ridge::{self, SweepRow};
 
-/// The M values the view sweeps.
-pub const SWEEP_SOURCES: [usize; 4] = [1, 10, 100, 1000];
-
 /// The sweep is computed once per dataset and init; the histogram is drawn from θ each frame.
 #[derive(Debug, Clone)]
 pub struct DriftView {
@@ -21,7 +18,7 @@ pub struct DriftView {
 
 impl DriftView {
     pub fn new(data: &Dataset, sigma: f64, seed: u64, init: u64) -> DriftView {
-        let rows = ridge::sweep(data, sigma, &SWEEP_SOURCES, seed, init).unwrap_or_default();
+        let rows = ridge::sweep(data, sigma, &ridge::SWEEP_SOURCES, seed, init).unwrap_or_default();
         let ms: Vec<f64> = rows.iter().map(|r| r.sources as f64).collect();
         let rel: Vec<f64> = rows.iter().map(|r| r.rel_change).collect();
         let exponent = ridge::power_law_exponent(&ms, &rel);

@@ -20,7 +20,7 @@ use crate::data::Dataset;
 use crate::ensemble::EnsembleConfig;
 use crate::model::ModelKind;
 use crate::net::NetSpec;
-use crate::optim::{LrChoice, Optimizer, Status, stability_bound};
+use crate::optim::{LrChoice, Optimizer, Status, stability_bound, stop_words};
 
 use drift::DriftView;
 use line::LineState;
@@ -281,21 +281,4 @@ fn default_at(common: &Common, data: &Dataset) -> crate::Result<f64> {
         (Some(&x), _) => x,
         (None, _) => crate::predict::test_point(data),
     })
-}
-
-// TEMP until the engine's optim::stop_words lands (engine-cleanup branch).
-fn stop_words(status: &Status, optimizer: Optimizer, steps: u64, max_steps: u64, tol: f64) -> Option<String> {
-    match status {
-        Status::Converged => Some(format!("converged: |∇L| < {tol:e}")),
-        Status::Stalled => Some("stalled at the floating-point floor: |∇L| will not go below tol".into()),
-        Status::Running if steps >= max_steps => Some(format!("stopped at --steps {max_steps}")),
-        Status::Running => None,
-        Status::Diverged(crate::Error::Diverged { step, lr, bound, bound_name, .. }) => {
-            let what = if optimizer == Optimizer::Sgd { "step ×" } else { "lr" };
-            let name =
-                if bound_name.starts_with("2/") { bound_name.split(' ').next().unwrap_or(bound_name) } else { "bound" };
-            Some(format!("diverged at step {step}: {what} {lr:.3e} ≥ {name} {bound:.3e}"))
-        }
-        Status::Diverged(e) => Some(e.to_string()),
-    }
 }
