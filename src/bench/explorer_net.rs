@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use super::Row;
-use super::explorer::{counting_terminal, explorer_app, frame_time};
 use super::measure::*;
+use super::screen::{counting_terminal, explorer_app, frame_time};
 
 /// The net in the explorer at its default width and data, as a user sees it: the worker fills
 /// the histogram on every core while the net trains on screen, frame after frame at the frame

@@ -1,6 +1,7 @@
 //! `overparam bench`: every speed and memory figure the project promises, measured in one run
 //! on this machine, by concern: `engine` (the linear models), `net`, `explorer` (a real
-//! session, frames and keys, tmux for the idle and rate rows), with `measure`'s timers. The
+//! session, frames and keys, tmux for the idle and rate rows) and `explorer_net`, with
+//! `measure`'s timers and `screen`'s explorer under measurement. The
 //! criterion benches (`cargo bench`) measure the same code paths.
 
 pub mod engine;
@@ -8,13 +9,15 @@ pub mod explorer;
 pub mod explorer_net;
 pub mod measure;
 pub mod net;
+pub mod screen;
 
 use std::fmt::Write as _;
 
 pub use engine::engine_rows;
-pub use explorer::{counting_terminal, explorer_app, explorer_rows, session_peak_rss};
+pub use explorer::{explorer_rows, session_peak_rss};
 pub use measure::stream_pass;
 pub use net::net_rows;
+pub use screen::{counting_terminal, explorer_app};
 
 /// One row of the report.
 pub struct Row {
