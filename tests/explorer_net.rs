@@ -483,3 +483,44 @@ fn a_new_setting_says_the_run_restarted_in_full_at_80x24() {
     let s = screen(&a, 80, 24);
     assert!(s.contains("│M 32 · relu · last:") && s.contains("│restarted (seed 42, init 0)"), "{s}");
 }
+
+/// ] and [ on the net stay within 2^±20 of its default and say so, as on the lines (the net
+/// used to clamp silently and restart its run even when nothing changed).
+#[test]
+fn the_nets_learning_rate_keys_stop_at_the_bound_and_say_so() {
+    let mut a = app(&["--model", "net", "--width", "16", "--n", "12"]);
+    let default = a.session.net().unwrap().run.lr.unwrap();
+    for _ in 0..20 {
+        a.press(Key::Char('['));
+        assert_eq!(a.session.message, None, "each halving within the bound applies quietly");
+    }
+    let lowest = a.session.net().unwrap().run.lr.unwrap();
+    assert!((lowest * 1_048_576.0 / default - 1.0).abs() < 1e-12, "{lowest} vs {default}");
+    a.run_steps(3);
+    a.press(Key::Char('['));
+    assert_eq!(a.session.message.as_deref(), Some("the learning rate stays within 2^±20 of its default (0 resets it)"));
+    assert_eq!(a.session.net().unwrap().run.steps, 3, "a refused change leaves the run where it was");
+    a.press(Key::Char('0'));
+    assert_eq!(a.session.net().unwrap().run.lr, Some(default));
+    assert_eq!(a.session.net().unwrap().run.steps, 0, "a new learning rate starts the run again");
+}
+
+/// Space and n on a finished run say why nothing happens, the same words for the net and the
+/// lines, from the one stepping path.
+#[test]
+fn stepping_a_finished_run_says_so_for_the_lines_and_the_net() {
+    for model in ["traditional", "net"] {
+        let mut a = app(&["--model", model, "--width", "16", "--n", "12"]);
+        a.run_steps(1_000_000);
+        assert!(a.session.message.as_deref().is_some_and(|m| m.starts_with("converged: |∇L| < ")), "{model}");
+        for key in [' ', 'n'] {
+            a.press(Key::Char(key));
+            assert_eq!(
+                a.session.message.as_deref(),
+                Some("converged — r replays, i draws a new init"),
+                "{model}, key {key}"
+            );
+            assert!(!a.session.running);
+        }
+    }
+}
