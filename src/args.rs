@@ -99,6 +99,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
         format: DataFormat,
     },
+    /// Walk through the article's argument chapter by chapter, live in the explorer (Enter: next
+    /// chapter, Backspace: back, L: chapters, T: leave and return).
+    Tour {
+        /// A tour of your own (TOML; the format is in README.md) instead of the built-in one.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
     /// Print a shell completion script (see the README for where to put it).
     Completions {
         #[arg(value_enum)]

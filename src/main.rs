@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match &cli.command {
+        Some(overparam::args::Command::Tour { file }) => overparam::tui::run_tour(&cli.explorer, file.as_deref()),
         Some(command) => overparam::cli::run(command, &cli.common),
         None => overparam::tui::run(&cli.common, &cli.explorer),
     };

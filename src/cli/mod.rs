@@ -43,6 +43,7 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
         // Shell helpers do not depend on the model.
         Command::Completions { shell } => crate::shell::completions(*shell, out),
         Command::Man => crate::shell::man(out),
+        Command::Tour { .. } => Err(invalid!("the tour opens the explorer: run `overparam tour` in a terminal").into()),
         // The one place the headless commands ask which kind of model: the net has its own.
         _ if !common.model.is_linear() => net::render(command, common, out),
         Command::Train { dump_curve: true, .. } => Err(invalid!("--dump-curve applies to --model net only").into()),

@@ -47,7 +47,7 @@ pub(super) fn render(command: &Command, common: &Common, out: &mut dyn Write) ->
             }
             Ok(())
         }
-        Command::Completions { .. } | Command::Man => super::render(command, common, out),
+        Command::Completions { .. } | Command::Man | Command::Tour { .. } => super::render(command, common, out),
     }
 }
 

@@ -9,6 +9,10 @@ pub enum Key {
     Char(char),
     Ctrl(char),
     Right,
+    Up,
+    Down,
+    Enter,
+    Backspace,
     Tab,
     BackTab,
     Esc,
@@ -22,6 +26,10 @@ impl Key {
             KeyCode::Char(c) if ctrl => Key::Ctrl(c.to_ascii_lowercase()),
             KeyCode::Char(c) => Key::Char(c),
             KeyCode::Right => Key::Right,
+            KeyCode::Up => Key::Up,
+            KeyCode::Down => Key::Down,
+            KeyCode::Enter => Key::Enter,
+            KeyCode::Backspace => Key::Backspace,
             KeyCode::Tab if ev.modifiers.contains(KeyModifiers::SHIFT) => Key::BackTab,
             KeyCode::Tab => Key::Tab,
             KeyCode::BackTab => Key::BackTab,
@@ -34,6 +42,12 @@ impl Key {
 /// Everything a key can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    TourNext,
+    TourBack,
+    TourList,
+    TourUp,
+    TourDown,
+    Tour,
     RunPause,
     Step,
     Step100,
@@ -91,10 +105,16 @@ const fn b(
     Binding { keys, key_label, action, footer, help }
 }
 
-use Key::{BackTab, Char, Ctrl, Esc, Right, Tab};
+use Key::{BackTab, Backspace, Char, Ctrl, Down, Enter, Esc, Right, Tab, Up};
 
 /// The key table, in footer/help order.
 pub const BINDINGS: &[Binding] = &[
+    b(&[Enter], "Enter", Action::TourNext, Some("next"), "tour: next chapter"),
+    b(&[Backspace], "⌫", Action::TourBack, Some("back"), "tour: chapter before"),
+    b(&[Char('L')], "L", Action::TourList, Some("chapters"), "tour: list of chapters"),
+    b(&[Down], "↓", Action::TourDown, None, "tour: scroll the text down"),
+    b(&[Up], "↑", Action::TourUp, None, "tour: scroll the text up"),
+    b(&[Char('T')], "T", Action::Tour, Some("tour"), "tour: open / leave / return"),
     b(&[Char(' ')], "space", Action::RunPause, Some("run/pause"), "run / pause the current run"),
     b(&[Char('n'), Right], "n →", Action::Step, Some("step"), "one step"),
     b(&[Char('N')], "N", Action::Step100, None, "100 steps"),
@@ -131,6 +151,11 @@ pub const BINDINGS: &[Binding] = &[
 ];
 
 impl Action {
+    /// Keys that only act in the tour: the footer shows them only while it is open.
+    pub fn tour_only(self) -> bool {
+        matches!(self, Action::TourNext | Action::TourBack | Action::TourList | Action::TourUp | Action::TourDown)
+    }
+
     /// Keys that only act on the net: the footer shows them only while the net is current.
     pub fn net_only(self) -> bool {
         matches!(

@@ -28,5 +28,5 @@ pub mod ui;
 
 pub use app::App;
 pub use session::Session;
-pub use term::run;
+pub use term::{run, run_tour};
 pub use ui::render;

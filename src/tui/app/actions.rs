@@ -15,6 +15,12 @@ impl App {
         }
         let s = &mut self.session;
         match action {
+            Action::Tour => self.toggle_tour(),
+            Action::TourNext => self.turn_chapter(1),
+            Action::TourBack => self.turn_chapter(-1),
+            Action::TourList => self.toggle_chapter_list(),
+            Action::TourUp => self.scroll_tour(false),
+            Action::TourDown => self.scroll_tour(true),
             Action::Quit => return Outcome::Quit,
             Action::Suspend => return Outcome::Suspend,
             Action::Help => s.help = !s.help,

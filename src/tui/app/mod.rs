@@ -10,6 +10,7 @@ pub mod export;
 mod fill;
 mod settings;
 mod step;
+mod tour;
 mod views;
 
 use std::time::Instant;
@@ -34,6 +35,8 @@ pub enum Outcome {
 pub struct App {
     /// What the explorer knows; drawing reads it, only the controller writes it.
     pub session: Session,
+    /// The explorer's own flags (a tour's chapter builds a new session with them).
+    explorer: ExplorerArgs,
     /// The histogram filler (None in tests until `attach_worker`: renders stay deterministic).
     worker: Option<Worker>,
     /// Where `background` jobs run (see `set_background`).
@@ -49,7 +52,14 @@ impl App {
     /// empty until `attach_worker` or `fill_now`).
     pub fn new(common: &Common, explorer: &ExplorerArgs) -> crate::Result<App> {
         let session = Session::new(common, explorer)?;
-        let mut app = App { session, worker: None, background: Mode::Inline, generation: 0, pending: None };
+        let mut app = App {
+            session,
+            explorer: explorer.clone(),
+            worker: None,
+            background: Mode::Inline,
+            generation: 0,
+            pending: None,
+        };
         app.ensure_line(app.session.linear)?;
         if app.session.current == ModelKind::Net {
             if let Some(why) = crate::net::train::refusal(app.session.optimizer) {
@@ -110,7 +120,9 @@ impl App {
         if let Some(d) = &mut self.session.net_drift {
             changed |= d.poll();
         }
-        changed
+        let met = self.session.tour_open().is_some_and(|t| t.met);
+        self.check_tour(None);
+        changed || met != self.session.tour_open().is_some_and(|t| t.met)
     }
 
     /// Handles one key through the key table.
@@ -119,9 +131,12 @@ impl App {
             self.session.help = false;
             return Outcome::Continue;
         }
-        match action_for(key) {
-            Some(a) => self.act(a),
-            None => Outcome::Continue,
+        if self.press_in_list(key) {
+            return Outcome::Continue;
         }
+        let Some(action) = action_for(key) else { return Outcome::Continue };
+        let outcome = self.act(action);
+        self.check_tour(Some(action));
+        outcome
     }
 }

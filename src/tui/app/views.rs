@@ -14,7 +14,15 @@ impl App {
     pub(super) fn toggle_view(&mut self, view: View) {
         let s = &mut self.session;
         s.view = if s.view == view { View::Slopes } else { view };
-        match s.view {
+        self.update_views();
+        // The compare view shows every model's histogram under the session's optimizer.
+        self.align_histograms();
+        self.request_fill();
+    }
+
+    /// The data of the view shown, brought up to date.
+    pub(super) fn update_views(&mut self) {
+        match self.session.view {
             View::Ridge => {
                 self.update_net_ridge();
             }
@@ -25,9 +33,6 @@ impl App {
             View::Compare => self.ensure_compared(),
             View::Slopes => {}
         }
-        // The compare view shows every model's histogram under the session's optimizer.
-        self.align_histograms();
-        self.request_fill();
     }
 
     /// The lines' drift sweep belongs to one dataset and init: dropped when they change, and

@@ -6,10 +6,12 @@
 pub mod command;
 pub mod drift;
 pub mod line;
+pub mod live;
 pub mod net;
 pub mod net_drift;
 pub mod net_ridge;
 pub mod ridge;
+pub mod tour;
 pub mod view;
 
 use std::path::PathBuf;
@@ -98,6 +100,8 @@ pub struct Session {
     /// The size of the last frame drawn (set by the event loop), so an export's screen.txt is
     /// the screen as shown.
     pub screen_size: (u16, u16),
+    /// The tour, once opened (`overparam tour`, or T), and where the reader is in it.
+    pub tour: Option<tour::Tour>,
 }
 
 /// Where `kind` sits in `Session::lines`.
@@ -145,6 +149,7 @@ impl Session {
             zoomed: false,
             out: explorer.out.clone(),
             screen_size: (120, 40),
+            tour: None,
         })
     }
 
@@ -237,6 +242,11 @@ impl Session {
             && self.net().is_some_and(|n| {
                 self.net_ridge.as_ref().is_none_or(|r| r.busy() || (!self.running && !r.shows(&n.run.theta)))
             })
+    }
+
+    /// The tour, when its narration is on screen.
+    pub fn tour_open(&self) -> Option<&tour::Tour> {
+        self.tour.as_ref().filter(|t| t.open)
     }
 
     /// Whether the net's drift sweep is still training while its view shows.

@@ -156,8 +156,7 @@ pub fn parse(buf: &mut Vec<u8>, out: &mut VecDeque<Input>, esc_is_key: bool) {
                     None => break,
                 },
                 Some(b'O') => match rest.get(2) {
-                    Some(b'C') => (3, Some(key(KeyCode::Right, KeyModifiers::NONE))),
-                    Some(_) => (3, None),
+                    Some(&b) => (3, arrow(b)),
                     None => break,
                 },
                 Some(0x1b) => (1, Some(key(KeyCode::Esc, KeyModifiers::NONE))),
@@ -166,7 +165,7 @@ pub fn parse(buf: &mut Vec<u8>, out: &mut VecDeque<Input>, esc_is_key: bool) {
             },
             b'\r' => (1, Some(key(KeyCode::Enter, KeyModifiers::NONE))),
             b'\t' => (1, Some(key(KeyCode::Tab, KeyModifiers::NONE))),
-            0x7f => (1, Some(key(KeyCode::Backspace, KeyModifiers::NONE))),
+            0x7f | 0x08 => (1, Some(key(KeyCode::Backspace, KeyModifiers::NONE))),
             0 => (1, Some(key(KeyCode::Char(' '), KeyModifiers::CONTROL))),
             c @ 0x01..=0x1a => (1, Some(key(KeyCode::Char((c - 1 + b'a') as char), KeyModifiers::CONTROL))),
             c @ 0x1c..=0x1f => (1, Some(key(KeyCode::Char((c - 0x1c + b'4') as char), KeyModifiers::CONTROL))),
@@ -202,11 +201,20 @@ fn csi(s: &[u8]) -> Option<(usize, Option<Input>)> {
     let params = &s[2..end];
     let input = match s[end] {
         b'R' if params.iter().all(|b| b.is_ascii_digit() || *b == b';') => Some(Input::Answer),
-        b'C' => Some(key(KeyCode::Right, KeyModifiers::NONE)),
         b'Z' => Some(key(KeyCode::BackTab, KeyModifiers::SHIFT)),
-        _ => None,
+        b => arrow(b),
     };
     Some((end + 1, input))
+}
+
+/// The arrow keys the table names (↑ ↓ →), by their final byte in `ESC [` or `ESC O` form.
+fn arrow(b: u8) -> Option<Input> {
+    match b {
+        b'A' => Some(key(KeyCode::Up, KeyModifiers::NONE)),
+        b'B' => Some(key(KeyCode::Down, KeyModifiers::NONE)),
+        b'C' => Some(key(KeyCode::Right, KeyModifiers::NONE)),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -241,6 +249,15 @@ mod tests {
     }
 
     #[test]
+    fn arrows_enter_and_backspace_are_read_in_both_forms() {
+        let (got, left) = all(b"\x1b[A\x1bOB\x1b[B\r\x7f\x08\x1b[D", false);
+        let k = |code| key(code, KeyModifiers::NONE);
+        let want = [KeyCode::Up, KeyCode::Down, KeyCode::Down, KeyCode::Enter, KeyCode::Backspace, KeyCode::Backspace];
+        assert_eq!(got, want.map(k).to_vec(), "← is no key of the table: read and dropped");
+        assert!(left.is_empty());
+    }
+
+    #[test]
     fn control_keys_read_as_crossterm_reads_them() {
         let (got, _) = all(b"\x03\x1a\t\x1bOC", false);
         assert_eq!(
@@ -269,8 +286,8 @@ mod tests {
 
     #[test]
     fn other_sequences_and_utf8_pass_quietly() {
-        // Up arrow, F5, a DA1 reply, then é and a split ⣿.
-        let (got, left) = all("\x1b[A\x1b[15~\x1b[?62;22cé".as_bytes(), false);
+        // Left arrow (↑ and ↓ are the tour's keys now), F5, a DA1 reply, then é and a split ⣿.
+        let (got, left) = all("\x1b[D\x1b[15~\x1b[?62;22cé".as_bytes(), false);
         assert_eq!(got, vec![k('é')]);
         assert!(left.is_empty());
         let (got, left) = all(&"⣿".as_bytes()[..2], false);

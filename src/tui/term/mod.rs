@@ -7,6 +7,7 @@ pub mod input;
 pub mod pacing;
 
 use std::io::{self, Stdout, Write};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -149,7 +150,19 @@ fn require_terminal() -> crate::Result<()> {
 /// Opens the explorer; returns once the user quits, with the terminal restored, and prints the
 /// command line that reproduces the session.
 pub fn run(common: &Common, explorer: &ExplorerArgs) -> anyhow::Result<()> {
-    let mut app = App::new(common, explorer)?;
+    let app = App::new(common, explorer)?;
+    run_app(app, explorer)
+}
+
+/// Opens the explorer on a tour (`--file`, else the built-in one), checked whole before the
+/// terminal is touched; returns as `run` does.
+pub fn run_tour(explorer: &ExplorerArgs, file: Option<&Path>) -> anyhow::Result<()> {
+    let tour = super::session::tour::load(file)?;
+    let app = App::with_tour(tour, explorer)?;
+    run_app(app, explorer)
+}
+
+fn run_app(mut app: App, explorer: &ExplorerArgs) -> anyhow::Result<()> {
     require_terminal()?;
     app.set_rates(Rates { steps_per_s: 0.0, frames_per_s: 0.0 });
     let resumed = Arc::new(AtomicBool::new(false));

@@ -9,21 +9,21 @@ use super::theme::Theme;
 use super::widgets::block;
 use crate::tui::keys::{Action, BINDINGS, Binding};
 
-/// The footer: help and quit always, then as many keys as fit in table order; the net's own
-/// keys (after `m model` in the table) only while the net is current.
-pub fn draw_footer(theme: &Theme, frame: &mut Frame, area: Rect, net: bool) {
+/// The footer: the tour, help and quit always, then as many keys as fit in table order; the
+/// tour's own keys (first in the table) only while it is open, the net's only while the net is
+/// current.
+pub fn draw_footer(theme: &Theme, frame: &mut Frame, area: Rect, net: bool, tour: bool) {
     let item = |b: &Binding| -> Vec<Span<'static>> {
         let key = b.key_label.split(' ').next().unwrap_or(b.key_label);
         vec![Span::styled(key.to_string(), theme.key()), Span::raw(format!(" {}  ", b.footer.unwrap_or("")))]
     };
     let width = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
-    // Help and quit always show; the rest fill the line in table order.
-    let fixed: Vec<Span> =
-        BINDINGS.iter().filter(|b| matches!(b.action, Action::Help | Action::Quit)).flat_map(item).collect();
+    let always = |a: Action| matches!(a, Action::Tour | Action::Help | Action::Quit);
+    let fixed: Vec<Span> = BINDINGS.iter().filter(|b| always(b.action)).flat_map(item).collect();
     let mut spans: Vec<Span> = Vec::new();
     let budget = (area.width as usize).saturating_sub(width(&fixed));
     let shown = |b: &&Binding| {
-        b.footer.is_some() && !matches!(b.action, Action::Help | Action::Quit) && (net || !b.action.net_only())
+        b.footer.is_some() && !always(b.action) && (net || !b.action.net_only()) && (tour || !b.action.tour_only())
     };
     for b in BINDINGS.iter().filter(shown) {
         let s = item(b);

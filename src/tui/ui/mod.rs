@@ -14,6 +14,7 @@ pub mod loss;
 pub mod ridge;
 pub mod slopes;
 pub mod theme;
+pub mod tour;
 pub mod widgets;
 
 use ratatui::Frame;
@@ -42,6 +43,16 @@ pub fn render(session: &Session, frame: &mut Frame) {
         return;
     }
     let [main, footer] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    // The tour's narration below the panes, which shrink to make room.
+    let main = match session.tour_open() {
+        Some(t) => {
+            let h = tour::height(area.height);
+            let [panes, narration] = Layout::vertical([Constraint::Min(0), Constraint::Length(h)]).areas(main);
+            tour::draw(session, t, &theme, frame, narration);
+            panes
+        }
+        None => main,
+    };
     let focused = resolve(session.view, session.focus);
     for (pane, r) in layout::layout(session.view, session.focus, session.zoomed, main) {
         draw_pane(session, pane, &theme, frame, r);
@@ -49,7 +60,7 @@ pub fn render(session: &Session, frame: &mut Frame) {
             layout::mark_focus(frame.buffer_mut(), r, &theme);
         }
     }
-    help::draw_footer(&theme, frame, footer, session.net().is_some());
+    help::draw_footer(&theme, frame, footer, session.net().is_some(), session.tour_open().is_some());
     if session.help {
         help::draw_help(&theme, frame, area);
     }
