@@ -9,14 +9,16 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{DataJson, Table, against, ensure_finite, json, text};
+use super::output::{Table, against, ensemble_footer, json, params_csv, stop_text, text};
 use crate::args::{Command, Common, Format, TableFormat};
+use crate::data::Dataset;
 use crate::error::{Error, invalid};
 use crate::format::{sig4, thousands};
 use crate::model::ModelKind;
 use crate::net::theory::KernelDump;
-use crate::net::{self, Act, Band, Net, NetRun, NetTheory, TrainMode, train::refusal};
+use crate::net::{self, Act, Band, Net, NetRun, NetTheory, Prediction, TrainMode, train::refusal};
 use crate::optim::Optimizer;
+use crate::report::{DataJson, ensure_finite};
 use crate::theory::{self, Ks, Normal};
 
 /// Points in `train --dump-curve`'s grid.
@@ -28,6 +30,8 @@ const SWEEP_POINTS: usize = 9;
 /// `sweep`'s widths when --widths is not given.
 const SWEEP_WIDTHS: [usize; 4] = [64, 256, 1024, 4096];
 
+/// Runs a command for the net; `cli::render` has already run the commands that do not depend on
+/// the model.
 pub(super) fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow::Result<()> {
     match command {
         Command::Train { format, dump_params, dump_curve } => train(common, *format, *dump_params, *dump_curve, out),
@@ -38,8 +42,6 @@ pub(super) fn render(command: &Command, common: &Common, out: &mut dyn Write) ->
             "compare is the article's table of the three linear models; for the net use train, ensemble, predict or sweep"
         )
         .into()),
-        Command::Data { format } => super::data_cmd(common, *format, out),
-        Command::Bench { quick } => super::bench_cmd(*quick, out),
         Command::Plot { out: dir, runs } => {
             let runs = runs.unwrap_or(crate::export::NET_PLOT_RUNS);
             for w in crate::export::net_plot::plot(common, optimizer(common, Optimizer::Gd)?, dir, runs, out)? {
@@ -47,7 +49,9 @@ pub(super) fn render(command: &Command, common: &Common, out: &mut dyn Write) ->
             }
             Ok(())
         }
-        Command::Completions { .. } | Command::Man | Command::Tour { .. } => super::render(command, common, out),
+        Command::Data { .. } | Command::Bench { .. } | Command::Completions { .. } | Command::Man | Command::Tour { .. } => {
+            unreachable!("cli::render runs the commands that do not depend on the model")
+        }
     }
 }
 
@@ -126,28 +130,84 @@ struct TrainJson {
     theta: Option<Vec<f64>>,
 }
 
-fn train(common: &Common, format: Format, dump: bool, dump_curve: bool, out: &mut dyn Write) -> anyhow::Result<()> {
-    let opt = optimizer(common, Optimizer::Gd)?;
-    let data = common.dataset()?;
-    let net = common.net_on(&data)?;
-    let at = common.test_points(&net)?;
-    let start = Instant::now();
-    let mut run = NetRun::new(Arc::clone(&net), opt, common.lr_choice(), common.seed, common.init)?;
-    run.run_to_end(common.max_steps(), common.tol)?;
-    let elapsed = start.elapsed().as_secs_f64();
-    let theory = NetTheory::new(&net)?;
-    let preds = theory.predict(&at);
-    let (f, f_init, f_lin) = (run.f_at(&at)?, run.f_init(&at), run.f_lin(&at)?);
-    let (loss, grad_norm, rel, kc) = (run.loss(), run.grad_norm(), run.rel_change(), run.kernel_change());
-    let rel_theory = theory.rel_change(net.k());
-    let mut checks = vec![("loss", loss), ("|∇L|", grad_norm), ("|θ−θ0|/|θ0|", rel), ("kernel change", kc)];
-    checks.extend(f.iter().chain(&f_init).chain(&f_lin).map(|&v| ("f", v)));
-    checks.extend(preds.iter().flat_map(|p| [("NTK-GP std", p.ntk_gp.std), ("posterior std", p.posterior.std)]));
-    ensure_finite(&checks)?;
-    let curve = if dump_curve {
-        let xs = net::curve_grid(&data, CURVE_POINTS);
+/// `train --model net`'s run, trained to the end, read at x* and against the two theories there.
+struct Trained {
+    opt: Optimizer,
+    data: Dataset,
+    net: Arc<Net>,
+    at: Vec<f64>,
+    run: NetRun,
+    elapsed: f64,
+    preds: Vec<Prediction>,
+    /// The trained net's f, the init's and the linearized model's, at each x*.
+    f: Vec<f64>,
+    f_init: Vec<f64>,
+    f_lin: Vec<f64>,
+    loss: f64,
+    grad_norm: f64,
+    rel: f64,
+    rel_theory: f64,
+    kernel_change: f64,
+    curve: Option<Curve>,
+}
+
+impl Trained {
+    /// Trains the run and checks every number `train` prints is finite.
+    fn new(common: &Common, dump_curve: bool) -> Result<Self, Error> {
+        let opt = optimizer(common, Optimizer::Gd)?;
+        let data = common.dataset()?;
+        let net = common.net_on(&data)?;
+        let at = common.test_points(&net)?;
+        let start = Instant::now();
+        let mut run = NetRun::new(Arc::clone(&net), opt, common.lr_choice(), common.seed, common.init)?;
+        run.run_to_end(common.max_steps(), common.tol)?;
+        let elapsed = start.elapsed().as_secs_f64();
+        let theory = NetTheory::new(&net)?;
+        let preds = theory.predict(&at);
+        let (f, f_init, f_lin) = (run.f_at(&at)?, run.f_init(&at), run.f_lin(&at)?);
+        let (loss, grad_norm, rel, kc) = (run.loss(), run.grad_norm(), run.rel_change(), run.kernel_change());
+        let rel_theory = theory.rel_change(net.k());
+        let mut checks = vec![("loss", loss), ("|∇L|", grad_norm), ("|θ−θ0|/|θ0|", rel), ("kernel change", kc)];
+        checks.extend(f.iter().chain(&f_init).chain(&f_lin).map(|&v| ("f", v)));
+        checks.extend(preds.iter().flat_map(|p| [("NTK-GP std", p.ntk_gp.std), ("posterior std", p.posterior.std)]));
+        ensure_finite(&checks)?;
+        let curve = if dump_curve { Some(Curve::new(&run, &theory, &data)?) } else { None };
+        if let Some(c) = &curve {
+            ensure_finite(&c.f.iter().chain(&c.f_lin).map(|&v| ("f on the curve", v)).collect::<Vec<_>>())?;
+        }
+        Ok(Trained {
+            opt,
+            data,
+            net,
+            at,
+            run,
+            elapsed,
+            preds,
+            f,
+            f_init,
+            f_lin,
+            loss,
+            grad_norm,
+            rel,
+            rel_theory,
+            kernel_change: kc,
+            curve,
+        })
+    }
+
+    /// True when the learning rate was past the init's bound and the run converged all the same.
+    fn catapulted(&self) -> bool {
+        let run = &self.run;
+        matches!((run.lr, run.lr_bound), (Some(lr), Some((bound, _))) if lr >= bound && run.converged())
+    }
+}
+
+impl Curve {
+    /// The run and the theories over `train --dump-curve`'s grid.
+    fn new(run: &NetRun, theory: &NetTheory, data: &Dataset) -> Result<Self, Error> {
+        let xs = net::curve_grid(data, CURVE_POINTS);
         let bands = theory.predict(&xs);
-        Some(Curve {
+        Ok(Curve {
             f: run.f_at(&xs)?,
             f_init: run.f_init(&xs),
             f_lin: run.f_lin(&xs)?,
@@ -155,117 +215,129 @@ fn train(common: &Common, format: Format, dump: bool, dump_curve: bool, out: &mu
             posterior: Band::of(&bands, |p| p.posterior),
             x: xs,
         })
-    } else {
-        None
-    };
-    if let Some(c) = &curve {
-        ensure_finite(&c.f.iter().chain(&c.f_lin).map(|&v| ("f on the curve", v)).collect::<Vec<_>>())?;
     }
-    match format {
-        Format::Json => json(
-            out,
-            &TrainJson {
-                model: ModelKind::Net,
-                k: net.k(),
-                n: net.n(),
-                width: net.width,
-                act: net.act,
-                train: net.train,
-                seed: common.seed,
-                init: common.init,
-                optimizer: opt,
-                linearized: run.linearized,
-                lr: run.lr,
-                lr_bound: run.lr_bound.map(|b| b.0),
-                lambda_max: run.lambda_max,
-                steps: run.steps,
-                converged: run.converged(),
-                loss,
-                grad_norm,
-                rel_change: rel,
-                rel_change_theory: rel_theory,
-                kernel_change: kc,
-                f,
-                f_init,
-                f_lin,
-                ntk_gp: Band::of(&preds, |p| p.ntk_gp),
-                posterior: Band::of(&preds, |p| p.posterior),
-                at,
-                ridge_dim: net.ridge_dim(),
-                elapsed_s: elapsed,
-                data: (&data).into(),
-                curve,
-                theta0: dump.then(|| run.theta0.to_vec()),
-                theta: dump.then(|| run.theta.to_vec()),
-            },
-        ),
-        Format::Text => {
-            let mut t = Table::default();
-            t.row("model", title(&net));
-            t.row("seed", format!("{} (init {})", common.seed, common.init));
-            t.row("optimizer", optimizer_line(&run));
-            let stop = super::stop_text(&run.status, run.optimizer, run.steps, grad_norm, common);
-            t.row("steps", format!("{} ({stop})", thousands(run.steps)));
-            let lin = if run.linearized { " of the linearized model" } else { "" };
-            t.row("loss", format!("{} (½ Σ residual²{lin}; init {})", sig4(loss), sig4(run.loss0())));
-            t.row("|θ−θ0|/|θ0|", format!("{} (theory over inits {})", sig4(rel), sig4(rel_theory)));
-            t.row(
-                "kernel change",
-                format!(
-                    "{} (|Θ_T − Θ_0|_F / |Θ_0|_F on the training block{})",
-                    sig4(kc),
-                    if run.linearized { ": 0 for the linearized model" } else { "" }
-                ),
+
+    /// `train --dump-curve`'s text: a blank line, then one grid point a line.
+    fn csv(&self) -> String {
+        let mut s = String::from("\nx,f,f_init,f_lin,ntk_gp_mean,ntk_gp_std,posterior_mean,posterior_std\n");
+        for i in 0..self.x.len() {
+            let _ = writeln!(
+                s,
+                "{:?},{:?},{:?},{:?},{:?},{:?},{:?},{:?}",
+                self.x[i],
+                self.f[i],
+                self.f_init[i],
+                self.f_lin[i],
+                self.ntk_gp.mean[i],
+                self.ntk_gp.std[i],
+                self.posterior.mean[i],
+                self.posterior.std[i]
             );
-            let fname = if run.linearized { "f_lin (linearized)" } else { "f (trained)" };
-            for (i, p) in preds.iter().enumerate() {
-                t.row(
-                    &format!("x* = {}", sig4(p.x)),
-                    format!(
-                        "{fname} {} · init {} · f_lin {} · NTK-GP {} ± {} · posterior {} ± {}",
-                        sig4(f[i]),
-                        sig4(f_init[i]),
-                        sig4(f_lin[i]),
-                        sig4(p.ntk_gp.mean),
-                        sig4(p.ntk_gp.std),
-                        sig4(p.posterior.mean),
-                        sig4(p.posterior.std)
-                    ),
-                );
-            }
-            if let (Some(lr), Some((bound, _))) = (run.lr, run.lr_bound)
-                && lr >= bound
-                && run.converged()
-            {
-                t.row("note", "the learning rate is past the init's bound, yet the run converged: the net catapulted (its kernel shrank until the step was stable)");
-            }
-            t.row("time", format!("{} s", sig4(elapsed)));
-            let mut s = t.finish();
-            if let Some(c) = &curve {
-                s.push_str("\nx,f,f_init,f_lin,ntk_gp_mean,ntk_gp_std,posterior_mean,posterior_std\n");
-                for i in 0..c.x.len() {
-                    let _ = writeln!(
-                        s,
-                        "{:?},{:?},{:?},{:?},{:?},{:?},{:?},{:?}",
-                        c.x[i],
-                        c.f[i],
-                        c.f_init[i],
-                        c.f_lin[i],
-                        c.ntk_gp.mean[i],
-                        c.ntk_gp.std[i],
-                        c.posterior.mean[i],
-                        c.posterior.std[i]
-                    );
-                }
+        }
+        s
+    }
+}
+
+fn train(common: &Common, format: Format, dump: bool, dump_curve: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+    let t = Trained::new(common, dump_curve)?;
+    match format {
+        Format::Json => json(out, &train_json(common, t, dump)),
+        Format::Text => {
+            let mut s = train_table(common, &t);
+            if let Some(c) = &t.curve {
+                s.push_str(&c.csv());
             }
             if dump {
-                s.push_str("\nindex,theta0,theta\n");
-                for (i, (a, b)) in run.theta0.iter().zip(run.theta.iter()).enumerate() {
-                    let _ = writeln!(s, "{i},{a:?},{b:?}");
-                }
+                s.push_str(&params_csv(&t.run.theta0, &t.run.theta));
             }
             text(out, &s)
         }
+    }
+}
+
+fn train_json(common: &Common, t: Trained, dump: bool) -> TrainJson {
+    let (net, run) = (&t.net, &t.run);
+    TrainJson {
+        model: ModelKind::Net,
+        k: net.k(),
+        n: net.n(),
+        width: net.width,
+        act: net.act,
+        train: net.train,
+        seed: common.seed,
+        init: common.init,
+        optimizer: t.opt,
+        linearized: run.linearized,
+        lr: run.lr,
+        lr_bound: run.lr_bound.map(|b| b.0),
+        lambda_max: run.lambda_max,
+        steps: run.steps,
+        converged: run.converged(),
+        loss: t.loss,
+        grad_norm: t.grad_norm,
+        rel_change: t.rel,
+        rel_change_theory: t.rel_theory,
+        kernel_change: t.kernel_change,
+        f: t.f,
+        f_init: t.f_init,
+        f_lin: t.f_lin,
+        ntk_gp: Band::of(&t.preds, |p| p.ntk_gp),
+        posterior: Band::of(&t.preds, |p| p.posterior),
+        at: t.at,
+        ridge_dim: net.ridge_dim(),
+        elapsed_s: t.elapsed,
+        data: (&t.data).into(),
+        curve: t.curve,
+        theta0: dump.then(|| run.theta0.to_vec()),
+        theta: dump.then(|| run.theta.to_vec()),
+    }
+}
+
+/// `train`'s text: one row a quantity, then one row a test point.
+fn train_table(common: &Common, t: &Trained) -> String {
+    let run = &t.run;
+    let mut table = Table::default();
+    table.row("model", title(&t.net));
+    table.row("seed", format!("{} (init {})", common.seed, common.init));
+    table.row("optimizer", optimizer_line(run));
+    let stop = stop_text(&run.status, run.optimizer, run.steps, t.grad_norm, common);
+    table.row("steps", format!("{} ({stop})", thousands(run.steps)));
+    let lin = if run.linearized { " of the linearized model" } else { "" };
+    table.row("loss", format!("{} (½ Σ residual²{lin}; init {})", sig4(t.loss), sig4(run.loss0())));
+    table.row("|θ−θ0|/|θ0|", format!("{} (theory over inits {})", sig4(t.rel), sig4(t.rel_theory)));
+    table.row(
+        "kernel change",
+        format!(
+            "{} (|Θ_T − Θ_0|_F / |Θ_0|_F on the training block{})",
+            sig4(t.kernel_change),
+            if run.linearized { ": 0 for the linearized model" } else { "" }
+        ),
+    );
+    point_rows(&mut table, t);
+    if t.catapulted() {
+        table.row("note", "the learning rate is past the init's bound, yet the run converged: the net catapulted (its kernel shrank until the step was stable)");
+    }
+    table.row("time", format!("{} s", sig4(t.elapsed)));
+    table.finish()
+}
+
+/// One row a test point: the run's f there, and the two theories.
+fn point_rows(table: &mut Table, t: &Trained) {
+    let fname = if t.run.linearized { "f_lin (linearized)" } else { "f (trained)" };
+    for (i, p) in t.preds.iter().enumerate() {
+        table.row(
+            &format!("x* = {}", sig4(p.x)),
+            format!(
+                "{fname} {} · init {} · f_lin {} · NTK-GP {} ± {} · posterior {} ± {}",
+                sig4(t.f[i]),
+                sig4(t.f_init[i]),
+                sig4(t.f_lin[i]),
+                sig4(p.ntk_gp.mean),
+                sig4(p.ntk_gp.std),
+                sig4(p.posterior.mean),
+                sig4(p.posterior.std)
+            ),
+        );
     }
 }
 
@@ -320,23 +392,59 @@ struct EnsembleJson {
     data: DataJson,
 }
 
-fn ensemble(common: &Common, runs: u64, format: TableFormat, out: &mut dyn Write) -> anyhow::Result<()> {
-    let cfg = crate::ensemble::EnsembleConfig {
-        optimizer: optimizer(common, Optimizer::Gd)?,
-        ..common.ensemble_config(Optimizer::Gd)
-    };
-    let data = common.dataset()?;
-    let net = common.net_on(&data)?;
-    let at = common.test_points(&net)?;
-    let theory = NetTheory::new(&net)?;
-    let start = Instant::now();
-    let ends = net::train::endpoints(&net, &cfg, 0..runs, &at)?;
-    let elapsed = start.elapsed().as_secs_f64();
-    let unconverged = ends.iter().filter(|e| !e.converged).count() as u64;
-    let values: Vec<Vec<f64>> = ends.into_iter().map(|e| e.f).collect();
-    let linearized = cfg.optimizer == Optimizer::Exact && net.train == TrainMode::All;
-    let points: Vec<PointJson> = at
-        .iter()
+/// `ensemble --model net`'s numbers as its JSON has them, with the net and the tol they came from.
+struct NetEnsemble {
+    j: EnsembleJson,
+    net: Arc<Net>,
+    tol: f64,
+}
+
+impl NetEnsemble {
+    /// Trains `runs` inits, reads each at x*, and sets the values there against the theories.
+    fn new(common: &Common, runs: u64) -> Result<Self, Error> {
+        let cfg = crate::ensemble::EnsembleConfig {
+            optimizer: optimizer(common, Optimizer::Gd)?,
+            ..common.ensemble_config(Optimizer::Gd)
+        };
+        let data = common.dataset()?;
+        let net = common.net_on(&data)?;
+        let at = common.test_points(&net)?;
+        let theory = NetTheory::new(&net)?;
+        let start = Instant::now();
+        let ends = net::train::endpoints(&net, &cfg, 0..runs, &at)?;
+        let elapsed = start.elapsed().as_secs_f64();
+        let unconverged = ends.iter().filter(|e| !e.converged).count() as u64;
+        let values: Vec<Vec<f64>> = ends.into_iter().map(|e| e.f).collect();
+        let points = ensemble_points(&theory, &at, &values);
+        ensure_finite(
+            &points
+                .iter()
+                .flat_map(|p| [("mean f", p.mean), ("std of f", p.std), ("NTK-GP std", p.ntk_gp.std)])
+                .collect::<Vec<_>>(),
+        )?;
+        let j = EnsembleJson {
+            model: ModelKind::Net,
+            width: net.width,
+            act: net.act,
+            train: net.train,
+            runs,
+            unconverged,
+            optimizer: cfg.optimizer,
+            linearized: cfg.optimizer == Optimizer::Exact && net.train == TrainMode::All,
+            seed: cfg.seed,
+            at,
+            values,
+            points,
+            elapsed_s: elapsed,
+            data: (&data).into(),
+        };
+        Ok(NetEnsemble { j, net, tol: cfg.tol })
+    }
+}
+
+/// The ensemble's f at each x* (`values`: one array a run) against the theories there.
+fn ensemble_points(theory: &NetTheory, at: &[f64], values: &[Vec<f64>]) -> Vec<PointJson> {
+    at.iter()
         .enumerate()
         .map(|(i, &x)| {
             let f: Vec<f64> = values.iter().map(|v| v[i]).collect();
@@ -352,70 +460,57 @@ fn ensemble(common: &Common, runs: u64, format: TableFormat, out: &mut dyn Write
                 ks_posterior: theory::ks_test(&f, p.posterior),
             }
         })
-        .collect();
-    ensure_finite(
-        &points
-            .iter()
-            .flat_map(|p| [("mean f", p.mean), ("std of f", p.std), ("NTK-GP std", p.ntk_gp.std)])
-            .collect::<Vec<_>>(),
-    )?;
+        .collect()
+}
+
+fn ensemble(common: &Common, runs: u64, format: TableFormat, out: &mut dyn Write) -> anyhow::Result<()> {
+    let e = NetEnsemble::new(common, runs)?;
     match format {
-        TableFormat::Json => json(
-            out,
-            &EnsembleJson {
-                model: ModelKind::Net,
-                width: net.width,
-                act: net.act,
-                train: net.train,
-                runs,
-                unconverged,
-                optimizer: cfg.optimizer,
-                linearized,
-                seed: cfg.seed,
-                at: at.clone(),
-                values,
-                points,
-                elapsed_s: elapsed,
-                data: (&data).into(),
-            },
-        ),
-        TableFormat::Csv => {
-            let mut csv = String::from("run");
-            for x in &at {
-                let _ = write!(csv, ",f({x:?})");
-            }
-            csv.push('\n');
-            for (i, v) in values.iter().enumerate() {
-                let _ = write!(csv, "{i}");
-                for f in v {
-                    let _ = write!(csv, ",{f:?}");
-                }
-                csv.push('\n');
-            }
-            text(out, &csv)
-        }
-        TableFormat::Text => {
-            let mut t = Table::default();
-            t.row(
-                "ensemble",
-                format!(
-                    "{} runs of the {}, optimizer {}{}, seed {}",
-                    thousands(runs),
-                    title(&net),
-                    cfg.optimizer.name(),
-                    if linearized { " (linearized: f_lin of each init, not trained nets)" } else { "" },
-                    cfg.seed
-                ),
-            );
-            for p in &points {
-                t.row(&format!("x* = {}", sig4(p.x)), format!("f: mean {}, std {}", sig4(p.mean), sig4(p.std)));
-                t.row("  NTK-GP", against(p.ntk_gp, p.ks_ntk_gp));
-                t.row("  posterior", against(p.posterior, p.ks_posterior));
-            }
-            super::ensemble_footer(&mut t, unconverged, runs, cfg.tol, elapsed, "values");
-            text(out, &t.finish())
-        }
+        TableFormat::Json => json(out, &e.j),
+        TableFormat::Csv => text(out, &ensemble_csv(&e.j)),
+        TableFormat::Text => text(out, &ensemble_table(&e)),
     }
+}
+
+/// A header of the x*, then one row a run.
+fn ensemble_csv(j: &EnsembleJson) -> String {
+    let mut csv = String::from("run");
+    for x in &j.at {
+        let _ = write!(csv, ",f({x:?})");
+    }
+    csv.push('\n');
+    for (i, v) in j.values.iter().enumerate() {
+        let _ = write!(csv, "{i}");
+        for f in v {
+            let _ = write!(csv, ",{f:?}");
+        }
+        csv.push('\n');
+    }
+    csv
+}
+
+/// What was run, then for each x* the values' mean and std against the two theories.
+fn ensemble_table(e: &NetEnsemble) -> String {
+    let j = &e.j;
+    let mut t = Table::default();
+    t.row(
+        "ensemble",
+        format!(
+            "{} runs of the {}, optimizer {}{}, seed {}",
+            thousands(j.runs),
+            title(&e.net),
+            j.optimizer.name(),
+            if j.linearized { " (linearized: f_lin of each init, not trained nets)" } else { "" },
+            j.seed
+        ),
+    );
+    for p in &j.points {
+        t.row(&format!("x* = {}", sig4(p.x)), format!("f: mean {}, std {}", sig4(p.mean), sig4(p.std)));
+        t.row("  NTK-GP", against(p.ntk_gp, p.ks_ntk_gp));
+        t.row("  posterior", against(p.posterior, p.ks_posterior));
+    }
+    ensemble_footer(&mut t, j.unconverged, j.runs, e.tol, j.elapsed_s, "values");
+    t.finish()
 }
 
 #[derive(Serialize)]
@@ -484,51 +579,64 @@ fn predict(common: &Common, format: Format, dump_kernels: bool, out: &mut dyn Wr
             },
         ),
         Format::Text => {
-            let mut s = format!(
-                "Where wide nets end at x* (infinite width; {}, {} trained; seed {}, N = {}, noise σ = {})\n\n",
-                net.act.name(),
-                if net.train == TrainMode::All { "all layers" } else { "last layer" },
-                common.seed,
-                net.n(),
-                sig4(common.noise)
-            );
-            let _ = writeln!(
-                s,
-                "{:>10}  {:>21}  {:>21}  {:>16}",
-                "x*", "NTK-GP (trained nets)", "posterior (Bayes)", "gap / post. std"
-            );
-            for p in &preds {
-                let _ = writeln!(
-                    s,
-                    "{:>10}  {:>21}  {:>21}  {:>16}",
-                    sig4(p.x),
-                    format!("{} ± {}", sig4(p.ntk_gp.mean), sig4(p.ntk_gp.std)),
-                    format!("{} ± {}", sig4(p.posterior.mean), sig4(p.posterior.std)),
-                    if p.posterior.std > 0.0 {
-                        format!("{:+.2}", (p.ntk_gp.mean - p.posterior.mean) / p.posterior.std)
-                    } else {
-                        "—".to_string()
-                    }
-                );
-            }
+            let mut s = predict_table(common, &net, &preds);
             if let Some(k) = &kernels {
-                for (name, m) in [
-                    ("K(X,X)", &k.k_xx),
-                    ("Θ(X,X)", &k.theta_xx),
-                    ("K(x*,X)", &k.k_sx),
-                    ("Θ(x*,X)", &k.theta_sx),
-                    ("K(x*,x*)", &k.k_ss),
-                ] {
-                    let _ = writeln!(s, "\n{name}");
-                    for row in m {
-                        let line: Vec<String> = row.iter().map(|v| format!("{v:?}")).collect();
-                        let _ = writeln!(s, "{}", line.join(","));
-                    }
-                }
+                s.push_str(&kernels_text(k));
             }
             text(out, &s)
         }
     }
+}
+
+/// `predict`'s text: a title, then one row a test point.
+fn predict_table(common: &Common, net: &Net, preds: &[Prediction]) -> String {
+    let mut s = format!(
+        "Where wide nets end at x* (infinite width; {}, {} trained; seed {}, N = {}, noise σ = {})\n\n",
+        net.act.name(),
+        if net.train == TrainMode::All { "all layers" } else { "last layer" },
+        common.seed,
+        net.n(),
+        sig4(common.noise)
+    );
+    let _ = writeln!(
+        s,
+        "{:>10}  {:>21}  {:>21}  {:>16}",
+        "x*", "NTK-GP (trained nets)", "posterior (Bayes)", "gap / post. std"
+    );
+    for p in preds {
+        let _ = writeln!(
+            s,
+            "{:>10}  {:>21}  {:>21}  {:>16}",
+            sig4(p.x),
+            format!("{} ± {}", sig4(p.ntk_gp.mean), sig4(p.ntk_gp.std)),
+            format!("{} ± {}", sig4(p.posterior.mean), sig4(p.posterior.std)),
+            if p.posterior.std > 0.0 {
+                format!("{:+.2}", (p.ntk_gp.mean - p.posterior.mean) / p.posterior.std)
+            } else {
+                "—".to_string()
+            }
+        );
+    }
+    s
+}
+
+/// `predict --dump-kernels`'s text: each matrix under its name, one row a line.
+fn kernels_text(k: &KernelDump) -> String {
+    let mut s = String::new();
+    for (name, m) in [
+        ("K(X,X)", &k.k_xx),
+        ("Θ(X,X)", &k.theta_xx),
+        ("K(x*,X)", &k.k_sx),
+        ("Θ(x*,X)", &k.theta_sx),
+        ("K(x*,x*)", &k.k_ss),
+    ] {
+        let _ = writeln!(s, "\n{name}");
+        for row in m {
+            let line: Vec<String> = row.iter().map(|v| format!("{v:?}")).collect();
+            let _ = writeln!(s, "{}", line.join(","));
+        }
+    }
+    s
 }
 
 #[derive(Serialize)]
@@ -603,17 +711,23 @@ fn sweep_row(
     })
 }
 
-fn sweep(common: &Common, format: Format, widths: &[usize], out: &mut dyn Write) -> anyhow::Result<()> {
+/// `sweep`'s optimizer: a real net's (gd or sgd), and only its widths from --widths.
+fn sweep_optimizer(common: &Common) -> Result<Optimizer, Error> {
     if common.width.is_some() {
-        return Err(invalid!("sweep takes its widths from --widths, not --width").into());
+        return Err(invalid!("sweep takes its widths from --widths, not --width"));
     }
     let opt = optimizer(common, Optimizer::Gd)?;
     if opt == Optimizer::Exact {
         return Err(invalid!(
             "sweep trains real nets (gd or sgd): exact would be the linearized end, whose gap from f_lin is 0"
-        )
-        .into());
+        ));
     }
+    Ok(opt)
+}
+
+/// Trains every width's inits and fits power laws to how far they moved.
+fn sweep_json(common: &Common, widths: &[usize]) -> Result<SweepJson, Error> {
+    let opt = sweep_optimizer(common)?;
     let widths = if widths.is_empty() { SWEEP_WIDTHS.to_vec() } else { widths.to_vec() };
     let data = common.dataset()?;
     // One point alone makes the RMS gap noisy: without --at, nine points spanning the data and
@@ -634,7 +748,7 @@ fn sweep(common: &Common, format: Format, widths: &[usize], out: &mut dyn Write)
     let fit = |g: fn(&SweepRow) -> f64| crate::ridge::power_law_exponent(&ms, &rows.iter().map(g).collect::<Vec<_>>());
     let slopes = |g: fn(&SweepRow) -> f64| crate::ridge::local_exponents(&ms, &rows.iter().map(g).collect::<Vec<_>>());
     let spec = common.net_spec();
-    let j = SweepJson {
+    Ok(SweepJson {
         seed: common.seed,
         init: common.init,
         inits: SWEEP_INITS,
@@ -650,55 +764,66 @@ fn sweep(common: &Common, format: Format, widths: &[usize], out: &mut dyn Write)
         lin_gap_slopes: slopes(|r| r.lin_gap),
         at,
         rows,
-    };
+    })
+}
+
+fn sweep(common: &Common, format: Format, widths: &[usize], out: &mut dyn Write) -> anyhow::Result<()> {
+    let j = sweep_json(common, widths)?;
     match format {
         Format::Json => json(out, &j),
-        Format::Text => {
-            let at: Vec<String> = j.at.iter().map(|&x| sig4(x)).collect();
-            let mut s = format!(
-                "How the net leaves its linearization as the width M grows ({}, {}, {}; seed {}, inits {}..{}, N = {}, f read at x* = {})\n\n",
-                j.act.name(),
-                if j.train == TrainMode::All { "all layers" } else { "last layer" },
-                opt.name(),
-                j.seed,
-                j.init,
-                j.init + SWEEP_INITS - 1,
-                j.n,
-                at.join(", ")
-            );
-            let _ = writeln!(
-                s,
-                "{:>7} {:>10} {:>13} {:>8} {:>14} {:>16} {:>9}",
-                "width", "k", "|θ−θ0|/|θ0|", "theory", "kernel change", "|f_T − f_lin|", "steps"
-            );
-            for r in &j.rows {
-                let _ = writeln!(
-                    s,
-                    "{:>7} {:>10} {:>13} {:>8} {:>14} {:>16} {:>9}",
-                    r.width,
-                    thousands(r.k as u64),
-                    sig4(r.rel_change),
-                    sig4(r.rel_change_theory),
-                    sig4(r.kernel_change),
-                    sig4(r.lin_gap),
-                    thousands(r.steps.round() as u64)
-                );
-            }
-            let e = |v: Option<f64>| v.map_or("—".to_string(), |e| format!("M^{e:.3}"));
-            let each = |v: &[Option<f64>]| {
-                v.iter().map(|e| e.map_or("—".to_string(), |e| format!("{e:.2}"))).collect::<Vec<_>>().join(", ")
-            };
-            let _ = writeln!(
-                s,
-                "\nfitted power laws: |θ−θ0|/|θ0| ∝ {}, kernel change ∝ {}, |f_T − f_lin| ∝ {}\npowers between successive widths: |θ−θ0|/|θ0| {}; kernel change {}; |f_T − f_lin| {}\n(theory: M^-0.5 for the drift, at most M^-0.5 for the other two; means over {SWEEP_INITS} inits, |f_T − f_lin| as an RMS over inits and x*)",
-                e(j.rel_change_exponent),
-                e(j.kernel_change_exponent),
-                e(j.lin_gap_exponent),
-                each(&j.rel_change_slopes),
-                each(&j.kernel_change_slopes),
-                each(&j.lin_gap_slopes)
-            );
-            text(out, &s)
-        }
+        Format::Text => text(out, &sweep_table(&j)),
     }
+}
+
+/// `sweep`'s text: a title, one row a width, then the fitted powers.
+fn sweep_table(j: &SweepJson) -> String {
+    let at: Vec<String> = j.at.iter().map(|&x| sig4(x)).collect();
+    let mut s = format!(
+        "How the net leaves its linearization as the width M grows ({}, {}, {}; seed {}, inits {}..{}, N = {}, f read at x* = {})\n\n",
+        j.act.name(),
+        if j.train == TrainMode::All { "all layers" } else { "last layer" },
+        j.optimizer.name(),
+        j.seed,
+        j.init,
+        j.init + SWEEP_INITS - 1,
+        j.n,
+        at.join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "{:>7} {:>10} {:>13} {:>8} {:>14} {:>16} {:>9}",
+        "width", "k", "|θ−θ0|/|θ0|", "theory", "kernel change", "|f_T − f_lin|", "steps"
+    );
+    for r in &j.rows {
+        let _ = writeln!(
+            s,
+            "{:>7} {:>10} {:>13} {:>8} {:>14} {:>16} {:>9}",
+            r.width,
+            thousands(r.k as u64),
+            sig4(r.rel_change),
+            sig4(r.rel_change_theory),
+            sig4(r.kernel_change),
+            sig4(r.lin_gap),
+            thousands(r.steps.round() as u64)
+        );
+    }
+    s.push_str(&sweep_powers(j));
+    s
+}
+
+/// The power laws fitted over all widths and the powers between successive ones.
+fn sweep_powers(j: &SweepJson) -> String {
+    let e = |v: Option<f64>| v.map_or("—".to_string(), |e| format!("M^{e:.3}"));
+    let each = |v: &[Option<f64>]| {
+        v.iter().map(|e| e.map_or("—".to_string(), |e| format!("{e:.2}"))).collect::<Vec<_>>().join(", ")
+    };
+    format!(
+        "\nfitted power laws: |θ−θ0|/|θ0| ∝ {}, kernel change ∝ {}, |f_T − f_lin| ∝ {}\npowers between successive widths: |θ−θ0|/|θ0| {}; kernel change {}; |f_T − f_lin| {}\n(theory: M^-0.5 for the drift, at most M^-0.5 for the other two; means over {SWEEP_INITS} inits, |f_T − f_lin| as an RMS over inits and x*)\n",
+        e(j.rel_change_exponent),
+        e(j.kernel_change_exponent),
+        e(j.lin_gap_exponent),
+        each(&j.rel_change_slopes),
+        each(&j.kernel_change_slopes),
+        each(&j.lin_gap_slopes)
+    )
 }

@@ -126,81 +126,18 @@ impl Dataset {
     pub fn from_csv(path: &Path) -> Result<Dataset> {
         let name = path.display().to_string();
         let file_err = |line: usize, msg: String| Error::DataFile { path: name.clone(), line, msg };
-        if let Ok(meta) = std::fs::metadata(path)
-            && meta.len() > MAX_FILE_BYTES
-        {
-            return Err(file_err(
-                0,
-                format!("the file is {} MB: the limit is {} MB", meta.len() >> 20, MAX_FILE_BYTES >> 20),
-            ));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            let why = match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file".to_string(),
-                _ => e.to_string(),
-            };
-            file_err(0, format!("cannot read data file: {why}"))
-        })?;
-        if text.trim().is_empty() {
-            return Err(file_err(0, "the file is empty; expected a header `x,y` and rows".into()));
-        }
+        let text = read_data_file(path).map_err(|msg| file_err(0, msg))?;
         // A byte-order mark is not part of the header.
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        // Line numbers from byte offsets, so CRLF endings and blank lines count as a reader would.
-        let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
-        // The reader reports where it began reading a record: at the previous line's terminator.
-        let line_at = |byte: u64| {
-            let start = text.as_bytes().iter().skip(byte as usize).take_while(|b| matches!(b, b'\r' | b'\n')).count();
-            let byte = byte as usize + start;
-            newlines.partition_point(|&o| o < byte) + 1
-        };
+        let lines = LineIndex::new(text);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .trim(csv::Trim::All)
             .flexible(true)
             .from_reader(text.as_bytes());
-        let header = reader
-            .headers()
-            .map_err(|e| file_err(1, format!("unreadable header: {}", one_line(&e.to_string()))))?
-            .clone();
-        let header_line = header.position().map_or(1, |p| line_at(p.byte()));
-        if header.len() != 2 || &header[0] != "x" || &header[1] != "y" {
-            return Err(file_err(
-                header_line,
-                format!(
-                    "the header must be `x,y` (found `{}`)",
-                    show_field(&header.iter().collect::<Vec<_>>().join(","))
-                ),
-            ));
-        }
-        let (mut xs, mut ys) = (Vec::new(), Vec::new());
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| line_at(p.byte()));
-                file_err(line, format!("unreadable row: {}", one_line(&e.to_string())))
-            })?;
-            let line = record.position().map_or(0, |p| line_at(p.byte()));
-            if record.len() == 1 && record[0].is_empty() {
-                continue; // a blank line
-            }
-            if record.len() != 2 {
-                return Err(file_err(line, format!("expected 2 values `x,y`, found {}", record.len())));
-            }
-            let parse = |field: &str, what: &str| -> Result<f64> {
-                let shown = show_field(field);
-                let v: f64 =
-                    field.parse().map_err(|_| file_err(line, format!("{what} value `{shown}` is not a number")))?;
-                if !v.is_finite() {
-                    return Err(file_err(line, format!("{what} value `{shown}` is not finite")));
-                }
-                Ok(v)
-            };
-            xs.push(parse(&record[0], "x")?);
-            ys.push(parse(&record[1], "y")?);
-            if xs.len() > MAX_POINTS {
-                return Err(file_err(line, format!("too many rows: the limit is {MAX_POINTS} points")));
-            }
-        }
+        let (xs, ys) = read_header(&mut reader, &lines)
+            .and_then(|()| read_rows(&mut reader, &lines))
+            .map_err(|(line, msg)| file_err(line, msg))?;
         if xs.is_empty() {
             return Err(file_err(0, "no data rows after the header".into()));
         }
@@ -227,6 +164,99 @@ impl Dataset {
         }
         out
     }
+}
+
+/// What went wrong reading a data file, and on which line (0: the file as a whole).
+type FileError = (usize, String);
+
+/// A data file's text: refused when too large, unreadable or blank.
+fn read_data_file(path: &Path) -> std::result::Result<String, String> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > MAX_FILE_BYTES
+    {
+        return Err(format!("the file is {} MB: the limit is {} MB", meta.len() >> 20, MAX_FILE_BYTES >> 20));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => e.to_string(),
+        };
+        format!("cannot read data file: {why}")
+    })?;
+    if text.trim().is_empty() {
+        return Err("the file is empty; expected a header `x,y` and rows".into());
+    }
+    Ok(text)
+}
+
+/// Line numbers from byte offsets, so CRLF endings and blank lines count as a reader would.
+struct LineIndex<'t> {
+    text: &'t str,
+    newlines: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    fn new(text: &'t str) -> Self {
+        LineIndex { text, newlines: text.match_indices('\n').map(|(i, _)| i).collect() }
+    }
+
+    /// The line of what the reader reports at `byte`: it reports where it began reading a
+    /// record, at the previous line's terminator.
+    fn line_at(&self, byte: u64) -> usize {
+        let start = self.text.as_bytes().iter().skip(byte as usize).take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        let byte = byte as usize + start;
+        self.newlines.partition_point(|&o| o < byte) + 1
+    }
+}
+
+/// Checks the header is `x,y`.
+fn read_header(reader: &mut csv::Reader<&[u8]>, lines: &LineIndex) -> std::result::Result<(), FileError> {
+    let header = reader.headers().map_err(|e| (1, format!("unreadable header: {}", one_line(&e.to_string()))))?.clone();
+    let header_line = header.position().map_or(1, |p| lines.line_at(p.byte()));
+    if header.len() != 2 || &header[0] != "x" || &header[1] != "y" {
+        return Err((
+            header_line,
+            format!("the header must be `x,y` (found `{}`)", show_field(&header.iter().collect::<Vec<_>>().join(","))),
+        ));
+    }
+    Ok(())
+}
+
+/// The rows' x and y, blank lines skipped; every value a finite number, at most `MAX_POINTS` rows.
+fn read_rows(
+    reader: &mut csv::Reader<&[u8]>,
+    lines: &LineIndex,
+) -> std::result::Result<(Vec<f64>, Vec<f64>), FileError> {
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+            (line, format!("unreadable row: {}", one_line(&e.to_string())))
+        })?;
+        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+        if record.len() == 1 && record[0].is_empty() {
+            continue; // a blank line
+        }
+        if record.len() != 2 {
+            return Err((line, format!("expected 2 values `x,y`, found {}", record.len())));
+        }
+        xs.push(parse_value(&record[0], "x").map_err(|msg| (line, msg))?);
+        ys.push(parse_value(&record[1], "y").map_err(|msg| (line, msg))?);
+        if xs.len() > MAX_POINTS {
+            return Err((line, format!("too many rows: the limit is {MAX_POINTS} points")));
+        }
+    }
+    Ok((xs, ys))
+}
+
+/// One field as a finite number; `what` names its column in the message.
+fn parse_value(field: &str, what: &str) -> std::result::Result<f64, String> {
+    let shown = show_field(field);
+    let v: f64 = field.parse().map_err(|_| format!("{what} value `{shown}` is not a number"))?;
+    if !v.is_finite() {
+        return Err(format!("{what} value `{shown}` is not finite"));
+    }
+    Ok(v)
 }
 
 /// A field as it can be shown in a one-line message: escaped, and cut at 40 characters.

@@ -1,7 +1,8 @@
 //! Files a user takes away: a folder written whole or not at all (`files`), shared by the
 //! explorer's session export and `overparam plot`'s SVG figures (`plot` for the linear models,
-//! `net_plot` for the wide network).
+//! `net_plot` for the wide network, both drawn with `figure`'s canvas, chart and legend).
 
+mod figure;
 pub mod files;
 pub mod net_plot;
 pub mod plot;

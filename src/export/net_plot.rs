@@ -17,7 +17,7 @@ use crate::net::{self, Band, Net, NetRun, NetTheory, Prediction, TrainMode};
 use crate::optim::{Optimizer, stop_words};
 use crate::theory::{self, Normal};
 
-use super::plot::{SIZE, err, legend_line, padded};
+use super::figure::{Chart, chart, draw_legend, draw_points, err, legend_line, padded, svg};
 
 /// Points of the grid the curves and bands are drawn on (the span of `train --dump-curve`).
 const GRID: usize = 101;
@@ -273,66 +273,21 @@ fn functions_svg(n: &Numbers) -> anyhow::Result<String> {
             .chain(edge_values(&n.ntk_gp))
             .chain(edge_values(&n.posterior)),
     );
-    let runs = n.f_star.len();
-    let (m, s) = theory::mean_std(&n.f_star);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let title = format!(
-            "wide network ({}) · {} nets, {}{}",
-            net_line(&n.net),
-            thousands(runs as u64),
-            optimizer_name(n),
-            unconverged_note(n)
-        );
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 17))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(err)?;
+    let title = format!(
+        "wide network ({}) · {} nets, {}{}",
+        net_line(&n.net),
+        thousands(n.f_star.len() as u64),
+        optimizer_name(n),
+        unconverged_note(n)
+    );
+    svg(|root| {
+        let mut chart = chart(root, &title, 17, x0..x1, y0..y1)?;
         chart.configure_mesh().x_desc("x").y_desc("f(x): mean ± 2 sd").draw().map_err(err)?;
         // The nets' band filled underneath; the theories as lines on top, told apart by colour
         // and by dash (NTK-GP long dashes, posterior short ones), so print in grey still reads.
-        let mut outline = edge(&n.nets, &n.grid, 1.0);
-        outline.extend(edge(&n.nets, &n.grid, -1.0).into_iter().rev());
-        chart.draw_series([Polygon::new(outline, NETS.mix(0.25).filled())]).map_err(err)?;
-        chart
-            .draw_series(LineSeries::new(n.grid.iter().copied().zip(n.nets.mean.iter().copied()), NETS.stroke_width(3)))
-            .map_err(err)?
-            .label(format!("trained nets: at x* {} ± {}", sig4(m), sig4(s)))
-            .legend(legend_line(NETS));
-        for sign in [1.0, -1.0] {
-            chart.draw_series(LineSeries::new(edge(&n.nets, &n.grid, sign), NETS.stroke_width(1))).map_err(err)?;
-        }
-        let theories = [
-            ("NTK-GP", &n.ntk_gp, n.star.ntk_gp, NTK_GP, 8),
-            ("posterior (Bayes)", &n.posterior, n.star.posterior, POSTERIOR, 3),
-        ];
-        for (name, band, at, color, dash) in theories {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    n.grid.iter().copied().zip(band.mean.iter().copied()),
-                    dash,
-                    4,
-                    color.stroke_width(2),
-                ))
-                .map_err(err)?
-                .label(format!("{name}: at x* {} ± {}", sig4(at.mean), sig4(at.std)))
-                .legend(legend_line(color));
-            for sign in [1.0, -1.0] {
-                chart
-                    .draw_series(DashedLineSeries::new(edge(band, &n.grid, sign), dash, 4, color.stroke_width(1)))
-                    .map_err(err)?;
-            }
-        }
-        chart
-            .draw_series(n.data.x.iter().zip(n.data.y.iter()).map(|(&x, &y)| Circle::new((x, y), 2, POINTS.filled())))
-            .map_err(err)?
-            .label("data")
-            .legend(|(x, y)| Circle::new((x + 10, y), 3, POINTS.filled()));
+        draw_nets_band(&mut chart, n)?;
+        draw_theory_bands(&mut chart, n)?;
+        draw_points(&mut chart, &n.data, POINTS)?;
         for (i, &x) in n.at.iter().enumerate().filter(|(_, x)| (x0..=x1).contains(*x)) {
             let s = chart
                 .draw_series(DashedLineSeries::new([(x, y0), (x, y1)], 3, 3, MARK.stroke_width(1)))
@@ -341,16 +296,51 @@ fn functions_svg(n: &Numbers) -> anyhow::Result<String> {
                 s.label(format!("x* = {}", sig4(x))).legend(legend_line(MARK));
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
-        root.present().map_err(err)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    })
+}
+
+/// The trained nets' band filled, its mean a thick line and its edges thin ones.
+fn draw_nets_band(chart: &mut Chart<'_, '_>, n: &Numbers) -> anyhow::Result<()> {
+    let (m, s) = theory::mean_std(&n.f_star);
+    let mut outline = edge(&n.nets, &n.grid, 1.0);
+    outline.extend(edge(&n.nets, &n.grid, -1.0).into_iter().rev());
+    chart.draw_series([Polygon::new(outline, NETS.mix(0.25).filled())]).map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(n.grid.iter().copied().zip(n.nets.mean.iter().copied()), NETS.stroke_width(3)))
+        .map_err(err)?
+        .label(format!("trained nets: at x* {} ± {}", sig4(m), sig4(s)))
+        .legend(legend_line(NETS));
+    for sign in [1.0, -1.0] {
+        chart.draw_series(LineSeries::new(edge(&n.nets, &n.grid, sign), NETS.stroke_width(1))).map_err(err)?;
     }
-    Ok(svg)
+    Ok(())
+}
+
+/// The NTK-GP's and the posterior's bands, each a dashed mean and two thin dashed edges.
+fn draw_theory_bands(chart: &mut Chart<'_, '_>, n: &Numbers) -> anyhow::Result<()> {
+    let theories = [
+        ("NTK-GP", &n.ntk_gp, n.star.ntk_gp, NTK_GP, 8),
+        ("posterior (Bayes)", &n.posterior, n.star.posterior, POSTERIOR, 3),
+    ];
+    for (name, band, at, color, dash) in theories {
+        chart
+            .draw_series(DashedLineSeries::new(
+                n.grid.iter().copied().zip(band.mean.iter().copied()),
+                dash,
+                4,
+                color.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(format!("{name}: at x* {} ± {}", sig4(at.mean), sig4(at.std)))
+            .legend(legend_line(color));
+        for sign in [1.0, -1.0] {
+            chart
+                .draw_series(DashedLineSeries::new(edge(band, &n.grid, sign), dash, 4, color.stroke_width(1)))
+                .map_err(err)?;
+        }
+    }
+    Ok(())
 }
 
 /// The points, the true line (generated data) and the trained f of the run from --init.
@@ -358,30 +348,17 @@ fn data_svg(n: &Numbers) -> anyhow::Result<String> {
     let (x0, x1) = (n.grid[0], n.grid[n.grid.len() - 1]);
     let truth_line: Vec<(f64, f64)> = n.truth.map(|t| vec![(x0, t * x0), (x1, t * x1)]).unwrap_or_default();
     let (y0, y1) = padded(n.data.y.iter().chain(&n.run_curve).copied().chain(truth_line.iter().map(|p| p.1)));
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let title = format!(
-            "wide network ({}) · N = {} · {} from init {}",
-            net_line(&n.net),
-            n.data.n(),
-            optimizer_name(n),
-            n.run.init_index
-        );
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(err)?;
+    let title = format!(
+        "wide network ({}) · N = {} · {} from init {}",
+        net_line(&n.net),
+        n.data.n(),
+        optimizer_name(n),
+        n.run.init_index
+    );
+    svg(|root| {
+        let mut chart = chart(root, &title, 18, x0..x1, y0..y1)?;
         chart.configure_mesh().x_desc("x").y_desc("y").draw().map_err(err)?;
-        chart
-            .draw_series(n.data.x.iter().zip(n.data.y.iter()).map(|(&x, &y)| Circle::new((x, y), 2, POINTS.filled())))
-            .map_err(err)?
-            .label("data")
-            .legend(|(x, y)| Circle::new((x + 10, y), 3, POINTS.filled()));
+        draw_points(&mut chart, &n.data, POINTS)?;
         if let Some(t) = n.truth {
             chart
                 .draw_series(LineSeries::new(truth_line, TRUE.stroke_width(2)))
@@ -395,16 +372,8 @@ fn data_svg(n: &Numbers) -> anyhow::Result<String> {
             .map_err(err)?
             .label(format!("trained net f, init {}{converged}", n.run.init_index))
             .legend(legend_line(RUN));
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    })
 }
 
 /// The histogram of f(x*) over the nets (counts per bin), with the NTK-GP and the posterior
@@ -426,29 +395,12 @@ fn endpoints_svg(n: &Numbers) -> anyhow::Result<String> {
     let expected = |d: Normal, x: f64| d.pdf(x) * runs * bw;
     let peak = counts.iter().map(|&c| c as f64).fold(expected(gp, gp.mean).max(expected(post, post.mean)), f64::max);
     let ymax = peak * 1.15;
-    let (m, s) = theory::mean_std(&n.f_star);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let title = format!(
-            "f(x* = {}) of {} nets ({}) · {} ± {} · KS vs NTK-GP {:.3}, vs posterior {:.3}{}",
-            sig4(n.at[0]),
-            thousands(n.f_star.len() as u64),
-            optimizer_name(n),
-            sig4(m),
-            sig4(s),
-            theory::ks_test(&n.f_star, gp).d,
-            theory::ks_test(&n.f_star, post).d,
-            unconverged_note(n)
-        );
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 15))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
-            .build_cartesian_2d(lo..hi, 0.0..ymax)
-            .map_err(err)?;
+    let curve = |d: Normal| -> Vec<(f64, f64)> {
+        (0..=400).map(|i| lo + (hi - lo) * i as f64 / 400.0).map(|x| (x, expected(d, x))).collect()
+    };
+    let title = endpoints_title(n);
+    svg(|root| {
+        let mut chart = chart(root, &title, 15, lo..hi, 0.0..ymax)?;
         chart.configure_mesh().x_desc("f(x*)").y_desc("nets per bin").draw().map_err(err)?;
         chart
             .draw_series(counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, &c)| {
@@ -458,9 +410,6 @@ fn endpoints_svg(n: &Numbers) -> anyhow::Result<String> {
             .map_err(err)?
             .label("trained nets")
             .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], NETS.mix(0.6).filled()));
-        let curve = |d: Normal| -> Vec<(f64, f64)> {
-            (0..=400).map(|i| lo + (hi - lo) * i as f64 / 400.0).map(|x| (x, expected(d, x))).collect()
-        };
         for (name, d, color) in [("NTK-GP", gp, NTK_GP), ("posterior (Bayes)", post, POSTERIOR)] {
             chart
                 .draw_series(LineSeries::new(curve(d), color.stroke_width(2)))
@@ -468,10 +417,24 @@ fn endpoints_svg(n: &Numbers) -> anyhow::Result<String> {
                 .label(format!("{name} {} ± {}", sig4(d.mean), sig4(d.std)))
                 .legend(legend_line(color));
         }
-        chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        draw_legend(&mut chart, SeriesLabelPosition::MiddleRight)
+    })
+}
+
+/// "f(x* = …) of … nets (gd) · mean ± std · KS vs NTK-GP …, vs posterior …"
+fn endpoints_title(n: &Numbers) -> String {
+    let (m, s) = theory::mean_std(&n.f_star);
+    format!(
+        "f(x* = {}) of {} nets ({}) · {} ± {} · KS vs NTK-GP {:.3}, vs posterior {:.3}{}",
+        sig4(n.at[0]),
+        thousands(n.f_star.len() as u64),
+        optimizer_name(n),
+        sig4(m),
+        sig4(s),
+        theory::ks_test(&n.f_star, n.star.ntk_gp).d,
+        theory::ks_test(&n.f_star, n.star.posterior).d,
+        unconverged_note(n)
+    )
 }
 
 /// The run's loss (½ Σ residual², noise block included) on a logarithmic axis.

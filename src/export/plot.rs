@@ -17,8 +17,8 @@ use crate::model::Model;
 use crate::optim::{Optimizer, Run, Status, stop_words};
 use crate::theory::{self, Normal};
 
-/// Figure size in SVG pixels.
-pub(crate) const SIZE: (u32, u32) = (720, 450);
+use super::figure::{Chart, caption_size, chart, draw_legend, draw_points, err, legend_line, padded, svg};
+
 /// Loss points drawn at most: each of this many buckets keeps its lowest and highest point.
 const LOSS_BUCKETS: usize = 1000;
 
@@ -99,33 +99,6 @@ pub fn plot(common: &Common, dir: &Path, runs: u64, out: &mut dyn Write) -> anyh
     Ok(f.warnings)
 }
 
-/// A caption's font size: `size`, or less when a long title (one with a run's stop words)
-/// would run past the figure's edges; a sans-serif character is taken as 0.45 of the size wide.
-pub(crate) fn caption_size(title: &str, size: u32) -> u32 {
-    let room = f64::from(SIZE.0 - 24);
-    let fits = room / (0.45 * title.chars().count().max(1) as f64);
-    (fits.floor() as u32).clamp(8, size)
-}
-
-pub(crate) fn err(e: impl std::fmt::Display) -> anyhow::Error {
-    anyhow::anyhow!("drawing the figure failed: {e}")
-}
-
-/// [lo, hi] of `v` with 5 % padding either side (never empty).
-pub(crate) fn padded(v: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) =
-        v.filter(|x| x.is_finite()).fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
-    if !lo.is_finite() {
-        return (0.0, 1.0);
-    }
-    let p = ((hi - lo) * 0.05).max(1e-9 * lo.abs().max(1.0));
-    (lo - p, hi + p)
-}
-
-pub(crate) fn legend_line(c: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
-    move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
-}
-
 /// The points, the true line, the least-squares line and one run's line: the article's figure.
 fn data_svg(
     data: &Dataset,
@@ -137,39 +110,26 @@ fn data_svg(
     let (x0, x1) = padded(data.x.iter().copied().chain([0.0]));
     let (y0, y1) = padded(data.y.iter().copied().chain([0.0]));
     let mle = theory::mle(model);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let mut title = format!(
-            "{} model · N = {} · {} from init {}",
-            model.kind.name(),
-            data.n(),
-            run.optimizer.name(),
-            run.init_index
-        );
-        if let Some(stop) = stop {
-            title += &format!(" · {stop}");
-        }
-        let mut chart = ChartBuilder::on(&root)
-            .caption(&title, ("sans-serif", caption_size(&title, 20)))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(err)?;
+    let mut title = format!(
+        "{} model · N = {} · {} from init {}",
+        model.kind.name(),
+        data.n(),
+        run.optimizer.name(),
+        run.init_index
+    );
+    if let Some(stop) = stop {
+        title += &format!(" · {stop}");
+    }
+    let mut lines = Vec::new();
+    if let Some(t) = truth {
+        lines.push((format!("true slope {}", sig4(t)), t, TRUE));
+    }
+    lines.push((format!("MLE {}", sig4(mle)), mle, MLE));
+    lines.push((format!("run {}", sig4(run.slope())), run.slope(), RUN));
+    svg(|root| {
+        let mut chart = chart(root, &title, caption_size(&title, 20), x0..x1, y0..y1)?;
         chart.configure_mesh().x_desc("x").y_desc("y").draw().map_err(err)?;
-        chart
-            .draw_series(data.x.iter().zip(data.y.iter()).map(|(&x, &y)| Circle::new((x, y), 2, POINTS.filled())))
-            .map_err(err)?
-            .label("data")
-            .legend(|(x, y)| Circle::new((x + 10, y), 3, POINTS.filled()));
-        let mut lines = Vec::new();
-        if let Some(t) = truth {
-            lines.push((format!("true slope {}", sig4(t)), t, TRUE));
-        }
-        lines.push((format!("MLE {}", sig4(mle)), mle, MLE));
-        lines.push((format!("run {}", sig4(run.slope())), run.slope(), RUN));
+        draw_points(&mut chart, data, POINTS)?;
         for (label, c, color) in lines {
             // Clipped to the box here: plotters would clamp an end that leaves it, bending the line.
             let Some(segment) = clip_line(c, [x0, x1], [y0, y1]) else { continue };
@@ -179,16 +139,60 @@ fn data_svg(
                 .label(label)
                 .legend(legend_line(color));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()
-            .map_err(err)?;
-        root.present().map_err(err)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
+    })
+}
+
+/// The endpoint histogram's x range, bin width, bars' densities and height.
+struct Histogram {
+    lo: f64,
+    hi: f64,
+    bw: f64,
+    density: Vec<f64>,
+    ymax: f64,
+}
+
+impl Histogram {
+    /// Ten spreads of the theories around the posterior, widened to the MLE, the predicted mean
+    /// and the truth where they are near; 60 bins.
+    fn new(slopes: &[f64], post: Normal, pred: Normal, marks: [Option<f64>; 3]) -> Histogram {
+        let spread = post.std.max(pred.std);
+        let (mut lo, mut hi) = (post.mean - 5.0 * spread, post.mean + 5.0 * spread);
+        for v in marks.into_iter().flatten() {
+            if (v - post.mean).abs() < 20.0 * spread {
+                lo = lo.min(v - spread);
+                hi = hi.max(v + spread);
+            }
+        }
+        let bins = 60usize;
+        let bw = (hi - lo) / bins as f64;
+        let counts = theory::bin(slopes, [lo, hi], bins);
+        let n = slopes.len().max(1) as f64;
+        let density: Vec<f64> = counts.iter().map(|&c| c as f64 / (n * bw)).collect();
+        let peak = post.pdf(post.mean).max(pred.pdf(pred.mean));
+        // The traditional model's endpoints are one spike: clip it rather than flatten the curves.
+        let ymax = if pred.std > 0.0 { density.iter().copied().fold(peak, f64::max) } else { peak } * 1.15;
+        Histogram { lo, hi, bw, density, ymax }
     }
-    Ok(svg)
+
+    /// The bars, clipped to the figure's height.
+    fn draw_bars(&self, chart: &mut Chart<'_, '_>) -> anyhow::Result<()> {
+        chart
+            .draw_series(self.density.iter().enumerate().filter(|(_, d)| **d > 0.0).map(|(i, &d)| {
+                let x = self.lo + i as f64 * self.bw;
+                Rectangle::new([(x, 0.0), (x + self.bw, d.min(self.ymax))], BARS.mix(0.6).filled())
+            }))
+            .map_err(err)?
+            .label("endpoints")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], BARS.mix(0.6).filled()));
+        Ok(())
+    }
+
+    /// `d`'s density across the range, clipped to the figure's height.
+    fn curve(&self, d: Normal) -> Vec<(f64, f64)> {
+        let (lo, hi) = (self.lo, self.hi);
+        (0..=400).map(|i| lo + (hi - lo) * i as f64 / 400.0).map(|x| (x, d.pdf(x).min(self.ymax))).collect()
+    }
 }
 
 /// The histogram of endpoint slopes over inits with the posterior and the predicted density.
@@ -202,92 +206,50 @@ fn endpoints_svg(
     let post = theory::posterior(model);
     let pred = theory::endpoint_distribution(model, opt.metric());
     let mle = theory::mle(model);
-    let spread = post.std.max(pred.std);
-    let (mut lo, mut hi) = (post.mean - 5.0 * spread, post.mean + 5.0 * spread);
-    for v in [Some(mle), Some(pred.mean), truth].into_iter().flatten() {
-        if (v - post.mean).abs() < 20.0 * spread {
-            lo = lo.min(v - spread);
-            hi = hi.max(v + spread);
-        }
-    }
-    let bins = 60usize;
-    let bw = (hi - lo) / bins as f64;
-    let counts = theory::bin(slopes, [lo, hi], bins);
-    let n = slopes.len().max(1) as f64;
-    let density: Vec<f64> = counts.iter().map(|&c| c as f64 / (n * bw)).collect();
-    let peak = post.pdf(post.mean).max(pred.pdf(pred.mean));
-    // The traditional model's endpoints are one spike: clip it rather than flatten the curves.
-    let ymax = if pred.std > 0.0 { density.iter().copied().fold(peak, f64::max) } else { peak } * 1.15;
+    let h = Histogram::new(slopes, post, pred, [Some(mle), Some(pred.mean), truth]);
     let (mean, std) = theory::mean_std(slopes);
     let ks = theory::ks_test(slopes, post);
     crate::report::ensure_finite(&[("mean slope", mean), ("slope std", std), ("KS distance", ks.d)])?;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let mut title = format!(
-            "{} endpoints of {} · {} inits · {} ± {} · KS {:.3}",
-            model.kind.name(),
-            opt.name(),
-            slopes.len(),
-            sig4(mean),
-            sig4(std),
-            ks.d
-        );
-        if unconverged > 0 {
-            title += &format!(" · {unconverged} stopped short");
-        }
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
-            .build_cartesian_2d(lo..hi, 0.0..ymax)
-            .map_err(err)?;
-        chart.configure_mesh().x_desc("endpoint slope c").y_desc("density").draw().map_err(err)?;
-        chart
-            .draw_series(density.iter().enumerate().filter(|(_, d)| **d > 0.0).map(|(i, &d)| {
-                let x = lo + i as f64 * bw;
-                Rectangle::new([(x, 0.0), (x + bw, d.min(ymax))], BARS.mix(0.6).filled())
-            }))
-            .map_err(err)?
-            .label("endpoints")
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], BARS.mix(0.6).filled()));
-        let curve = |d: Normal| -> Vec<(f64, f64)> {
-            (0..=400).map(|i| lo + (hi - lo) * i as f64 / 400.0).map(|x| (x, d.pdf(x).min(ymax))).collect()
-        };
-        // The predicted curve wide underneath, the posterior thin on top: where they agree (the
-        // point of the figure) both still show.
-        let mut curves = Vec::new();
-        if pred.std > 0.0 {
-            curves.push((format!("predicted for {}", opt.name()), pred, PREDICTED, 5));
-        }
-        curves.push(("posterior (Bayes)".to_string(), post, POSTERIOR, 2));
-        for (label, d, color, width) in curves {
-            chart
-                .draw_series(LineSeries::new(
-                    curve(d),
-                    color.mix(if width > 2 { 0.6 } else { 1.0 }).stroke_width(width),
-                ))
-                .map_err(err)?
-                .label(label)
-                .legend(legend_line(color));
-        }
-        let mut marks = vec![(format!("MLE {}", sig4(mle)), mle, MLE)];
-        if let Some(t) = truth {
-            marks.push((format!("true {}", sig4(t)), t, TRUE));
-        }
-        for (label, v, color) in marks.into_iter().filter(|(_, v, _)| (lo..=hi).contains(v)) {
-            chart
-                .draw_series(LineSeries::new([(v, 0.0), (v, ymax)], color.stroke_width(2)))
-                .map_err(err)?
-                .label(label)
-                .legend(legend_line(color));
-        }
-        chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
-        root.present().map_err(err)?;
+    let mut title = format!(
+        "{} endpoints of {} · {} inits · {} ± {} · KS {:.3}",
+        model.kind.name(),
+        opt.name(),
+        slopes.len(),
+        sig4(mean),
+        sig4(std),
+        ks.d
+    );
+    if unconverged > 0 {
+        title += &format!(" · {unconverged} stopped short");
     }
-    Ok(svg)
+    // The predicted curve wide underneath, the posterior thin on top: where they agree (the
+    // point of the figure) both still show.
+    let mut curves = Vec::new();
+    if pred.std > 0.0 {
+        curves.push((format!("predicted for {}", opt.name()), pred, PREDICTED, 5));
+    }
+    curves.push(("posterior (Bayes)".to_string(), post, POSTERIOR, 2));
+    let mut marks = vec![(format!("MLE {}", sig4(mle)), mle, MLE)];
+    if let Some(t) = truth {
+        marks.push((format!("true {}", sig4(t)), t, TRUE));
+    }
+    svg(|root| {
+        let mut chart = chart(root, &title, 18, h.lo..h.hi, 0.0..h.ymax)?;
+        chart.configure_mesh().x_desc("endpoint slope c").y_desc("density").draw().map_err(err)?;
+        h.draw_bars(&mut chart)?;
+        for (label, d, color, width) in curves {
+            let style = color.mix(if width > 2 { 0.6 } else { 1.0 }).stroke_width(width);
+            chart.draw_series(LineSeries::new(h.curve(d), style)).map_err(err)?.label(label).legend(legend_line(color));
+        }
+        for (label, v, color) in marks.into_iter().filter(|(_, v, _)| (h.lo..=h.hi).contains(v)) {
+            chart
+                .draw_series(LineSeries::new([(v, 0.0), (v, h.ymax)], color.stroke_width(2)))
+                .map_err(err)?
+                .label(label)
+                .legend(legend_line(color));
+        }
+        draw_legend(&mut chart, SeriesLabelPosition::MiddleRight)
+    })
 }
 
 /// The loss of the run (its history as kept, each bucket's extremes) on a logarithmic axis.
@@ -318,11 +280,8 @@ pub(crate) fn log_loss_svg(title: String, losses: &[(u64, f64)]) -> anyhow::Resu
         (1e-1, 1e1)
     };
     let last = pts.last().map_or(1, |p| p.0.max(1));
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
+    svg(|root| {
+        let mut chart = ChartBuilder::on(root)
             .caption(&title, ("sans-serif", caption_size(&title, 18)))
             .margin(12)
             .x_label_area_size(40)
@@ -341,8 +300,6 @@ pub(crate) fn log_loss_svg(title: String, losses: &[(u64, f64)]) -> anyhow::Resu
             .map_err(err)?
             .label("loss")
             .legend(legend_line(RUN));
-        chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw().map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        draw_legend(&mut chart, SeriesLabelPosition::MiddleRight)
+    })
 }

@@ -273,59 +273,14 @@ impl Net {
         let (w, rest) = theta.split_at_mut(m);
         let (b, rest) = rest.split_at_mut(m);
         let a = &mut rest[..m];
+        // The first `split` units LANES at a time, then the rest one at a time.
         let split = m - m % LANES;
-        let mut g2 = [0.0f64; LANES];
-        let blocks = if V::SIMD {
-            let s = (sw, sb, sa);
+        let g2 = if V::SIMD {
             // SAFETY: V's instruction set was checked before this copy was called.
-            g2 = unsafe { simd::jt_lanes::<V, P, ALL>(w, b, a, s, &xw, v, &vx, coef, split) };
-            0
+            unsafe { simd::jt_lanes::<V, P, ALL>(w, b, a, (sw, sb, sa), &xw, v, &vx, coef, split) }
         } else {
-            split
+            jt_blocks::<P, ALL>(w, b, a, (sw, sb, sa), &xw, v, &vx, coef, split)
         };
-        for ((wj, bj), aj) in w[..blocks]
-            .chunks_exact_mut(LANES)
-            .zip(b[..blocks].chunks_exact_mut(LANES))
-            .zip(a[..blocks].chunks_exact_mut(LANES))
-        {
-            let (mut sa_acc, mut sb_acc, mut sc_acc) = ([0.0f64; LANES], [0.0f64; LANES], [0.0f64; LANES]);
-            for ((&x, &vn), &vxn) in xw.iter().zip(v).zip(&vx) {
-                for l in 0..LANES {
-                    let z = wj[l] * x + sb * bj[l];
-                    if P::RELU && ALL {
-                        // φ' is a 0/1 gate: select instead of multiplying.
-                        let on = z > 0.0;
-                        sb_acc[l] += if on { vxn } else { 0.0 };
-                        sc_acc[l] += if on { vn } else { 0.0 };
-                        continue;
-                    }
-                    sa_acc[l] += vn * P::f(z);
-                    if ALL {
-                        let d = P::d(z);
-                        sb_acc[l] += vxn * d;
-                        sc_acc[l] += vn * d;
-                    }
-                }
-            }
-            if P::RELU && ALL {
-                // Σ v φ(z) = Σ_{z>0} v (σw w x̃ + σb b) = σw w B + σb b C.
-                for l in 0..LANES {
-                    sa_acc[l] = sw * wj[l] * sb_acc[l] + sb * bj[l] * sc_acc[l];
-                }
-            }
-            for l in 0..LANES {
-                let ga = sa * sa_acc[l];
-                g2[l] += ga * ga;
-                if ALL {
-                    let gw = sa * aj[l] * sw * sb_acc[l];
-                    let gb = sa * aj[l] * sb * sc_acc[l];
-                    g2[l] += gw * gw + gb * gb;
-                    wj[l] += coef * gw;
-                    bj[l] += coef * gb;
-                }
-                aj[l] += coef * ga;
-            }
-        }
         let mut total = lane_sum(&g2);
         for j in split..m {
             let (mut s_a, mut s_b, mut s_c) = (0.0, 0.0, 0.0);
@@ -638,6 +593,68 @@ fn madd_impl(w: &[f64], xs: &[f64]) -> f64 {
         }
     }
     acc.iter().map(lane_sum).sum()
+}
+
+/// The portable twin of `simd::jt_lanes`, same bits: Jᵀv's step on the first `split` hidden
+/// units, LANES at a time, returning each lane's |g|².
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn jt_blocks<P: Phi, const ALL: bool>(
+    w: &mut [f64],
+    b: &mut [f64],
+    a: &mut [f64],
+    (sw, sb, sa): (f64, f64, f64),
+    xw: &[f64],
+    v: &[f64],
+    vx: &[f64],
+    coef: f64,
+    split: usize,
+) -> [f64; LANES] {
+    let mut g2 = [0.0f64; LANES];
+    for ((wj, bj), aj) in w[..split]
+        .chunks_exact_mut(LANES)
+        .zip(b[..split].chunks_exact_mut(LANES))
+        .zip(a[..split].chunks_exact_mut(LANES))
+    {
+        let (mut sa_acc, mut sb_acc, mut sc_acc) = ([0.0f64; LANES], [0.0f64; LANES], [0.0f64; LANES]);
+        for ((&x, &vn), &vxn) in xw.iter().zip(v).zip(vx) {
+            for l in 0..LANES {
+                let z = wj[l] * x + sb * bj[l];
+                if P::RELU && ALL {
+                    // φ' is a 0/1 gate: select instead of multiplying.
+                    let on = z > 0.0;
+                    sb_acc[l] += if on { vxn } else { 0.0 };
+                    sc_acc[l] += if on { vn } else { 0.0 };
+                    continue;
+                }
+                sa_acc[l] += vn * P::f(z);
+                if ALL {
+                    let d = P::d(z);
+                    sb_acc[l] += vxn * d;
+                    sc_acc[l] += vn * d;
+                }
+            }
+        }
+        if P::RELU && ALL {
+            // Σ v φ(z) = Σ_{z>0} v (σw w x̃ + σb b) = σw w B + σb b C.
+            for l in 0..LANES {
+                sa_acc[l] = sw * wj[l] * sb_acc[l] + sb * bj[l] * sc_acc[l];
+            }
+        }
+        for l in 0..LANES {
+            let ga = sa * sa_acc[l];
+            g2[l] += ga * ga;
+            if ALL {
+                let gw = sa * aj[l] * sw * sb_acc[l];
+                let gb = sa * aj[l] * sb * sc_acc[l];
+                g2[l] += gw * gw + gb * gb;
+                wj[l] += coef * gw;
+                bj[l] += coef * gb;
+            }
+            aj[l] += coef * ga;
+        }
+    }
+    g2
 }
 
 #[inline(always)]
