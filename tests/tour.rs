@@ -11,7 +11,8 @@ use overparam::tui::App;
 use overparam::tui::keys::Key;
 use overparam::tui::session::View;
 use overparam::tui::session::live;
-use overparam::tui::session::tour::{self, State, Tour};
+use overparam::tui::session::tour::{State, Tour};
+use overparam::tui::session::tour_file as tour;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

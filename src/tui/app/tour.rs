@@ -6,7 +6,9 @@ use super::App;
 use crate::model::ModelKind;
 use crate::tui::keys::{Action, Key};
 use crate::tui::session::Session;
-use crate::tui::session::tour::{self, Tour};
+use crate::tui::session::live;
+use crate::tui::session::tour::Tour;
+use crate::tui::session::tour_file;
 
 impl App {
     /// The explorer opened on `tour`'s first chapter.
@@ -26,7 +28,7 @@ impl App {
                 t.open = !t.open;
                 t.list = None;
             }
-            None => match tour::load(None) {
+            None => match tour_file::load(None) {
                 Ok(t) => {
                     self.session.tour = Some(t);
                     if let Err(e) = self.open_chapter(0) {
@@ -153,7 +155,7 @@ impl App {
         }
         let check = &t.chapter().check;
         let pressed = u32::from(action == Some(check.action));
-        let state = check.until.as_ref().is_none_or(|s| s.holds(&self.session));
+        let state = check.until.as_ref().is_none_or(|s| live::holds(s, &self.session));
         let times = check.times;
         if let Some(t) = self.session.tour.as_mut() {
             t.presses = t.presses.saturating_add(pressed);

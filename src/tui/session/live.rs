@@ -2,6 +2,7 @@
 //! session as it stands when drawn, so no number is typed into the prose. `…` stands for one not
 //! known yet (a histogram still filling, a view not computed).
 
+use super::tour::State;
 use super::{COMPARED, Current, Session};
 use crate::format::sig4;
 use crate::theory;
@@ -156,4 +157,22 @@ pub fn fill(text: &str, s: &Session) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Whether the session is in `state` now (a tour's check waits for it).
+pub fn holds(state: &State, s: &Session) -> bool {
+    match state {
+        State::Converged => match s.current() {
+            Current::Line(l) => l.run.converged(),
+            Current::Net(n) => n.run.converged(),
+        },
+        State::Optimizer(o) => s.optimizer == *o,
+        State::Runs(n) => {
+            let have = match s.current() {
+                Current::Line(l) => l.hist.slopes.len(),
+                Current::Net(n) => n.hist.values.len(),
+            };
+            have as u64 >= *n
+        }
+    }
 }

@@ -12,6 +12,7 @@ pub mod net_drift;
 pub mod net_ridge;
 pub mod ridge;
 pub mod tour;
+pub mod tour_file;
 pub mod view;
 
 use std::path::PathBuf;

@@ -157,7 +157,7 @@ pub fn run(common: &Common, explorer: &ExplorerArgs) -> anyhow::Result<()> {
 /// Opens the explorer on a tour (`--file`, else the built-in one), checked whole before the
 /// terminal is touched; returns as `run` does.
 pub fn run_tour(explorer: &ExplorerArgs, file: Option<&Path>) -> anyhow::Result<()> {
-    let tour = super::session::tour::load(file)?;
+    let tour = super::session::tour_file::load(file)?;
     let app = App::with_tour(tour, explorer)?;
     run_app(app, explorer)
 }
