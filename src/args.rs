@@ -105,6 +105,9 @@ pub enum Command {
         /// A tour of your own (TOML; the format is in README.md) instead of the built-in one.
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
+        /// The explorer's own flags, after `tour` as before it.
+        #[command(flatten)]
+        explorer: ExplorerArgs,
     },
     /// Print a shell completion script (see the README for where to put it).
     Completions {
@@ -221,6 +224,21 @@ pub struct ExplorerArgs {
     /// The new folder `s` exports the session to [default: overparam-<UTC time> here].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+impl ExplorerArgs {
+    /// These flags with `later`'s where it sets one (`overparam --ascii tour --fps 10`).
+    pub fn and(&self, later: &ExplorerArgs) -> ExplorerArgs {
+        let default = ExplorerArgs::default_fps();
+        ExplorerArgs {
+            fps: if later.fps != default { later.fps } else { self.fps },
+            ascii: self.ascii || later.ascii,
+            out: later.out.clone().or_else(|| self.out.clone()),
+        }
+    }
+    const fn default_fps() -> u32 {
+        30
+    }
 }
 
 fn parse_f64(s: &str) -> std::result::Result<f64, String> {

@@ -17,7 +17,9 @@ fn main() -> ExitCode {
         }
     };
     let result = match &cli.command {
-        Some(overparam::args::Command::Tour { file }) => overparam::tui::run_tour(&cli.explorer, file.as_deref()),
+        Some(overparam::args::Command::Tour { file, explorer }) => {
+            overparam::tui::run_tour(&cli.explorer.and(explorer), file.as_deref())
+        }
         Some(command) => overparam::cli::run(command, &cli.common),
         None => overparam::tui::run(&cli.common, &cli.explorer),
     };

@@ -206,8 +206,9 @@ fn footer_and_help_come_from_the_table() {
     let s = screen(&a, 160, 48);
     let footer = s.lines().last().unwrap().to_string();
     for b in BINDINGS.iter().filter(|b| b.footer.is_some()) {
-        // The net's own keys show only while the net is current.
-        assert_eq!(footer.contains(b.footer.unwrap()), !b.action.net_only(), "{:?} in {footer}", b.action);
+        // The net's own keys show only while the net is current, the tour's while it is open.
+        let shown = !b.action.net_only() && !b.action.tour_only();
+        assert_eq!(footer.contains(b.footer.unwrap()), shown, "{:?} in {footer}", b.action);
     }
     let mut net = app(&["--model", "net", "--width", "32", "--n", "20"]);
     let net_footer = screen(&net, 160, 48).lines().last().unwrap().to_string();

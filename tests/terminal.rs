@@ -327,3 +327,49 @@ fn the_net_in_a_real_terminal() {
         "the quit line lacks the net's settings:\n{s}"
     );
 }
+
+/// `overparam tour` in a real terminal: through every chapter and back, leave and return, quit
+/// with the terminal restored and the session's command line printed.
+#[test]
+fn the_tour_in_a_real_terminal() {
+    if !tmux_present() {
+        println!("skipped: tmux is not installed");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_overparam");
+    let t = start_cmd("tour", (80, 24), &format!("exec env TERM=xterm-256color {bin} tour"));
+    let n = 9;
+    let s = t.wait_for(&format!("Tour 1/{n}"));
+    assert!(s.contains("Ridges, not peaks") && s.contains("Enter next"), "{s}");
+    assert_eq!(t.pane("#{alternate_on}"), "1");
+    for i in 2..=n {
+        t.keys(&["Enter"]);
+        let s = t.wait_for(&format!("Tour {i}/{n}"));
+        assert!(s.contains(&format!("Tour {i}/{n}")), "chapter {i} did not open:\n{s}");
+    }
+    for i in (1..n).rev() {
+        t.keys(&["BSpace"]);
+        let s = t.wait_for(&format!("Tour {i}/{n}"));
+        assert!(s.contains(&format!("Tour {i}/{n}")), "back to chapter {i}:\n{s}");
+    }
+    t.keys(&["m"]);
+    let s = t.wait_for("✓ Now k = 101");
+    assert!(s.contains("✓ Now k = 101"), "chapter 1's check not met:\n{s}");
+    t.keys(&["T"]);
+    let s = t.wait_until(|s| !s.contains("┌Tour"));
+    assert!(!s.contains("┌Tour") && s.contains("model   slightly"), "leaving keeps the state:\n{s}");
+    t.keys(&["T"]);
+    let s = t.wait_for("Tour 1/9");
+    assert!(s.contains("✓ Now k = 101"), "back where the reader was:\n{s}");
+    t.keys(&["q"]);
+    let start = Instant::now();
+    while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
+        sleep(Duration::from_millis(100));
+    }
+    assert_eq!(t.pane("#{pane_dead}"), "1", "q did not quit");
+    let status = t.dead_status();
+    assert!(status == "0" || status.is_empty(), "q exits with status 0, not {status}");
+    assert_eq!(t.pane("#{alternate_on}"), "0", "alternate screen left on");
+    let s = t.wait_for("overparam --seed 42 --model slightly");
+    assert!(s.contains("overparam --seed 42 --model slightly"), "{s}");
+}

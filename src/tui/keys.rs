@@ -130,7 +130,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Char(']')], "]", Action::LrUp, Some("lr×2"), "lr ×2 (unstable ≥ 2/λmax)"),
     b(&[Char('[')], "[", Action::LrDown, Some("lr÷2"), "learning rate ÷2"),
     b(&[Char('0')], "0", Action::LrDefault, None, "default lr (1/λmax)"),
-    b(&[Char('+'), Char('=')], "+", Action::Faster, Some("faster"), "faster: steps/frame ×2"),
+    b(&[Char('+'), Char('=')], "+", Action::Faster, None, "faster: steps/frame ×2"),
     b(&[Char('-'), Char('_')], "-", Action::Slower, None, "slower: steps/frame ÷2"),
     b(&[Char('r')], "r", Action::Replay, Some("replay"), "replay the same init"),
     b(&[Char('i')], "i", Action::NewInit, Some("new init"), "new init (next index)"),

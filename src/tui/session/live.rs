@@ -7,8 +7,11 @@ use super::{COMPARED, Current, Session};
 use crate::format::sig4;
 use crate::theory;
 
+/// How a live value is read from the session (None: not known yet).
+pub type Read = fn(&Session) -> Option<String>;
+
 /// Every name, what it reads, and how.
-pub const VALUES: &[(&str, &str, fn(&Session) -> Option<String>)] = &[
+pub const VALUES: &[(&str, &str, Read)] = &[
     ("model", "the current model's name", |s| Some(s.current.name().to_string())),
     ("k", "its number of parameters", |s| Some(thousands(k_n_ridge(s).0))),
     ("n", "the number of data points", |s| Some(thousands(s.data.n()))),
