@@ -89,6 +89,14 @@ pub fn ensemble_rate(model: &Arc<Model>, optimizer: Optimizer, runs: u64) -> Res
 /// Runs every measurement and returns the rows; `quick` shortens each for tests.
 pub fn engine_rows(quick: bool) -> Result<Vec<Row>> {
     let budget = Duration::from_millis(if quick { 20 } else { 400 });
+    let mut rows = step_rows(budget)?;
+    rows.extend(ensemble_rows(quick)?);
+    rows.extend(scaling_rows(quick, budget)?);
+    Ok(rows)
+}
+
+/// The very model's GD step against a read+write pass over θ, at the rounding floor, and at M = 1,000.
+fn step_rows(budget: Duration) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
     let (step, stream) = gd_step_time(100, 100, budget)?;
     rows.push(Row {
@@ -123,6 +131,13 @@ pub fn engine_rows(quick: bool) -> Result<Vec<Row>> {
         target: "≤ 2× stream".into(),
         ok: Some(step_m / stream_m <= 2.0),
     });
+    Ok(rows)
+}
+
+/// Ensembles of the very model: the closed-form limits, and each trained optimizer against the
+/// bound its per-step cost sets.
+fn ensemble_rows(quick: bool) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
     let model = very_model(100, 100)?;
     let threads = rayon::current_num_threads();
     let exact = ensemble_rate(&model, Optimizer::Exact, if quick { 2_000 } else { 200_000 })?;
@@ -159,6 +174,12 @@ pub fn engine_rows(quick: bool) -> Result<Vec<Row>> {
             ok: None,
         });
     }
+    Ok(rows)
+}
+
+/// How a step and an exact ensemble scale with N (k = 100·N + 1).
+fn scaling_rows(quick: bool, budget: Duration) -> Result<Vec<Row>> {
+    let mut rows = Vec::new();
     let mut base: Option<(f64, f64)> = None;
     for n in [100usize, 1_000, 10_000] {
         let (step, _) = gd_step_time(n, 100, budget)?;

@@ -82,6 +82,23 @@ pub fn running_fps_in_tmux() -> Option<f64> {
 /// `session_rss` is measured first, by the caller, in a fresh process.
 pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Vec<Row>> {
     let budget = Duration::from_millis(if quick { 20 } else { 400 });
+    let mut rows = frame_rows(budget)?;
+    rows.extend(tmux_rows(quick));
+    rows.extend(compare_rows(budget)?);
+    rows.extend(super::explorer_net::explorer_net_rows(quick, budget)?);
+    if let Some(rss) = session_rss {
+        rows.push(Row {
+            what: "peak RSS: session of 10⁶ steps + 10⁵ runs (very)".into(),
+            measured: format!("{:.1} MB", rss as f64 / 1e6),
+            target: "≤ 30 MB".into(),
+            ok: Some(rss as f64 <= 30e6),
+        });
+    }
+    Ok(rows)
+}
+
+/// The first frame, a full frame with a long history, and the bytes a running frame sends.
+fn frame_rows(budget: Duration) -> anyhow::Result<Vec<Row>> {
     let mut rows = Vec::new();
     // First frame: from nothing to a drawn explorer (the histogram fills afterwards).
     let t = Instant::now();
@@ -128,10 +145,18 @@ pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Ve
         target: "≤ 6 KB".into(),
         ok: Some(per_frame <= 6144.0),
     });
+    Ok(rows)
+}
+
+/// What the real binary does in tmux: its frame rate running, and the bytes it writes idle.
+/// Skipped under --quick, or without tmux, saying which.
+fn tmux_rows(quick: bool) -> Vec<Row> {
+    let skipped = if quick { "n/a (--quick)" } else { "n/a (needs tmux)" };
+    let mut rows = Vec::new();
     let fps = if quick { None } else { running_fps_in_tmux() };
     rows.push(Row {
         what: "explorer: frame rate running in tmux (paced by its answers)".into(),
-        measured: fps.map_or("n/a (needs tmux)".into(), |f| format!("{f:.0} fps")),
+        measured: fps.map_or(skipped.into(), |f| format!("{f:.0} fps")),
         target: "30 (the --fps cap)".into(),
         ok: fps.map(|f| f >= 29.0),
     });
@@ -145,22 +170,12 @@ pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Ve
         let idle = if quick { None } else { idle_bytes_in_tmux(2.0, flags, keys) };
         rows.push(Row {
             what: format!("explorer: bytes written over 2 s paused and idle{what}"),
-            measured: idle.map_or("n/a (needs tmux)".into(), |b| format!("{b} B")),
+            measured: idle.map_or(skipped.into(), |b| format!("{b} B")),
             target: "0".into(),
             ok: idle.map(|b| b == 0),
         });
     }
-    rows.extend(compare_rows(budget)?);
-    rows.extend(super::explorer_net::explorer_net_rows(quick, budget)?);
-    if let Some(rss) = session_rss {
-        rows.push(Row {
-            what: "peak RSS: session of 10⁶ steps + 10⁵ runs (very)".into(),
-            measured: format!("{:.1} MB", rss as f64 / 1e6),
-            target: "≤ 30 MB".into(),
-            ok: Some(rss as f64 <= 30e6),
-        });
-    }
-    Ok(rows)
+    rows
 }
 
 /// The compare view: a full frame with every model's histogram full, and bytes per frame while
