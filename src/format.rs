@@ -14,6 +14,16 @@ pub fn sig4(v: f64) -> String {
     if (-3..4).contains(&mag) { format!("{:.*}", (3 - mag) as usize, v) } else { sci }
 }
 
+/// `v` rounded to 12 significant digits: a point made by arithmetic on a grid (0.1 · 3 =
+/// 0.30000000000000004) becomes the grid point, whose shortest decimal is short (0.3). For
+/// values a command line carries, so a quit line's `--at` reads as one would type it.
+pub fn on_grid(v: f64) -> f64 {
+    if !v.is_finite() || v == 0.0 {
+        return v;
+    }
+    format!("{v:.11e}").parse().unwrap_or(v)
+}
+
 /// A whole number with thousands separators.
 pub fn thousands(v: u64) -> String {
     let s = v.to_string();
@@ -29,7 +39,19 @@ pub fn thousands(v: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{sig4, thousands};
+    use super::{on_grid, sig4, thousands};
+
+    #[test]
+    fn on_grid_drops_arithmetic_noise_and_nothing_else() {
+        assert_eq!((0.1f64 * 3.0).to_string(), "0.30000000000000004");
+        assert_eq!(on_grid(0.1 * 3.0).to_string(), "0.3");
+        assert_eq!(on_grid(0.29700000000000065).to_string(), "0.297");
+        // Values of 12 significant digits or fewer stay as they are.
+        for v in [1.0, -2.5e-7, 123456.789, 1e300, 1e-300, 0.0] {
+            assert_eq!(on_grid(v), v);
+        }
+        assert!(on_grid(f64::NAN).is_nan());
+    }
 
     #[test]
     fn four_significant_digits() {

@@ -524,3 +524,20 @@ fn stepping_a_finished_run_says_so_for_the_lines_and_the_net() {
         }
     }
 }
+
+/// x* in the quit line reads as typed: the default (a grid point) and one moved by `.` carry no
+/// arithmetic noise (it was `--at 0.29700000000000065`), and the line still reproduces them.
+#[test]
+fn the_quit_lines_x_star_has_no_float_noise() {
+    let mut a = app(&["--model", "net", "--width", "16"]);
+    let at = |a: &App| {
+        let line = a.session.command_line();
+        line.split(" --at ").nth(1).and_then(|r| r.split(' ').next()).unwrap().to_string()
+    };
+    assert_eq!(at(&a), "0.297");
+    a.press(Key::Char('.'));
+    a.press(Key::Char('.'));
+    let moved = at(&a);
+    assert!(moved.len() <= 8, "{moved}");
+    assert_eq!(moved.parse::<f64>().unwrap(), a.session.at);
+}

@@ -373,3 +373,50 @@ fn the_tour_in_a_real_terminal() {
     let s = t.wait_for("overparam --seed 42 --model slightly");
     assert!(s.contains("overparam --seed 42 --model slightly"), "{s}");
 }
+
+/// SIGQUIT (Ctrl-\ in a shell), SIGTERM and SIGINT give the terminal back as q does and print
+/// the command line that reopens the session (the settings are otherwise lost).
+#[test]
+fn sigquit_sigterm_and_sigint_restore_and_print_the_command_line() {
+    if !tmux_present() {
+        println!("skipped: tmux is not installed");
+        return;
+    }
+    for sig in ["QUIT", "TERM", "INT"] {
+        let t = start(&format!("print{sig}"), (80, 24));
+        t.wait_for("Inspector");
+        t.keys(&["n"]);
+        t.wait_for("step    1");
+        let pid = t.pane("#{pane_pid}");
+        Command::new("kill").args([&format!("-{sig}"), &pid]).status().unwrap();
+        let start = Instant::now();
+        while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
+            sleep(Duration::from_millis(100));
+        }
+        assert_eq!(t.pane("#{pane_dead}"), "1", "SIG{sig} ends it");
+        assert_eq!(t.pane("#{alternate_on}"), "0", "SIG{sig} leaves the alternate screen");
+        let s = t.wait_for("overparam --seed 42 --model slightly");
+        assert!(s.contains("overparam --seed 42 --model slightly --optimizer gd --init 0"), "SIG{sig}:\n{s}");
+    }
+}
+
+/// A terminal that cannot draw (TERM dumb or unset) is refused in one line, before the screen
+/// is touched, naming the headless commands.
+#[test]
+fn a_dumb_terminal_is_refused_in_one_line() {
+    if !tmux_present() {
+        println!("skipped: tmux is not installed");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_overparam");
+    for (name, env) in [("dumb", "TERM=dumb"), ("unset", "-u TERM")] {
+        let t = start_cmd(&format!("term{name}"), (80, 24), &format!("exec env {env} {bin}"));
+        let s = t.wait_for("error:");
+        // One line, wrapped by the 80-column pane.
+        let text: String = s.lines().map(str::trim_end).collect();
+        assert!(text.starts_with("error: the explorer needs a terminal that can draw"), "{s}");
+        assert!(text.contains("run `overparam train` (one run)"), "{s}");
+        assert_eq!(t.dead_status(), "2", "{s}");
+        assert_eq!(t.pane("#{alternate_on}"), "0");
+    }
+}

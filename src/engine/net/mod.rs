@@ -69,7 +69,8 @@ pub fn default_at(net: &Net) -> Result<f64> {
             best = (gap, x);
         }
     }
-    Ok(best.1)
+    // The grid point as typed (0.297, not 0.29700000000000065), so a quit line reads cleanly.
+    Ok(crate::format::on_grid(best.1))
 }
 
 /// The smallest and largest x of the data.

@@ -263,7 +263,7 @@ impl App {
     pub(super) fn move_at(&mut self, dir: f64) {
         let s = &mut self.session;
         let [lo, hi] = shown_range(&s.data);
-        let at = (s.at + dir * AT_STEP * 0.5 * (hi - lo)).clamp(lo, hi);
+        let at = crate::format::on_grid((s.at + dir * AT_STEP * 0.5 * (hi - lo)).clamp(lo, hi));
         if at == s.at {
             s.message = Some(format!("x* stays within the shown range [{lo}, {hi}]"));
             return;

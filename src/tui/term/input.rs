@@ -21,7 +21,8 @@ pub enum Input {
     Resize,
     /// A cursor-position report: the terminal has processed everything written before its request.
     Answer,
-    /// SIGTERM or SIGINT: quit now, but give the terminal back properly (its owed answers read).
+    /// SIGTERM, SIGINT or SIGQUIT: quit now, but give the terminal back properly (its owed
+    /// answers read).
     Terminate(i32),
 }
 
@@ -47,7 +48,8 @@ impl Reader {
         notify.set_nonblocking(true)?;
         let sig = signal_hook::low_level::pipe::register(signal_hook::consts::SIGWINCH, notify)?;
         let mut quits = Vec::new();
-        for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        use signal_hook::consts::{SIGINT, SIGQUIT, SIGTERM};
+        for signal in [SIGTERM, SIGINT, SIGQUIT] {
             let (read, notify) = UnixStream::pair()?;
             read.set_nonblocking(true)?;
             notify.set_nonblocking(true)?;

@@ -99,19 +99,20 @@ fn install_panic_hook() {
     }));
 }
 
-/// How long SIGTERM or SIGINT leaves the event loop to give the terminal back itself (reading
+/// How long SIGTERM, SIGINT or SIGQUIT leaves the event loop to give the terminal back itself (reading
 /// the answers it is owed) before the signal thread restores the terminal and exits anyway.
 const QUIT_GRACE: Duration = Duration::from_secs(2);
 
 /// SIGHUP (a dropped SSH link: no terminal left to wait for): restore what can be and exit at
-/// once, from a thread of its own. SIGTERM and SIGINT (`kill -INT`: raw mode makes Ctrl-C a
-/// key) wake the event loop through the input reader, which gives the terminal back as `q`
-/// does and exits with 128 + the signal; this thread exits anyway after `QUIT_GRACE`, should
-/// the loop be stuck. SIGCONT sets `resumed`.
+/// once, from a thread of its own. SIGTERM, SIGINT (`kill -INT`: raw mode makes Ctrl-C a key)
+/// and SIGQUIT (Ctrl-\ in a shell) wake the event loop through the input reader, which gives
+/// the terminal back as `q` does, prints the command line, and exits with 128 + the signal;
+/// this thread exits anyway after `QUIT_GRACE`, should the loop be stuck. SIGCONT sets
+/// `resumed`.
 fn install_signals(resumed: Arc<AtomicBool>) -> io::Result<()> {
-    use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM};
+    use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM};
     signal_hook::flag::register(SIGCONT, resumed)?;
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
     std::thread::Builder::new().name("signals".into()).spawn(move || {
         if let Some(sig) = signals.forever().next() {
             if sig != SIGHUP {
@@ -139,12 +140,21 @@ fn suspend(term: &mut Term, link: &mut Link) -> io::Result<()> {
 /// (bad input, exit 2) and name the headless commands that give the same numbers.
 fn require_terminal() -> crate::Result<()> {
     use std::io::IsTerminal;
-    if io::stdin().is_terminal() && io::stdout().is_terminal() {
-        return Ok(());
+    const HEADLESS: &str =
+        "for the same numbers headless, run `overparam train` (one run) or `overparam ensemble` (many inits)";
+    if !(io::stdin().is_terminal() && io::stdout().is_terminal()) {
+        return Err(crate::error::invalid!("the explorer needs a terminal (stdin and stdout); {HEADLESS}"));
     }
-    Err(crate::error::invalid!(
-        "the explorer needs a terminal (stdin and stdout); for the same numbers headless, run `overparam train` (one run) or `overparam ensemble` (many inits)"
-    ))
+    // A terminal that cannot move the cursor (TERM unset, empty or dumb, as under Emacs's shell
+    // or some CI consoles) would get a screen of escape codes.
+    let term = std::env::var("TERM").unwrap_or_default();
+    if term.is_empty() || term == "dumb" {
+        let shown = if term.is_empty() { "unset".to_string() } else { format!("`{term}`") };
+        return Err(crate::error::invalid!(
+            "the explorer needs a terminal that can draw (TERM is {shown}); {HEADLESS}"
+        ));
+    }
+    Ok(())
 }
 
 /// Opens the explorer; returns once the user quits, with the terminal restored, and prints the
@@ -177,12 +187,14 @@ fn run_app(mut app: App, explorer: &ExplorerArgs) -> anyhow::Result<()> {
         let _guard = TERMINAL.lock();
         link.give_back();
     }
+    // Quit or a signal, the settings are printed: without the line they would be lost.
+    if result.is_ok() {
+        let _ = writeln!(io::stdout(), "{}", app.session.command_line());
+    }
     if let Ok(Some(signal)) = result {
         std::process::exit(128 + signal);
     }
     result?;
-    let mut out = io::stdout();
-    writeln!(out, "{}", app.session.command_line())?;
     Ok(())
 }
 
