@@ -805,3 +805,28 @@ fn compare_view_and_zoom_render_at_every_size() {
         }
     }
 }
+
+/// D cycles the data, demo → small → the --data file → demo, keeping the model, optimizer and
+/// init, so the very model's gap (visible on the small preset) is one key away.
+#[test]
+fn d_cycles_the_data_keeping_the_model() {
+    let mut a = app(&["--model", "very", "--init", "3"]);
+    a.press(Key::Char('D'));
+    assert_eq!(a.session.data.n(), 10);
+    assert_eq!((a.session.current, a.session.line().run.init_index), (ModelKind::Very, 3));
+    assert!(a.session.message.as_deref().is_some_and(|m| m.contains("small preset")));
+    assert!(a.session.command_line().contains("--preset small"), "{}", a.session.command_line());
+    a.press(Key::Char('D'));
+    assert_eq!(a.session.data.n(), 100);
+    assert!(a.session.command_line().contains("--preset demo"), "{}", a.session.command_line());
+
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("mine.csv");
+    std::fs::write(&file, "x,y\n1,1.1\n2,2.3\n3,2.8\n4,4.2\n5,5.1\n").unwrap();
+    let mut b = app(&["--data", file.to_str().unwrap()]);
+    for want in [100, 10, 5] {
+        b.press(Key::Char('D'));
+        assert_eq!(b.session.data.n(), want, "{:?}", b.session.message);
+    }
+    assert!(b.session.command_line().contains("--data "), "{}", b.session.command_line());
+}

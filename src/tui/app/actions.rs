@@ -45,6 +45,7 @@ impl App {
             Action::Replay => self.replay(),
             Action::NewInit => self.new_init(),
             Action::NewData => self.new_data(),
+            Action::NextData => self.cycle_data(),
             Action::AddRuns => self.add_runs(),
             Action::ClearRuns => self.clear_runs(),
             Action::ToggleLog => s.log_loss = !s.log_loss,

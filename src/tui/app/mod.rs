@@ -37,6 +37,8 @@ pub struct App {
     pub session: Session,
     /// The explorer's own flags (a tour's chapter builds a new session with them).
     explorer: ExplorerArgs,
+    /// The --data file the explorer was opened on, for D to come back to.
+    data_file: Option<std::path::PathBuf>,
     /// The histogram filler (None in tests until `attach_worker`: renders stay deterministic).
     worker: Option<Worker>,
     /// Where `background` jobs run (see `set_background`).
@@ -55,6 +57,7 @@ impl App {
         let mut app = App {
             session,
             explorer: explorer.clone(),
+            data_file: common.data.clone(),
             worker: None,
             background: Mode::Inline,
             generation: 0,

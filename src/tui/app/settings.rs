@@ -5,13 +5,14 @@
 use std::sync::Arc;
 
 use super::App;
+use crate::args::{Common, Preset};
 use crate::data::DataSpec;
 use crate::model::{Model, ModelKind};
 use crate::net::{Act, NetSpec, TrainMode};
 use crate::optim::{LrChoice, Optimizer, Run};
 use crate::tui::session::line::{Histogram, LineState};
 use crate::tui::session::net::{NetHistogram, NetState, shown_range};
-use crate::tui::session::{Current, View, line_index};
+use crate::tui::session::{Current, Session, View, line_index};
 
 /// ] and [ keep the learning rate within this factor of its default either way.
 pub const LR_SCALE_LIMIT: f64 = 1_048_576.0;
@@ -314,6 +315,69 @@ impl App {
             }
             Some(Err(e)) if self.session.current == ModelKind::Net => self.session.message = Some(e.to_string()),
             _ => {}
+        }
+    }
+
+    /// A new session on `common`'s settings and data, shown in `view` (running or not); what
+    /// belongs to the reader and the terminal (the tour, ASCII, colour, speeds, screen size, the
+    /// export folder) carries over. Whole or not at all: on failure nothing changes.
+    pub(super) fn reopen(&mut self, common: &Common, view: View, run: bool) -> crate::Result<()> {
+        let mut fresh = Session::new(common, &self.explorer)?;
+        let s = &mut self.session;
+        (fresh.ascii, fresh.color, fresh.rates, fresh.screen_size) = (s.ascii, s.color, s.rates, s.screen_size);
+        fresh.out = s.out.clone();
+        fresh.tour = s.tour.take();
+        let mut old = std::mem::replace(&mut self.session, fresh);
+        if let Err(e) = self.build_session(view, run) {
+            old.tour = self.session.tour.take();
+            self.session = old;
+            // The old session's runs are as they were; its histograms are asked for again.
+            self.request_fill();
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// The runs a fresh session shows, in `view`, running or not.
+    fn build_session(&mut self, view: View, run: bool) -> crate::Result<()> {
+        self.ensure_line(self.session.linear)?;
+        if self.session.current == ModelKind::Net {
+            if let Some(why) = crate::net::train::refusal(self.session.optimizer) {
+                return Err(crate::error::invalid!("{why}"));
+            }
+            self.ensure_net()?;
+        }
+        self.session.view = view;
+        self.update_views();
+        self.align_histograms();
+        self.request_fill();
+        self.session.running = run;
+        Ok(())
+    }
+
+    /// D: the data cycles demo → small → the --data file (when one was given) → demo, with the
+    /// model, optimizer, learning rate, net and init kept. The small preset (10 points) is where
+    /// the very model's gap from the posterior shows.
+    pub(super) fn cycle_data(&mut self) {
+        let s = &self.session;
+        let mut c = s.common.clone();
+        (c.model, c.optimizer, c.lr, c.lr_scale) = (s.current, Some(s.optimizer), s.lr.lr, s.lr.scale);
+        (c.seed, c.init) = (s.seed, s.init);
+        (c.width, c.act, c.train) = (Some(s.net_spec.width), Some(s.net_spec.act), Some(s.net_spec.train));
+        c.at.clear(); // x* belongs to the data: the new data's default
+        let (preset, data, what) = match (&c.data, c.preset) {
+            (None, Some(Preset::Small)) => match &self.data_file {
+                Some(f) => (None, Some(f.clone()), format!("data: {}", f.display())),
+                None => (Some(Preset::Demo), None, "data: the demo (100 points on a grid)".to_string()),
+            },
+            (Some(_), _) => (Some(Preset::Demo), None, "data: the demo (100 points on a grid)".to_string()),
+            (None, _) => (Some(Preset::Small), None, "data: the small preset (10 points, x ~ N(0,1))".to_string()),
+        };
+        (c.preset, c.data) = (preset, data);
+        let view = self.session.view;
+        match self.reopen(&c, view, false) {
+            Ok(()) => self.session.message = Some(what),
+            Err(e) => self.session.message = Some(format!("{what}: {e}")),
         }
     }
 

@@ -3,9 +3,7 @@
 //! is checked after every key and every frame. Nothing is forced: every other key still works.
 
 use super::App;
-use crate::model::ModelKind;
 use crate::tui::keys::{Action, Key};
-use crate::tui::session::Session;
 use crate::tui::session::live;
 use crate::tui::session::tour::Tour;
 use crate::tui::session::tour_file;
@@ -102,47 +100,12 @@ impl App {
 
     /// Builds the session chapter `at` asks for and shows it; on failure nothing changes.
     pub(super) fn open_chapter(&mut self, at: usize) -> crate::Result<()> {
-        let Some(mut tour) = self.session.tour.take() else { return Ok(()) };
-        let chapter = tour.chapters[at].clone();
-        let fresh = Session::new(&chapter.common, &self.explorer).map(|mut s| {
-            // What belongs to the reader and the terminal, not to the chapter, stays.
-            (s.ascii, s.color, s.rates, s.screen_size) =
-                (self.session.ascii, self.session.color, self.session.rates, self.session.screen_size);
-            s.out = self.session.out.clone();
-            s
-        });
-        let old = match fresh {
-            Ok(s) => std::mem::replace(&mut self.session, s),
-            Err(e) => {
-                self.session.tour = Some(tour);
-                return Err(e);
-            }
-        };
-        if let Err(e) = self.build_chapter(chapter.view, chapter.run) {
-            self.session = old;
-            self.session.tour = Some(tour);
-            return Err(e);
+        let Some(chapter) = self.session.tour.as_ref().map(|t| t.chapters[at].clone()) else { return Ok(()) };
+        self.reopen(&chapter.common, chapter.view, chapter.run)?;
+        if let Some(t) = self.session.tour.as_mut() {
+            (t.at, t.presses, t.met, t.scroll, t.list, t.open) = (at, 0, false, 0, None, true);
         }
-        (tour.at, tour.presses, tour.met, tour.scroll, tour.list, tour.open) = (at, 0, false, 0, None, true);
-        self.session.tour = Some(tour);
         self.check_tour(None);
-        Ok(())
-    }
-
-    /// The runs a fresh session shows, in `view`, running or not.
-    fn build_chapter(&mut self, view: crate::tui::session::View, run: bool) -> crate::Result<()> {
-        self.ensure_line(self.session.linear)?;
-        if self.session.current == ModelKind::Net {
-            if let Some(why) = crate::net::train::refusal(self.session.optimizer) {
-                return Err(crate::error::invalid!("{why}"));
-            }
-            self.ensure_net()?;
-        }
-        self.session.view = view;
-        self.update_views();
-        self.align_histograms();
-        self.request_fill();
-        self.session.running = run;
         Ok(())
     }
 
