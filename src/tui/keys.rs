@@ -136,7 +136,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Char('r')], "r", Action::Replay, Some("replay"), "replay the same init"),
     b(&[Char('i')], "i", Action::NewInit, Some("new init"), "new init (next index)"),
     b(&[Char('d')], "d", Action::NewData, None, "new data (next seed)"),
-    b(&[Char('D')], "D", Action::NextData, None, "data: demo → small → --data file"),
+    b(&[Char('D')], "D", Action::NextData, None, "data: demo → small → file"),
     b(&[Char('e')], "e", Action::AddRuns, Some("+runs"), "add runs, histograms shown"),
     b(&[Char('c')], "c", Action::ClearRuns, None, "clear histograms shown"),
     b(&[Char('v')], "v", Action::ToggleRidge, Some("ridge"), "ridge view: loss near θ*"),
