@@ -47,6 +47,13 @@ impl Tmux {
             sleep(Duration::from_millis(50));
         }
     }
+    /// Waits (10 s at most) for the program in the pane to end.
+    fn wait_dead(&self) {
+        let start = Instant::now();
+        while self.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
+            sleep(Duration::from_millis(100));
+        }
+    }
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "t"];
         args.extend_from_slice(keys);
@@ -129,10 +136,7 @@ fn explorer_in_a_real_terminal() {
     t.keys(&["Escape"]);
 
     t.keys(&["q"]);
-    let start = Instant::now();
-    while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
-        sleep(Duration::from_millis(100));
-    }
+    t.wait_dead();
     assert_eq!(t.pane("#{pane_dead}"), "1", "q did not quit");
     let status = t.dead_status();
     assert!(status == "0" || status.is_empty(), "q exits with status 0, not {status}");
@@ -154,10 +158,7 @@ fn too_small_then_resized_and_ctrl_c_restores() {
     let s = t.wait_for("Inspector");
     assert!(s.contains("Inspector"), "no redraw after resize:\n{s}");
     t.keys(&["C-c"]);
-    let start = Instant::now();
-    while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
-        sleep(Duration::from_millis(100));
-    }
+    t.wait_dead();
     assert_eq!(t.pane("#{pane_dead}"), "1", "Ctrl-C quits");
     assert_eq!(t.pane("#{alternate_on}"), "0");
 }
@@ -177,10 +178,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
         assert_eq!(t.pane("#{alternate_on}"), "1");
         let pid = t.pane("#{pane_pid}");
         Command::new("kill").args([&format!("-{sig}"), &pid]).status().unwrap();
-        let start = Instant::now();
-        while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
-            sleep(Duration::from_millis(100));
-        }
+        t.wait_dead();
         assert_eq!(t.pane("#{pane_dead}"), "1", "SIG{sig} ends it");
         assert_eq!(t.pane("#{alternate_on}"), "0", "SIG{sig} leaves the alternate screen");
     }
@@ -314,10 +312,7 @@ fn the_net_in_a_real_terminal() {
     let s = t.wait_for("net · M 32 · relu · last");
     assert!(s.contains("restart"), "the change does not say it restarts:\n{s}");
     t.keys(&["q"]);
-    let start = Instant::now();
-    while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
-        sleep(Duration::from_millis(100));
-    }
+    t.wait_dead();
     assert_eq!(t.pane("#{pane_dead}"), "1", "q did not quit");
     assert_eq!(t.pane("#{alternate_on}"), "0", "alternate screen left on");
     // The line wraps at 80 columns: read it joined.
@@ -362,10 +357,7 @@ fn the_tour_in_a_real_terminal() {
     let s = t.wait_for("Tour 1/9");
     assert!(s.contains("✓ Now k = 101"), "back where the reader was:\n{s}");
     t.keys(&["q"]);
-    let start = Instant::now();
-    while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
-        sleep(Duration::from_millis(100));
-    }
+    t.wait_dead();
     assert_eq!(t.pane("#{pane_dead}"), "1", "q did not quit");
     let status = t.dead_status();
     assert!(status == "0" || status.is_empty(), "q exits with status 0, not {status}");
@@ -389,10 +381,7 @@ fn sigquit_sigterm_and_sigint_restore_and_print_the_command_line() {
         t.wait_for("step    1");
         let pid = t.pane("#{pane_pid}");
         Command::new("kill").args([&format!("-{sig}"), &pid]).status().unwrap();
-        let start = Instant::now();
-        while t.pane("#{pane_dead}") != "1" && start.elapsed() < Duration::from_secs(10) {
-            sleep(Duration::from_millis(100));
-        }
+        t.wait_dead();
         assert_eq!(t.pane("#{pane_dead}"), "1", "SIG{sig} ends it");
         assert_eq!(t.pane("#{alternate_on}"), "0", "SIG{sig} leaves the alternate screen");
         let s = t.wait_for("overparam --seed 42 --model slightly");
