@@ -62,7 +62,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Measure every speed and memory figure on this machine (takes about half a minute).
+    /// Measure every speed and memory figure on this machine: the models' steps and ensembles, the
+    /// net's, and a real explorer session's frames, keys and memory (about 1.5 minutes in a
+    /// release build on 2 cores).
     Bench {
         /// Shorter measurements (noisier): a smoke test.
         #[arg(long)]
@@ -145,6 +147,15 @@ pub enum DataFormat {
     Json,
 }
 
+/// --model's long help: each model in a user's words (clap would show the engine's doc comments).
+const MODEL_HELP: &str = "Model: traditional (slope only), slightly or very overparameterized, or net (a wide \
+    one-hidden-layer network)\n\n\
+    Possible values:\n\
+    - traditional: The slope only: one optimum, the least-squares fit\n\
+    - slightly:    The slope plus one N(0,1) noise parameter per point\n\
+    - very:        The slope plus M U(−1,1) noise sources per point (--sources), scaled by √(3/M)\n\
+    - net:         A wide one-hidden-layer network, nonlinear in its inputs (--width, --act, --train, --at)";
+
 /// Options every command takes: the data, the model, the optimizer.
 #[derive(Debug, Clone, Args)]
 pub struct Common {
@@ -168,14 +179,15 @@ pub struct Common {
     pub data: Option<PathBuf>,
     /// Model: traditional (slope only), slightly or very overparameterized, or net (a wide
     /// one-hidden-layer network).
-    #[arg(long, global = true, value_enum, default_value_t = ModelKind::Slightly)]
+    #[arg(long, global = true, value_enum, hide_possible_values = true, long_help = MODEL_HELP, default_value_t = ModelKind::Slightly)]
     pub model: ModelKind,
     /// Noise sources per point M for the very model [default: 100]; sweep takes a list
     /// [default: 1,10,100,1000].
     #[arg(long, global = true, value_delimiter = ',', value_parser = parse_sources)]
     pub sources: Vec<usize>,
     /// A named setup: `small` is x ~ N(0,1) with N = 10, where plain GD's endpoints visibly
-    /// miss the posterior for the very model.
+    /// miss the posterior for the very model. It sets N and x, so it is refused with --n, --x or
+    /// --data, before or after the command.
     #[arg(long, global = true, value_enum, conflicts_with_all = ["n", "x", "data"])]
     pub preset: Option<Preset>,
     /// Optimizer [default: gd; exact for ensemble].
@@ -241,26 +253,31 @@ impl ExplorerArgs {
     }
 }
 
+// The parsers' messages follow clap's "invalid value '…' for '--flag <FLAG>': ", which shows
+// the value (cut when long, by `one_line`): they do not repeat it. Like clap's own parsers
+// (--seed, --steps), they take the value as written: " 5" is not a number.
 fn parse_f64(s: &str) -> std::result::Result<f64, String> {
-    s.trim().parse::<f64>().map_err(|_| format!("`{s}` is not a number"))
+    s.parse::<f64>().map_err(|_| "not a number".to_string())
 }
 fn parse_finite(s: &str) -> std::result::Result<f64, String> {
     let v = parse_f64(s)?;
-    if v.is_finite() { Ok(v) } else { Err(format!("`{s}` is not a finite number")) }
+    if v.is_finite() { Ok(v) } else { Err("not a finite number".to_string()) }
 }
 fn parse_positive(s: &str) -> std::result::Result<f64, String> {
     let v = parse_f64(s)?;
-    if v.is_finite() && v > 0.0 { Ok(v) } else { Err(format!("must be a positive number (got {s})")) }
+    if v.is_finite() && v > 0.0 { Ok(v) } else { Err("must be a positive number".to_string()) }
 }
 fn parse_noise(s: &str) -> std::result::Result<f64, String> {
     let v = parse_positive(s)?;
-    crate::limits::check_sigma(v).map_err(|_| {
-        format!("must be between {:e} and {:e} (got {s})", crate::limits::SIGMA_MIN, crate::limits::SIGMA_MAX)
-    })?;
+    crate::limits::check_sigma(v)
+        .map_err(|_| format!("must be between {:e} and {:e}", crate::limits::SIGMA_MIN, crate::limits::SIGMA_MAX))?;
     Ok(v)
 }
+fn parse_whole(s: &str) -> std::result::Result<usize, String> {
+    s.parse().map_err(|_| "not a whole number".to_string())
+}
 fn parse_n(s: &str) -> std::result::Result<usize, String> {
-    let v: usize = s.trim().parse().map_err(|_| format!("`{s}` is not a whole number"))?;
+    let v = parse_whole(s)?;
     if v < 2 {
         return Err(format!("need at least 2 points (got {v})"));
     }
@@ -270,14 +287,14 @@ fn parse_n(s: &str) -> std::result::Result<usize, String> {
     Ok(v)
 }
 fn parse_width(s: &str) -> std::result::Result<usize, String> {
-    let v: usize = s.trim().parse().map_err(|_| format!("`{s}` is not a whole number"))?;
+    let v = parse_whole(s)?;
     if v == 0 {
         return Err("the net needs at least 1 hidden unit (got 0)".into());
     }
     Ok(v)
 }
 fn parse_sources(s: &str) -> std::result::Result<usize, String> {
-    let v: usize = s.trim().parse().map_err(|_| format!("`{s}` is not a whole number"))?;
+    let v = parse_whole(s)?;
     if v == 0 {
         return Err("need at least 1 source per point (got 0)".into());
     }
@@ -305,7 +322,18 @@ impl Common {
     pub fn dataset(&self) -> Result<Dataset> {
         match &self.data {
             Some(path) => Dataset::from_csv(path),
-            None => self.data_spec().generate(),
+            None => self.data_spec().generate().map_err(|e| self.blame_slope(e)),
+        }
+    }
+    /// Generated data out of range is --slope's doing when the same data with slope 0 is fine
+    /// (--noise is bounded so that it cannot be): say so, naming the flag.
+    fn blame_slope(&self, e: crate::error::Error) -> crate::error::Error {
+        let flat = DataSpec { slope: 0.0, ..self.data_spec() };
+        match e {
+            crate::error::Error::Invalid(msg) if flat.generate().is_ok() => {
+                crate::error::invalid!("--slope {:e} is too large for generated data: {msg}", self.slope)
+            }
+            e => e,
         }
     }
     /// A model of `kind` on `data` with this noise level and source count.
@@ -389,9 +417,18 @@ impl Common {
 }
 
 /// A usage error folded onto one line: clap's message and its hints, without the blank lines
-/// and the "For more information" footer.
+/// and the "For more information" footer, the values it quotes cut as `show_value` cuts them.
 pub fn one_line(e: &clap::Error) -> String {
-    let rendered = e.render().to_string();
+    use clap::error::{ContextKind, ContextValue};
+    let mut rendered = e.render().to_string();
+    for kind in [ContextKind::InvalidValue, ContextKind::InvalidArg, ContextKind::InvalidSubcommand] {
+        if let Some(ContextValue::String(v)) = e.get(kind) {
+            let shown = show_value(v);
+            if !v.is_empty() && shown != *v {
+                rendered = rendered.replace(v.as_str(), &shown);
+            }
+        }
+    }
     let parts: Vec<&str> = rendered
         .lines()
         .map(str::trim)
@@ -399,6 +436,58 @@ pub fn one_line(e: &clap::Error) -> String {
         .collect();
     let line = parts.join(" ");
     if line.starts_with("error:") { line } else { format!("error: {line}") }
+}
+
+/// A value as a one-line message shows it: escaped, and cut at 40 characters (as the data
+/// file's fields are).
+pub fn show_value(v: &str) -> String {
+    let escaped: String = v.escape_debug().collect();
+    match escaped.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &escaped[..i]),
+        None => escaped,
+    }
+}
+
+/// The flags written on the command line (not defaults), by id, before the subcommand and
+/// after it. A global flag (the `Common` ones) may be written on either side.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    before: std::collections::BTreeSet<String>,
+    after: std::collections::BTreeSet<String>,
+}
+
+impl Given {
+    /// What `matches` (the whole command line's) holds from the command line itself.
+    pub fn of(matches: &clap::ArgMatches) -> Given {
+        let written = |m: &clap::ArgMatches| {
+            m.ids()
+                .filter(|id| m.value_source(id.as_str()) == Some(clap::parser::ValueSource::CommandLine))
+                .map(|id| id.as_str().to_string())
+                .collect()
+        };
+        let after = matches.subcommand().map(|(_, sub)| written(sub)).unwrap_or_default();
+        Given { before: written(matches), after }
+    }
+    /// True when flag `id` was written anywhere.
+    pub fn any(&self, id: &str) -> bool {
+        self.before.contains(id) || self.after.contains(id)
+    }
+    /// True when flag `id` was written before the subcommand.
+    pub fn before_command(&self, id: &str) -> bool {
+        self.before.contains(id)
+    }
+}
+
+/// Parses `args` (the program name first) into the flags and which of them were written.
+pub fn parse_from<I, T>(args: I) -> std::result::Result<(Cli, Given), clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().try_get_matches_from(args)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut Cli::command()))?;
+    Ok((cli, Given::of(&matches)))
 }
 
 #[cfg(test)]

@@ -1,11 +1,10 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-use overparam::args::Cli;
+use overparam::args::Command;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let (cli, given) = match overparam::args::parse_from(std::env::args_os()) {
+        Ok(parsed) => parsed,
         Err(e) if !e.use_stderr() => {
             // --help and --version: print as clap does.
             let _ = e.print();
@@ -16,13 +15,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = match &cli.command {
-        Some(overparam::args::Command::Tour { file, explorer }) => {
-            overparam::tui::run_tour(&cli.explorer.and(explorer), file.as_deref())
-        }
-        Some(command) => overparam::cli::run(command, &cli.common),
-        None => overparam::tui::run(&cli.common, &cli.explorer),
-    };
+    let result =
+        overparam::cli::check_flags(&cli, &given).map_err(anyhow::Error::from).and_then(|()| match &cli.command {
+            Some(Command::Tour { file, explorer }) => {
+                overparam::tui::run_tour(&cli.explorer.and(explorer), file.as_deref())
+            }
+            Some(command) => overparam::cli::run(command, &cli.common),
+            None => overparam::tui::run(&cli.common, &cli.explorer),
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -15,7 +15,7 @@ use crate::ensemble::{self, EndpointSource};
 use crate::error::{Error, invalid};
 use crate::format::{sig4, thousands};
 use crate::model::{Model, ModelKind};
-use crate::optim::{Optimizer, Run, stability_bound};
+use crate::optim::{Optimizer, Run, sgd_note, stability_bound};
 use crate::report::{DataJson, Provenance, ensemble_json, ensure_finite};
 use crate::theory::{self, Normal};
 
@@ -203,6 +203,9 @@ fn train_table(common: &Common, t: &Trained) -> String {
     table.row("posterior", format!("{} ± {} (Bayes, prior N(0,1))", sig4(t.posterior.mean), sig4(t.posterior.std)));
     table.row("endpoints", endpoints_line(t.endpoint, t.opt));
     table.row("|θ−θ0|/|θ0|", sig4(run.rel_change()));
+    if let Some(never) = sgd_note(model.kind, run.optimizer).filter(|_| !run.converged()) {
+        table.row("note", never);
+    }
     table.row("time", format!("{} s", sig4(t.elapsed)));
     table.finish()
 }
@@ -293,7 +296,8 @@ fn ensemble_cmd(common: &Common, runs: u64, format: TableFormat, out: &mut dyn W
                 ),
             );
             t.row("MLE slope", sig4(s.mle));
-            ensemble_footer(&mut t, unconverged, runs, cfg.tol, elapsed, "slopes");
+            let never = sgd_note(model.kind, cfg.optimizer);
+            ensemble_footer(&mut t, unconverged, runs, cfg.tol, elapsed, "slopes", never);
             text(out, &t.finish())
         }
     }
@@ -362,10 +366,23 @@ fn compare(common: &Common, format: Format, out: &mut dyn Write) -> anyhow::Resu
                 let _ = writeln!(s, "{:<28} {:>9}  {:>+22.2}", e.name, sig4(e.slope), e.posterior_z);
             }
             let _ = writeln!(s, "{:<28} {:>9}  ± {}", "Bayes posterior", sig4(posterior.mean), sig4(posterior.std));
-            s.push_str("\nThe article (its own unseeded data): MLE 1.010 · slightly 1.046 · very 1.031; posterior std 0.0174.\n");
+            if is_demo_data(common) {
+                s.push_str("\nThe article (its own unseeded data): MLE 1.010 · slightly 1.046 · very 1.031; posterior std 0.0174.\n");
+            }
             text(out, &s)
         }
     }
+}
+
+/// True for the generated demo data (the article's setup, any seed): the only data the
+/// article's own numbers can be set beside.
+fn is_demo_data(common: &Common) -> bool {
+    let (spec, demo) = (common.data_spec(), crate::data::DataSpec::default());
+    common.data.is_none()
+        && spec.n == demo.n
+        && spec.x == demo.x
+        && spec.slope == demo.slope
+        && spec.noise == demo.noise
 }
 
 #[derive(Serialize)]

@@ -5,9 +5,12 @@
 //! helpers) are run here, then the one branch on the model kind sends the rest to `lines` (the
 //! three linear models) or `net`. Both print with `output`'s writers and rows; neither calls back.
 
+mod flags;
 mod lines;
 mod net;
 mod output;
+
+pub use flags::check_flags;
 
 use std::io::Write;
 
@@ -21,12 +24,19 @@ pub fn run(command: &Command, common: &Common) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let result = render(command, common, &mut out).and_then(|()| out.flush().map_err(Into::into));
     match result {
-        // A closed pipe (`overparam data | head`) is not an error worth a message.
-        Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) => {
-            Ok(())
-        }
+        // A closed pipe (`overparam data | head`) ends the program quietly, as Unix tools do.
+        Err(e) if is_broken_pipe(&e) => Ok(()),
         other => other,
     }
+}
+
+/// True when `e`, or anything it wraps, is a write to a pipe whose reader has gone.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
 }
 
 /// Runs a command, writing what it prints to `out`. Everything is computed before the first
@@ -54,6 +64,14 @@ fn bench_cmd(quick: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut rows = crate::bench::explorer_rows(quick, session_rss)?;
     rows.extend(crate::bench::engine_rows(quick)?);
     rows.extend(crate::bench::net_rows(quick)?);
+    if quick {
+        // The tmux rows are skipped by --quick, whether or not tmux is installed: say so.
+        for r in &mut rows {
+            if r.ok.is_none() && r.measured.starts_with("n/a (needs tmux)") {
+                r.measured = "n/a (skipped by --quick)".into();
+            }
+        }
+    }
     let mut s = format!(
         "overparam bench: {} cores, {} build\n\n",
         std::thread::available_parallelism().map_or(1, |n| n.get()),

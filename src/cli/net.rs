@@ -509,7 +509,7 @@ fn ensemble_table(e: &NetEnsemble) -> String {
         t.row("  NTK-GP", against(p.ntk_gp, p.ks_ntk_gp));
         t.row("  posterior", against(p.posterior, p.ks_posterior));
     }
-    ensemble_footer(&mut t, j.unconverged, j.runs, e.tol, j.elapsed_s, "values");
+    ensemble_footer(&mut t, j.unconverged, j.runs, e.tol, j.elapsed_s, "values", None);
     t.finish()
 }
 
@@ -817,13 +817,21 @@ fn sweep_powers(j: &SweepJson) -> String {
     let each = |v: &[Option<f64>]| {
         v.iter().map(|e| e.map_or("—".to_string(), |e| format!("{e:.2}"))).collect::<Vec<_>>().join(", ")
     };
+    // One width has no power between widths: say what would give one rather than print none.
+    let between = if j.rel_change_slopes.is_empty() {
+        "powers between successive widths: none with one width (--widths takes two or more)".to_string()
+    } else {
+        format!(
+            "powers between successive widths: |θ−θ0|/|θ0| {}; kernel change {}; |f_T − f_lin| {}",
+            each(&j.rel_change_slopes),
+            each(&j.kernel_change_slopes),
+            each(&j.lin_gap_slopes)
+        )
+    };
     format!(
-        "\nfitted power laws: |θ−θ0|/|θ0| ∝ {}, kernel change ∝ {}, |f_T − f_lin| ∝ {}\npowers between successive widths: |θ−θ0|/|θ0| {}; kernel change {}; |f_T − f_lin| {}\n(theory: M^-0.5 for the drift, at most M^-0.5 for the other two; means over {SWEEP_INITS} inits, |f_T − f_lin| as an RMS over inits and x*)\n",
+        "\nfitted power laws: |θ−θ0|/|θ0| ∝ {}, kernel change ∝ {}, |f_T − f_lin| ∝ {}\n{between}\n(theory: M^-0.5 for the drift, at most M^-0.5 for the other two; means over {SWEEP_INITS} inits, |f_T − f_lin| as an RMS over inits and x*)\n",
         e(j.rel_change_exponent),
         e(j.kernel_change_exponent),
         e(j.lin_gap_exponent),
-        each(&j.rel_change_slopes),
-        each(&j.kernel_change_slopes),
-        each(&j.lin_gap_slopes)
     )
 }

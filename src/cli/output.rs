@@ -13,9 +13,12 @@ use crate::format::{sig4, thousands};
 use crate::optim::{Optimizer, Status, stop_words};
 use crate::theory::{Ks, Normal};
 
+/// Serialized whole first, then written: a write error stays an I/O error (a closed pipe ends
+/// the program quietly, as `cli::run` knows it), never a serializer's.
 pub(super) fn json<T: Serialize>(out: &mut dyn Write, v: &T) -> anyhow::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, v)?;
-    writeln!(out)?;
+    let mut bytes = serde_json::to_vec_pretty(v)?;
+    bytes.push(b'\n');
+    out.write_all(&bytes)?;
     Ok(())
 }
 
@@ -46,16 +49,26 @@ impl Table {
 }
 
 /// An ensemble table's last rows: a warning when runs stopped short of tol (their `what` are not
-/// endpoints), and the time taken.
-pub(super) fn ensemble_footer(t: &mut Table, unconverged: u64, runs: u64, tol: f64, elapsed: f64, what: &str) {
+/// endpoints), with why (`never`: the engine's words when more steps would not help; otherwise
+/// raise --steps), and the time taken.
+pub(super) fn ensemble_footer(
+    t: &mut Table,
+    unconverged: u64,
+    runs: u64,
+    tol: f64,
+    elapsed: f64,
+    what: &str,
+    never: Option<&str>,
+) {
     if unconverged > 0 {
         t.row(
             "warning",
             format!(
-                "{} of {} runs stopped before |∇L| < tol {} (raise --steps): their {what} are not endpoints",
+                "{} of {} runs stopped before |∇L| < tol {} ({}): their {what} are not endpoints",
                 thousands(unconverged),
                 thousands(runs),
-                sig4(tol)
+                sig4(tol),
+                never.unwrap_or("raise --steps")
             ),
         );
     }

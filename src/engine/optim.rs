@@ -7,7 +7,7 @@ use rand::seq::SliceRandom;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Metric, Model};
+use crate::model::{Metric, Model, ModelKind};
 use crate::rng::{Rng, Stream, stream};
 
 /// Default cap on steps for a run to the end.
@@ -127,6 +127,15 @@ pub fn stop_words(status: &Status, optimizer: Optimizer, steps: u64, max_steps: 
         }
         Status::Diverged(e) => Some(e.to_string()),
     }
+}
+
+/// Why runs of `kind` under `optimizer` never reach tol however many steps they take, in the
+/// words every front end uses (the headless warnings and the explorer's slopes pane); None when
+/// more steps would get there. The traditional model cannot fit every point, so a constant SGD
+/// step keeps pulling its slope towards whichever point it last fitted.
+pub fn sgd_note(kind: ModelKind, optimizer: Optimizer) -> Option<&'static str> {
+    (kind == ModelKind::Traditional && optimizer == Optimizer::Sgd)
+        .then_some("constant-step SGD never settles: each step fits one point")
 }
 
 /// A resolved learning rate, checked: a positive finite number, or None (an optimizer without
