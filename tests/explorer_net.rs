@@ -541,3 +541,18 @@ fn the_quit_lines_x_star_has_no_float_noise() {
     assert!(moved.len() <= 8, "{moved}");
     assert_eq!(moved.parse::<f64>().unwrap(), a.session.at);
 }
+
+/// The quit line from the net never carries --sources (the net refuses it), even when the
+/// session was opened with them for the very model.
+#[test]
+fn the_nets_quit_line_leaves_the_very_models_sources_out() {
+    let mut a = app(&["--model", "very", "--sources", "7", "--width", "16", "--n", "12"]);
+    assert!(a.session.command_line().contains("--sources 7"));
+    a.press(Key::Char('m'));
+    assert_eq!(a.session.current, ModelKind::Net);
+    let line = a.session.command_line();
+    assert!(!line.contains("--sources"), "{line}");
+    let args: Vec<&str> = line.split_whitespace().collect();
+    let cli = Cli::try_parse_from(&args).unwrap();
+    assert!(cli.common.check_model_options().is_ok(), "{line}");
+}

@@ -151,7 +151,7 @@ fn frame_rows(budget: Duration) -> anyhow::Result<Vec<Row>> {
 /// What the real binary does in tmux: its frame rate running, and the bytes it writes idle.
 /// Skipped under --quick, or without tmux, saying which.
 fn tmux_rows(quick: bool) -> Vec<Row> {
-    let skipped = if quick { "n/a (--quick)" } else { "n/a (needs tmux)" };
+    let skipped = if quick { "n/a (skipped by --quick)" } else { "n/a (needs tmux)" };
     let mut rows = Vec::new();
     let fps = if quick { None } else { running_fps_in_tmux() };
     rows.push(Row {

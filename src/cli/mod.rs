@@ -64,14 +64,6 @@ fn bench_cmd(quick: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut rows = crate::bench::explorer_rows(quick, session_rss)?;
     rows.extend(crate::bench::engine_rows(quick)?);
     rows.extend(crate::bench::net_rows(quick)?);
-    if quick {
-        // The tmux rows are skipped by --quick, whether or not tmux is installed: say so.
-        for r in &mut rows {
-            if r.ok.is_none() && r.measured.starts_with("n/a (needs tmux)") {
-                r.measured = "n/a (skipped by --quick)".into();
-            }
-        }
-    }
     let mut s = format!(
         "overparam bench: {} cores, {} build\n\n",
         std::thread::available_parallelism().map_or(1, |n| n.get()),

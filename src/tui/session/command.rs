@@ -79,7 +79,7 @@ impl Session {
     }
 
     /// The net's options (only with the net: the headless commands refuse them elsewhere) and
-    /// the very model's sources.
+    /// the very model's sources (not with the net, which refuses them).
     fn model_flags(&self) -> String {
         let mut out = String::new();
         if self.current == ModelKind::Net {
@@ -92,8 +92,10 @@ impl Session {
                 self.at
             );
         }
+        // The lines' compare view builds the very model from them; the net refuses them.
         if let Ok(m) = self.common.source_count()
             && m != crate::args::DEFAULT_SOURCES
+            && self.current != ModelKind::Net
         {
             out += &format!(" --sources {m}");
         }

@@ -168,8 +168,9 @@ fn line_note(hist: &Histogram, kind: ModelKind, theme: &Theme) -> Option<(String
         Some((format!("no endpoints: {e}"), theme.bad()))
     } else if hist.slopes.is_empty() && !hist.filling() {
         Some(("no runs: e adds some".to_string(), theme.label()))
-    } else if kind == ModelKind::Traditional && hist.optimizer == Optimizer::Sgd {
-        Some(("constant-step SGD never settles: each step fits one point".to_string(), theme.label()))
+    } else if let Some(words) = crate::optim::sgd_note(kind, hist.optimizer) {
+        // The same words as `ensemble` and `train` print.
+        Some((words.to_string(), theme.label()))
     } else if kind == ModelKind::Traditional && !hist.slopes.is_empty() {
         Some(("every init ends at the MLE: a peak, not a ridge".to_string(), theme.label()))
     } else {
