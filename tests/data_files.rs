@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! One's own data (`--data FILE`, `--data -`, `--columns`): read as a stream within its limits
-//! whatever the source.
+//! whatever the source, and σ set beside the data's own scatter.
 //!
 //! The memory cases run the binary under an address-space cap (`ulimit -v` in `sh -c`), with a
 //! deadline, so a reader that slurps its input fails the test instead of taking the machine.
@@ -201,4 +201,68 @@ fn columns_pick_two_of_a_wider_csv_by_name() {
         &capped(&["train", "--data", bad.path().to_str().unwrap(), "--columns", "h,w"], None),
         "line 3: `w` value `heavy` is not a number",
     );
+}
+
+/// y = 2x + noise of sd about 0.1 (fixed values, so the residual sd is known).
+const TIGHT: &str = "x,y\n1,2.1\n2,3.9\n3,6.1\n4,7.9\n5,10.1\n6,11.9\n";
+
+#[test]
+fn sigma_is_set_beside_the_datas_residual_sd() {
+    let file = temp_csv(TIGHT);
+    let path = file.path().to_str().unwrap();
+    // σ = 1 against a residual sd near 0.1: the text says both, stderr warns once.
+    let ran = capped(&["train", "--data", path], None);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    let row = ran.stdout.lines().find(|l| l.starts_with("noise")).expect("a noise row");
+    assert!(row.contains("σ = 1.000 in use (--noise); residual sd about the least-squares line y = "), "{row}");
+    assert_eq!(ran.stderr.lines().count(), 1, "{}", ran.stderr);
+    assert!(ran.stderr.starts_with("warning: the data's residual sd about the least-squares line"), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("smaller than σ = 1.000 (--noise): the posterior's width rests on σ"),
+        "{}",
+        ran.stderr
+    );
+    // The JSON carries the same numbers; the warning's suggestion silences it.
+    let ran = capped(&["train", "--data", path, "--format", "json"], None);
+    let j: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    let sd = j["sigma_check"]["residual_sd"].as_f64().unwrap();
+    assert!((0.05..0.2).contains(&sd), "{sd}");
+    assert_eq!(j["sigma_check"]["sigma"], 1.0);
+    assert!(j["sigma_check"]["warning"].is_string());
+    let noise = format!("{sd}");
+    let ran = capped(&["train", "--data", path, "--noise", &noise], None);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stderr.is_empty(), "no warning when σ matches: {}", ran.stderr);
+    // Within 2× either way: no warning.
+    for factor in [0.6, 1.9] {
+        let noise = format!("{}", sd * factor);
+        let ran = capped(&["train", "--data", path, "--noise", &noise, "--model", "traditional"], None);
+        assert!(ran.stderr.is_empty(), "σ = {noise}: {}", ran.stderr);
+    }
+    let ran = capped(&["train", "--data", path, "--noise", &format!("{}", sd * 2.1), "--model", "traditional"], None);
+    assert!(ran.stderr.contains(", 2.100× smaller than σ = "), "{}", ran.stderr);
+}
+
+#[test]
+fn the_net_and_the_data_command_say_it_too() {
+    let file = temp_csv(TIGHT);
+    let path = file.path().to_str().unwrap();
+    let ran = capped(&["train", "--data", path, "--model", "net", "--width", "16", "--steps", "50"], None);
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert!(ran.stdout.lines().any(|l| l.starts_with("noise") && l.contains("residual sd")), "{}", ran.stdout);
+    assert!(ran.stderr.starts_with("warning: the data's residual sd"), "{}", ran.stderr);
+    // `data` keeps stdout a CSV: the σ line and the warning go to stderr.
+    let ran = capped(&["data", "--data", path], None);
+    assert_eq!(ran.stdout, "x,y\n1.0,2.1\n2.0,3.9\n3.0,6.1\n4.0,7.9\n5.0,10.1\n6.0,11.9\n");
+    let lines: Vec<&str> = ran.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", ran.stderr);
+    assert!(lines[0].starts_with("note: σ = 1.000 in use (--noise); residual sd"), "{}", lines[0]);
+    assert!(lines[1].starts_with("warning: "), "{}", lines[1]);
+    let ran = capped(&["data", "--data", path, "--format", "json"], None);
+    let j: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert!(j["sigma_check"]["residual_sd"].as_f64().unwrap() < 0.2);
+    // Generated data are drawn with σ itself: no row, no warning.
+    let ran = capped(&["train", "--noise", "0.01"], None);
+    assert!(!ran.stdout.lines().any(|l| l.starts_with("noise")), "{}", ran.stdout);
+    assert!(ran.stderr.is_empty(), "{}", ran.stderr);
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::data_file::{self, Limits};
 use crate::error::{Error, Result, invalid};
+use crate::format::sig4;
 use crate::rng::{Stream, stream};
 
 /// The seed a bare `overparam` uses, so it is the same experiment every time.
@@ -182,6 +183,65 @@ impl Dataset {
     }
 }
 
+/// How far apart σ and the data's residual sd may be before `sigma_check` warns: the posterior's
+/// width scales with σ, so a factor of 2 is a posterior twice too wide or too narrow.
+pub const SIGMA_MISMATCH: f64 = 2.0;
+
+/// The σ in use set against the data's own scatter, for data read from a file (generated data
+/// are drawn with σ itself). The line is the models' own, through the origin: y = m·x, m the MLE.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SigmaCheck {
+    /// The noise std the models use (`--noise`, 1 unless given).
+    pub sigma: f64,
+    /// The least-squares slope m = Σxy/Σx².
+    pub slope: f64,
+    /// The residuals' sd about y = m·x: √(Σ(y − m·x)² / (N − 1)).
+    pub residual_sd: f64,
+    /// One line when σ and the residual sd differ by more than `SIGMA_MISMATCH`×.
+    pub warning: Option<String>,
+}
+
+impl SigmaCheck {
+    /// σ beside the residual sd, as one line: what the headless outputs print.
+    pub fn summary(&self) -> String {
+        format!(
+            "σ = {} in use (--noise); residual sd about the least-squares line y = {}·x: {}",
+            sig4(self.sigma),
+            sig4(self.slope),
+            sig4(self.residual_sd)
+        )
+    }
+}
+
+/// The residual sd of `data` about its least-squares line beside `sigma`, and the warning (its
+/// words too) when they differ by more than `SIGMA_MISMATCH`×. One function, so the headless
+/// commands and the explorer say the same.
+pub fn sigma_check(data: &Dataset, sigma: f64) -> SigmaCheck {
+    let slope = data.xy() / data.xx();
+    let r = &data.y - &(&data.x * slope);
+    let residual_sd = (r.dot(&r) / (data.n() - 1) as f64).sqrt();
+    let (s, rs, line) = (sig4(sigma), sig4(residual_sd), format!("y = {}·x", sig4(slope)));
+    let width = "the posterior's width rests on σ";
+    let warning = if residual_sd == 0.0 {
+        Some(format!("σ = {s} (--noise) but the data lie exactly on the line {line} (residual sd 0): {width}"))
+    } else if residual_sd > SIGMA_MISMATCH * sigma || sigma > SIGMA_MISMATCH * residual_sd {
+        let (factor, than) =
+            if residual_sd > sigma { (residual_sd / sigma, "larger") } else { (sigma / residual_sd, "smaller") };
+        let to_match = if crate::limits::check_sigma(residual_sd).is_ok() {
+            format!("; --noise {rs} matches the data")
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "the data's residual sd about the least-squares line {line} is {rs}, {}× {than} than σ = {s} (--noise): {width}{to_match}",
+            sig4(factor)
+        ))
+    } else {
+        None
+    };
+    SigmaCheck { sigma, slope, residual_sd, warning }
+}
+
 /// A data file opened for reading: refused when its reported size is over the limit (a pipe or a
 /// device reports none: the reader counts what it reads).
 fn open_data_file(path: &Path) -> std::result::Result<std::fs::File, String> {
@@ -198,4 +258,41 @@ fn open_data_file(path: &Path) -> std::result::Result<std::fs::File, String> {
         return Err(format!("the file is {} MB: the limit is {} MB", meta.len() >> 20, MAX_FILE_BYTES >> 20));
     }
     Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(x: &[f64], y: &[f64]) -> Dataset {
+        Dataset::new(Array1::from(x.to_vec()), Array1::from(y.to_vec())).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_sigma_check_reads_the_residuals_about_the_line_through_the_origin() {
+        // y = 2x ± 1: m = 2 exactly (the residuals are orthogonal to x), residual sd √(4/3).
+        let d = data(&[1.0, 1.0, 2.0, 2.0], &[3.0, 1.0, 5.0, 3.0]);
+        let c = sigma_check(&d, 1.0);
+        assert_eq!(c.slope, 2.0);
+        assert!((c.residual_sd - (4.0f64 / 3.0).sqrt()).abs() < 1e-15);
+        assert_eq!(c.warning, None);
+        assert_eq!(
+            c.summary(),
+            "σ = 1.000 in use (--noise); residual sd about the least-squares line y = 2.000·x: 1.155"
+        );
+        let w = sigma_check(&d, 0.5).warning.unwrap_or_default();
+        assert_eq!(
+            w,
+            "the data's residual sd about the least-squares line y = 2.000·x is 1.155, 2.309× larger than σ = 0.5000 (--noise): the posterior's width rests on σ; --noise 1.155 matches the data"
+        );
+        assert!(sigma_check(&d, 2.3).warning.is_none());
+        assert!(sigma_check(&d, 2.4).warning.unwrap_or_default().contains("2.078× smaller than σ = 2.400"));
+        let exact = sigma_check(&data(&[1.0, 2.0], &[2.0, 4.0]), 1.0);
+        assert_eq!(
+            exact.warning.as_deref(),
+            Some(
+                "σ = 1.000 (--noise) but the data lie exactly on the line y = 2.000·x (residual sd 0): the posterior's width rests on σ"
+            )
+        );
+    }
 }
