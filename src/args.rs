@@ -174,9 +174,12 @@ pub struct Common {
     /// Layout of x: grid spans [0, 10) like the article; normal is N(0,1); uniform is U(0,10).
     #[arg(long, global = true, value_enum, default_value_t = XLayout::Grid)]
     pub x: XLayout,
-    /// Read the data from a CSV file with header `x,y` instead of generating it.
+    /// Read the data from a CSV file with header `x,y` instead of generating it (`-`: stdin).
     #[arg(long, global = true, value_name = "FILE")]
     pub data: Option<PathBuf>,
+    /// With --data: the two columns to read as x and y, by header name (other columns are ignored).
+    #[arg(long, global = true, value_name = "X,Y", value_delimiter = ',', requires = "data")]
+    pub columns: Vec<String>,
     /// Model: traditional (slope only), slightly or very overparameterized, or net (a wide
     /// one-hidden-layer network).
     #[arg(long, global = true, value_enum, hide_possible_values = true, long_help = MODEL_HELP, default_value_t = ModelKind::Slightly)]
@@ -321,7 +324,7 @@ impl Common {
     /// The dataset: read from --data, or generated from the seed.
     pub fn dataset(&self) -> Result<Dataset> {
         match &self.data {
-            Some(path) => Dataset::from_csv(path),
+            Some(path) => Dataset::read_csv(path, &self.columns),
             None => self.data_spec().generate().map_err(|e| self.blame_slope(e)),
         }
     }

@@ -830,3 +830,21 @@ fn d_cycles_the_data_keeping_the_model() {
     }
     assert!(b.session.command_line().contains("--data "), "{}", b.session.command_line());
 }
+
+/// One's own data whose residual sd is far from σ: the inspector says so in the engine's words
+/// (the same as `train` prints), and the quit line carries --columns.
+#[test]
+fn own_data_far_from_sigma_warns_in_the_inspector() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("tight.csv");
+    let rows: String =
+        (1..=20).map(|i| format!("{i},{},{}\n", 2.0 * i as f64 + 0.01 * ((i % 3) as f64 - 1.0), i)).collect();
+    std::fs::write(&file, format!("x,y,id\n{rows}")).unwrap();
+    let a = app(&["--data", file.to_str().unwrap(), "--columns", "x,y"]);
+    let data = overparam::data::Dataset::read_csv(&file, &["x".to_string(), "y".to_string()]).unwrap();
+    let words = overparam::data::sigma_check(&data, 1.0).warning.unwrap();
+    assert_eq!(a.session.sigma_warning.as_deref(), Some(words.as_str()));
+    let shown: String = screen(&a, 160, 48).lines().map(|l| l.trim_matches('"')).collect::<Vec<_>>().join(" ");
+    assert!(shown.contains("warning: the data's residual sd"), "{shown}");
+    assert!(a.session.command_line().contains("--columns x,y"), "{}", a.session.command_line());
+}

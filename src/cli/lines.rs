@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::output::{Table, against, ensemble_footer, json, params_csv, stop_text, text};
 use crate::args::{Command, Common, Format, TableFormat};
-use crate::data::Dataset;
+use crate::data::{Dataset, SigmaCheck, sigma_check};
 use crate::ensemble::{self, EndpointSource};
 use crate::error::{Error, invalid};
 use crate::format::{sig4, thousands};
@@ -81,6 +81,9 @@ struct TrainJson {
     rel_change: f64,
     elapsed_s: f64,
     data: DataJson,
+    /// With --data: σ beside the data's residual sd (see `data::sigma_check`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sigma_check: Option<SigmaCheck>,
     #[serde(skip_serializing_if = "Option::is_none")]
     theta0: Option<Vec<f64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -138,19 +141,25 @@ impl Trained {
 
 fn train(common: &Common, format: Format, dump: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let t = Trained::new(common)?;
+    // Own data: σ is --noise's (1 unless given), set beside the data's own scatter.
+    let check = common.data.is_some().then(|| sigma_check(&t.data, common.noise));
     match format {
-        Format::Json => json(out, &train_json(common, &t, dump)),
+        Format::Json => json(out, &train_json(common, &t, dump, check.clone()))?,
         Format::Text => {
-            let mut s = train_table(common, &t);
+            let mut s = train_table(common, &t, check.as_ref());
             if dump {
                 s.push_str(&params_csv(&t.run.theta0, &t.run.theta));
             }
-            text(out, &s)
+            text(out, &s)?
         }
     }
+    if let Some(w) = check.and_then(|c| c.warning) {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
 }
 
-fn train_json(common: &Common, t: &Trained, dump: bool) -> TrainJson {
+fn train_json(common: &Common, t: &Trained, dump: bool, sigma_check: Option<SigmaCheck>) -> TrainJson {
     let (model, run) = (&t.model, &t.run);
     TrainJson {
         model: model.kind,
@@ -175,16 +184,20 @@ fn train_json(common: &Common, t: &Trained, dump: bool) -> TrainJson {
         rel_change: run.rel_change(),
         elapsed_s: t.elapsed,
         data: (&t.data).into(),
+        sigma_check,
         theta0: dump.then(|| run.theta0.to_vec()),
         theta: dump.then(|| run.theta.to_vec()),
     }
 }
 
 /// `train`'s text: one row a quantity.
-fn train_table(common: &Common, t: &Trained) -> String {
+fn train_table(common: &Common, t: &Trained, check: Option<&SigmaCheck>) -> String {
     let (model, run) = (&t.model, &t.run);
     let mut table = Table::default();
     table.row("model", model_line(model));
+    if let Some(c) = check {
+        table.row("noise", c.summary());
+    }
     table.row("seed", format!("{} (init {})", common.seed, common.init));
     table.row("optimizer", optimizer_line(model, run));
     let stop = stop_text(&run.status, run.optimizer, run.steps, t.grad_norm, common);

@@ -75,8 +75,29 @@ fn bench_cmd(quick: bool, out: &mut dyn Write) -> anyhow::Result<()> {
 
 fn data_cmd(common: &Common, format: DataFormat, out: &mut dyn Write) -> anyhow::Result<()> {
     let data = common.dataset()?;
+    // Own data: σ beside its residual sd, on stderr where stdout is the CSV itself.
+    let check = common.data.is_some().then(|| crate::data::sigma_check(&data, common.noise));
     match format {
-        DataFormat::Csv => text(out, &data.to_csv()),
-        DataFormat::Json => json(out, &DataJson::from(&data)),
+        DataFormat::Csv => text(out, &data.to_csv())?,
+        DataFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct Json {
+                #[serde(flatten)]
+                data: DataJson,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                sigma_check: Option<crate::data::SigmaCheck>,
+            }
+            let sigma_check = check.clone();
+            json(out, &Json { data: DataJson::from(&data), sigma_check })?
+        }
     }
+    if let Some(c) = check {
+        if format == DataFormat::Csv {
+            eprintln!("note: {}", c.summary());
+        }
+        if let Some(w) = c.warning {
+            eprintln!("warning: {w}");
+        }
+    }
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! The dataset: generated from a seed (the classic demo by default) or read from a CSV file.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use ndarray::Array1;
@@ -7,7 +8,9 @@ use rand::RngExt;
 use rand_distr::StandardNormal;
 use serde::Serialize;
 
+use super::data_file::{self, Limits};
 use crate::error::{Error, Result, invalid};
+use crate::format::sig4;
 use crate::rng::{Stream, stream};
 
 /// The seed a bare `overparam` uses, so it is the same experiment every time.
@@ -17,8 +20,11 @@ pub const DEFAULT_SEED: u64 = 42;
 pub const MAX_POINTS: usize = 10_000_000;
 /// Largest |x| or |y| accepted: CG squares J·Jᵀr, which grows like the sixth power of these.
 pub const MAX_ABS_VALUE: f64 = 1e40;
-/// Largest data file read (10⁷ rows of two numbers fit well within it).
+/// Largest data file read (10⁷ rows of two numbers fit well within it), counted as it is read.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
+/// Longest line (record) read: a header or a row, wide tables included. A file of NUL bytes is
+/// refused at its first line after this much.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
 
 /// How the x values are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
@@ -124,23 +130,34 @@ impl Dataset {
 
     /// Reads a CSV file with a header `x,y`.
     pub fn from_csv(path: &Path) -> Result<Dataset> {
-        let name = path.display().to_string();
+        Dataset::read_csv(path, &[])
+    }
+
+    /// Reads a CSV file (`-`: stdin) as a stream, within the limits above: with a header `x,y`,
+    /// or, given `columns` (`--columns X,Y`), any header naming those two.
+    pub fn read_csv(path: &Path, columns: &[String]) -> Result<Dataset> {
+        let columns = match columns {
+            [] => None,
+            [x, y] => Some([x.as_str(), y.as_str()]),
+            other => {
+                return Err(invalid!("--columns takes two header names, x's then y's (got {})", other.len()));
+            }
+        };
+        let stdin = path == Path::new("-");
+        let name = if stdin { "stdin".to_string() } else { path.display().to_string() };
         let file_err = |line: usize, msg: String| Error::DataFile { path: name.clone(), line, msg };
-        let text = read_data_file(path).map_err(|msg| file_err(0, msg))?;
-        // A byte-order mark is not part of the header.
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let lines = LineIndex::new(text);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .trim(csv::Trim::All)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let (xs, ys) = read_header(&mut reader, &lines)
-            .and_then(|()| read_rows(&mut reader, &lines))
-            .map_err(|(line, msg)| file_err(line, msg))?;
-        if xs.is_empty() {
-            return Err(file_err(0, "no data rows after the header".into()));
-        }
+        let limits = Limits { rows: MAX_POINTS, bytes: MAX_FILE_BYTES, line: MAX_LINE_BYTES };
+        let read = if stdin {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                return Err(file_err(0, "--data - reads stdin, which is a terminal: pipe a CSV into it".into()));
+            }
+            data_file::read_xy(stdin.lock(), columns, limits)
+        } else {
+            let file = open_data_file(path).map_err(|msg| file_err(0, msg))?;
+            data_file::read_xy(file, columns, limits)
+        };
+        let (xs, ys) = read.map_err(|(line, msg)| file_err(line, msg))?;
         Dataset::new(Array1::from(xs), Array1::from(ys)).map_err(|e| file_err(0, e.to_string()))
     }
 
@@ -166,109 +183,116 @@ impl Dataset {
     }
 }
 
-/// What went wrong reading a data file, and on which line (0: the file as a whole).
-type FileError = (usize, String);
+/// How far apart σ and the data's residual sd may be before `sigma_check` warns: the posterior's
+/// width scales with σ, so a factor of 2 is a posterior twice too wide or too narrow.
+pub const SIGMA_MISMATCH: f64 = 2.0;
 
-/// A data file's text: refused when too large, unreadable or blank.
-fn read_data_file(path: &Path) -> std::result::Result<String, String> {
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.len() > MAX_FILE_BYTES
-    {
-        return Err(format!("the file is {} MB: the limit is {} MB", meta.len() >> 20, MAX_FILE_BYTES >> 20));
+/// The σ in use set against the data's own scatter, for data read from a file (generated data
+/// are drawn with σ itself). The line is the models' own, through the origin: y = m·x, m the MLE.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SigmaCheck {
+    /// The noise std the models use (`--noise`, 1 unless given).
+    pub sigma: f64,
+    /// The least-squares slope m = Σxy/Σx².
+    pub slope: f64,
+    /// The residuals' sd about y = m·x: √(Σ(y − m·x)² / (N − 1)).
+    pub residual_sd: f64,
+    /// One line when σ and the residual sd differ by more than `SIGMA_MISMATCH`×.
+    pub warning: Option<String>,
+}
+
+impl SigmaCheck {
+    /// σ beside the residual sd, as one line: what the headless outputs print.
+    pub fn summary(&self) -> String {
+        format!(
+            "σ = {} in use (--noise); residual sd about the least-squares line y = {}·x: {}",
+            sig4(self.sigma),
+            sig4(self.slope),
+            sig4(self.residual_sd)
+        )
     }
-    let text = std::fs::read_to_string(path).map_err(|e| {
+}
+
+/// The residual sd of `data` about its least-squares line beside `sigma`, and the warning (its
+/// words too) when they differ by more than `SIGMA_MISMATCH`×. One function, so the headless
+/// commands and the explorer say the same.
+pub fn sigma_check(data: &Dataset, sigma: f64) -> SigmaCheck {
+    let slope = data.xy() / data.xx();
+    let r = &data.y - &(&data.x * slope);
+    let residual_sd = (r.dot(&r) / (data.n() - 1) as f64).sqrt();
+    let (s, rs, line) = (sig4(sigma), sig4(residual_sd), format!("y = {}·x", sig4(slope)));
+    let width = "the posterior's width rests on σ";
+    let warning = if residual_sd == 0.0 {
+        Some(format!("σ = {s} (--noise) but the data lie exactly on the line {line} (residual sd 0): {width}"))
+    } else if residual_sd > SIGMA_MISMATCH * sigma || sigma > SIGMA_MISMATCH * residual_sd {
+        let (factor, than) =
+            if residual_sd > sigma { (residual_sd / sigma, "larger") } else { (sigma / residual_sd, "smaller") };
+        let to_match = if crate::limits::check_sigma(residual_sd).is_ok() {
+            format!("; --noise {rs} matches the data")
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "the data's residual sd about the least-squares line {line} is {rs}, {}× {than} than σ = {s} (--noise): {width}{to_match}",
+            sig4(factor)
+        ))
+    } else {
+        None
+    };
+    SigmaCheck { sigma, slope, residual_sd, warning }
+}
+
+/// A data file opened for reading: refused when its reported size is over the limit (a pipe or a
+/// device reports none: the reader counts what it reads).
+fn open_data_file(path: &Path) -> std::result::Result<std::fs::File, String> {
+    let file = std::fs::File::open(path).map_err(|e| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             _ => e.to_string(),
         };
         format!("cannot read data file: {why}")
     })?;
-    if text.trim().is_empty() {
-        return Err("the file is empty; expected a header `x,y` and rows".into());
+    if let Ok(meta) = file.metadata()
+        && meta.len() > MAX_FILE_BYTES
+    {
+        return Err(format!("the file is {} MB: the limit is {} MB", meta.len() >> 20, MAX_FILE_BYTES >> 20));
     }
-    Ok(text)
+    Ok(file)
 }
 
-/// Line numbers from byte offsets, so CRLF endings and blank lines count as a reader would.
-struct LineIndex<'t> {
-    text: &'t str,
-    newlines: Vec<usize>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl<'t> LineIndex<'t> {
-    fn new(text: &'t str) -> Self {
-        LineIndex { text, newlines: text.match_indices('\n').map(|(i, _)| i).collect() }
+    fn data(x: &[f64], y: &[f64]) -> Dataset {
+        Dataset::new(Array1::from(x.to_vec()), Array1::from(y.to_vec())).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// The line of what the reader reports at `byte`: it reports where it began reading a
-    /// record, at the previous line's terminator.
-    fn line_at(&self, byte: u64) -> usize {
-        let start = self.text.as_bytes().iter().skip(byte as usize).take_while(|b| matches!(b, b'\r' | b'\n')).count();
-        let byte = byte as usize + start;
-        self.newlines.partition_point(|&o| o < byte) + 1
+    #[test]
+    fn the_sigma_check_reads_the_residuals_about_the_line_through_the_origin() {
+        // y = 2x ± 1: m = 2 exactly (the residuals are orthogonal to x), residual sd √(4/3).
+        let d = data(&[1.0, 1.0, 2.0, 2.0], &[3.0, 1.0, 5.0, 3.0]);
+        let c = sigma_check(&d, 1.0);
+        assert_eq!(c.slope, 2.0);
+        assert!((c.residual_sd - (4.0f64 / 3.0).sqrt()).abs() < 1e-15);
+        assert_eq!(c.warning, None);
+        assert_eq!(
+            c.summary(),
+            "σ = 1.000 in use (--noise); residual sd about the least-squares line y = 2.000·x: 1.155"
+        );
+        let w = sigma_check(&d, 0.5).warning.unwrap_or_default();
+        assert_eq!(
+            w,
+            "the data's residual sd about the least-squares line y = 2.000·x is 1.155, 2.309× larger than σ = 0.5000 (--noise): the posterior's width rests on σ; --noise 1.155 matches the data"
+        );
+        assert!(sigma_check(&d, 2.3).warning.is_none());
+        assert!(sigma_check(&d, 2.4).warning.unwrap_or_default().contains("2.078× smaller than σ = 2.400"));
+        let exact = sigma_check(&data(&[1.0, 2.0], &[2.0, 4.0]), 1.0);
+        assert_eq!(
+            exact.warning.as_deref(),
+            Some(
+                "σ = 1.000 (--noise) but the data lie exactly on the line y = 2.000·x (residual sd 0): the posterior's width rests on σ"
+            )
+        );
     }
-}
-
-/// Checks the header is `x,y`.
-fn read_header(reader: &mut csv::Reader<&[u8]>, lines: &LineIndex) -> std::result::Result<(), FileError> {
-    let header = reader.headers().map_err(|e| (1, format!("unreadable header: {}", one_line(&e.to_string()))))?.clone();
-    let header_line = header.position().map_or(1, |p| lines.line_at(p.byte()));
-    if header.len() != 2 || &header[0] != "x" || &header[1] != "y" {
-        return Err((
-            header_line,
-            format!("the header must be `x,y` (found `{}`)", show_field(&header.iter().collect::<Vec<_>>().join(","))),
-        ));
-    }
-    Ok(())
-}
-
-/// The rows' x and y, blank lines skipped; every value a finite number, at most `MAX_POINTS` rows.
-fn read_rows(
-    reader: &mut csv::Reader<&[u8]>,
-    lines: &LineIndex,
-) -> std::result::Result<(Vec<f64>, Vec<f64>), FileError> {
-    let (mut xs, mut ys) = (Vec::new(), Vec::new());
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-            (line, format!("unreadable row: {}", one_line(&e.to_string())))
-        })?;
-        let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
-        if record.len() == 1 && record[0].is_empty() {
-            continue; // a blank line
-        }
-        if record.len() != 2 {
-            return Err((line, format!("expected 2 values `x,y`, found {}", record.len())));
-        }
-        xs.push(parse_value(&record[0], "x").map_err(|msg| (line, msg))?);
-        ys.push(parse_value(&record[1], "y").map_err(|msg| (line, msg))?);
-        if xs.len() > MAX_POINTS {
-            return Err((line, format!("too many rows: the limit is {MAX_POINTS} points")));
-        }
-    }
-    Ok((xs, ys))
-}
-
-/// One field as a finite number; `what` names its column in the message.
-fn parse_value(field: &str, what: &str) -> std::result::Result<f64, String> {
-    let shown = show_field(field);
-    let v: f64 = field.parse().map_err(|_| format!("{what} value `{shown}` is not a number"))?;
-    if !v.is_finite() {
-        return Err(format!("{what} value `{shown}` is not finite"));
-    }
-    Ok(v)
-}
-
-/// A field as it can be shown in a one-line message: escaped, and cut at 40 characters.
-fn show_field(field: &str) -> String {
-    let escaped: String = field.escape_debug().collect();
-    match escaped.char_indices().nth(40) {
-        Some((i, _)) => format!("{}…", &escaped[..i]),
-        None => escaped,
-    }
-}
-
-/// A message folded onto one line.
-fn one_line(msg: &str) -> String {
-    msg.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -4,6 +4,7 @@
 //! Each module is re-exported at the crate root, so `crate::model` is `crate::engine::model`.
 
 pub mod data;
+pub mod data_file;
 pub mod ensemble;
 pub mod geometry;
 pub mod history;

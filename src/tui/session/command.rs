@@ -53,6 +53,9 @@ impl Session {
         let mut out = format!("--seed {}", self.seed);
         if let Some(path) = &c.data {
             out += &format!(" --data {}", shell_quote(&path.display().to_string()));
+            if !c.columns.is_empty() {
+                out += &format!(" --columns {}", shell_quote(&c.columns.join(",")));
+            }
         } else {
             match c.preset {
                 Some(Preset::Small) => out += " --preset small",

@@ -103,6 +103,9 @@ pub struct Session {
     pub screen_size: (u16, u16),
     /// The tour, once opened (`overparam tour`, or T), and where the reader is in it.
     pub tour: Option<tour::Tour>,
+    /// For one's own data (--data), when σ and the data's residual sd differ by more than 2×:
+    /// the engine's warning (`data::sigma_check`), worked out once, shown in the inspector.
+    pub sigma_warning: Option<String>,
 }
 
 /// Where `kind` sits in `Session::lines`.
@@ -119,6 +122,7 @@ impl Session {
             return Err(crate::error::invalid!("the explorer takes one --at (a list is for the headless commands)"));
         }
         let at = default_at(common, &data)?;
+        let sigma_warning = common.data.as_ref().and_then(|_| crate::data::sigma_check(&data, common.noise).warning);
         let linear = if common.model.is_linear() { common.model } else { ModelKind::Slightly };
         Ok(Session {
             common: common.clone(),
@@ -151,6 +155,7 @@ impl Session {
             out: explorer.out.clone(),
             screen_size: (120, 40),
             tour: None,
+            sigma_warning,
         })
     }
 

@@ -144,6 +144,8 @@ fn finish(app: &Session, theme: &Theme, frame: &mut Frame, area: Rect, mut lines
     let inner_w = area.width.saturating_sub(2).max(1) as usize;
     let inner_h = area.height.saturating_sub(2) as usize;
     let msg = app.message.clone().or_else(|| divergence_note(end.status, end.optimizer));
+    // Own data whose spread σ does not match: said until another message takes the room.
+    let msg = msg.or_else(|| app.sigma_warning.as_ref().map(|w| format!("warning: {w}")));
     if let Some(msg) = msg {
         let wrapped = wrap_words(&msg, inner_w);
         if end.seed_stays {
