@@ -213,12 +213,20 @@ fn bad_options_are_refused_and_nothing_is_written() {
         assert!(err.contains(says) && err.lines().count() == 1, "{extra:?}: {err}");
         assert!(!dir.exists(), "{extra:?} wrote a folder");
     }
-    // An existing folder is never written into.
+    // An existing folder is written into: the figures of those names are replaced, whole, and
+    // the line says which; other files stay.
     std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("functions.svg"), "old").unwrap();
+    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
     let out = overparam().arg("plot").arg("--out").arg(&dir).args(SMALL).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("wrote {}: functions.svg data.svg endpoints.svg loss.svg (replaced functions.svg)\n", dir.display())
+    );
+    assert!(roxmltree::Document::parse(&read(&dir, "functions.svg")).is_ok());
+    assert_eq!(read(&dir, "notes.txt"), "mine");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 5);
 }
 
 #[test]

@@ -9,6 +9,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::data::Dataset;
+use crate::format::thousands;
 
 /// Figure size in SVG pixels.
 pub(crate) const SIZE: (u32, u32) = (720, 450);
@@ -47,14 +48,62 @@ pub(crate) fn chart<'a, 's>(
         .map_err(err)
 }
 
-/// The data as small dots, labelled "data".
+/// Points up to which every point is drawn (the committed figures' N = 100 among them).
+pub(crate) const DRAW_ALL_UP_TO: usize = 10_000;
+/// Dots drawn at most (≈ 90 bytes of SVG each) when there are more points than `DRAW_ALL_UP_TO`.
+pub(crate) const MAX_DOTS: usize = 20_000;
+
+/// The data as small dots, labelled "data". Above `DRAW_ALL_UP_TO` points the dots are thinned
+/// to what the figure can show (see `thin`), and the label says how many were drawn.
 pub(crate) fn draw_points(chart: &mut Chart<'_, '_>, data: &Dataset, color: RGBColor) -> anyhow::Result<()> {
+    let points = data.x.iter().copied().zip(data.y.iter().copied());
+    let (dots, label) = if data.n() <= DRAW_ALL_UP_TO {
+        (points.collect(), "data".to_string())
+    } else {
+        let (dots, cell) = thin(points, |p| chart.backend_coord(p));
+        let per = if cell == 1 { "pixel".to_string() } else { format!("{cell}×{cell} pixels") };
+        let label = format!(
+            "data: {} of {} points drawn, one per {per}",
+            thousands(dots.len() as u64),
+            thousands(data.n() as u64)
+        );
+        (dots, label)
+    };
     chart
-        .draw_series(data.x.iter().zip(data.y.iter()).map(|(&x, &y)| Circle::new((x, y), 2, color.filled())))
+        .draw_series(dots.into_iter().map(|p| Circle::new(p, 2, color.filled())))
         .map_err(err)?
-        .label("data")
+        .label(label)
         .legend(move |(x, y)| Circle::new((x + 10, y), 3, color.filled()));
     Ok(())
+}
+
+/// The first point in each square of `cell` × `cell` pixels (by `pixel`, the figure's mapping),
+/// with the smallest `cell` that keeps at most `MAX_DOTS`. With `cell` 1 the figure is the one
+/// every point would draw: points on one pixel draw one dot. Returns the points kept and `cell`.
+pub(crate) fn thin(
+    points: impl Iterator<Item = (f64, f64)> + Clone,
+    pixel: impl Fn(&(f64, f64)) -> (i32, i32),
+) -> (Vec<(f64, f64)>, i32) {
+    let mut cell = 1;
+    loop {
+        let mut seen = std::collections::HashSet::new();
+        let mut kept = Vec::new();
+        for p in points.clone() {
+            let (px, py) = pixel(&p);
+            if seen.insert((px.div_euclid(cell), py.div_euclid(cell))) {
+                kept.push(p);
+                if kept.len() > MAX_DOTS {
+                    break;
+                }
+            }
+        }
+        // A figure of SIZE has at most 720 × 450 pixels: cell 23 leaves fewer than MAX_DOTS squares.
+        if kept.len() <= MAX_DOTS || cell >= 64 {
+            kept.truncate(MAX_DOTS);
+            return (kept, cell);
+        }
+        cell += 1;
+    }
 }
 
 /// The legend: a framed, nearly opaque white box at `position`.
@@ -96,4 +145,34 @@ pub(crate) fn padded(v: impl Iterator<Item = f64>) -> (f64, f64) {
 
 pub(crate) fn legend_line(c: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
     move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pixels as the points' whole parts.
+    fn floor(p: &(f64, f64)) -> (i32, i32) {
+        (p.0.floor() as i32, p.1.floor() as i32)
+    }
+
+    #[test]
+    fn thinning_keeps_one_point_per_pixel_when_that_is_few_enough() {
+        // 100 × 100 pixels, each hit ten times: one dot each, the first point on it.
+        let points = (0..100_000).map(|i| (f64::from(i % 100) + 0.1 * f64::from(i / 10_000), f64::from(i / 100 % 100)));
+        let (kept, cell) = thin(points, floor);
+        assert_eq!((kept.len(), cell), (10_000, 1));
+        assert_eq!(kept[0], (0.0, 0.0));
+        assert!(kept.iter().all(|p| p.0.fract() == 0.0), "the first point on each pixel");
+    }
+
+    #[test]
+    fn thinning_coarsens_until_at_most_max_dots_are_left() {
+        // 400 × 400 distinct pixels: 160,000 > MAX_DOTS, so squares of 3 × 3 (17,956 of them).
+        let points = (0..160_000).map(|i| (f64::from(i % 400), f64::from(i / 400)));
+        let (kept, cell) = thin(points, floor);
+        assert_eq!(cell, 3);
+        assert_eq!(kept.len(), 134 * 134);
+        assert!(kept.len() <= MAX_DOTS);
+    }
 }

@@ -211,8 +211,8 @@ pub fn figures(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<Net
     })
 }
 
-/// Writes functions.svg, data.svg, endpoints.svg and loss.svg into the new folder `dir` and
-/// says so; returns the warnings for stderr (unconverged nets), as `plot::plot` does.
+/// Writes functions.svg, data.svg, endpoints.svg and loss.svg into `dir` and says so; returns
+/// the warnings for stderr (unconverged nets), as `plot::plot` does.
 pub fn plot(
     common: &Common,
     opt: Optimizer,
@@ -221,11 +221,13 @@ pub fn plot(
     out: &mut dyn Write,
 ) -> anyhow::Result<Vec<String>> {
     let f = figures(common, opt, runs)?;
-    let files =
-        [("functions.svg", f.functions), ("data.svg", f.data), ("endpoints.svg", f.endpoints), ("loss.svg", f.loss)];
-    let list: Vec<(String, Vec<u8>)> = files.into_iter().map(|(n, s)| (n.to_string(), s.into_bytes())).collect();
-    crate::export::files::write_new_dir(dir, &list).map_err(|e| e.into_anyhow())?;
-    writeln!(out, "wrote {}: functions.svg data.svg endpoints.svg loss.svg", dir.display())?;
+    let files = vec![
+        ("functions.svg", f.functions),
+        ("data.svg", f.data),
+        ("endpoints.svg", f.endpoints),
+        ("loss.svg", f.loss),
+    ];
+    super::plot::write_figures(dir, files, out)?;
     let mut warnings = Vec::new();
     if f.unconverged > 0 {
         warnings.push(format!(

@@ -88,15 +88,32 @@ pub fn figures(common: &Common, runs: u64) -> anyhow::Result<Figures> {
     })
 }
 
-/// Writes data.svg, endpoints.svg and loss.svg into the new folder `dir` and says so; returns
-/// the warnings for the caller to show (stderr, for the command).
+/// Writes data.svg, endpoints.svg and loss.svg into `dir` (see `write_figures`) and says so;
+/// returns the warnings for the caller to show (stderr, for the command).
 pub fn plot(common: &Common, dir: &Path, runs: u64, out: &mut dyn Write) -> anyhow::Result<Vec<String>> {
     let f = figures(common, runs)?;
-    let files = [("data.svg", f.data), ("endpoints.svg", f.endpoints), ("loss.svg", f.loss)];
-    let list: Vec<(String, Vec<u8>)> = files.into_iter().map(|(n, s)| (n.to_string(), s.into_bytes())).collect();
-    crate::export::files::write_new_dir(dir, &list).map_err(|e| e.into_anyhow())?;
-    writeln!(out, "wrote {}: data.svg endpoints.svg loss.svg", dir.display())?;
+    write_figures(dir, vec![("data.svg", f.data), ("endpoints.svg", f.endpoints), ("loss.svg", f.loss)], out)?;
     Ok(f.warnings)
+}
+
+/// Writes `figures` into `dir`, made if missing, each file whole in place of the old one
+/// (`files::write_into_dir`), then says so on `out`: "wrote DIR: a.svg b.svg", with
+/// " (replaced a.svg)" when files of those names were there. When that line cannot be printed
+/// the error says the figures were written all the same.
+pub(crate) fn write_figures(dir: &Path, figures: Vec<(&str, String)>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let names = figures.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(" ");
+    let list: Vec<(String, Vec<u8>)> = figures.into_iter().map(|(n, s)| (n.to_string(), s.into_bytes())).collect();
+    let written = crate::export::files::write_into_dir(dir, &list).map_err(|e| e.into_anyhow())?;
+    let mut line = format!("wrote {}: {names}", dir.display());
+    if !written.replaced.is_empty() {
+        line += &format!(" (replaced {})", written.replaced.join(" "));
+    }
+    // Flushed here, so a full or closed stdout is told apart from a failed write. (A closed pipe
+    // stays quiet: the error is still an io::Error underneath.)
+    writeln!(out, "{line}").and_then(|()| out.flush()).map_err(|e| {
+        anyhow::Error::new(e)
+            .context(format!("the figures are written ({}: {names}), but stdout failed", dir.display()))
+    })
 }
 
 /// The points, the true line, the least-squares line and one run's line: the article's figure.
