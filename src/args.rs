@@ -87,9 +87,10 @@ pub enum Command {
         #[arg(long)]
         dump_kernels: bool,
     },
-    /// Write SVG figures (data, endpoint histogram, loss curve) to a new folder.
+    /// Write SVG figures (data, endpoint histogram, loss curve) into a folder, made if missing;
+    /// figures of the same names in it are replaced whole.
     Plot {
-        /// The folder to create (it must not exist yet).
+        /// The folder to write into (made, with its parents, if it does not exist).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         /// Inits in the endpoint histogram [default: 2000; 100 with --model net, whose nets are trained for real].

@@ -11,7 +11,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("{}", overparam::args::one_line(&e));
+            overparam::say!("{}", overparam::args::one_line(&e));
             return ExitCode::from(2);
         }
     };
@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             let code = err.downcast_ref::<overparam::Error>().map_or(1, overparam::Error::exit_code);
-            eprintln!("error: {err:#}");
+            overparam::say!("error: {err:#}");
             ExitCode::from(code as u8)
         }
     }

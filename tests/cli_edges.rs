@@ -257,3 +257,18 @@ fn bench_quick_says_quick_skipped_the_tmux_rows() {
     assert!(!s.contains("needs tmux"), "{s}");
     assert!(s.contains("n/a (skipped by --quick)"), "{s}");
 }
+
+/// A warning on a full or closed stderr is dropped, not a panic: the output on stdout is whole
+/// and the command succeeds.
+#[test]
+fn a_warning_to_a_full_stderr_does_not_panic() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = Process::new(env!("CARGO_BIN_EXE_overparam"))
+        .args(["ensemble", "--model", "very", "--optimizer", "sgd", "--runs", "5", "--steps", "10"])
+        .stdout(Stdio::piped())
+        .stderr(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ensemble"));
+}

@@ -34,7 +34,7 @@ pub(super) fn render(command: &Command, common: &Common, out: &mut dyn Write) ->
         Command::Sweep { format, .. } => sweep_cmd(common, *format, out),
         Command::Plot { out: dir, runs } => {
             for w in crate::export::plot::plot(common, dir, runs.unwrap_or(crate::export::LINEAR_PLOT_RUNS), out)? {
-                eprintln!("warning: {w}");
+                crate::say!("warning: {w}");
             }
             Ok(())
         }
@@ -154,7 +154,7 @@ fn train(common: &Common, format: Format, dump: bool, out: &mut dyn Write) -> an
         }
     }
     if let Some(w) = check.and_then(|c| c.warning) {
-        eprintln!("warning: {w}");
+        crate::say!("warning: {w}");
     }
     Ok(())
 }

@@ -93,10 +93,10 @@ fn data_cmd(common: &Common, format: DataFormat, out: &mut dyn Write) -> anyhow:
     }
     if let Some(c) = check {
         if format == DataFormat::Csv {
-            eprintln!("note: {}", c.summary());
+            crate::say!("note: {}", c.summary());
         }
         if let Some(w) = c.warning {
-            eprintln!("warning: {w}");
+            crate::say!("warning: {w}");
         }
     }
     Ok(())

@@ -45,7 +45,7 @@ pub(super) fn render(command: &Command, common: &Common, out: &mut dyn Write) ->
         Command::Plot { out: dir, runs } => {
             let runs = runs.unwrap_or(crate::export::NET_PLOT_RUNS);
             for w in crate::export::net_plot::plot(common, optimizer(common, Optimizer::Gd)?, dir, runs, out)? {
-                eprintln!("warning: {w}");
+                crate::say!("warning: {w}");
             }
             Ok(())
         }
@@ -259,7 +259,7 @@ fn train(common: &Common, format: Format, dump: bool, dump_curve: bool, out: &mu
         }
     }
     if let Some(w) = check.and_then(|c| c.warning) {
-        eprintln!("warning: {w}");
+        crate::say!("warning: {w}");
     }
     Ok(())
 }

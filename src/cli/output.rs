@@ -102,3 +102,13 @@ pub(super) fn params_csv(theta0: &Array1<f64>, theta: &Array1<f64>) -> String {
     }
     s
 }
+
+/// A line on stderr; a closed or full stderr is ignored rather than a panic (`eprintln!` panics
+/// when it cannot write), since the line was a note about output that went elsewhere.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
