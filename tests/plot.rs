@@ -86,10 +86,17 @@ fn x_ticks(doc: &roxmltree::Document) -> (f64, f64) {
 
 /// data.svg: each line is y = c·x with the slope `train` reports, drawn inside the plot box
 /// (both ends on the line: a clamped end would be off it).
+/// The flags among `args` (flag, value pairs) that choose the data.
+fn data_flags<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    const DATA: [&str; 7] = ["--seed", "--n", "--x", "--slope", "--noise", "--data", "--preset"];
+    args.chunks(2).filter(|p| DATA.contains(&p[0])).flatten().copied().collect()
+}
+
 fn check_data(dir: &Path, args: &[&str]) -> Vec<String> {
     let src = std::fs::read_to_string(dir.join("data.svg")).unwrap();
     let doc = roxmltree::Document::parse(&src).unwrap();
-    let data = json(&[&["data"], args].concat());
+    // `data` takes the data's flags only (it refuses the rest, as a flag it does not use).
+    let data = json(&[&["data"], &data_flags(args)[..]].concat());
     let train = json(&[&["train"], args].concat());
     let (xs, ys) = (data["x"].as_array().unwrap(), data["y"].as_array().unwrap());
     let circles: Vec<(f64, f64)> = doc

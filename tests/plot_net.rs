@@ -203,7 +203,8 @@ fn bad_options_are_refused_and_nothing_is_written() {
         (&["--optimizer", "whitened"][..], "whitened is refused for the net"),
         (&["--optimizer", "exact", "--lr", "0.1"][..], "--lr has no effect with the exact optimizer"),
         (&["--sources", "3"][..], "--sources applies to the very model"),
-        (&["--at", "nan"][..], "`nan` is not a finite number"),
+        // Values in usage errors are quoted and cut, as clap quotes them (issue 21).
+        (&["--at", "nan"][..], "invalid value 'nan' for '--at <AT>': not a finite number"),
         (&["--runs", "0"][..], "--runs"),
         (&["--width", "0"][..], "--width"),
     ] {

@@ -71,8 +71,11 @@ pub fn figures(common: &Common, runs: u64) -> anyhow::Result<Figures> {
     let ends = crate::ensemble::limit_or_trained(&model, &cfg, 0..runs)?;
     let unconverged = ends.iter().filter(|e| !e.converged).count();
     if unconverged > 0 {
+        // Where more steps would not help (constant-step SGD on the traditional model), the
+        // engine's words, as `ensemble` and the explorer say them.
+        let why = crate::optim::sgd_note(common.model, opt).unwrap_or("raise --steps");
         warnings.push(format!(
-            "{} of {} runs stopped before |∇L| < tol {} (raise --steps): their slopes are not endpoints",
+            "{} of {} runs stopped before |∇L| < tol {} ({why}): their slopes are not endpoints",
             thousands(unconverged as u64),
             thousands(runs),
             sig4(cfg.tol)
