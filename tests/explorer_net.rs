@@ -556,3 +556,23 @@ fn the_nets_quit_line_leaves_the_very_models_sources_out() {
     let cli = Cli::try_parse_from(&args).unwrap();
     assert!(cli.common.check_model_options().is_ok(), "{line}");
 }
+
+/// The explorer opens nets up to MAX_EXPLORER_WIDTH, where a key still answers within a frame
+/// (`overparam bench` measures it); wider is refused in one line pointing to the headless
+/// commands, and w stops there, saying so.
+#[test]
+fn the_explorers_widest_net_is_bounded_and_w_stops_there() {
+    let max = overparam::tui::session::MAX_EXPLORER_WIDTH;
+    let cli = Cli::try_parse_from(["overparam", "--model", "net", "--width", &(max + 1).to_string()]).unwrap();
+    let err = App::new(&cli.common, &cli.explorer).err().unwrap().to_string();
+    assert!(
+        err.contains(&format!("the explorer takes --width up to {max}")) && err.contains("overparam train"),
+        "{err}"
+    );
+    let mut a = app(&["--model", "net", "--n", "8", "--width", &(max / 2).to_string()]);
+    a.press(Key::Char('w'));
+    assert_eq!(a.session.net().unwrap().spec.width, max);
+    a.press(Key::Char('w'));
+    assert_eq!(a.session.net().unwrap().spec.width, max);
+    assert_eq!(a.session.message.as_deref(), Some(format!("width stays within 8..{max}").as_str()));
+}

@@ -112,7 +112,8 @@ fn fill_while_training(app: &mut crate::tui::App, nets: u64) -> anyhow::Result<F
 /// (O(N²M + N³)), a new init its run (O(N²M)), both on the UI thread.
 fn wide_keys_row(half: f64) -> anyhow::Result<Row> {
     use crate::tui::keys::Key;
-    let mut wide = explorer_app(&["--model", "net", "--width", "2048"])?;
+    let half_widest = (crate::tui::session::MAX_EXPLORER_WIDTH / 2).to_string();
+    let mut wide = explorer_app(&["--model", "net", "--width", &half_widest])?;
     let t = Instant::now();
     wide.press(Key::Char('w'));
     let widen = t.elapsed().as_secs_f64();

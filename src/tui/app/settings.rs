@@ -18,10 +18,10 @@ use crate::tui::session::{Current, Session, View, line_index};
 pub const LR_SCALE_LIMIT: f64 = 1_048_576.0;
 /// x* moves by this fraction of the data's x range per key.
 const AT_STEP: f64 = 0.05;
-/// The net widths w and W move between: at 4096 one GD step on 100 points is ≈ 2 ms, well
-/// inside half a frame (a single step cannot be split).
+/// The net widths w and W move between, up to the widest the explorer opens (a key there still
+/// answers within a frame; `overparam bench` measures it).
 const MIN_NET_WIDTH: usize = 8;
-const MAX_NET_WIDTH: usize = 4096;
+const MAX_NET_WIDTH: usize = crate::tui::session::MAX_EXPLORER_WIDTH;
 
 impl App {
     /// Builds linear model `kind`'s run for the session's data and settings, if it is not built.

@@ -39,6 +39,9 @@ pub const MAX_RUNS: u64 = 200_000;
 pub const DEFAULT_STEPS_PER_FRAME: u64 = 256;
 /// The linear models the compare view shows, top to bottom (the net, once built, comes last).
 pub const COMPARED: &[ModelKind] = &[ModelKind::Traditional, ModelKind::Slightly, ModelKind::Very];
+/// The widest net the explorer opens: a new init there costs O(N²M), about 20 ms at N = 100
+/// (`overparam bench` measures 4 ms at 4096), so every key still answers within a frame.
+pub const MAX_EXPLORER_WIDTH: usize = 16_384;
 /// Largest N for which a linear session works out the net's default x* at start-up.
 const DEFAULT_AT_MAX_N: usize = 400;
 
@@ -117,6 +120,11 @@ impl Session {
     /// The session the command line asks for, before any run is built (`app::App::new` builds
     /// them). Fails on settings the explorer cannot show.
     pub fn new(common: &Common, explorer: &ExplorerArgs) -> crate::Result<Session> {
+        if let Some(w) = common.width.filter(|&w| w > MAX_EXPLORER_WIDTH) {
+            return Err(crate::error::invalid!(
+                "the explorer takes --width up to {MAX_EXPLORER_WIDTH}, where a key still answers within a frame (got {w}); wider nets run headless: `overparam train --model net --width {w}`"
+            ));
+        }
         let data = common.dataset()?;
         if common.at.len() > 1 {
             return Err(crate::error::invalid!("the explorer takes one --at (a list is for the headless commands)"));
