@@ -234,7 +234,8 @@ pub struct ExplorerArgs {
     /// Frames per second cap.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=240))]
     pub fps: u32,
-    /// ASCII markers instead of braille, for fonts without it.
+    /// Draw only ASCII: markers instead of braille, and +-| borders, t for θ, . for ·, > for →
+    /// (for fonts or terminals without them; on by itself when LANG/LC_* name no UTF-8).
     #[arg(long)]
     pub ascii: bool,
     /// The new folder `s` exports the session to [default: overparam-<UTC time> here].

@@ -848,3 +848,35 @@ fn own_data_far_from_sigma_warns_in_the_inspector() {
     assert!(shown.contains("warning: the data's residual sd"), "{shown}");
     assert!(a.session.command_line().contains("--columns x,y"), "{}", a.session.command_line());
 }
+
+/// With --ascii every byte drawn is ASCII, in every view of every model, the help and the tour
+/// (borders, `·`, `θ`, `±`, arrows included).
+#[test]
+fn ascii_mode_draws_only_ascii_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut a = app(&["--ascii", "--n", "12", "--width", "16", "--out", tmp.path().to_str().unwrap()]);
+    a.fill_now();
+    let mut seen = 0;
+    for _model in 0..4 {
+        for view in ['v', 'p', 'C', 'z'] {
+            for (w, h) in [(80, 24), (160, 48)] {
+                let s = screen(&a, w, h);
+                let bad: String = s.chars().filter(|c| !c.is_ascii()).collect();
+                assert!(bad.is_empty(), "{:?} {view} {w}x{h}: {bad}\n{s}", a.session.current);
+                seen += 1;
+            }
+            a.press(Key::Char(view));
+        }
+        a.press(Key::Char('m'));
+    }
+    a.press(Key::Char('?'));
+    assert!(screen(&a, 80, 24).is_ascii());
+    a.press(Key::Esc);
+    a.press(Key::Char('T'));
+    let s = screen(&a, 80, 24);
+    assert!(s.contains("+Tour 1/") && s.is_ascii(), "{s}");
+    a.press(Key::Char('L'));
+    let s = screen(&a, 80, 24);
+    assert!(s.contains("+Chapters") && s.is_ascii(), "{s}");
+    assert!(seen >= 32);
+}

@@ -150,7 +150,8 @@ impl Session {
             running: false,
             steps_per_frame: DEFAULT_STEPS_PER_FRAME,
             log_loss: true,
-            ascii: explorer.ascii,
+            // A non-UTF-8 locale (LANG=C) draws as --ascii does.
+            ascii: explorer.ascii || locale_is_not_utf8(|k| std::env::var(k).ok()),
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             help: false,
             frame_budget: Duration::from_secs_f64(0.5 / f64::from(explorer.fps.max(1))),
@@ -287,6 +288,17 @@ pub fn divergence_note(status: &Status, optimizer: Optimizer) -> Option<String> 
     }
 }
 
+/// Whether the locale says the terminal cannot show UTF-8: the first of LC_ALL, LC_CTYPE and
+/// LANG that is set names no UTF-8 charset (`LANG=C`, `POSIX`, `en_US.ISO-8859-1`). Unset, the
+/// explorer assumes UTF-8, as terminals today do.
+pub fn locale_is_not_utf8(var: impl Fn(&str) -> Option<String>) -> bool {
+    let set = ["LC_ALL", "LC_CTYPE", "LANG"].into_iter().find_map(|k| var(k).filter(|v| !v.is_empty()));
+    set.is_some_and(|v| {
+        let v = v.to_ascii_lowercase();
+        !(v.contains("utf-8") || v.contains("utf8"))
+    })
+}
+
 /// x*: --at, else where the NTK-GP and posterior differ most on this data (the engine's default,
 /// whatever model the explorer starts on).
 fn default_at(common: &Common, data: &Dataset) -> crate::Result<f64> {
@@ -305,4 +317,21 @@ fn default_at(common: &Common, data: &Dataset) -> crate::Result<f64> {
         (Some(&x), _) => x,
         (None, _) => crate::predict::test_point(data),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locale_is_not_utf8;
+
+    #[test]
+    fn the_locale_is_read_in_order_and_unset_means_utf8() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        assert!(locale_is_not_utf8(env(&[("LANG", "C")])));
+        assert!(!locale_is_not_utf8(env(&[("LANG", "C.UTF-8")])));
+        assert!(!locale_is_not_utf8(env(&[])), "unset: UTF-8 assumed");
+        assert!(locale_is_not_utf8(env(&[("LC_ALL", "POSIX"), ("LANG", "en_US.UTF-8")])), "LC_ALL first");
+        assert!(!locale_is_not_utf8(env(&[("LC_ALL", ""), ("LC_CTYPE", "de_DE.utf8"), ("LANG", "C")])));
+    }
 }

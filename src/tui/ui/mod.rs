@@ -3,6 +3,7 @@
 //! focused pane is marked once. Every chart gets only finite, bounded data, and only as many
 //! points as its pane can show.
 
+pub mod ascii;
 pub mod compare;
 pub mod data;
 pub mod density;
@@ -63,6 +64,9 @@ pub fn render(session: &Session, frame: &mut Frame) {
     help::draw_footer(&theme, frame, footer, session.net().is_some(), session.tour_open().is_some());
     if session.help {
         help::draw_help(&theme, frame, area);
+    }
+    if session.ascii {
+        ascii::transliterate(frame.buffer_mut());
     }
 }
 
