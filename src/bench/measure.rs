@@ -61,3 +61,32 @@ pub fn thread_cpu_s() -> f64 {
 pub fn us(s: f64) -> String {
     format!("{:.3} µs", s * 1e6)
 }
+
+/// Peak RSS of this binary run with `args` in a process of its own (polled from /proc), if it
+/// succeeded.
+pub fn child_peak_rss(args: &[&str]) -> Option<u64> {
+    let exe = std::env::current_exe().ok()?;
+    let mut child = std::process::Command::new(exe)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = None;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_path)
+            && let Some(kb) = status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        {
+            peak = Some(kb * 1024);
+        }
+        match child.try_wait() {
+            Ok(Some(st)) => return st.success().then_some(peak).flatten(),
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(_) => return None,
+        }
+    }
+}

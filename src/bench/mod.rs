@@ -4,6 +4,7 @@
 //! `measure`'s timers and `screen`'s explorer under measurement. The
 //! criterion benches (`cargo bench`) measure the same code paths.
 
+pub mod data;
 pub mod engine;
 pub mod explorer;
 pub mod explorer_net;
@@ -13,6 +14,7 @@ pub mod screen;
 
 use std::fmt::Write as _;
 
+pub use data::data_rows;
 pub use engine::engine_rows;
 pub use explorer::{explorer_rows, session_peak_rss};
 pub use measure::stream_pass;

@@ -115,29 +115,5 @@ pub fn net_rows(quick: bool) -> Result<Vec<Row>> {
 /// (a high-water mark, so it cannot share this one), read from /proc while it runs. Exact ends
 /// keep it to seconds; each net still builds its full θ and empirical kernel.
 pub fn net_ensemble_peak_rss() -> Option<u64> {
-    let exe = std::env::current_exe().ok()?;
-    let args = ["ensemble", "--model", "net", "--width", "4096", "--runs", "1000", "--optimizer", "exact"];
-    let mut child = std::process::Command::new(exe)
-        .args(args)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .ok()?;
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut peak = None;
-    loop {
-        if let Ok(status) = std::fs::read_to_string(&status_path)
-            && let Some(kb) = status
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        {
-            peak = Some(kb * 1024);
-        }
-        match child.try_wait() {
-            Ok(Some(st)) => return st.success().then_some(peak).flatten(),
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(_) => return None,
-        }
-    }
+    child_peak_rss(&["ensemble", "--model", "net", "--width", "4096", "--runs", "1000", "--optimizer", "exact"])
 }
