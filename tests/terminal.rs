@@ -389,8 +389,8 @@ fn sigquit_sigterm_and_sigint_restore_and_print_the_command_line() {
     }
 }
 
-/// A terminal that cannot draw (TERM dumb or unset) is refused in one line, before the screen
-/// is touched, naming the headless commands.
+/// A terminal that cannot draw (TERM dumb, unset, or one this system does not describe) is
+/// refused in one line, before the screen is touched, naming the headless commands.
 #[test]
 fn a_dumb_terminal_is_refused_in_one_line() {
     if !tmux_present() {
@@ -398,14 +398,19 @@ fn a_dumb_terminal_is_refused_in_one_line() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_overparam");
-    for (name, env) in [("dumb", "TERM=dumb"), ("unset", "-u TERM")] {
+    let cases = [
+        ("dumb", "TERM=dumb", "error: the explorer needs a terminal that can draw"),
+        ("unset", "-u TERM", "error: the explorer needs a terminal that can draw"),
+        ("unknown", "TERM=no-such-terminal-7", "error: the explorer does not know the terminal `no-such-terminal-7`"),
+    ];
+    for (name, env, says) in cases {
         // The shell prints the exit status: tmux does not always record a pane's own in time.
         let command = format!("sh -c 'env {env} {bin}; echo exit=$?'");
         let t = start_cmd(&format!("term{name}"), (80, 24), &command);
         let s = t.wait_for("exit=");
         // One line, wrapped by the 80-column pane.
         let text: String = s.lines().map(str::trim_end).collect();
-        assert!(text.starts_with("error: the explorer needs a terminal that can draw"), "{s}");
+        assert!(text.starts_with(says), "{s}");
         assert!(text.contains("run `overparam train` (one run)"), "{s}");
         assert!(text.contains("(many inits)exit=2"), "one line, then exit status 2:\n{s}");
         assert_eq!(t.pane("#{alternate_on}"), "0");

@@ -154,7 +154,53 @@ fn require_terminal() -> crate::Result<()> {
             "the explorer needs a terminal that can draw (TERM is {shown}); {HEADLESS}"
         ));
     }
+    // Terminals of these families draw whether or not this host has their terminfo (an SSH
+    // login from kitty or WezTerm often has none): crossterm needs no terminfo.
+    const FAMILIES: [&str; 14] = [
+        "xterm",
+        "screen",
+        "tmux",
+        "rxvt",
+        "alacritty",
+        "kitty",
+        "wezterm",
+        "foot",
+        "vt1",
+        "vt2",
+        "linux",
+        "konsole",
+        "gnome",
+        "st-",
+    ];
+    let family = FAMILIES.iter().any(|f| term.starts_with(f) || term.contains(&format!("-{f}")));
+    if !family && terminfo_knows(&term, |k| std::env::var_os(k)) == Some(false) {
+        return Err(crate::error::invalid!(
+            "the explorer does not know the terminal `{term}` (TERM names no terminal this system describes); {HEADLESS}"
+        ));
+    }
     Ok(())
+}
+
+/// Whether this system's terminfo describes `term`: Some(true) when an entry is found, Some(false)
+/// when there is a terminfo database and none of it names `term`, None when there is no database
+/// to ask (a minimal container), so nothing is refused on its silence.
+fn terminfo_knows(term: &str, var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<bool> {
+    use std::path::PathBuf;
+    let first = term.chars().next()?;
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    dirs.extend(var("TERMINFO").map(PathBuf::from));
+    dirs.extend(var("HOME").map(|h| PathBuf::from(h).join(".terminfo")));
+    if let Some(list) = var("TERMINFO_DIRS") {
+        dirs.extend(std::env::split_paths(&list).filter(|p| !p.as_os_str().is_empty()));
+    }
+    dirs.extend(["/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo", "/usr/lib/terminfo"].map(PathBuf::from));
+    let databases: Vec<&PathBuf> = dirs.iter().filter(|d| d.is_dir()).collect();
+    if databases.is_empty() {
+        return None;
+    }
+    // ncurses files an entry under its first letter, or (macOS) under its hex code.
+    let subdirs = [first.to_string(), format!("{:x}", u32::from(first))];
+    Some(databases.iter().any(|d| subdirs.iter().any(|s| d.join(s).join(term).is_file())))
 }
 
 /// Opens the explorer; returns once the user quits, with the terminal restored, and prints the
@@ -318,5 +364,25 @@ fn event_loop(
             draw(term, app, &mut link.pacer)?;
             dirty = false;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminfo_knows;
+
+    #[test]
+    fn terminfo_is_asked_and_its_silence_refuses_nothing() {
+        let tmp = std::env::temp_dir().join(format!("overparam-terminfo-{}", std::process::id()));
+        std::fs::create_dir_all(tmp.join("x")).unwrap_or_default();
+        std::fs::write(tmp.join("x").join("xterm-test"), b"").unwrap_or_default();
+        let only = |dir: std::path::PathBuf| move |k: &str| (k == "TERMINFO").then(|| dir.clone().into_os_string());
+        // Only TERMINFO is set here, but the system's own folders are asked too.
+        assert_eq!(terminfo_knows("xterm-test", only(tmp.clone())), Some(true));
+        let system = ["/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo", "/usr/lib/terminfo"];
+        if system.iter().any(|d| std::path::Path::new(d).is_dir()) {
+            assert_eq!(terminfo_knows("no-such-terminal-7", only(tmp.clone())), Some(false));
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
     }
 }
