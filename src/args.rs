@@ -341,6 +341,12 @@ impl Common {
             e => e,
         }
     }
+    /// For one's own data (--data), σ in use beside the data's residual sd, with the warning
+    /// when they differ by more than 2× (`data::sigma_check`); None for generated data, which
+    /// is drawn with σ itself.
+    pub fn sigma_check(&self, data: &Dataset) -> Option<crate::data::SigmaCheck> {
+        self.data.is_some().then(|| crate::data::sigma_check(data, self.noise))
+    }
     /// A model of `kind` on `data` with this noise level and source count.
     pub fn model_on(&self, kind: ModelKind, data: &Dataset) -> Result<Arc<Model>> {
         Model::new(kind, data.clone(), self.noise, self.source_count()?).map(Arc::new)

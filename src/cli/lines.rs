@@ -8,9 +8,9 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::output::{Table, against, ensemble_footer, json, params_csv, stop_text, text};
+use super::output::{Table, against, ensemble_footer, json, params_csv, stop_text, text, warn_sigma};
 use crate::args::{Command, Common, Format, TableFormat};
-use crate::data::{Dataset, SigmaCheck, sigma_check};
+use crate::data::{Dataset, SigmaCheck};
 use crate::ensemble::{self, EndpointSource};
 use crate::error::{Error, invalid};
 use crate::format::{sig4, thousands};
@@ -142,7 +142,7 @@ impl Trained {
 fn train(common: &Common, format: Format, dump: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let t = Trained::new(common)?;
     // Own data: σ is --noise's (1 unless given), set beside the data's own scatter.
-    let check = common.data.is_some().then(|| sigma_check(&t.data, common.noise));
+    let check = common.sigma_check(&t.data);
     match format {
         Format::Json => json(out, &train_json(common, &t, dump, check.clone()))?,
         Format::Text => {
@@ -153,9 +153,7 @@ fn train(common: &Common, format: Format, dump: bool, out: &mut dyn Write) -> an
             text(out, &s)?
         }
     }
-    if let Some(w) = check.and_then(|c| c.warning) {
-        crate::say!("warning: {w}");
-    }
+    warn_sigma(check);
     Ok(())
 }
 

@@ -77,7 +77,7 @@ fn bench_cmd(quick: bool, out: &mut dyn Write) -> anyhow::Result<()> {
 fn data_cmd(common: &Common, format: DataFormat, out: &mut dyn Write) -> anyhow::Result<()> {
     let data = common.dataset()?;
     // Own data: σ beside its residual sd, on stderr where stdout is the CSV itself.
-    let check = common.data.is_some().then(|| crate::data::sigma_check(&data, common.noise));
+    let check = common.sigma_check(&data);
     match format {
         DataFormat::Csv => text(out, &data.to_csv())?,
         DataFormat::Json => {
@@ -92,13 +92,9 @@ fn data_cmd(common: &Common, format: DataFormat, out: &mut dyn Write) -> anyhow:
             json(out, &Json { data: DataJson::from(&data), sigma_check })?
         }
     }
-    if let Some(c) = check {
-        if format == DataFormat::Csv {
-            crate::say!("note: {}", c.summary());
-        }
-        if let Some(w) = c.warning {
-            crate::say!("warning: {w}");
-        }
+    if let Some(c) = check.as_ref().filter(|_| format == DataFormat::Csv) {
+        crate::say!("note: {}", c.summary());
     }
+    output::warn_sigma(check);
     Ok(())
 }

@@ -112,3 +112,10 @@ macro_rules! say {
         let _ = writeln!(std::io::stderr(), $($arg)*);
     }};
 }
+
+/// The σ warning on stderr, when one's own data asks for it (after the output is written).
+pub(super) fn warn_sigma(check: Option<crate::data::SigmaCheck>) {
+    if let Some(w) = check.and_then(|c| c.warning) {
+        crate::say!("warning: {w}");
+    }
+}

@@ -15,9 +15,8 @@ use crate::tui::session::{divergence_note, stop_note};
 
 /// What stepping needs of a run, whichever the model.
 trait Stepping {
-    fn status(&self) -> &Status;
-    fn optimizer(&self) -> Optimizer;
-    fn steps(&self) -> u64;
+    /// Where the run stands: its status, optimizer and steps.
+    fn state(&self) -> (&Status, Optimizer, u64);
     /// Steps to `target` (or `deadline`), recording the loss, then measures the figures of θ.
     fn step_to(&mut self, target: u64, tol: f64, deadline: Option<Instant>) -> crate::Result<()>;
     /// The figures of θ now, in full (the run paused).
@@ -29,14 +28,8 @@ trait Stepping {
 }
 
 impl Stepping for LineState {
-    fn status(&self) -> &Status {
-        &self.run.status
-    }
-    fn optimizer(&self) -> Optimizer {
-        self.run.optimizer
-    }
-    fn steps(&self) -> u64 {
-        self.run.steps
+    fn state(&self) -> (&Status, Optimizer, u64) {
+        (&self.run.status, self.run.optimizer, self.run.steps)
     }
     fn step_to(&mut self, target: u64, tol: f64, deadline: Option<Instant>) -> crate::Result<()> {
         let history = &mut self.history;
@@ -56,14 +49,8 @@ impl Stepping for LineState {
 }
 
 impl Stepping for NetState {
-    fn status(&self) -> &Status {
-        &self.run.status
-    }
-    fn optimizer(&self) -> Optimizer {
-        self.run.optimizer
-    }
-    fn steps(&self) -> u64 {
-        self.run.steps
+    fn state(&self) -> (&Status, Optimizer, u64) {
+        (&self.run.status, self.run.optimizer, self.run.steps)
     }
     fn step_to(&mut self, target: u64, tol: f64, deadline: Option<Instant>) -> crate::Result<()> {
         let history = &mut self.history;
@@ -83,8 +70,9 @@ impl Stepping for NetState {
 
 /// Why the current run will not step, if it will not: it diverged, or it is done.
 fn refusal(run: &dyn Stepping) -> Option<String> {
-    match run.status() {
-        Status::Diverged(_) => divergence_note(run.status(), run.optimizer()),
+    let (status, optimizer, _) = run.state();
+    match status {
+        Status::Diverged(_) => divergence_note(status, optimizer),
         Status::Converged => Some("converged — r replays, i draws a new init".into()),
         Status::Stalled => Some("at the rounding floor — r replays, i draws a new init".into()),
         Status::Running => None,
@@ -116,23 +104,19 @@ impl App {
     pub(super) fn run_steps_until(&mut self, k: u64, deadline: Option<Instant>) {
         let (max_steps, tol) = (self.session.common.max_steps(), self.session.common.tol);
         let run = self.stepping();
-        if run.status() != &Status::Running {
+        let (status, _, steps) = run.state();
+        if status != &Status::Running {
             self.session.running = false;
             return;
         }
-        let target = run.steps().saturating_add(k).min(max_steps);
-        let result = run.step_to(target, tol, deadline);
-        let steps = run.steps();
+        let result = run.step_to(steps.saturating_add(k).min(max_steps), tol, deadline);
+        let (status, optimizer, steps) = run.state();
         let stop = match result {
-            Err(e) if !matches!(run.status(), Status::Diverged(_)) => Some(e.to_string()),
+            Err(e) if !matches!(status, Status::Diverged(_)) => Some(e.to_string()),
             _ => {
-                let words = stop_note(run.status(), run.optimizer(), steps, max_steps, tol);
+                let words = stop_note(status, optimizer, steps, max_steps, tol);
                 // A kind's own words replace "converged", and fill in where the engine has none.
-                if run.status() == &Status::Converged {
-                    run.own_note().or(words)
-                } else {
-                    words.or_else(|| run.own_note())
-                }
+                if status == &Status::Converged { run.own_note().or(words) } else { words.or_else(|| run.own_note()) }
             }
         };
         if let Some(msg) = stop {

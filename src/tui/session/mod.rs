@@ -130,7 +130,7 @@ impl Session {
             return Err(crate::error::invalid!("the explorer takes one --at (a list is for the headless commands)"));
         }
         let at = default_at(common, &data)?;
-        let sigma_warning = common.data.as_ref().and_then(|_| crate::data::sigma_check(&data, common.noise).warning);
+        let sigma_warning = common.sigma_check(&data).and_then(|c| c.warning);
         let linear = if common.model.is_linear() { common.model } else { ModelKind::Slightly };
         Ok(Session {
             common: common.clone(),
