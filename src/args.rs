@@ -96,6 +96,11 @@ pub enum Command {
         /// Inits in the endpoint histogram [default: 2000; 100 with --model net, whose nets are trained for real].
         #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::ensemble::MAX_RUNS))]
         runs: Option<u64>,
+        /// The figures to write, comma-separated [default: every one the model has: data,
+        /// endpoints, loss, ridge, drift, compare; with --model net functions, data, endpoints,
+        /// loss, compare, gap].
+        #[arg(long, value_delimiter = ',', value_enum)]
+        views: Vec<FigureView>,
     },
     /// Print the dataset, so a run can be replayed on it with --data.
     Data {
@@ -127,6 +132,48 @@ pub enum Preset {
     Demo,
     /// x ~ N(0, 1), N = 10: the very model's gap from the posterior is large.
     Small,
+}
+
+/// A figure `plot --views` can write (each is written as NAME.svg).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FigureView {
+    /// The data and the fitted lines (the net: its trained f).
+    Data,
+    /// The histogram of endpoints over inits against the theory.
+    Endpoints,
+    /// One run's loss on a log axis.
+    Loss,
+    /// The explorer's ridge view: the loss on a slice through the endpoint.
+    Ridge,
+    /// The explorer's drift view: how far the parameters moved, and the sweep over M.
+    Drift,
+    /// The explorer's compare view: every model's endpoints at x* on one axis.
+    Compare,
+    /// The net's band of trained functions against its two theories.
+    Functions,
+    /// The net: (NTK-GP mean − posterior mean) / posterior sd across x.
+    Gap,
+}
+
+impl FigureView {
+    /// The figure's file name.
+    pub fn file(self) -> &'static str {
+        match self {
+            FigureView::Data => "data.svg",
+            FigureView::Endpoints => "endpoints.svg",
+            FigureView::Loss => "loss.svg",
+            FigureView::Ridge => "ridge.svg",
+            FigureView::Drift => "drift.svg",
+            FigureView::Compare => "compare.svg",
+            FigureView::Functions => "functions.svg",
+            FigureView::Gap => "gap.svg",
+        }
+    }
+
+    /// The name `--views` takes.
+    pub fn name(self) -> &'static str {
+        self.file().trim_end_matches(".svg")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -32,8 +32,9 @@ pub(super) fn render(command: &Command, common: &Common, out: &mut dyn Write) ->
         Command::Ensemble { runs, format } => ensemble_cmd(common, *runs, *format, out),
         Command::Compare { format } => compare(common, *format, out),
         Command::Sweep { format, .. } => sweep_cmd(common, *format, out),
-        Command::Plot { out: dir, runs } => {
-            for w in crate::export::plot::plot(common, dir, runs.unwrap_or(crate::export::LINEAR_PLOT_RUNS), out)? {
+        Command::Plot { out: dir, runs, views } => {
+            let runs = runs.unwrap_or(crate::export::LINEAR_PLOT_RUNS);
+            for w in crate::export::plot::plot(common, dir, runs, views, out)? {
                 crate::say!("warning: {w}");
             }
             Ok(())

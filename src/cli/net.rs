@@ -42,9 +42,9 @@ pub(super) fn render(command: &Command, common: &Common, out: &mut dyn Write) ->
             "compare is the article's table of the three linear models; for the net use train, ensemble, predict or sweep"
         )
         .into()),
-        Command::Plot { out: dir, runs } => {
+        Command::Plot { out: dir, runs, views } => {
             let runs = runs.unwrap_or(crate::export::NET_PLOT_RUNS);
-            for w in crate::export::net_plot::plot(common, optimizer(common, Optimizer::Gd)?, dir, runs, out)? {
+            for w in crate::export::net_plot::plot(common, optimizer(common, Optimizer::Gd)?, dir, runs, views, out)? {
                 crate::say!("warning: {w}");
             }
             Ok(())

@@ -64,3 +64,21 @@ pub fn theory_at(model: &Model, metric: Metric, x: f64) -> AtPoint {
         }
     }
 }
+
+/// The compare view's shared axis over `theories` (one per model, at one x): five spreads either
+/// side of the first model's posterior mean, widened to show each model's MLE, predicted mean and
+/// the true value (`truth`, at x) when they are near.
+pub fn shared_range(theories: &[AtPoint], truth: Option<f64>) -> [f64; 2] {
+    let spread = theories.iter().map(|p| p.posterior.std.max(p.predicted.std)).fold(0.0, f64::max);
+    let spread = if spread > 0.0 { spread } else { 1.0 };
+    let center = theories.first().map_or(0.0, |p| p.posterior.mean);
+    let (mut lo, mut hi) = (center - 5.0 * spread, center + 5.0 * spread);
+    let marks = theories.iter().flat_map(|p| [p.mle, p.predicted.mean]).chain(truth);
+    for v in marks.filter(|v| v.is_finite()) {
+        if (v - center).abs() < 20.0 * spread {
+            lo = lo.min(v - spread);
+            hi = hi.max(v + spread);
+        }
+    }
+    [lo, hi]
+}

@@ -11,6 +11,9 @@ use serde::Serialize;
 use crate::error::{Result, invalid};
 use crate::model::{Metric, Model, ModelKind};
 
+/// Losses below this count as zero (the ridge) on a log scale: the explorer's ridge view and ridge.svg.
+pub const LOSS_FLOOR: f64 = 1e-12;
+
 /// The slice's frame: origin θ*, unit axes, and the init's distance from the ridge.
 #[derive(Debug, Clone)]
 pub struct RidgeSlice {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use plotters::prelude::*;
 
-use crate::args::Common;
+use crate::args::{Common, FigureView};
 use crate::data::Dataset;
 use crate::error::Error;
 use crate::format::{sig4, thousands};
@@ -17,7 +17,10 @@ use crate::net::{self, Band, Net, NetRun, NetTheory, Prediction, TrainMode};
 use crate::optim::{Optimizer, stop_words};
 use crate::theory::{self, Normal};
 
-use super::figure::{Chart, chart, draw_legend, draw_points, err, legend_line, padded, svg};
+use super::figure::{
+    Chart, Key, chart, draw_legend, draw_points, err, padded, points_key_estimate, split_legend, svg, widened,
+};
+use super::views::{self, Compare, Gap, Panel};
 
 /// Points of the grid the curves and bands are drawn on (the span of `train --dump-curve`).
 const GRID: usize = 101;
@@ -35,12 +38,9 @@ pub const NTK_GP: RGBColor = RGBColor(210, 40, 40);
 pub const POSTERIOR: RGBColor = RGBColor(0, 120, 200);
 pub const MARK: RGBColor = RGBColor(60, 60, 60);
 
-/// What the figures show, computed before any file is written.
+/// The figures asked for, each as (file name, SVG), computed before any file is written.
 pub struct NetFigures {
-    pub functions: String,
-    pub data: String,
-    pub endpoints: String,
-    pub loss: String,
+    pub files: Vec<(&'static str, String)>,
     /// Nets that stopped before |∇L| < tol.
     pub unconverged: u64,
 }
@@ -66,6 +66,9 @@ struct Numbers {
     grid: Vec<f64>,
     /// f(x*) of each net at the first test point.
     f_star: Vec<f64>,
+    /// The compare view's x* (the data's far end), and f there of each net.
+    x_cmp: f64,
+    f_cmp: Vec<f64>,
     nets: Band,
     ntk_gp: Band,
     posterior: Band,
@@ -129,6 +132,7 @@ fn train_logged(common: &Common, run: &mut NetRun) -> anyhow::Result<Vec<(u64, f
     Ok(log.points)
 }
 
+/// The numbers of the figures; the nets are trained only when a figure shows them (`runs` 0: none).
 fn compute(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<Numbers> {
     let data = common.dataset()?;
     let net = common.net_on(&data)?;
@@ -141,19 +145,22 @@ fn compute(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<Numbers
     let stop = stop_words(&run.status, opt, run.steps, common.max_steps(), common.tol).unwrap_or_default();
     // One ensemble reads each net at the test points and along the grid (run r uses init r).
     let cfg = crate::ensemble::EnsembleConfig { optimizer: opt, ..common.ensemble_config(opt) };
-    let points: Vec<f64> = at.iter().chain(&grid).copied().collect();
+    let x_cmp = crate::predict::test_point(&data);
+    let points: Vec<f64> = at.iter().chain([&x_cmp]).chain(&grid).copied().collect();
     let ends = net::train::endpoints(&net, &cfg, 0..runs, &points)?;
     let unconverged = ends.iter().filter(|e| !e.converged).count() as u64;
     let column = |j: usize| -> Vec<f64> { ends.iter().map(|e| e.f[j]).collect() };
     let (mut mean, mut std) = (Vec::with_capacity(GRID), Vec::with_capacity(GRID));
-    for j in 0..grid.len() {
-        let (m, s) = theory::mean_std(&column(at.len() + j));
+    for j in (0..grid.len()).filter(|_| runs > 0) {
+        let (m, s) = theory::mean_std(&column(at.len() + 1 + j));
         mean.push(m);
         std.push(s);
     }
     let bands = theory.predict(&grid);
     let n = Numbers {
         f_star: column(0),
+        x_cmp,
+        f_cmp: column(at.len()),
         nets: Band { mean, std },
         ntk_gp: Band::of(&bands, |p| p.ntk_gp),
         posterior: Band::of(&bands, |p| p.posterior),
@@ -199,35 +206,40 @@ fn check_finite(n: &Numbers) -> Result<(), Error> {
     Ok(())
 }
 
-/// The four figures of the net (`runs` nets from inits 0..runs, the run from --init).
-pub fn figures(common: &Common, opt: Optimizer, runs: u64) -> anyhow::Result<NetFigures> {
-    let n = compute(common, opt, runs)?;
-    Ok(NetFigures {
-        functions: functions_svg(&n)?,
-        data: data_svg(&n)?,
-        endpoints: endpoints_svg(&n)?,
-        loss: loss_svg(&n)?,
-        unconverged: n.unconverged,
-    })
+/// The net's figures `views` names (`runs` nets from inits 0..runs, the run from --init).
+pub fn figures(common: &Common, opt: Optimizer, runs: u64, views: &[FigureView]) -> anyhow::Result<NetFigures> {
+    let trains = views.iter().any(|v| matches!(v, FigureView::Functions | FigureView::Endpoints | FigureView::Compare));
+    let n = compute(common, opt, if trains { runs } else { 0 })?;
+    let mut files = Vec::new();
+    for &view in views {
+        let svg = match view {
+            FigureView::Functions => functions_svg(&n)?,
+            FigureView::Data => data_svg(&n)?,
+            FigureView::Endpoints => endpoints_svg(&n)?,
+            FigureView::Loss => loss_svg(&n)?,
+            FigureView::Compare => compare_svg(common, &n)?,
+            FigureView::Gap => gap_svg(&n)?,
+            FigureView::Ridge | FigureView::Drift => continue,
+        };
+        files.push((view.file(), svg));
+    }
+    Ok(NetFigures { files, unconverged: n.unconverged })
 }
 
-/// Writes functions.svg, data.svg, endpoints.svg and loss.svg into `dir` and says so; returns
-/// the warnings for stderr (unconverged nets), as `plot::plot` does.
+/// Writes the net's figures `views` names (every one when it names none: functions.svg,
+/// data.svg, endpoints.svg, loss.svg, compare.svg, gap.svg) into `dir` and says so; returns the
+/// warnings for stderr (unconverged nets), as `plot::plot` does.
 pub fn plot(
     common: &Common,
     opt: Optimizer,
     dir: &Path,
     runs: u64,
+    views: &[FigureView],
     out: &mut dyn Write,
 ) -> anyhow::Result<Vec<String>> {
-    let f = figures(common, opt, runs)?;
-    let files = vec![
-        ("functions.svg", f.functions),
-        ("data.svg", f.data),
-        ("endpoints.svg", f.endpoints),
-        ("loss.svg", f.loss),
-    ];
-    super::plot::write_figures(dir, files, out)?;
+    let views = super::chosen(views, &super::NET_VIEWS, true)?;
+    let f = figures(common, opt, runs, &views)?;
+    super::plot::write_figures(dir, f.files, out)?;
     let mut warnings = Vec::new();
     if f.unconverged > 0 {
         warnings.push(format!(
@@ -282,37 +294,44 @@ fn functions_svg(n: &Numbers) -> anyhow::Result<String> {
         optimizer_name(n),
         unconverged_note(n)
     );
+    let (m, sd) = theory::mean_std(&n.f_star);
+    let mut keys = vec![
+        Key::line(format!("trained nets: at x* {} ± {}", sig4(m), sig4(sd)), NETS),
+        Key::line(format!("NTK-GP: at x* {} ± {}", sig4(n.star.ntk_gp.mean), sig4(n.star.ntk_gp.std)), NTK_GP),
+        Key::line(
+            format!("posterior (Bayes): at x* {} ± {}", sig4(n.star.posterior.mean), sig4(n.star.posterior.std)),
+            POSTERIOR,
+        ),
+        points_key_estimate(n.data.n(), POINTS),
+    ];
+    let stars: Vec<f64> = n.at.iter().copied().filter(|x| (x0..=x1).contains(x)).collect();
+    if let Some(&x) = stars.first() {
+        keys.push(Key::line(format!("x* = {}", sig4(x)), MARK));
+    }
+    let (ya, yb) = widened(y0, y1);
     svg(|root| {
-        let mut chart = chart(root, &title, 17, x0..x1, y0..y1)?;
-        chart.configure_mesh().x_desc("x").y_desc("f(x): mean ± 2 sd").draw().map_err(err)?;
+        let (top, legend) = split_legend(root, &keys);
+        let mut chart = chart(&top, &title, 17, (x0..x1, y0..y1), ("x", "f(x): mean ± 2 sd"))?;
         // The nets' band filled underneath; the theories as lines on top, told apart by colour
         // and by dash (NTK-GP long dashes, posterior short ones), so print in grey still reads.
         draw_nets_band(&mut chart, n)?;
         draw_theory_bands(&mut chart, n)?;
-        draw_points(&mut chart, &n.data, POINTS)?;
-        for (i, &x) in n.at.iter().enumerate().filter(|(_, x)| (x0..=x1).contains(*x)) {
-            let s = chart
-                .draw_series(DashedLineSeries::new([(x, y0), (x, y1)], 3, 3, MARK.stroke_width(1)))
-                .map_err(err)?;
-            if i == 0 {
-                s.label(format!("x* = {}", sig4(x))).legend(legend_line(MARK));
-            }
+        for &x in &stars {
+            chart.draw_series(DashedLineSeries::new([(x, ya), (x, yb)], 3, 3, MARK.stroke_width(1))).map_err(err)?;
         }
-        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
+        keys[3] = draw_points(&mut chart, &n.data, POINTS)?;
+        draw_legend(legend.as_ref(), &keys)
     })
 }
 
 /// The trained nets' band filled, its mean a thick line and its edges thin ones.
 fn draw_nets_band(chart: &mut Chart<'_, '_>, n: &Numbers) -> anyhow::Result<()> {
-    let (m, s) = theory::mean_std(&n.f_star);
     let mut outline = edge(&n.nets, &n.grid, 1.0);
     outline.extend(edge(&n.nets, &n.grid, -1.0).into_iter().rev());
     chart.draw_series([Polygon::new(outline, NETS.mix(0.25).filled())]).map_err(err)?;
     chart
         .draw_series(LineSeries::new(n.grid.iter().copied().zip(n.nets.mean.iter().copied()), NETS.stroke_width(3)))
-        .map_err(err)?
-        .label(format!("trained nets: at x* {} ± {}", sig4(m), sig4(s)))
-        .legend(legend_line(NETS));
+        .map_err(err)?;
     for sign in [1.0, -1.0] {
         chart.draw_series(LineSeries::new(edge(&n.nets, &n.grid, sign), NETS.stroke_width(1))).map_err(err)?;
     }
@@ -321,11 +340,7 @@ fn draw_nets_band(chart: &mut Chart<'_, '_>, n: &Numbers) -> anyhow::Result<()> 
 
 /// The NTK-GP's and the posterior's bands, each a dashed mean and two thin dashed edges.
 fn draw_theory_bands(chart: &mut Chart<'_, '_>, n: &Numbers) -> anyhow::Result<()> {
-    let theories = [
-        ("NTK-GP", &n.ntk_gp, n.star.ntk_gp, NTK_GP, 8),
-        ("posterior (Bayes)", &n.posterior, n.star.posterior, POSTERIOR, 3),
-    ];
-    for (name, band, at, color, dash) in theories {
+    for (band, color, dash) in [(&n.ntk_gp, NTK_GP, 8), (&n.posterior, POSTERIOR, 3)] {
         chart
             .draw_series(DashedLineSeries::new(
                 n.grid.iter().copied().zip(band.mean.iter().copied()),
@@ -333,9 +348,7 @@ fn draw_theory_bands(chart: &mut Chart<'_, '_>, n: &Numbers) -> anyhow::Result<(
                 4,
                 color.stroke_width(2),
             ))
-            .map_err(err)?
-            .label(format!("{name}: at x* {} ± {}", sig4(at.mean), sig4(at.std)))
-            .legend(legend_line(color));
+            .map_err(err)?;
         for sign in [1.0, -1.0] {
             chart
                 .draw_series(DashedLineSeries::new(edge(band, &n.grid, sign), dash, 4, color.stroke_width(1)))
@@ -353,28 +366,28 @@ fn data_svg(n: &Numbers) -> anyhow::Result<String> {
     let title = format!(
         "wide network ({}) · N = {} · {} from init {}",
         net_line(&n.net),
-        n.data.n(),
+        thousands(n.data.n() as u64),
         optimizer_name(n),
         n.run.init_index
     );
+    let converged = if n.run.converged() { "" } else { " (UNCONVERGED)" };
+    let mut keys = vec![points_key_estimate(n.data.n(), POINTS)];
+    if let Some(t) = n.truth {
+        keys.push(Key::line(format!("true line, slope {}", sig4(t)), TRUE));
+    }
+    keys.push(Key::line(format!("trained net f, init {}{converged}", n.run.init_index), RUN));
     svg(|root| {
-        let mut chart = chart(root, &title, 18, x0..x1, y0..y1)?;
-        chart.configure_mesh().x_desc("x").y_desc("y").draw().map_err(err)?;
-        draw_points(&mut chart, &n.data, POINTS)?;
-        if let Some(t) = n.truth {
-            chart
-                .draw_series(LineSeries::new(truth_line, TRUE.stroke_width(2)))
-                .map_err(err)?
-                .label(format!("true line, slope {}", sig4(t)))
-                .legend(legend_line(TRUE));
+        let (top, legend) = split_legend(root, &keys);
+        let mut chart = chart(&top, &title, 18, (x0..x1, y0..y1), ("x", "y"))?;
+        if n.truth.is_some() {
+            chart.draw_series(LineSeries::new(truth_line, TRUE.stroke_width(2))).map_err(err)?;
         }
-        let converged = if n.run.converged() { "" } else { " (UNCONVERGED)" };
         chart
             .draw_series(LineSeries::new(n.grid.iter().copied().zip(n.run_curve.iter().copied()), RUN.stroke_width(2)))
-            .map_err(err)?
-            .label(format!("trained net f, init {}{converged}", n.run.init_index))
-            .legend(legend_line(RUN));
-        draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)
+            .map_err(err)?;
+        // The points last, over the curves, so the data always shows.
+        keys[0] = draw_points(&mut chart, &n.data, POINTS)?;
+        draw_legend(legend.as_ref(), &keys)
     })
 }
 
@@ -389,37 +402,36 @@ fn endpoints_svg(n: &Numbers) -> anyhow::Result<String> {
         post.mean - 4.0 * spread,
         post.mean + 4.0 * spread,
     ]));
+    let (lo, hi) = widened(lo, hi);
     let bw = (hi - lo) / BINS as f64;
-    // `padded` keeps every finite value strictly inside [lo, hi]; the curves are scaled to
-    // the values counted (a non-finite one is in no bin).
+    // Every finite value lies in [lo, hi]; the curves are scaled to the values counted (a
+    // non-finite one is in no bin).
     let counts = theory::bin(&n.f_star, [lo, hi], BINS);
     let runs = counts.iter().sum::<u64>() as f64;
     let expected = |d: Normal, x: f64| d.pdf(x) * runs * bw;
     let peak = counts.iter().map(|&c| c as f64).fold(expected(gp, gp.mean).max(expected(post, post.mean)), f64::max);
-    let ymax = peak * 1.15;
     let curve = |d: Normal| -> Vec<(f64, f64)> {
         (0..=400).map(|i| lo + (hi - lo) * i as f64 / 400.0).map(|x| (x, expected(d, x))).collect()
     };
     let title = endpoints_title(n);
+    let theories = [("NTK-GP", gp, NTK_GP), ("posterior (Bayes)", post, POSTERIOR)];
+    let mut keys = vec![Key::bar("trained nets", NETS, 0.6)];
+    keys.extend(
+        theories.iter().map(|(name, d, c)| Key::line(format!("{name} {} ± {}", sig4(d.mean), sig4(d.std)), *c)),
+    );
     svg(|root| {
-        let mut chart = chart(root, &title, 15, lo..hi, 0.0..ymax)?;
-        chart.configure_mesh().x_desc("f(x*)").y_desc("nets per bin").draw().map_err(err)?;
+        let (top, legend) = split_legend(root, &keys);
+        let mut chart = chart(&top, &title, 15, (lo..hi, 0.0..peak * 1.05), ("f(x*)", "nets per bin"))?;
         chart
             .draw_series(counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, &c)| {
                 let x = lo + i as f64 * bw;
                 Rectangle::new([(x, 0.0), (x + bw, c as f64)], NETS.mix(0.6).filled())
             }))
-            .map_err(err)?
-            .label("trained nets")
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], NETS.mix(0.6).filled()));
-        for (name, d, color) in [("NTK-GP", gp, NTK_GP), ("posterior (Bayes)", post, POSTERIOR)] {
-            chart
-                .draw_series(LineSeries::new(curve(d), color.stroke_width(2)))
-                .map_err(err)?
-                .label(format!("{name} {} ± {}", sig4(d.mean), sig4(d.std)))
-                .legend(legend_line(color));
+            .map_err(err)?;
+        for (_, d, color) in theories {
+            chart.draw_series(LineSeries::new(curve(d), color.stroke_width(2))).map_err(err)?;
         }
-        draw_legend(&mut chart, SeriesLabelPosition::MiddleRight)
+        draw_legend(legend.as_ref(), &keys)
     })
 }
 
@@ -449,6 +461,37 @@ fn loss_svg(n: &Numbers) -> anyhow::Result<String> {
         thousands(n.run.steps)
     );
     super::plot::log_loss_svg(title, &n.losses)
+}
+
+/// compare.svg with the net: the three lines' endpoints (as many runs as nets, under the same
+/// optimizer) and the nets', all at the data's far end x*, as the explorer's compare view shows
+/// them once the net has been shown.
+fn compare_svg(common: &Common, n: &Numbers) -> anyhow::Result<String> {
+    let x = n.x_cmp;
+    let (mut panels, _) = super::plot::line_panels(common, &n.data, n.opt, n.f_cmp.len() as u64, x)?;
+    panels.push(Panel {
+        name: "net".to_string(),
+        values: Ok(n.f_cmp.clone()),
+        theory: crate::predict::net_theory_at(&NetTheory::new(&n.net)?.at(x)),
+        unconverged: n.unconverged,
+        unit: "nets",
+    });
+    let truth = n.truth.map(|t| t * x);
+    views::compare_svg(&Compare { x, truth, optimizer: optimizer_name(n), panels })
+}
+
+/// gap.svg: (NTK-GP mean − posterior mean) / posterior sd along the curve grid, x* marked.
+fn gap_svg(n: &Numbers) -> anyhow::Result<String> {
+    let at = (n.star.ntk_gp.mean - n.star.posterior.mean) / n.star.posterior.std;
+    views::gap_svg(&Gap {
+        grid: &n.grid,
+        ntk_gp: &n.ntk_gp.mean,
+        post_mean: &n.posterior.mean,
+        post_sd: &n.posterior.std,
+        data: net::data_range(&n.data),
+        at: Some((n.at[0], at)),
+        net: net_line(&n.net),
+    })
 }
 
 #[cfg(test)]

@@ -9,9 +9,12 @@ use ratatui::backend::TestBackend;
 
 use crate::ensemble::EndpointSource;
 use crate::export::files::{self, Sink, WriteError};
+use crate::export::plot;
+use crate::export::views::{self, Compare, Panel, RunShown, Sweep};
+use crate::optim::stop_words;
 use crate::predict;
 use crate::report::{self, Provenance};
-use crate::tui::session::{COMPARED, Current, Session};
+use crate::tui::session::{COMPARED, Current, Session, View};
 use crate::tui::ui;
 
 /// Exports to --out (or a new timestamped folder here), with -2, -3, … when that folder exists
@@ -74,6 +77,10 @@ pub fn session_files(session: &Session) -> (Vec<(String, Vec<u8>)>, String) {
             Err(e) => note = format!(" (no summary.json: {e})"),
         }
     }
+    match view_figures(session) {
+        Ok(figures) => files.extend(figures.into_iter().map(|(n, svg)| (n.to_string(), svg.into_bytes()))),
+        Err(e) => note += &format!(" (no figures: {e})"),
+    }
     files.push(("screen.txt".into(), screen_text(session).into_bytes()));
     files.push(("command.txt".into(), format!("{}\n", session.command_line()).into_bytes()));
     (files, note)
@@ -94,14 +101,99 @@ fn endpoints_csv(session: &Session) -> String {
             let _ = writeln!(s, "{},{i},{opt},{c},{x:?},{f:?}", kind.name());
         }
     }
-    // The net's nets, read at its own x* (no slope).
+    // The net's nets (no slope), read where the screen shows them: at the compare view's
+    // shared x* there, else at the net's own x*.
     if let Some(net) = &session.net {
         let opt = net.hist.optimizer.name();
-        for (i, &f) in net.hist.values.iter().enumerate() {
-            let _ = writeln!(s, "net,{i},{opt},,{:?},{f:?}", net.at);
+        let (at, values) = if session.view == View::Compare {
+            (net.cmp_theory.x, &net.hist.compare_values)
+        } else {
+            (net.at, &net.hist.values)
+        };
+        for (i, &f) in values.iter().enumerate() {
+            let _ = writeln!(s, "net,{i},{opt},,{at:?},{f:?}");
         }
     }
     s
+}
+
+/// The figures of the view on screen, drawn as `overparam plot` draws them, from what the
+/// session holds now: for a line, data.svg, endpoints.svg (once the histogram has runs) and
+/// loss.svg under the slopes, ridge.svg, drift.svg (once its sweep is in) and compare.svg
+/// under their views; compare.svg with the net once it has been shown.
+fn view_figures(session: &Session) -> anyhow::Result<Vec<(&'static str, String)>> {
+    if session.view == View::Compare {
+        return Ok(vec![("compare.svg", compare_figure(session)?)]);
+    }
+    let Current::Line(line) = session.current() else { return Ok(Vec::new()) };
+    let run = &line.run;
+    let model = &line.model;
+    let shown = RunShown {
+        model,
+        optimizer: run.optimizer.name(),
+        init: run.init_index,
+        steps: run.steps,
+        theta0: &run.theta0,
+        theta: &run.theta,
+    };
+    let mut out = Vec::new();
+    match session.view {
+        View::Slopes => {
+            let truth = session.common.data.is_none().then_some(session.common.slope);
+            let c = &session.common;
+            let stop =
+                stop_words(&run.status, run.optimizer, run.steps, c.max_steps(), c.tol).filter(|_| !run.converged());
+            out.push(("data.svg", plot::data_svg(&session.data, model, truth, run, stop.as_deref())?));
+            let hist = &line.hist;
+            if !hist.slopes.is_empty() {
+                let svg = plot::endpoints_svg(model, hist.optimizer, truth, &hist.slopes, hist.unconverged as usize)?;
+                out.push(("endpoints.svg", svg));
+            }
+            let losses: Vec<(f64, f64)> = line.history.points().iter().map(|&(s, l)| (s as f64, l)).collect();
+            out.push(("loss.svg", plot::loss_svg(model, run, &losses, stop.as_deref())?));
+        }
+        View::Ridge => {
+            let slice = line.ridge.slice.as_ref();
+            let mut path = line.ridge.path.clone();
+            path.push(slice.map_or((run.theta[0], 0.0), |s| s.coords(&run.theta)));
+            out.push(("ridge.svg", views::ridge_svg(&shown, slice, &path)?));
+        }
+        View::Drift => {
+            if let Some(d) = &session.drift {
+                out.push(("drift.svg", views::drift_svg(&shown, &Sweep { rows: &d.rows, exponent: d.exponent })?));
+            }
+        }
+        View::Compare => {}
+    }
+    Ok(out)
+}
+
+/// compare.svg of the compare view as shown: each model's histogram at the shared x*, the net's
+/// too once it has been shown.
+fn compare_figure(session: &Session) -> anyhow::Result<String> {
+    let x = predict::test_point(&session.data);
+    let mut panels: Vec<Panel> = COMPARED
+        .iter()
+        .filter_map(|&k| session.line_of(k))
+        .map(|l| Panel {
+            name: l.model.kind.name().to_string(),
+            values: Ok(l.hist.slopes.iter().map(|&c| predict::endpoint_at(l.model.kind, c, x)).collect()),
+            theory: predict::theory_at(&l.model, l.hist.optimizer.metric(), x),
+            unconverged: l.hist.unconverged,
+            unit: "runs",
+        })
+        .collect();
+    if let Some(net) = session.net_shown() {
+        panels.push(Panel {
+            name: "net".to_string(),
+            values: Ok(net.hist.compare_values.clone()),
+            theory: predict::net_theory_at(&net.cmp_theory),
+            unconverged: net.hist.unconverged,
+            unit: "nets",
+        });
+    }
+    let truth = session.common.data.is_none().then_some(session.common.slope * x);
+    views::compare_svg(&Compare { x, truth, optimizer: session.optimizer.name().to_string(), panels })
 }
 
 /// The screen as last drawn, as plain text: the session rendered at that size, one line a row.

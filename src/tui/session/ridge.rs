@@ -7,8 +7,7 @@ use ndarray::Array1;
 use crate::model::{Metric, Model, ModelKind};
 use crate::ridge::RidgeSlice;
 
-/// Losses below this count as zero (the ridge) on the log scale.
-pub const LOSS_FLOOR: f64 = 1e-12;
+pub use crate::ridge::LOSS_FLOOR;
 /// Most projected path points kept; past this every other one is dropped.
 const PATH_CAP: usize = 512;
 
