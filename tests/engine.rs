@@ -272,6 +272,14 @@ fn loss_is_zero_along_the_ridge_and_quadratic_across_it() {
         assert!((l2 / l1 - 4.0).abs() < 1e-6 && (l4 / l2 - 4.0).abs() < 1e-6, "{l1} {l2} {l4}");
         // the O(N) slice loss agrees with the full model loss
         assert!((slice.loss(&m, 0.3, 1.0) - m.loss(slice.point(0.3, 1.0).view())).abs() < 1e-9);
+        // ridge.svg's grid (the quadratic form, O(1) a cell) is the direct one's, to rounding
+        // where the loss is not floored, and floored where the direct one is
+        let (ss, ts) = ([-3.0, -0.5, -1e-3, 0.0, 1e-3, 0.7], [-4.0, 0.0, 2.5]);
+        let direct = slice.log_loss_grid(&m, &ss, &ts, 1e-12);
+        let fast = slice.log_loss_grid_fast(&m, &ss, &ts, 1e-12);
+        for (a, b) in direct.iter().zip(&fast) {
+            assert!((a - b).abs() < 1e-6 || (*a <= -11.9 && *b <= -11.9), "{kind:?}: {a} vs {b}");
+        }
         // the GD path, projected, runs across the ridge from the init to the endpoint
         let mut run = Run::from_init(Arc::clone(&m), Optimizer::Gd, LrChoice::default(), 0, 0, t0.clone()).unwrap();
         for _ in 0..200 {

@@ -12,7 +12,8 @@ fn overparam() -> Command {
 
 /// Runs `plot` into `dir`; returns what it warned on stderr.
 fn plot(dir: &Path, extra: &[&str]) -> String {
-    let out = overparam().arg("plot").arg("--out").arg(dir).args(extra).output().unwrap();
+    let views = ["--views", "data,endpoints,loss"];
+    let out = overparam().arg("plot").arg("--out").arg(dir).args(extra).args(views).output().unwrap();
     assert!(out.status.success(), "plot failed: {}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8(out.stdout).unwrap();
     assert_eq!(said, format!("wrote {}: data.svg endpoints.svg loss.svg\n", dir.display()));
@@ -200,7 +201,8 @@ fn gd_figures_show_the_theory_and_the_runs_numbers() {
 
     // gd gives its loss every step: ~10⁵ steps kept as at most 1000 buckets' extremes.
     let t = check_loss(&dir, 1000..=2001);
-    assert!(has(&t, &format!("{} steps", train["steps"])), "{t:?}");
+    let steps = overparam::format::thousands(train["steps"].as_u64().unwrap());
+    assert!(has(&t, &format!("{steps} steps")), "{t:?}");
     // A real log axis: its labels are powers of ten, evenly spaced down the page.
     let src = std::fs::read_to_string(dir.join("loss.svg")).unwrap();
     let doc = roxmltree::Document::parse(&src).unwrap();
@@ -235,7 +237,7 @@ fn sgd_figures_have_a_loss_curve_and_trained_endpoints() {
     let steps = train["steps"].as_u64().unwrap();
     assert!(steps > 100_000, "{steps}");
     let t = check_loss(&dir, 1000..=2001);
-    assert!(has(&t, &format!("{steps} steps")), "{t:?}");
+    assert!(has(&t, &format!("{} steps", overparam::format::thousands(steps))), "{t:?}");
 
     // Cut short: 30 epochs, 30 losses; the run, its figures and the histogram all say so.
     let dir = tmp.path().join("short");
@@ -296,9 +298,9 @@ fn plot_writes_into_an_existing_folder_and_reports_bad_folders() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        format!("wrote {}: data.svg endpoints.svg loss.svg\n", dir.display())
+        format!("wrote {}: data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg\n", dir.display())
     );
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 3);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 6);
 
     // A parent that is a regular file (tests run as root: permissions would not stop it).
     let file = tmp.path().join("plain");

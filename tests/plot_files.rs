@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 
-const FIGURES: [&str; 3] = ["data.svg", "endpoints.svg", "loss.svg"];
+/// The figures of a line, in the order a folder lists them.
+const FIGURES: [&str; 6] = ["compare.svg", "data.svg", "drift.svg", "endpoints.svg", "loss.svg", "ridge.svg"];
 
 fn overparam() -> Command {
     Command::cargo_bin("overparam").unwrap()
@@ -43,12 +44,15 @@ fn the_readmes_example_replaces_the_committed_figures() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "wrote assets/figures: data.svg endpoints.svg loss.svg (replaced data.svg endpoints.svg loss.svg)\n"
+        "wrote assets/figures: data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg (replaced data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg)\n"
     );
     assert_eq!(names(&figures), names(&committed), "no temporaries, nothing else");
     // The same figures as a run into a new folder (made with its parents).
     let out = overparam().current_dir(tmp.path()).args(["plot", "--out", "new/figs/here"]).output().unwrap();
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "wrote new/figs/here: data.svg endpoints.svg loss.svg\n");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "wrote new/figs/here: data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg\n"
+    );
     for name in FIGURES {
         let (a, b) = (
             std::fs::read(figures.join(name)).unwrap(),
@@ -69,9 +73,15 @@ fn only_the_figures_are_replaced_and_the_line_says_which() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        format!("wrote {}: data.svg endpoints.svg loss.svg (replaced loss.svg)\n", dir.display())
+        format!(
+            "wrote {}: data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg (replaced loss.svg)\n",
+            dir.display()
+        )
     );
-    assert_eq!(names(&dir), ["data.svg", "endpoints.svg", "loss.svg", "notes.txt"]);
+    assert_eq!(
+        names(&dir),
+        ["compare.svg", "data.svg", "drift.svg", "endpoints.svg", "loss.svg", "notes.txt", "ridge.svg"]
+    );
     assert!(FIGURES.iter().all(|f| whole(&dir.join(f))));
     assert_eq!(std::fs::read_to_string(dir.join("notes.txt")).unwrap(), "mine");
 }
@@ -130,7 +140,7 @@ fn a_full_stdout_is_told_apart_from_a_failed_write() {
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
         format!(
-            "error: the figures are written ({}: data.svg endpoints.svg loss.svg), but stdout failed: No space left on device (os error 28)\n",
+            "error: the figures are written ({}: data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg), but stdout failed: No space left on device (os error 28)\n",
             dir.display()
         )
     );
@@ -163,7 +173,7 @@ fn dots(svg: &str) -> usize {
 fn a_million_points_are_thinned_to_what_the_figure_shows_and_it_says_so() {
     let tmp = tempfile::tempdir().unwrap();
     let (big, small) = (tmp.path().join("big"), tmp.path().join("small"));
-    let fast = ["--steps", "5", "--runs", "10"];
+    let fast = ["--steps", "5", "--runs", "10", "--views", "data"];
     let out = overparam().arg("plot").arg("--out").arg(&big).args(["--n", "1000000"]).args(fast).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let svg = std::fs::read_to_string(big.join("data.svg")).unwrap();

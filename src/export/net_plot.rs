@@ -472,7 +472,7 @@ fn compare_svg(common: &Common, n: &Numbers) -> anyhow::Result<String> {
     panels.push(Panel {
         name: "net".to_string(),
         values: Ok(n.f_cmp.clone()),
-        theory: crate::predict::net_theory_at(&NetTheory::new(&n.net)?.at(x)),
+        theory: Some(crate::predict::net_theory_at(&NetTheory::new(&n.net)?.at(x))),
         unconverged: n.unconverged,
         unit: "nets",
     });

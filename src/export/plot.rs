@@ -167,7 +167,12 @@ fn shown(run: &Run) -> RunShown<'_> {
 }
 
 fn drift_figure(common: &Common, data: &Dataset, run: &Run) -> anyhow::Result<String> {
-    let rows = crate::ridge::sweep(data, common.noise, &crate::ridge::SWEEP_SOURCES, common.seed, run.init_index)?;
+    // The M whose very model fits the parameter limit on this data (all four on the demo's).
+    let sources: Vec<usize> = crate::ridge::SWEEP_SOURCES
+        .into_iter()
+        .filter(|&m| data.n().checked_mul(m).is_some_and(|k| k < crate::limits::MAX_PARAMS))
+        .collect();
+    let rows = crate::ridge::sweep(data, common.noise, &sources, common.seed, run.init_index)?;
     let ms: Vec<f64> = rows.iter().map(|r| r.sources as f64).collect();
     let rel: Vec<f64> = rows.iter().map(|r| r.rel_change).collect();
     let exponent = crate::ridge::power_law_exponent(&ms, &rel);
@@ -186,14 +191,22 @@ pub(crate) fn line_panels(
     let mut panels = Vec::new();
     let mut short = 0;
     for kind in ModelKind::LINEAR {
-        let model = common.model_on(kind, data)?;
+        // A model too large for this data (the very model on a million points) says so in its panel.
+        let model = match common.model_on(kind, data) {
+            Ok(m) => m,
+            Err(e) => {
+                let name = kind.name().to_string();
+                panels.push(Panel { name, values: Err(e.to_string()), theory: None, unconverged: 0, unit: "runs" });
+                continue;
+            }
+        };
         let values = crate::ensemble::limit_or_trained(&model, &cfg, 0..runs).map_err(|e| e.to_string());
         let unconverged = values.as_ref().map_or(0, |v| v.iter().filter(|e| !e.converged).count() as u64);
         short += unconverged;
         panels.push(Panel {
             name: kind.name().to_string(),
             values: values.map(|v| v.iter().map(|e| crate::predict::endpoint_at(kind, e.slope, x)).collect()),
-            theory: crate::predict::theory_at(&model, opt.metric(), x),
+            theory: Some(crate::predict::theory_at(&model, opt.metric(), x)),
             unconverged,
             unit: "runs",
         });

@@ -72,7 +72,7 @@ fn slice_svg(run: &RunShown<'_>, slice: &RidgeSlice, path: &[(f64, f64)]) -> any
     let at = |i: usize, n: usize| lo + (hi - lo) * (i as f64 + 0.5) / n as f64;
     let ss: Vec<f64> = (0..CELLS.0).map(|i| at(i, CELLS.0)).collect();
     let ts: Vec<f64> = (0..CELLS.1).map(|j| at(j, CELLS.1)).collect();
-    let grid = slice.log_loss_grid(model, &ss, &ts, LOSS_FLOOR);
+    let grid = slice.log_loss_grid_fast(model, &ss, &ts, LOSS_FLOOR);
     let top = grid.iter().copied().filter(|v| v.is_finite()).fold(LOSS_FLOOR.log10() + 1.0, f64::max).ceil();
     // Eight decades of shades below the top, so the valley shows its width; lower is white.
     let floor = (top - SHADED_DECADES).max(LOSS_FLOOR.log10());
@@ -299,7 +299,8 @@ fn clip_segment(slope: f64, (px, py): (f64, f64), [x0, x1]: [f64; 2], [y0, y1]: 
 pub struct Panel {
     pub name: String,
     pub values: Result<Vec<f64>, String>,
-    pub theory: AtPoint,
+    /// None when the model could not be built on this data (`values` then says why).
+    pub theory: Option<AtPoint>,
     /// Runs that stopped before |∇L| < tol.
     pub unconverged: u64,
     /// "runs" or "nets".
@@ -322,7 +323,7 @@ const COMPARE_BINS: usize = 60;
 /// with its endpoints' histogram (density), its posterior and predicted density, the MLE and the
 /// true value, and its count, mean ± sd and KS distance to the posterior.
 pub fn compare_svg(c: &Compare) -> anyhow::Result<String> {
-    let theories: Vec<AtPoint> = c.panels.iter().map(|p| p.theory).collect();
+    let theories: Vec<AtPoint> = c.panels.iter().filter_map(|p| p.theory).collect();
     let [lo, hi] = crate::predict::shared_range(&theories, c.truth);
     let mut keys = vec![
         Key::bar("endpoints (density)", BARS, 0.6),
@@ -347,9 +348,9 @@ pub fn compare_svg(c: &Compare) -> anyhow::Result<String> {
 }
 
 /// "slightly · 2,000 runs · f(x*) 10.10 ± 0.1687 · KS 0.019"
-fn panel_title(p: &Panel, values: &[f64]) -> String {
+fn panel_title(p: &Panel, values: &[f64], post: Normal) -> String {
     let (m, s) = theory::mean_std(values);
-    let ks = theory::ks_test(values, p.theory.posterior).d;
+    let ks = theory::ks_test(values, post).d;
     let mut t = format!(
         "{} · {} {} · f(x*) {} ± {} · KS {ks:.3}",
         p.name,
@@ -366,16 +367,16 @@ fn panel_title(p: &Panel, values: &[f64]) -> String {
 
 fn compare_panel(area: &Area<'_>, p: &Panel, [raw_lo, raw_hi]: [f64; 2], truth: Option<f64>) -> anyhow::Result<()> {
     let (lo, hi) = widened(raw_lo, raw_hi);
-    let values = match &p.values {
-        Ok(v) if !v.is_empty() => v,
-        Ok(_) => return no_panel(area, &format!("{} · no endpoints yet", p.name)),
-        Err(e) => return no_panel(area, &format!("{} · no endpoints: {e}", p.name)),
+    let (values, at) = match (&p.values, p.theory) {
+        (Ok(v), Some(at)) if !v.is_empty() => (v, at),
+        (Err(e), _) => return no_panel(area, &format!("{} · no endpoints: {e}", p.name)),
+        _ => return no_panel(area, &format!("{} · no endpoints yet", p.name)),
     };
     let bw = (hi - lo) / COMPARE_BINS as f64;
     let counts = theory::bin(values, [lo, hi], COMPARE_BINS);
     let n = values.len() as f64;
     let density: Vec<f64> = counts.iter().map(|&k| k as f64 / (n * bw)).collect();
-    let (post, pred) = (p.theory.posterior, p.theory.predicted);
+    let (post, pred) = (at.posterior, at.predicted);
     let curve = |d: Normal| -> Vec<(f64, f64)> {
         (0..=300).map(|i| lo + (hi - lo) * f64::from(i) / 300.0).map(|x| (x, d.pdf(x))).collect()
     };
@@ -385,7 +386,7 @@ fn compare_panel(area: &Area<'_>, p: &Panel, [raw_lo, raw_hi]: [f64; 2], truth: 
     }
     // The axis holds the bars and the curves whole: a point mass (the traditional model) too.
     let ymax = curves.iter().flat_map(|c| c.0.iter().map(|p| p.1)).chain(density.iter().copied()).fold(0.0, f64::max);
-    let title = panel_title(p, values);
+    let title = panel_title(p, values, post);
     let ymax = ymax.max(1e-12);
     let mut c = chart(area, &title, 13, (raw_lo..raw_hi, 0.0..ymax), ("f(x*)", "density"))?;
     c.draw_series(density.iter().enumerate().filter(|(_, d)| **d > 0.0).map(|(i, &d)| {
@@ -398,7 +399,7 @@ fn compare_panel(area: &Area<'_>, p: &Panel, [raw_lo, raw_hi]: [f64; 2], truth: 
             .map_err(err)?;
     }
     let ytop = widened(0.0, ymax).1;
-    for (v, color) in [(truth, TRUE), (Some(p.theory.mle), MLE)] {
+    for (v, color) in [(truth, TRUE), (Some(at.mle), MLE)] {
         if let Some(v) = v.filter(|v| v.is_finite() && (lo..=hi).contains(v)) {
             c.draw_series(LineSeries::new([(v, 0.0), (v, ytop)], color.stroke_width(2))).map_err(err)?;
         }

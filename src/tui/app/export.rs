@@ -178,7 +178,7 @@ fn compare_figure(session: &Session) -> anyhow::Result<String> {
         .map(|l| Panel {
             name: l.model.kind.name().to_string(),
             values: Ok(l.hist.slopes.iter().map(|&c| predict::endpoint_at(l.model.kind, c, x)).collect()),
-            theory: predict::theory_at(&l.model, l.hist.optimizer.metric(), x),
+            theory: Some(predict::theory_at(&l.model, l.hist.optimizer.metric(), x)),
             unconverged: l.hist.unconverged,
             unit: "runs",
         })
@@ -187,7 +187,7 @@ fn compare_figure(session: &Session) -> anyhow::Result<String> {
         panels.push(Panel {
             name: "net".to_string(),
             values: Ok(net.hist.compare_values.clone()),
-            theory: predict::net_theory_at(&net.cmp_theory),
+            theory: Some(predict::net_theory_at(&net.cmp_theory)),
             unconverged: net.hist.unconverged,
             unit: "nets",
         });
