@@ -2,6 +2,8 @@
 //! The explorer without a terminal: the key table drives an `App`, which renders into a
 //! `TestBackend`. Snapshots are deterministic: the histogram is filled inline and no rates show.
 
+mod svgcheck;
+
 use clap::Parser;
 use overparam::args::Cli;
 use overparam::model::ModelKind;
@@ -612,7 +614,20 @@ fn export_writes_every_file_matching_the_headless_commands() {
     let mut names: Vec<String> =
         std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     names.sort();
-    assert_eq!(names, ["command.txt", "data.csv", "endpoints.csv", "loss.csv", "screen.txt", "summary.json"]);
+    assert_eq!(
+        names,
+        [
+            "command.txt",
+            "data.csv",
+            "data.svg",
+            "endpoints.csv",
+            "endpoints.svg",
+            "loss.csv",
+            "loss.svg",
+            "screen.txt",
+            "summary.json"
+        ]
+    );
 
     let run = |args: &[&str]| -> String {
         let cli = Cli::parse_from(std::iter::once("overparam").chain(args.iter().copied()));
@@ -672,6 +687,56 @@ fn export_writes_every_file_matching_the_headless_commands() {
     assert_eq!(read(&dir, "data.csv"), "mine");
     a.press(Key::Char('n'));
     assert!(screen(&a, 80, 24).contains("Inspector"));
+}
+
+/// The SVG figures among an export's files, by name.
+fn figures(a: &App) -> Vec<(String, String)> {
+    let (files, _) = overparam::tui::app::export::session_files(&a.session);
+    files.into_iter().filter(|(n, _)| n.ends_with(".svg")).map(|(n, b)| (n, String::from_utf8(b).unwrap())).collect()
+}
+
+#[test]
+fn export_writes_the_figures_of_the_view_on_screen() {
+    let mut a = app(&[]);
+    a.fill_now();
+    a.run_steps(300);
+    let names = |f: &[(String, String)]| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>().join(" ");
+    let slopes = figures(&a);
+    assert_eq!(names(&slopes), "data.svg endpoints.svg loss.svg");
+    // endpoints.svg is the histogram on screen: its 2,000 runs, mean ± sd and KS.
+    let sum = a.session.line().hist.summary.clone().unwrap();
+    let t = &slopes[1].1;
+    let sig4 = overparam::format::sig4;
+    for want in [format!("2,000 inits · {} ± {} · KS {:.3}", sig4(sum.mean), sig4(sum.std), sum.ks_posterior.d)] {
+        assert!(t.contains(&want), "endpoints.svg lacks {want}");
+    }
+    // loss.svg: the run as far as it went, its steps in the title.
+    assert!(slopes[2].1.contains("· 300 steps"), "loss.svg");
+    for (key, want) in [('v', "ridge.svg"), ('p', "drift.svg"), ('C', "compare.svg")] {
+        a.press(Key::Char(key));
+        let f = figures(&a);
+        assert_eq!(names(&f), want, "after {key}");
+        svgcheck::check(want, &f[0].1);
+        a.press(Key::Char(key)); // back to the slopes
+    }
+    // The ridge figure ends its path at θ now: 300 steps across, not yet on the ridge.
+    a.press(Key::Char('v'));
+    assert!(figures(&a)[0].1.contains("gd from init 0, 300 steps"));
+    a.press(Key::Char('v'));
+    // compare.svg: every model's histogram at x* = 9.9, as the view shows it.
+    a.press(Key::Char('C'));
+    a.fill_now();
+    let svg = &figures(&a)[0].1;
+    for kind in ModelKind::LINEAR {
+        let h = &a.session.line_of(kind).unwrap().hist;
+        let ks = h.summary.as_ref().unwrap().ks_posterior.d;
+        let title = format!("{} · 2,000 runs · f(x*) ", kind.name());
+        assert!(svg.contains(&title), "compare.svg lacks {title}");
+        assert!(svg.contains(&format!("KS {ks:.3}")), "{kind:?}: KS {ks:.3}");
+    }
+    for (_, svg) in slopes {
+        svgcheck::check("slopes view", &svg);
+    }
 }
 
 /// Runs a headless command line as summary.json records it ("overparam …").

@@ -3,6 +3,8 @@
 //! table on an `App` rendered into a `TestBackend`. Small widths and counts keep it quick; the
 //! histogram is filled inline so snapshots are deterministic.
 
+mod svgcheck;
+
 use clap::Parser;
 use overparam::args::Cli;
 use overparam::ensemble::EnsembleConfig;
@@ -314,6 +316,32 @@ fn export_on_the_net_writes_the_nets_own_files() {
     // No linear summary passed off as the net's.
     assert!(file("summary.json").is_none());
     assert!(note.contains("ensemble --model net"), "{note}");
+}
+
+#[test]
+fn export_from_the_compare_view_writes_the_nets_at_the_shared_x_star() {
+    let mut a = net_app(&[]);
+    a.press(Key::Char('C'));
+    a.fill_now();
+    let x = overparam::predict::test_point(&a.session.data);
+    let net = a.session.net_shown().unwrap();
+    assert_ne!(x, net.at, "the net's own x* is elsewhere");
+    let (files, _) = overparam::tui::app::export::session_files(&a.session);
+    let file = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, b)| String::from_utf8(b.clone()).unwrap());
+    // What the screen compares: f at the shared x* of each net, not at the net's own x*.
+    let csv = file("endpoints.csv").unwrap();
+    let rows: Vec<&str> = csv.lines().filter(|l| l.starts_with("net,")).collect();
+    assert_eq!(rows.len(), net.hist.compare_values.len());
+    for (i, (row, v)) in rows.iter().zip(&net.hist.compare_values).enumerate() {
+        assert_eq!(*row, format!("net,{i},{},,{x:?},{v:?}", net.hist.optimizer.name()));
+    }
+    // compare.svg has the net's panel beside the lines', with its count and KS.
+    let svg = file("compare.svg").unwrap();
+    svgcheck::check("compare.svg", &svg);
+    let s = net.hist.compare_summary.unwrap();
+    let count = net.hist.compare_values.len();
+    assert!(svg.contains(&format!("net · {count} nets · ")), "the net's panel");
+    assert!(svg.contains(&format!("KS {:.3}", s.ks_posterior.d)));
 }
 
 /// Ticks until `done` (bounded, not timed: a background thread is being waited for).

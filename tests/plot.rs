@@ -156,6 +156,7 @@ fn check_endpoints(dir: &Path, args: &[&str], runs: &str) -> Vec<String> {
     let title = format!("{} ± {}", sig4(f(&ens["mean"])), sig4(f(&ens["std"])));
     assert!(has(&t, &title), "endpoints.svg title lacks {title}: {t:?}");
     assert!(has(&t, &format!("KS {:.3}", f(&ens["ks_posterior"]["d"]))), "{t:?}");
+    let runs = overparam::format::thousands(runs.parse().unwrap());
     assert!(has(&t, &format!("{runs} inits")), "{t:?}");
     t
 }

@@ -133,7 +133,9 @@ fn the_ridge_figure_shows_zero_loss_along_the_ridge_and_the_run_reaching_it() {
         let frame = svgcheck::legend_box(&doc).unwrap().0.range().start;
         let run: Vec<(f64, f64)> = doc
             .descendants()
-            .filter(|n| n.range().start < frame && n.has_tag_name("polyline") && n.attribute("stroke") == Some("#BE28AA"))
+            .filter(|n| {
+                n.range().start < frame && n.has_tag_name("polyline") && n.attribute("stroke") == Some("#BE28AA")
+            })
             .flat_map(|n| {
                 n.attribute("points")
                     .unwrap()
@@ -160,7 +162,9 @@ fn the_ridge_figure_shows_zero_loss_along_the_ridge_and_the_run_reaching_it() {
         let end = circles.iter().find(|c| c.2 == "#DC8C00").unwrap();
         let ridge: Vec<f64> = doc
             .descendants()
-            .filter(|n| n.range().start < frame && n.has_tag_name("polyline") && n.attribute("stroke") == Some("#00963C"))
+            .filter(|n| {
+                n.range().start < frame && n.has_tag_name("polyline") && n.attribute("stroke") == Some("#00963C")
+            })
             .flat_map(|n| {
                 n.attribute("points")
                     .unwrap()

@@ -77,7 +77,9 @@ pub(crate) fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     let (lo, hi) = if lo.is_finite() && hi.is_finite() && hi > lo { (lo, hi) } else { (0.0, 1.0) };
     let raw = (hi - lo) / 5.0;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0].iter().map(|m| m * magnitude).find(|s| *s >= raw).unwrap_or(10.0 * magnitude);
+    // A hair of slack, so a range already on round ticks keeps them (0.25 / 5 is 0.05000000000000001).
+    let step =
+        [1.0, 2.0, 5.0].iter().map(|m| m * magnitude).find(|s| *s >= raw * (1.0 - 1e-9)).unwrap_or(10.0 * magnitude);
     // i·step, not a running sum, so a tick is 0.3 and not 0.30000000000000004.
     let (first, last) = ((lo / step + 1e-9).floor() as i64, (hi / step - 1e-9).ceil() as i64);
     (first..=last).map(|i| i as f64 * step).collect()
@@ -344,6 +346,12 @@ mod tests {
         assert_eq!(labels(0.93, 1.107), "0.9 0.95 1 1.05 1.1 1.15");
         assert_eq!(labels(0.0, 10.0), "0 2 4 6 8 10");
         assert_eq!(labels(-19.3, 5.0), "-20 -15 -10 -5 0 5");
+        // An axis already on round ticks keeps them: widening is idempotent.
+        for (lo, hi) in [(0.9325, 1.1075), (9.234, 10.96), (-3.7, 3.7), (1e-7, 3.3e-7)] {
+            let (a, b) = widened(lo, hi);
+            assert_eq!(widened(a, b), (a, b), "{lo}..{hi}");
+            assert_eq!(ticks(a, b), ticks(lo, hi), "{lo}..{hi}");
+        }
         for (lo, hi) in [(1e-7, 3.3e-7), (-2.5, 1e4), (9.234, 10.96), (0.0, 344.8)] {
             let t = ticks(lo, hi);
             assert!(t[0] <= lo && t[t.len() - 1] >= hi, "{lo}..{hi}: {t:?}");
