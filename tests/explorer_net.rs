@@ -344,6 +344,47 @@ fn export_from_the_compare_view_writes_the_nets_at_the_shared_x_star() {
     assert!(svg.contains(&format!("KS {:.3}", s.ks_posterior.d)));
 }
 
+/// The SVG figures of an export, by name.
+fn figures(a: &App) -> Vec<(String, String)> {
+    let (files, _) = overparam::tui::app::export::session_files(&a.session);
+    files.into_iter().filter(|(n, _)| n.ends_with(".svg")).map(|(n, b)| (n, String::from_utf8(b).unwrap())).collect()
+}
+
+#[test]
+fn export_on_the_net_writes_the_figures_of_its_views() {
+    // The ridge view: ridge.svg of the plane on screen, for the run on screen.
+    let a = ridge_app(&[]);
+    let net = a.session.net().unwrap();
+    let f = figures(&a);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].0, "ridge.svg", "the ridge view's plane arrived inline");
+    svgcheck::check("ridge.svg", &f[0].1);
+    let steps = overparam::format::thousands(net.run.steps);
+    assert!(f[0].1.contains(&format!("gd from init 0, {steps} steps")), "the run on screen");
+    // The slopes: gap.svg, the data pane's two theories apart in posterior sds, at the net's x*.
+    let mut a = a;
+    a.press(Key::Char('v'));
+    let f = figures(&a);
+    assert_eq!(f.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["gap.svg"]);
+    svgcheck::check("gap.svg", &f[0].1);
+    let at = a.session.net().unwrap().at_theory;
+    let gap = (at.ntk_gp.mean - at.posterior.mean) / at.posterior.std;
+    assert!(f[0].1.contains(&format!("{} posterior sd apart", overparam::format::sig4(gap))));
+    // The drift view: drift.svg once the sweep has widths in (inline: all of them).
+    a.press(Key::Char('p'));
+    for _ in 0..100_000 {
+        if !a.animating() {
+            break;
+        }
+        a.tick();
+    }
+    let f = figures(&a);
+    assert_eq!(f.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["drift.svg"]);
+    svgcheck::check("drift.svg", &f[0].1);
+    let (rel, ker) = a.session.net_drift.as_ref().unwrap().exponents().unwrap();
+    assert!(f[0].1.contains(&format!("fits M^{rel:.2} and M^{ker:.2}")));
+}
+
 /// Ticks until `done` (bounded, not timed: a background thread is being waited for).
 fn tick_until(a: &mut App, done: impl Fn(&App) -> bool) {
     for _ in 0..20_000 {

@@ -21,7 +21,7 @@ fn plot(dir: &Path, args: &[&str]) -> String {
     let out = overparam().arg("plot").arg("--out").arg(dir).args(args).output().unwrap();
     assert!(out.status.success(), "plot failed: {}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8(out.stdout).unwrap();
-    let all = "functions.svg data.svg endpoints.svg loss.svg compare.svg gap.svg";
+    let all = "functions.svg data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg gap.svg";
     assert_eq!(said, format!("wrote {}: {all}\n", dir.display()));
     String::from_utf8(out.stderr).unwrap()
 }
@@ -225,13 +225,13 @@ fn bad_options_are_refused_and_nothing_is_written() {
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         format!(
-            "wrote {}: functions.svg data.svg endpoints.svg loss.svg compare.svg gap.svg (replaced functions.svg)\n",
+            "wrote {}: functions.svg data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg gap.svg (replaced functions.svg)\n",
             dir.display()
         )
     );
     assert!(roxmltree::Document::parse(&read(&dir, "functions.svg")).is_ok());
     assert_eq!(read(&dir, "notes.txt"), "mine");
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 7);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 9);
 }
 
 #[test]

@@ -290,8 +290,8 @@ fn views_picks_the_figures_and_refuses_ones_the_model_has_not() {
             "error: --views gap: no such figure for the linear models (traditional, slightly, very); it has data, endpoints, loss, ridge, drift, compare\n",
         ),
         (
-            &["--model", "net", "--views", "ridge"],
-            "error: --views ridge: no such figure for --model net; it has functions, data, endpoints, loss, compare, gap\n",
+            &["--views", "data,functions"],
+            "error: --views functions: no such figure for the linear models (traditional, slightly, very); it has data, endpoints, loss, ridge, drift, compare\n",
         ),
     ] {
         let bad = tmp.path().join("bad");
@@ -311,13 +311,28 @@ fn the_nets_gap_and_compare_figures_agree_with_predict_and_ensemble() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("figs");
     let small = ["--model", "net", "--width", "64", "--runs", "12"];
-    plot(
-        &dir,
-        &[&small[..], &["--views", "gap,compare,endpoints,functions,data,loss"]].concat(),
-        "functions.svg data.svg endpoints.svg loss.svg compare.svg gap.svg",
-    );
-    for name in ["functions.svg", "data.svg", "endpoints.svg", "loss.svg", "compare.svg", "gap.svg"] {
+    let all = "functions.svg data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg gap.svg";
+    plot(&dir, &small, all);
+    for name in all.split(' ') {
         svgcheck::check(name, &read(&dir, name));
+    }
+    // ridge.svg: the plane through the run's end, with θ0 at α = −1 and θ* at the origin, and
+    // the zero-loss points off the null line (the ridge is curved with every layer trained).
+    let t = texts(&roxmltree::Document::parse(&read(&dir, "ridge.svg")).unwrap());
+    assert!(has(&t, "wide network (width 64, relu, all layers) · gd from init 0"), "{t:?}");
+    assert!(has(&t, "zero-loss points from the null line, up to "), "{t:?}");
+    // drift.svg: GD from the same init at widths 16, 64, 256, 1024; |θ−θ0|/|θ0| of the run as
+    // `train` reports it.
+    let t = texts(&roxmltree::Document::parse(&read(&dir, "drift.svg")).unwrap());
+    let train = json(&["train", "--model", "net", "--width", "64"]);
+    assert!(has(&t, &format!("|θ−θ0|/|θ0| = {}", sig4(f(&train["rel_change"])))), "{t:?}");
+    let k = overparam::format::thousands(train["k"].as_u64().unwrap());
+    assert!(has(&t, &format!("θ − θ0 of this run's {k} parameters")), "{t:?}");
+    let src = read(&dir, "drift.svg");
+    let doc = roxmltree::Document::parse(&src).unwrap();
+    for (fill, what) in [("#BE28AA", "|θ−θ0|/|θ0|"), ("#D22828", "kernel change")] {
+        let dots = doc.descendants().filter(|n| n.has_tag_name("circle") && n.attribute("fill") == Some(fill)).count();
+        assert_eq!(dots, 4 + 1, "{what}: one dot per width and the legend's");
     }
     // gap.svg: the theories' gap at x* in posterior sds, as `predict` gives them (THEORY.md:
     // about 1.09 sd at the default x*), and the data's range shaded.

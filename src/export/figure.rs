@@ -109,6 +109,17 @@ pub(crate) fn chart<'a, 's>(
     title: &str,
     size: u32,
     (x, y): (Range<f64>, Range<f64>),
+    names: (&str, &str),
+) -> anyhow::Result<Chart<'a, 's>> {
+    chart_on(root, title, size, (axis(x.start, x.end), axis(y.start, y.end)), names)
+}
+
+/// `chart` on axes of one's own ticks.
+pub(crate) fn chart_on<'a, 's>(
+    root: &'a Area<'s>,
+    title: &str,
+    size: u32,
+    (x, y): (Axis, Axis),
     (x_name, y_name): (&str, &str),
 ) -> anyhow::Result<Chart<'a, 's>> {
     let width = root.dim_in_pixel().0;
@@ -117,7 +128,7 @@ pub(crate) fn chart<'a, 's>(
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(56)
-        .build_cartesian_2d(axis(x.start, x.end), axis(y.start, y.end))
+        .build_cartesian_2d(x, y)
         .map_err(err)?;
     chart
         .configure_mesh()

@@ -5,6 +5,7 @@
 mod figure;
 pub mod files;
 pub mod net_plot;
+pub mod net_views;
 pub mod plot;
 pub mod views;
 
@@ -26,11 +27,13 @@ pub const LINE_VIEWS: [FigureView; 6] = [
     FigureView::Compare,
 ];
 /// The net's figures, in the order they are written.
-pub const NET_VIEWS: [FigureView; 6] = [
+pub const NET_VIEWS: [FigureView; 8] = [
     FigureView::Functions,
     FigureView::Data,
     FigureView::Endpoints,
     FigureView::Loss,
+    FigureView::Ridge,
+    FigureView::Drift,
     FigureView::Compare,
     FigureView::Gap,
 ];

@@ -13,14 +13,15 @@ use crate::args::{Common, FigureView};
 use crate::data::Dataset;
 use crate::error::Error;
 use crate::format::{sig4, thousands};
-use crate::net::{self, Band, Net, NetRun, NetTheory, Prediction, TrainMode};
+use crate::net::{self, Band, Net, NetRun, NetSpec, NetTheory, Prediction, TrainMode};
 use crate::optim::{Optimizer, stop_words};
 use crate::theory::{self, Normal};
 
 use super::figure::{
     Chart, Key, chart, draw_legend, draw_points, err, padded, points_key_estimate, split_legend, svg, widened,
 };
-use super::views::{self, Compare, Gap, Panel};
+use super::net_views::{self, NetRidgeShown};
+use super::views::{self, CELLS, Compare, Gap, Panel};
 
 /// Points of the grid the curves and bands are drawn on (the span of `train --dump-curve`).
 const GRID: usize = 101;
@@ -219,7 +220,8 @@ pub fn figures(common: &Common, opt: Optimizer, runs: u64, views: &[FigureView])
             FigureView::Loss => loss_svg(&n)?,
             FigureView::Compare => compare_svg(common, &n)?,
             FigureView::Gap => gap_svg(&n)?,
-            FigureView::Ridge | FigureView::Drift => continue,
+            FigureView::Ridge => ridge_svg(common, &n)?,
+            FigureView::Drift => drift_svg(common, &n)?,
         };
         files.push((view.file(), svg));
     }
@@ -253,7 +255,7 @@ pub fn plot(
 }
 
 /// "width 1,024, relu, all layers"
-fn net_line(net: &Net) -> String {
+pub(crate) fn net_line(net: &Net) -> String {
     let train = if net.train == TrainMode::All { "all layers" } else { "last layer" };
     format!("width {}, {}, {train}", thousands(net.width as u64), net.act.name())
 }
@@ -478,6 +480,63 @@ fn compare_svg(common: &Common, n: &Numbers) -> anyhow::Result<String> {
     });
     let truth = n.truth.map(|t| t * x);
     views::compare_svg(&Compare { x, truth, optimizer: optimizer_name(n), panels })
+}
+
+/// "wide network (width 1,024, relu, all layers) · gd from init 0, 4,903 steps"
+fn run_line(n: &Numbers) -> String {
+    format!(
+        "wide network ({}) · {} from init {}, {} steps",
+        net_line(&n.net),
+        optimizer_name(n),
+        n.run.init_index,
+        thousands(n.run.steps)
+    )
+}
+
+/// ridge.svg: the plane through the run's end, as the explorer's ridge view computes it.
+fn ridge_svg(common: &Common, n: &Numbers) -> anyhow::Result<String> {
+    use crate::net::ridge::{CURVE_BETAS, NetPlane, kinks, straight};
+    let (net, run) = (&n.net, &n.run);
+    let plane = NetPlane::new(net, &run.theta0, &run.theta, common.seed, run.init_index)?;
+    let (alphas, betas) = (net_views::cell_centres(CELLS.0), net_views::cell_centres(CELLS.1));
+    let never = || false;
+    let grid = plane.log_loss_grid(net, &alphas, &betas, crate::ridge::LOSS_FLOOR, &never).unwrap_or_default();
+    let both: Vec<f64> = CURVE_BETAS.iter().flat_map(|&b| [-b, b]).collect();
+    let curve = plane.zero_loss_curve(net, &both, &never)?.unwrap_or_default();
+    if let Some(bad) = grid.iter().find(|v| v.is_nan()) {
+        return Err(Error::NonFinite(format!("the loss on the ridge plane came out as {bad}")).into());
+    }
+    net_views::net_ridge_svg(&NetRidgeShown {
+        exponent: plane.null_line_exponent(net),
+        kinks: kinks(net, run.theta.as_slice().unwrap_or(&[])),
+        straight: straight(net),
+        plane: &plane,
+        grid: &grid,
+        curve: &curve,
+        what: run_line(n),
+    })
+}
+
+/// drift.svg: the run's θ − θ0 and GD from the same init at each width of the explorer's sweep.
+fn drift_svg(common: &Common, n: &Numbers) -> anyhow::Result<String> {
+    use crate::net::drift::{SWEEP_WIDTHS, exponents, train_width};
+    let theory = NetTheory::new(&n.net)?;
+    let spec = common.net_spec();
+    let mut rows = Vec::new();
+    for width in SWEEP_WIDTHS {
+        let key = (common.seed, n.run.init_index);
+        let row = train_width(
+            NetSpec { width, ..spec },
+            &n.data,
+            n.net.sigma,
+            &theory,
+            key,
+            (common.max_steps(), common.tol),
+            &|| false,
+        )?;
+        rows.extend(row);
+    }
+    net_views::net_drift_svg(&run_line(n), &n.run.theta0, &n.run.theta, &rows, exponents(&rows))
 }
 
 /// gap.svg: (NTK-GP mean − posterior mean) / posterior sd along the curve grid, x* marked.

@@ -28,9 +28,9 @@ pub(crate) const START: RGBColor = RGBColor(60, 60, 60);
 /// The heat map runs from white (the lowest loss shown) to this.
 const SHADE: RGBColor = RGBColor(30, 50, 130);
 /// Decades of loss the heat map's shades span below its top.
-const SHADED_DECADES: f64 = 8.0;
+pub(crate) const SHADED_DECADES: f64 = 8.0;
 /// Cells of the heat map, across × along.
-const CELLS: (usize, usize) = (48, 32);
+pub(crate) const CELLS: (usize, usize) = (48, 32);
 
 /// "1 dimension", "9,901 dimensions".
 pub(crate) fn dimensions(n: usize) -> String {
@@ -59,7 +59,7 @@ pub fn ridge_svg(run: &RunShown<'_>, slice: Option<&RidgeSlice>, path: &[(f64, f
 }
 
 /// The colour of log10 loss `v` on a scale from `lo` (white) to `hi` (`SHADE`).
-fn shade(v: f64, lo: f64, hi: f64) -> RGBColor {
+pub(crate) fn shade(v: f64, lo: f64, hi: f64) -> RGBColor {
     let t = ((v - lo) / (hi - lo).max(1e-12)).clamp(0.0, 1.0);
     let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
     RGBColor(mix(255, SHADE.0), mix(255, SHADE.1), mix(255, SHADE.2))
@@ -212,15 +212,20 @@ pub fn drift_svg(run: &RunShown<'_>, sweep: &Sweep<'_>) -> anyhow::Result<String
 
 /// The histogram of `delta` (θ − θ0 of the noise parameters), 40 bins.
 fn changes_panel(area: &Area<'_>, delta: &[f64], k: usize) -> anyhow::Result<()> {
+    let title =
+        format!("θ − θ0 of the {} noise parameters (k = {})", thousands(delta.len() as u64), thousands(k as u64));
+    histogram_panel(area, delta, &title)
+}
+
+/// The histogram of `delta` (changes of parameters), 40 bins, titled `title`.
+pub(crate) fn histogram_panel(area: &Area<'_>, delta: &[f64], title: &str) -> anyhow::Result<()> {
     let (raw_lo, raw_hi) = padded(delta.iter().copied());
     let (lo, hi) = widened(raw_lo, raw_hi);
     let bins = 40;
     let counts = theory::bin(delta, [lo, hi], bins);
     let peak = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
     let bw = (hi - lo) / bins as f64;
-    let title =
-        format!("θ − θ0 of the {} noise parameters (k = {})", thousands(delta.len() as u64), thousands(k as u64));
-    let mut c = chart(area, &title, 13, (raw_lo..raw_hi, 0.0..peak), ("θ − θ0", "parameters per bin"))?;
+    let mut c = chart(area, title, 13, (raw_lo..raw_hi, 0.0..peak), ("θ − θ0", "parameters per bin"))?;
     c.draw_series(counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, &n)| {
         let x = lo + i as f64 * bw;
         Rectangle::new([(x, 0.0), (x + bw, n as f64)], BARS.mix(0.7).filled())
@@ -283,7 +288,12 @@ fn sweep_panel(area: &Area<'_>, sweep: &Sweep<'_>) -> anyhow::Result<()> {
 }
 
 /// The part of the line through `through` with slope `slope` inside the box [x0, x1] × [y0, y1].
-fn clip_segment(slope: f64, (px, py): (f64, f64), [x0, x1]: [f64; 2], [y0, y1]: [f64; 2]) -> Vec<(f64, f64)> {
+pub(crate) fn clip_segment(
+    slope: f64,
+    (px, py): (f64, f64),
+    [x0, x1]: [f64; 2],
+    [y0, y1]: [f64; 2],
+) -> Vec<(f64, f64)> {
     let y = |x: f64| py + slope * (x - px);
     let x_at = |v: f64| if slope == 0.0 { f64::NAN } else { px + (v - py) / slope };
     let mut ends: Vec<(f64, f64)> =
@@ -408,7 +418,7 @@ fn compare_panel(area: &Area<'_>, p: &Panel, [raw_lo, raw_hi]: [f64; 2], truth: 
 }
 
 /// A panel with only its title: why it has no histogram.
-fn no_panel(area: &Area<'_>, title: &str) -> anyhow::Result<()> {
+pub(crate) fn no_panel(area: &Area<'_>, title: &str) -> anyhow::Result<()> {
     area.titled(title, ("sans-serif", 13)).map_err(err)?;
     Ok(())
 }

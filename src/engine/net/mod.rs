@@ -9,10 +9,12 @@
 //!   ensembles.
 //! - [`linalg`]: Cholesky and λmax, written out.
 //! - [`ridge`]: [`ridge::NetPlane`], the loss on a plane through θ* (the ridge view).
+//! - [`drift`]: the sweep over widths of how far the parameters move (the drift view).
 //!
 //! A front end builds a [`Net`] from the data ([`NetSpec::build`]), then `NetRun::new(net,
 //! optimizer, lr, seed, init)` and steps it with `run_until(max_steps, tol, deadline, record)`.
 
+pub mod drift;
 pub mod kernel;
 mod lanes;
 pub mod linalg;

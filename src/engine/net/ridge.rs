@@ -16,6 +16,12 @@ use super::model::Net;
 use crate::error::{Result, invalid};
 use crate::rng::{Stream, stream};
 
+/// The plane the ridge view and ridge.svg show: α, β ∈ [−SPAN, SPAN] in units of |θ* − θ0|
+/// (θ0 sits at α = −1).
+pub const SPAN: f64 = 1.5;
+/// β of the zero-loss points found from the null line (each with both signs).
+pub const CURVE_BETAS: [f64; 4] = [0.375, 0.75, 1.125, 1.5];
+
 /// Gauss–Newton steps taken towards the zero-loss set from each point of the null line.
 const NEWTON_STEPS: usize = 4;
 

@@ -9,11 +9,15 @@ use ratatui::backend::TestBackend;
 
 use crate::ensemble::EndpointSource;
 use crate::export::files::{self, Sink, WriteError};
-use crate::export::plot;
-use crate::export::views::{self, Compare, Panel, RunShown, Sweep};
+use crate::export::net_views::{self, NetRidgeShown};
+use crate::export::views::{self, CELLS, Compare, Gap, Panel, RunShown, Sweep};
+use crate::export::{net_plot, plot};
+use crate::format::thousands;
+use crate::net::Prediction;
 use crate::optim::stop_words;
 use crate::predict;
 use crate::report::{self, Provenance};
+use crate::tui::session::net::NetState;
 use crate::tui::session::{COMPARED, Current, Session, View};
 use crate::tui::ui;
 
@@ -120,12 +124,15 @@ fn endpoints_csv(session: &Session) -> String {
 /// The figures of the view on screen, drawn as `overparam plot` draws them, from what the
 /// session holds now: for a line, data.svg, endpoints.svg (once the histogram has runs) and
 /// loss.svg under the slopes, ridge.svg, drift.svg (once its sweep is in) and compare.svg
-/// under their views; compare.svg with the net once it has been shown.
+/// under their views; compare.svg with the net once it has been shown; the net's own below.
 fn view_figures(session: &Session) -> anyhow::Result<Vec<(&'static str, String)>> {
     if session.view == View::Compare {
         return Ok(vec![("compare.svg", compare_figure(session)?)]);
     }
-    let Current::Line(line) = session.current() else { return Ok(Vec::new()) };
+    let line = match session.current() {
+        Current::Line(line) => line,
+        Current::Net(net) => return net_view_figures(session, net),
+    };
     let run = &line.run;
     let model = &line.model;
     let shown = RunShown {
@@ -161,6 +168,63 @@ fn view_figures(session: &Session) -> anyhow::Result<Vec<(&'static str, String)>
         View::Drift => {
             if let Some(d) = &session.drift {
                 out.push(("drift.svg", views::drift_svg(&shown, &Sweep { rows: &d.rows, exponent: d.exponent })?));
+            }
+        }
+        View::Compare => {}
+    }
+    Ok(out)
+}
+
+/// The net's figures of the view on screen: under the slopes gap.svg (its two theories' bands,
+/// the data pane's, apart in posterior sds), under `v` ridge.svg once the plane has arrived,
+/// under `p` drift.svg with the widths trained so far.
+fn net_view_figures(session: &Session, net: &NetState) -> anyhow::Result<Vec<(&'static str, String)>> {
+    let run = &net.run;
+    let what = format!(
+        "wide network ({}) · {} from init {}, {} steps",
+        net_plot::net_line(&net.net),
+        run.optimizer.name(),
+        run.init_index,
+        thousands(run.steps)
+    );
+    let mut out = Vec::new();
+    match session.view {
+        View::Slopes => {
+            let pick = |f: fn(&Prediction) -> f64| net.bands.iter().map(f).collect::<Vec<f64>>();
+            let (gp, pm, ps) = (pick(|p| p.ntk_gp.mean), pick(|p| p.posterior.mean), pick(|p| p.posterior.std));
+            let at = net.at_theory;
+            let gap = (at.ntk_gp.mean - at.posterior.mean) / at.posterior.std;
+            let g = Gap {
+                grid: &net.grid,
+                ntk_gp: &gp,
+                post_mean: &pm,
+                post_sd: &ps,
+                data: crate::net::data_range(&session.data),
+                at: Some((net.at, gap)),
+                net: net_plot::net_line(&net.net),
+            };
+            out.push(("gap.svg", views::gap_svg(&g)?));
+        }
+        View::Ridge => {
+            if let Some(Ok(f)) = session.net_ridge.as_ref().and_then(|r| r.shown.as_ref()) {
+                let (alphas, betas) = (net_views::cell_centres(CELLS.0), net_views::cell_centres(CELLS.1));
+                let grid: Vec<f64> = betas.iter().flat_map(|&b| alphas.iter().map(move |&a| f.at(a, b))).collect();
+                let shown = NetRidgeShown {
+                    plane: &f.plane,
+                    grid: &grid,
+                    curve: &f.curve,
+                    exponent: f.exponent,
+                    kinks: f.kinks,
+                    straight: f.straight,
+                    what,
+                };
+                out.push(("ridge.svg", net_views::net_ridge_svg(&shown)?));
+            }
+        }
+        View::Drift => {
+            if let Some(d) = session.net_drift.as_ref().filter(|d| !d.rows.is_empty()) {
+                let svg = net_views::net_drift_svg(&what, &run.theta0, &run.theta, &d.rows, d.exponents())?;
+                out.push(("drift.svg", svg));
             }
         }
         View::Compare => {}

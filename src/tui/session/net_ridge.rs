@@ -18,10 +18,8 @@ use crate::tui::jobs::background::{Background, Feed, Mode};
 /// Samples of the plane: α (columns) and β (rows), odd so θ* is a sample.
 const GRID_W: usize = 121;
 const GRID_H: usize = 41;
-/// The plane shown: α, β ∈ [−SPAN, SPAN] in units of |θ* − θ0| (θ0 sits at α = −1).
-pub const SPAN: f64 = 1.5;
-/// β of the zero-loss points found from the null line (both signs).
-const CURVE_BETAS: [f64; 4] = [0.375, 0.75, 1.125, 1.5];
+use crate::net::ridge::CURVE_BETAS;
+pub use crate::net::ridge::SPAN;
 
 /// What the view shows for one θ*.
 #[derive(Debug, Clone)]
