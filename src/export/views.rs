@@ -340,6 +340,9 @@ pub fn compare_svg(c: &Compare) -> anyhow::Result<String> {
         Key::line("posterior (Bayes)", POSTERIOR),
         Key::line(format!("predicted for {}", c.optimizer), PREDICTED),
     ];
+    if c.panels.iter().any(|p| p.unit == "nets") {
+        keys[2].label += " (the nets: NTK-GP)";
+    }
     if c.truth.is_some() {
         keys.push(Key::line("true", TRUE));
     }
