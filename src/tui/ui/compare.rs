@@ -85,16 +85,17 @@ impl<'a> Panel<'a> {
     fn title(&self, room: usize, filling: bool) -> String {
         let name = self.name;
         let runs = self.values.len();
-        let fill = if filling { "…" } else { "" };
+        let fill = if filling { " filling" } else { "" };
         let titles: Vec<String> = match (self.error, self.summary) {
             (Some(e), _) => vec![format!("{name} · no endpoints: {e}"), format!("{name} · no endpoints")],
             (None, Some((m, sd, ks))) => vec![
-                format!("{name} · {runs}{fill} runs · mean {} ± sd {} · KS {ks:.3}", num(m), num(sd)),
-                format!("{name} · {runs}{fill} runs · {} ± {} · KS {ks:.3}", num(m), num(sd)),
-                format!("{name}·{runs}{fill}·{}±{}·KS {ks:.3}", num(m), num(sd)),
-                format!("{name}·{runs}{fill}·KS {ks:.3}"),
+                format!("{name} · {runs} runs{fill} · mean {} ± sd {} · KS {ks:.3}", num(m), num(sd)),
+                format!("{name} · {runs} runs{fill} · {} ± {} · KS {ks:.3}", num(m), num(sd)),
+                format!("{name}·{runs} runs{fill}·{}±{}·KS {ks:.3}", num(m), num(sd)),
+                format!("{name}·{runs} runs{fill}·KS {ks:.3}"),
+                format!("{name}·KS {ks:.3}"),
             ],
-            (None, None) => vec![format!("{name} · {runs}{fill} runs"), name.to_string()],
+            (None, None) => vec![format!("{name} · {runs} runs{fill}"), name.to_string()],
         };
         first_fit(&titles, room)
     }
@@ -149,7 +150,7 @@ pub fn draw(app: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
     let outer = Block::bordered()
         .border_style(theme.border())
         .title(Line::from(title).style(theme.title()))
-        .title_bottom(legend(theme, &items));
+        .title_bottom(legend(theme, &items, area.width.saturating_sub(2) as usize));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     if panels.is_empty() || inner.height < panels.len() as u16 + 1 {
