@@ -13,6 +13,9 @@ use overparam::args::Cli;
 use overparam::format::sig4;
 use overparam::tui::App;
 use overparam::tui::keys::Key;
+use overparam::tui::session::view::panes;
+use overparam::tui::session::{Rates, View};
+use overparam::tui::ui::help::{PANES_TEXT, entry_title, pane_entries};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -50,6 +53,10 @@ fn sessions() -> Vec<(&'static str, App)> {
     a.fill_now();
     a.run_steps(300);
     out.push(("net", a));
+    // Rates as a busy run shows them: the inspector's longest speed line.
+    for (_, a) in &mut out {
+        a.session.rates = Some(Rates { steps_per_s: 1_234_567.0, frames_per_s: 29.7 });
+    }
     out
 }
 
@@ -266,10 +273,69 @@ fn dump_every_screen() {
             for (w, h) in SIZES {
                 out.push_str(&format!("== {model} {view} {w}x{h}\n{}\n", screen(&a, w, h).join("\n")));
             }
+            a.press(Key::Char('?'));
+            a.press(Key::Char('?'));
+            for (w, h) in SIZES {
+                out.push_str(&format!("== {model} {view} panes help {w}x{h}\n{}\n", screen(&a, w, h).join("\n")));
+            }
+            a.press(Key::Esc);
             if let Some(k) = key {
                 a.press(Key::Char(k));
             }
         }
     }
     std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screens.txt"), out).unwrap();
+}
+
+#[test]
+fn the_readme_pane_list_is_the_help_pages_text() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("<!-- panes:").expect("README has the panes block");
+    let body = &readme[start..];
+    let body = &body[body.find('\n').unwrap() + 1..body.find("<!-- end of panes -->").unwrap()];
+    assert_eq!(body, PANES_TEXT, "README's pane list differs from assets/panes.md");
+    // Every pane of every view has its entry, and every entry is some pane's.
+    let entries = pane_entries();
+    let mut used = HashSet::new();
+    for view in [View::Slopes, View::Ridge, View::Drift, View::Compare] {
+        for &pane in panes(view) {
+            for net in [false, true] {
+                let t = entry_title(pane, view, net);
+                assert!(entries.iter().any(|(e, text)| *e == t && text.len() > 100), "no entry {t}");
+                used.insert(t);
+            }
+        }
+    }
+    assert_eq!(used.len(), entries.len(), "entries no pane uses: {entries:?}");
+}
+
+#[test]
+fn help_then_help_again_explains_every_pane_of_the_view_on_screen() {
+    for (model, mut a) in sessions() {
+        for (view, key) in VIEWS {
+            open(&mut a, key);
+            a.press(Key::Char('?'));
+            assert!(a.session.help && !a.session.help_panes);
+            a.press(Key::Char('?'));
+            assert!(a.session.help && a.session.help_panes);
+            let net = a.session.net().is_some();
+            for (w, h) in [(80, 24), (100, 30), (160, 48)] {
+                let s = screen(&a, w, h).join("\n");
+                assert!(s.contains("What the panes show"), "{model} {view} {w}x{h}:\n{s}");
+                for &pane in panes(a.session.view) {
+                    let t = entry_title(pane, a.session.view, net);
+                    assert!(s.contains(&format!("{t}:")), "{model} {view} {w}x{h} lacks {t}:\n{s}");
+                }
+            }
+            // At the smallest size the focused pane's entry comes first, and a line says more.
+            let s = screen(&a, 60, 20).join("\n");
+            let focused = overparam::tui::session::view::resolve(a.session.view, a.session.focus);
+            assert!(s.contains(&format!("{}:", entry_title(focused, a.session.view, net))), "{s}");
+            a.press(Key::Esc);
+            assert!(!a.session.help && !a.session.help_panes);
+            if let Some(k) = key {
+                a.press(Key::Char(k));
+            }
+        }
+    }
 }
