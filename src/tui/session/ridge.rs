@@ -70,7 +70,11 @@ impl RidgeView {
                     format!("→ θ0 to θ* (|θ*−θ0| {d}) · ↑ along"),
                 ]
             }
-            None => vec!["→ the slope c · ↑ loss L(c): one minimum, the MLE".into(), "→ c · ↑ L(c)".into()],
+            None => vec![
+                "→ the slope c · ↑ loss L(c): one minimum, the MLE".into(),
+                "→ the slope c · ↑ the loss L(c)".into(),
+                "→ c · ↑ L(c)".into(),
+            ],
         }
     }
 }

@@ -48,11 +48,13 @@ pub fn render_line(
         (true, true) => &[
             "| loss 0: the likelihood's ridge  o start  * θ*  . path  @ now  .:*# loss/10",
             "| ridge  o start  * θ*  . path  @ now  .:*# loss/10",
+            "| ridge o start * θ* . path @ now .:*# /10",
             "| ridge o start * θ* . path @ now",
         ],
         (true, false) => &[
             "│ loss 0: the likelihood's ridge  o start  ◆ θ*  · path  @ now  ░▒▓█ loss ×10",
             "│ ridge  o start  ◆ θ*  · path  @ now  ░▒▓█ loss ×10",
+            "│ ridge o start ◆ θ* · path @ now ░▒▓█ ×10",
             "│ ridge o start ◆ θ* · path @ now",
         ],
         (false, true) => &["* minimum (MLE)  . loss L(c)  @ now", "* MLE . L(c) @ now"],
@@ -285,8 +287,9 @@ pub fn draw_line(slot: &LineState, theme: &Theme, frame: &mut Frame, area: Rect)
         ],
         _ => vec![
             format!("Ridge · {} · the loss's zero valley is the likelihood's ridge: {dims}", slot.run.optimizer.name()),
-            format!("Ridge · {} · zero loss in {dims}", slot.run.optimizer.name()),
-            format!("Ridge · loss 0 in {dims}"),
+            format!("Likelihood ridge · {} · loss 0 in {dims}", slot.run.optimizer.name()),
+            format!("Likelihood ridge: loss 0 in {dims}"),
+            format!("Ridge: loss 0 in {dims}"),
         ],
     };
     let caption = first_fit(&slot.ridge.caption(), room);
