@@ -250,6 +250,7 @@ fn net_titles(net: &NetState, fill: &str) -> Vec<String> {
                 ),
                 format!("f(x*) · {by} · {runs} nets{fill} · {mean}±{sd} · KS NTK {k1:.3} Bayes {k2:.3}"),
                 format!("f(x*)·{opt}·{runs} nets{fill}·{mean}±{sd}·KS NTK {k1:.2} Bayes {k2:.2}"),
+                format!("{runs} nets{fill}·{mean}±{sd}·KS NTK {k1:.2} Bayes {k2:.2}"),
                 format!("{opt}·{runs} nets{fill}·KS NTK {k1:.2} Bayes {k2:.2}"),
                 format!("{opt}·KS NTK {k1:.2} Bayes {k2:.2}"),
             ]
