@@ -153,10 +153,10 @@ fn cut_of(tok: &str, values: &[f64]) -> Option<String> {
     let shown: f64 = tok.parse().ok()?;
     for &v in values {
         let full = sig4(v);
-        if full.len() > tok.len() && full.starts_with(tok) && tok.chars().filter(char::is_ascii_digit).count() >= 2 {
-            if (shown - v).abs() > 0.5 * last_unit(tok) * (1.0 + 1e-9) {
-                return Some(full);
-            }
+        let prefix =
+            full.len() > tok.len() && full.starts_with(tok) && tok.chars().filter(char::is_ascii_digit).count() >= 2;
+        if prefix && (shown - v).abs() > 0.5 * last_unit(tok) * (1.0 + 1e-9) {
+            return Some(full);
         }
     }
     None
@@ -338,4 +338,89 @@ fn help_then_help_again_explains_every_pane_of_the_view_on_screen() {
             }
         }
     }
+}
+
+/// The pane whose title row contains `title`: its rows, between its borders, from `rows`.
+fn pane(rows: &[String], title: &str) -> Vec<String> {
+    let top =
+        rows.iter().position(|r| r.contains(title)).unwrap_or_else(|| panic!("no `{title}` in\n{}", rows.join("\n")));
+    let col: Vec<char> = rows[top].chars().collect();
+    let start = rows[top].chars().position(|c| c == '┌' || c == '╔').unwrap();
+    let end = start + col[start + 1..].iter().position(|&c| c == '┐' || c == '╗').unwrap() + 1;
+    rows[top + 1..]
+        .iter()
+        .take_while(|r| !r.chars().nth(start).is_some_and(|c| c == '└' || c == '╚'))
+        .map(|r| r.chars().skip(start + 1).take(end - start - 1).collect())
+        .collect()
+}
+
+#[test]
+fn own_small_data_shows_every_point_over_the_lines() {
+    // Five points on the line y = x: the true, fitted and run lines pass through them all.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("five.csv");
+    std::fs::write(&file, "x,y\n1,1\n2,2\n3,3\n4,4\n5,5\n").unwrap();
+    let mut a = app(&["--data", file.to_str().unwrap()]);
+    a.run_steps(5000);
+    for (w, h) in SIZES {
+        let rows = screen(&a, w, h);
+        let data = pane(&rows, "Data · N=5");
+        let points: usize = data.iter().map(|r| r.matches('•').count()).sum();
+        assert_eq!(points, 5, "{w}x{h}: the data pane shows {points} of 5 points:\n{}", data.join("\n"));
+    }
+}
+
+#[test]
+fn an_off_scale_run_is_an_arrow_at_the_edge_and_its_value_in_the_legend() {
+    // At step 0 the run's slope (0.4802) is far left of the histogram's range.
+    let mut a = app(&[]);
+    a.fill_now();
+    for (w, h) in SIZES {
+        let rows = screen(&a, w, h);
+        let slopes = rows.iter().position(|r| r.contains("inits")).unwrap();
+        let pane: Vec<String> = rows[slopes..].iter().take_while(|r| !r.contains('╚')).cloned().collect();
+        let arrows = pane.iter().filter(|r| r.split('║').nth(1).is_some_and(|inner| inner.starts_with('◀'))).count();
+        assert_eq!(arrows, 1, "{w}x{h}: one arrow at the left edge:\n{}", pane.join("\n"));
+        let legend = rows.iter().find(|r| r.contains('╚')).unwrap();
+        assert!(legend.contains("◀run 0.4802"), "{w}x{h}: {legend}");
+    }
+    // Once the run is in range, no arrow: a mark.
+    a.run_steps(200_000);
+    let rows = screen(&a, 80, 24);
+    assert!(!rows.iter().any(|r| r.contains('◀')), "{}", rows.join("\n"));
+}
+
+#[test]
+fn a_caption_never_sits_on_a_curve() {
+    let mut a = app(&["--lr-scale", "4"]);
+    a.fill_now();
+    a.press(Key::Char(' '));
+    for _ in 0..20 {
+        a.tick();
+    }
+    for (w, h) in SIZES {
+        let rows = screen(&a, w, h);
+        let braille = |c: char| ('\u{2800}'..='\u{28FF}').contains(&c) || c == '█' || c == '▄';
+        let mut found = false;
+        for r in rows.iter().filter(|r| r.contains("diverges")) {
+            found = true;
+            let inner = r.split('║').nth(1).unwrap_or("");
+            assert!(!inner.chars().any(braille), "{w}x{h}: a caption over a curve: {r}");
+        }
+        assert!(found, "{w}x{h}: no caption:\n{}", rows.join("\n"));
+    }
+}
+
+#[test]
+fn sgd_names_its_rate_apart_from_the_step_count() {
+    let mut a = app(&["--optimizer", "sgd", "--n", "20", "--steps", "2000"]);
+    a.set_histogram_target(20);
+    a.fill_now();
+    a.run_steps(300);
+    let rows = screen(&a, 80, 24);
+    let text = rows.join("\n");
+    let lr = rows.iter().find(|r| r.contains("lr factor")).unwrap_or_else(|| panic!("{text}"));
+    assert!(lr.contains("lr factor 1.000"), "{lr}");
+    assert!(rows.iter().any(|r| r.contains("step    300")), "{text}");
+    assert!(!text.contains("step ×"), "{text}");
 }

@@ -36,8 +36,15 @@ struct Picture<'a> {
     arrow: Option<(bool, Series)>,
 }
 
-fn draw_picture(p: Picture, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn draw_picture(mut p: Picture, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [lo, hi] = p.range;
+    // An off-scale mark's value is the one the picture cannot show: first in the legend.
+    if let Some((_, s)) = p.arrow
+        && let Some(i) = p.items.iter().position(|(x, _)| *x == s)
+    {
+        let item = p.items.remove(i);
+        p.items.insert(0, item);
+    }
     let inner = Block::bordered().inner(area);
     // A note takes the top rows of the plot for itself: the y range grows so that every bar and
     // curve (clipped at ymax) stays below it, and no caption is drawn over a curve.
