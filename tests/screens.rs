@@ -424,3 +424,18 @@ fn sgd_names_its_rate_apart_from_the_step_count() {
     assert!(rows.iter().any(|r| r.contains("step    300")), "{text}");
     assert!(!text.contains("step ×"), "{text}");
 }
+
+#[test]
+fn a_status_message_is_shown_whole() {
+    let msg = "exported to overparam-20261205-155513 (no histogram yet: summary.json left out)";
+    for model in ["slightly", "net"] {
+        let mut a = app(&["--model", model, "--width", "32", "--n", "20"]);
+        a.session.message = Some(msg.to_string());
+        for (w, h) in [(80, 24), (100, 30), (160, 48)] {
+            let text = screen(&a, w, h).join("\n");
+            for word in msg.split(' ') {
+                assert!(text.contains(word), "{model} {w}x{h}: `{word}` of the message is missing:\n{text}");
+            }
+        }
+    }
+}

@@ -139,6 +139,10 @@ fn lr_lines(
     lines
 }
 
+/// The inspector's lines that never give way to a message: model, dimensions, optimizer, lr and
+/// its bound.
+const MIN_LINES: usize = 5;
+
 /// How the run stands, for the inspector's last lines and title.
 struct End<'a> {
     status: &'a Status,
@@ -172,7 +176,13 @@ fn finish(app: &Session, theme: &Theme, frame: &mut Frame, area: Rect, mut lines
         if end.seed_stays {
             tail.truncate(1);
         }
-        let room = inner_h.saturating_sub(lines.len() + if end.seed_stays { tail.len() } else { 0 }).max(1);
+        let fixed = if end.seed_stays { tail.len() } else { 0 };
+        // The message is read whole: the last figures give way for it, down to the model, its
+        // dimensions, the optimizer and the learning rate against its bound.
+        while lines.len() > MIN_LINES && lines.len() + fixed + wrapped.len() > inner_h {
+            lines.pop();
+        }
+        let room = inner_h.saturating_sub(lines.len() + fixed).max(1);
         let keep_tail = if end.seed_stays { tail.len() } else { room.saturating_sub(wrapped.len()).min(tail.len()) };
         let shown = if end.seed_stays { room } else { room - keep_tail };
         let msg_style = if matches!(end.status, Status::Diverged(_)) { theme.bad() } else { Style::new() };
