@@ -232,7 +232,8 @@ mod tests {
         );
         assert_eq!(words_in("a · b · c", 4), "a");
         let items = ["256/frame".to_string(), "7,698/s".into(), "30 fps".into()];
-        assert_eq!(fit_items(&items, " · ", 28), "256/frame · 7,698/s");
+        assert_eq!(fit_items(&items, " · ", 27), "256/frame · 7,698/s");
+        assert_eq!(fit_items(&items, " · ", 28), "256/frame · 7,698/s · 30 fps");
         assert_eq!(fit_items(&items, " · ", 5), "");
         let rows = vec![vec!["16".to_string(), "0.4590".into()], vec!["1024".into(), "0.01278".into()]];
         assert_eq!(table(&["M", "kernel Δ"], &rows, 13), ["   M kernel Δ", "  16   0.4590", "1024  0.01278"]);
