@@ -222,7 +222,18 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{fit_items, table, words_in, wrap_words};
+    use super::{fit_items, mark_label, off_scale, table, words_in, wrap_words};
+
+    #[test]
+    fn an_off_scale_value_names_its_edge() {
+        assert_eq!(off_scale(0.48, [0.93, 1.11]), Some(true));
+        assert_eq!(off_scale(2.0, [0.93, 1.11]), Some(false));
+        assert_eq!(off_scale(1.0, [0.93, 1.11]), None);
+        assert_eq!(mark_label("run", 0.480_2, [0.93, 1.11]), "◀run 0.4802");
+        assert_eq!(mark_label("net", 2.0, [0.93, 1.11]), "net 2.000▶");
+        assert_eq!(mark_label("run", 1.0, [0.93, 1.11]), "run 1.000");
+        assert_eq!(mark_label("run", f64::NAN, [0.93, 1.11]), "run —");
+    }
 
     #[test]
     fn items_words_and_columns_go_whole() {
