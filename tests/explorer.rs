@@ -333,7 +333,7 @@ fn ridge_view_shows_the_valley_the_path_and_the_endpoint() {
     for color in [true, false] {
         a.session.color = color;
         let s = screen(&a, 80, 24);
-        assert!(s.contains("Ridge · gd · loss 0 in 9901 dimensions"), "{s}");
+        assert!(s.contains("Likelihood ridge: loss 0 in 9,901 dimensions"), "{s}");
         // the valley: the zero-loss line, shades rising away from it, the start and now
         for ch in ['│', '░', '▒', '▓', '█', 'o', '@', '·'] {
             assert!(s.contains(ch), "color {color}: no `{ch}` in\n{s}");
@@ -360,7 +360,7 @@ fn ridge_path_runs_straight_across_the_ridge() {
     let screen = screen(&a, 80, 24);
     let rows: Vec<String> = screen.lines().map(|r| r.chars().take(50).collect()).collect();
     // The heat map: the rows between the pane's title and its legend.
-    let top = rows.iter().position(|r| r.contains("Ridge ·")).unwrap();
+    let top = rows.iter().position(|r| r.contains("Likelihood ridge")).unwrap();
     let legend = rows.iter().position(|r| r.contains("o start")).unwrap();
     let heat = &rows[top + 1..legend];
     let path_rows: Vec<&String> =
@@ -375,7 +375,7 @@ fn ridge_path_runs_straight_across_the_ridge() {
 fn drift_view_reports_the_sweep_and_moves_with_new_init() {
     let mut a = viewed("very", 40_000, 'p');
     let s = screen(&a, 80, 24);
-    for needle in ["Drift · very", "|θ−θ0|/|θ0| 0.12", "1000    100,001", "∝ M^-0.5"] {
+    for needle in ["Drift · very", "|θ−θ0|/|θ0| 0.12", "1000  100,001", "∝ M^-0.5"] {
         assert!(s.contains(needle), "no `{needle}` in\n{s}");
     }
     let before = a.session.drift.as_ref().map(|d| d.init);

@@ -147,7 +147,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Char('s')], "s", Action::Export, Some("export"), "export session to a folder"),
     b(&[Char('l')], "l", Action::ToggleLog, None, "loss axis: log / linear"),
     b(&[Char('a')], "a", Action::ToggleAscii, None, "ASCII markers / braille"),
-    b(&[Char('?')], "?", Action::Help, Some("help"), "this help (Esc closes)"),
+    b(&[Char('?')], "?", Action::Help, Some("help"), "this help; ? again: panes"),
     b(&[Ctrl('z')], "C-z", Action::Suspend, None, "suspend (fg resumes)"),
     b(&[Char('q'), Esc, Ctrl('c')], "q Esc C-c", Action::Quit, Some("quit"), "quit, print the command"),
 ];

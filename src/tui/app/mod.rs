@@ -130,8 +130,14 @@ impl App {
 
     /// Handles one key through the key table.
     pub fn press(&mut self, key: Key) -> Outcome {
+        // ? opens the keys, ? again what the panes show; Esc (or ? on the second page) closes.
+        if self.session.help && key == Key::Char('?') && !self.session.help_panes {
+            self.session.help_panes = true;
+            return Outcome::Continue;
+        }
         if self.session.help && matches!(key, Key::Esc | Key::Char('?')) {
             self.session.help = false;
+            self.session.help_panes = false;
             return Outcome::Continue;
         }
         if self.press_in_list(key) {

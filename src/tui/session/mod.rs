@@ -89,6 +89,8 @@ pub struct Session {
     /// False under NO_COLOR: series are then told apart by marker alone.
     pub color: bool,
     pub help: bool,
+    /// The help's second page (? again): what the current view's panes show.
+    pub help_panes: bool,
     /// Time a frame may spend stepping: half the frame time at --fps.
     pub frame_budget: Duration,
     pub view: View,
@@ -154,6 +156,7 @@ impl Session {
             ascii: explorer.ascii || locale_is_not_utf8(|k| std::env::var(k).ok()),
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             help: false,
+            help_panes: false,
             frame_budget: Duration::from_secs_f64(0.5 / f64::from(explorer.fps.max(1))),
             view: View::Slopes,
             drift: None,

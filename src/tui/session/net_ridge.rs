@@ -153,13 +153,19 @@ impl NetRidge {
     }
 
     /// One line naming the axes.
-    pub fn caption(&self) -> String {
+    /// The axes in words, longest first (the drawing takes the first that fits).
+    pub fn caption(&self) -> Vec<String> {
         match &self.shown {
             Some(Ok(f)) => {
-                let busy = if self.busy() { " · updating…" } else { "" };
-                format!("→ θ0→θ* ({}) · ↑ null direction of J(θ*){busy}", sig4(f.plane.distance))
+                let busy = if self.busy() { " · updating" } else { "" };
+                let d = sig4(f.plane.distance);
+                vec![
+                    format!("→ θ0 to θ*, |θ*−θ0| = {d} · ↑ null direction of J(θ*){busy}"),
+                    format!("→ θ0 to θ* (|θ*−θ0| {d}) · ↑ null of J{busy}"),
+                    format!("→ θ0 to θ* · ↑ null of J{busy}"),
+                ]
             }
-            _ => String::new(),
+            _ => Vec::new(),
         }
     }
 }

@@ -58,10 +58,22 @@ impl RidgeView {
     }
 
     /// One line saying what the axes are.
-    pub fn caption(&self) -> String {
+    /// The axes in words, longest first (the drawing takes the first that fits).
+    pub fn caption(&self) -> Vec<String> {
         match &self.slice {
-            Some(s) => format!("→ across: θ0→θ* ({}) · ↑ along: loss stays 0", crate::format::sig4(s.distance)),
-            None => "a peak, not a ridge: one minimum, the MLE".into(),
+            Some(s) => {
+                let d = crate::format::sig4(s.distance);
+                vec![
+                    format!("→ across the ridge: θ0 to θ*, |θ*−θ0| = {d} · ↑ along it: loss stays 0"),
+                    format!("→ across: θ0 to θ*, |θ*−θ0| = {d} · ↑ along: loss 0"),
+                    format!("→ θ0 to θ* (|θ*−θ0| {d}) · ↑ along"),
+                ]
+            }
+            None => vec![
+                "→ the slope c · ↑ loss L(c): one minimum, the MLE".into(),
+                "→ the slope c · ↑ the loss L(c)".into(),
+                "→ c · ↑ L(c)".into(),
+            ],
         }
     }
 }

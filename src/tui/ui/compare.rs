@@ -9,7 +9,7 @@ use ratatui::widgets::{Axis, Block, Chart, GraphType, Paragraph};
 
 use super::density::{self, DensityPlot};
 use super::theme::{Series, Theme};
-use super::widgets::{first_fit, legend, num, series};
+use super::widgets::{edge_arrow, first_fit, legend, mark_label, num, off_scale, series, words_in};
 use crate::predict::{self, AtPoint};
 use crate::tui::session::line::LineState;
 use crate::tui::session::net::NetState;
@@ -85,16 +85,17 @@ impl<'a> Panel<'a> {
     fn title(&self, room: usize, filling: bool) -> String {
         let name = self.name;
         let runs = self.values.len();
-        let fill = if filling { "…" } else { "" };
+        let fill = if filling { " filling" } else { "" };
         let titles: Vec<String> = match (self.error, self.summary) {
             (Some(e), _) => vec![format!("{name} · no endpoints: {e}"), format!("{name} · no endpoints")],
             (None, Some((m, sd, ks))) => vec![
-                format!("{name} · {runs}{fill} runs · mean {} ± sd {} · KS {ks:.3}", num(m), num(sd)),
-                format!("{name} · {runs}{fill} runs · {} ± {} · KS {ks:.3}", num(m), num(sd)),
-                format!("{name}·{runs}{fill}·{}±{}·KS {ks:.3}", num(m), num(sd)),
-                format!("{name}·{runs}{fill}·KS {ks:.3}"),
+                format!("{name} · {runs} runs{fill} · mean {} ± sd {} · KS {ks:.3}", num(m), num(sd)),
+                format!("{name} · {runs} runs{fill} · {} ± {} · KS {ks:.3}", num(m), num(sd)),
+                format!("{name}·{runs} runs{fill}·{}±{}·KS {ks:.3}", num(m), num(sd)),
+                format!("{name}·{runs} runs{fill}·KS {ks:.3}"),
+                format!("{name}·KS {ks:.3}"),
             ],
-            (None, None) => vec![format!("{name} · {runs}{fill} runs"), name.to_string()],
+            (None, None) => vec![format!("{name} · {runs} runs{fill}"), name.to_string()],
         };
         first_fit(&titles, room)
     }
@@ -149,7 +150,7 @@ pub fn draw(app: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
     let outer = Block::bordered()
         .border_style(theme.border())
         .title(Line::from(title).style(theme.title()))
-        .title_bottom(legend(theme, &items));
+        .title_bottom(legend(theme, &items, area.width.saturating_sub(2) as usize));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     if panels.is_empty() || inner.height < panels.len() as u16 + 1 {
@@ -206,7 +207,23 @@ fn draw_panel(
     if area.height == 0 {
         return;
     }
-    let title = p.title(area.width as usize, filling);
+    // The rule for off-scale marks: an arrow at the edge, the value said (here in the panel's
+    // title, its legend), first.
+    let off: Vec<(bool, Series, String)> = [(Series::True, truth, "true"), (Series::Mle, Some(p.theory.mle), "MLE")]
+        .into_iter()
+        .filter_map(|(s, v, name)| {
+            let v = v.filter(|v| v.is_finite())?;
+            off_scale(v, [lo, hi]).map(|left| (left, s, mark_label(name, v, [lo, hi])))
+        })
+        .collect();
+    let said = off.iter().map(|(_, _, l)| l.as_str()).collect::<Vec<_>>().join(" ");
+    let w = area.width as usize;
+    let title = if said.is_empty() {
+        p.title(w, filling)
+    } else {
+        let rest = p.title(w.saturating_sub(said.chars().count() + 3), filling);
+        if rest.is_empty() { words_in(&said, w) } else { format!("{said} · {rest}") }
+    };
     frame.render_widget(Paragraph::new(Line::styled(title, theme.title())), Rect { height: 1, ..area });
     let chart_area = Rect { y: area.y + 1, height: area.height - 1, ..area };
     if chart_area.height == 0 {
@@ -235,4 +252,7 @@ fn draw_panel(
     let chart =
         Chart::new(sets).x_axis(Axis::default().bounds([lo, hi])).y_axis(Axis::default().bounds([0.0, plot.ymax]));
     frame.render_widget(chart, chart_area);
+    for (left, s, _) in off {
+        edge_arrow(frame, chart_area, left, theme.series(s));
+    }
 }

@@ -40,12 +40,14 @@ pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Fra
         (Series::Mle, clip_line(mle, xb, yb)),
         (Series::Run, clip_line(run, xb, yb)),
     ];
-    let mut sets = vec![series(theme, &points, Series::Points, GraphType::Scatter)];
+    let mut sets = Vec::new();
     for (s, seg) in &lines {
         if let Some(seg) = seg {
             sets.push(series(theme, seg, *s, GraphType::Line));
         }
     }
+    // The points last, over the lines: the data pane always shows its data.
+    sets.push(series(theme, &points, Series::Points, GraphType::Scatter));
     let mut items = Vec::new();
     if let Some(t) = truth {
         items.push((Series::True, format!("true {}", num(t))));
@@ -54,7 +56,7 @@ pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Fra
     items.push((Series::Run, format!("run {}", num(run))));
     let title = format!("Data · N={}", d.n());
     let chart = Chart::new(sets)
-        .block(block(theme, title).title_bottom(legend(theme, &items)))
+        .block(block(theme, title).title_bottom(legend(theme, &items, area.width.saturating_sub(2) as usize)))
         .x_axis(
             Axis::default()
                 .bounds(xb)
@@ -105,7 +107,7 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
         .filter(|p| p.1.is_finite())
         .collect();
     let marker = [(net.at, yb[0]), (net.at, yb[1])];
-    let mut sets = vec![series(theme, &points, Series::Points, GraphType::Scatter)];
+    let mut sets = Vec::new();
     for e in &post {
         sets.push(series(theme, e, Series::Posterior, GraphType::Line));
     }
@@ -119,10 +121,11 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
     }
     sets.push(series(theme, &marker, Series::Test, GraphType::Line));
     sets.push(series(theme, &run, Series::Run, GraphType::Line));
+    sets.push(series(theme, &points, Series::Points, GraphType::Scatter));
     let items = net_legend(area.width >= 76, ens.is_some());
     let title = first_fit(&net_titles(net, d.n()), area.width.saturating_sub(2) as usize);
     let chart = Chart::new(sets)
-        .block(block(theme, title).title_bottom(legend(theme, &items)))
+        .block(block(theme, title).title_bottom(legend(theme, &items, area.width.saturating_sub(2) as usize)))
         .x_axis(Axis::default().bounds(xb).style(theme.axis()).labels(vec![
             Span::raw(num(xb[0])),
             Span::raw(format!("x* {}", num(net.at))),

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 
 use super::theme::Theme;
-use super::widgets::block;
+use super::widgets::{block, first_fit, fit_items, table, wrap_words};
 use crate::format::{sig4, thousands};
 use crate::ridge;
 use crate::tui::session::Session;
@@ -35,9 +35,12 @@ pub fn render_line(
     let w = area.width as usize;
     let d = ridge::drift(theta0, theta);
     let delta = theta - theta0;
-    let head =
-        format!("|θ−θ0|/|θ0| {} · max |Δξ| {} · |Δc| {}", sig4(d.rel_change), sig4(d.max_change), sig4(d.slope_change));
-    buf.set_stringn(area.x, area.y, head, w, style(Color::White));
+    let head = [
+        format!("|θ−θ0|/|θ0| {}", sig4(d.rel_change)),
+        format!("max |Δξ| {}", sig4(d.max_change)),
+        format!("|Δc| {}", sig4(d.slope_change)),
+    ];
+    buf.set_stringn(area.x, area.y, fit_items(&head, " · ", w), w, style(Color::White));
     let table_h = if area.height >= 10 { view.rows.len() as u16 + 2 } else { 0 };
     let hist = Rect { y: area.y + 1, height: area.height.saturating_sub(1 + table_h), ..area };
     if theta.len() > 1 && hist.height >= 3 {
@@ -48,25 +51,26 @@ pub fn render_line(
     }
     if table_h > 0 {
         let y0 = area.y + area.height - table_h;
-        buf.set_stringn(
-            area.x,
-            y0,
-            format!("{:>6} {:>10} {:>13} {:>14}   GD's θ* from this init", "M", "k (very)", "|θ−θ0|/|θ0|", "max |Δξ|"),
-            w,
-            style(Color::Gray),
-        );
-        for (i, r) in view.rows.iter().enumerate() {
-            let line = format!(
-                "{:>6} {:>10} {:>13} {:>14}",
-                r.sources,
-                thousands(r.k as u64),
-                sig4(r.rel_change),
-                sig4(r.max_change)
-            );
-            buf.set_stringn(area.x, y0 + 1 + i as u16, line, w, Style::new());
+        let rows: Vec<Vec<String>> = view
+            .rows
+            .iter()
+            .map(|r| vec![r.sources.to_string(), thousands(r.k as u64), sig4(r.rel_change), sig4(r.max_change)])
+            .collect();
+        let lines = table(&["M", "k (very)", "|θ−θ0|/|θ0|", "max |Δξ|"], &rows, w);
+        for (i, line) in lines.into_iter().enumerate() {
+            let note = if i == 0 { "   GD's θ* from this init" } else { "" };
+            let line = if line.chars().count() + note.chars().count() <= w { format!("{line}{note}") } else { line };
+            buf.set_stringn(area.x, y0 + i as u16, line, w, style(if i == 0 { Color::Gray } else { Color::Reset }));
         }
         let fit = view.exponent.map_or("—".into(), |e| {
-            format!("|θ−θ0|/|θ0| ∝ M^{e:.2}, theory M^-0.5: more parameters, each moves less")
+            first_fit(
+                &[
+                    format!("|θ−θ0|/|θ0| ∝ M^{e:.2}, theory M^-0.5: more parameters, each moves less"),
+                    format!("|θ−θ0|/|θ0| ∝ M^{e:.2}, theory M^-0.5"),
+                    format!("∝ M^{e:.2} (theory M^-0.5)"),
+                ],
+                w,
+            )
         });
         buf.set_stringn(area.x, y0 + 1 + view.rows.len() as u16, fit, w, style(Color::LightCyan));
     }
@@ -98,10 +102,11 @@ fn render_histogram(dxi: ArrayView1<f64>, sources_per_point: usize, area: Rect, 
         }
     }
     // Every source of one point gets the same gradient, so they all move by the same amount.
+    let range = format!("Δξ {} to {}", sig4(lo), sig4(hi));
     let axis = if sources_per_point > 1 {
-        format!("Δξ {}…{}; a point's {sources_per_point} ξ move as one", sig4(lo), sig4(hi))
+        first_fit(&[format!("{range}; a point's {sources_per_point} ξ move as one"), range], area.width as usize)
     } else {
-        format!("Δξ {}…{} over {} ξ", sig4(lo), sig4(hi), thousands(dxi.len() as u64))
+        first_fit(&[format!("{range} over {} ξ", thousands(dxi.len() as u64)), range], area.width as usize)
     };
     buf.set_stringn(area.x, area.y + area.height - 1, axis, area.width as usize, Style::new());
 }
@@ -117,14 +122,12 @@ pub fn render_net(drift: &NetDrift, net: &NetState, area: Rect, buf: &mut Buffer
     let trained: Vec<f64> =
         (0..th.len()).filter(|&i| net.net.is_trained(i)).map(|i| th[i] - th0[i]).filter(|v| v.is_finite()).collect();
     let max = trained.iter().fold(0.0f64, |a, v| a.max(v.abs()));
-    let head = format!(
-        "|θ−θ0|/|θ0| {} · kernel Δ {} · max |Δθ| {} over {} trained",
-        sig4(net.stats.rel_change),
-        sig4(net.stats.kernel_change),
-        sig4(max),
-        thousands(trained.len() as u64)
-    );
-    buf.set_stringn(area.x, area.y, head, w, style(Color::White));
+    let head = [
+        format!("|θ−θ0|/|θ0| {}", sig4(net.stats.rel_change)),
+        format!("kernel Δ {}", sig4(net.stats.kernel_change)),
+        format!("max |Δθ| {} over {} trained", sig4(max), thousands(trained.len() as u64)),
+    ];
+    buf.set_stringn(area.x, area.y, fit_items(&head, " · ", w), w, style(Color::White));
     let table_h = if area.height >= 10 { SWEEP_WIDTHS.len() as u16 + 2 } else { 0 };
     let hist = Rect { y: area.y + 1, height: area.height.saturating_sub(1 + table_h), ..area };
     if hist.height >= 3 {
@@ -134,31 +137,48 @@ pub fn render_net(drift: &NetDrift, net: &NetState, area: Rect, buf: &mut Buffer
         return;
     }
     let y0 = area.y + area.height - table_h;
-    let title =
-        format!("{:>6} {:>8} {:>12} {:>10} {:>10}   GD from this init", "M", "k", "|θ−θ0|/|θ0|", "theory", "kernel Δ");
-    buf.set_stringn(area.x, y0, title, w, style(Color::Gray));
-    for (i, &width) in SWEEP_WIDTHS.iter().enumerate() {
-        let line = match drift.rows.get(i) {
-            Some(r) => format!(
-                "{:>6} {:>8} {:>12} {:>10} {:>10}{}",
-                r.width,
+    let rows: Vec<Vec<String>> = SWEEP_WIDTHS
+        .iter()
+        .enumerate()
+        .map(|(i, &width)| match drift.rows.get(i) {
+            Some(r) => vec![
+                r.width.to_string(),
                 thousands(r.k as u64),
                 sig4(r.rel_change),
                 sig4(r.theory),
                 sig4(r.kernel_change),
-                if r.converged { "" } else { "  (step cap)" }
-            ),
-            None if i == drift.rows.len() && drift.error.is_none() => format!("{width:>6} training…"),
-            None => format!("{width:>6}"),
-        };
-        buf.set_stringn(area.x, y0 + 1 + i as u16, line, w, Style::new());
+                if r.converged { String::new() } else { "(step cap)".into() },
+            ],
+            None if i == drift.rows.len() && drift.error.is_none() => vec![width.to_string(), "training".into()],
+            None => vec![width.to_string()],
+        })
+        .collect();
+    let lines = table(&["M", "k", "|θ−θ0|/|θ0|", "theory", "kernel Δ", ""], &rows, w);
+    for (i, line) in lines.into_iter().enumerate() {
+        let note = if i == 0 { "   GD from this init" } else { "" };
+        let line = if line.chars().count() + note.chars().count() <= w { format!("{line}{note}") } else { line };
+        buf.set_stringn(area.x, y0 + i as u16, line, w, style(if i == 0 { Color::Gray } else { Color::Reset }));
     }
     let fit = match (&drift.error, drift.exponents()) {
-        (Some(e), _) => format!("sweep stopped: {e}"),
-        (None, Some((a, b))) if drift.done() => {
-            format!("|θ−θ0|/|θ0| ∝ M^{a:.2} (theory -0.5), kernel Δ ∝ M^{b:.2} (theory O(M^-0.5)): wider moves less")
-        }
-        _ => "fitting once every width is trained (theory: M^-0.5)".into(),
+        (Some(e), _) => wrap_words(&format!("sweep stopped: {e}"), w).swap_remove(0),
+        (None, Some((a, b))) if drift.done() => first_fit(
+            &[
+                format!(
+                    "|θ−θ0|/|θ0| ∝ M^{a:.2} (theory -0.5), kernel Δ ∝ M^{b:.2} (theory O(M^-0.5)): wider moves less"
+                ),
+                format!("|θ−θ0|/|θ0| ∝ M^{a:.2} (theory -0.5), kernel Δ ∝ M^{b:.2}"),
+                format!("|θ−θ0|/|θ0| ∝ M^{a:.2}, kernel Δ ∝ M^{b:.2}"),
+                format!("∝ M^{a:.2}, kernel Δ ∝ M^{b:.2}"),
+            ],
+            w,
+        ),
+        _ => first_fit(
+            &[
+                "fitting once every width is trained (theory: M^-0.5)".into(),
+                "fitting once every width is trained".into(),
+            ],
+            w,
+        ),
     };
     buf.set_stringn(area.x, y0 + 1 + SWEEP_WIDTHS.len() as u16, fit, w, style(Color::LightCyan));
 }
@@ -182,13 +202,16 @@ fn net_histogram(values: &[f64], area: Rect, buf: &mut Buffer, theme: &Theme) {
             }
         }
     }
-    let axis = format!("Δθ {}…{} over the trained parameters", sig4(lo), sig4(hi));
+    let range = format!("Δθ {} to {}", sig4(lo), sig4(hi));
+    let axis = first_fit(&[format!("{range} over the trained parameters"), range], area.width as usize);
     buf.set_stringn(area.x, area.y + area.height - 1, axis, area.width as usize, Style::new());
 }
 
 /// The drift view (key p) in the slopes pane.
 pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let b = block(theme, format!("Drift · {} · how far θ moved from θ0", slot.model.kind.name()));
+    let name = slot.model.kind.name();
+    let titles = [format!("Drift · {name} · how far θ moved from θ0"), format!("Drift · {name}")];
+    let b = block(theme, first_fit(&titles, area.width.saturating_sub(2) as usize));
     let inner = b.inner(area);
     frame.render_widget(b, area);
     if let Some(drift) = &app.drift {
@@ -199,10 +222,12 @@ pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Fra
 /// The drift view (key p) on the net.
 pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let s = net.spec;
-    let b = block(
-        theme,
+    let titles = [
         format!("Drift · net M={} · {} · {} · how far θ moved from θ0", s.width, s.act.name(), s.train.name()),
-    );
+        format!("Drift · net M={} · {} · {}", s.width, s.act.name(), s.train.name()),
+        format!("Drift · net M={}", s.width),
+    ];
+    let b = block(theme, first_fit(&titles, area.width.saturating_sub(2) as usize));
     let inner = b.inner(area);
     frame.render_widget(b, area);
     if let Some(d) = &app.net_drift {

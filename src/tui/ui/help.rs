@@ -1,4 +1,6 @@
-//! The footer and the help screen, both drawn from the one key table (`tui::keys::BINDINGS`).
+//! The footer and the help screen, both drawn from the one key table (`tui::keys::BINDINGS`),
+//! and the help's second page: what each pane of the current view shows, from
+//! `assets/panes.md`, the text the README's pane list is (a test holds them equal).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,8 +8,78 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::theme::Theme;
-use super::widgets::block;
+use super::widgets::{block, first_fit, words_in, wrap_words};
 use crate::tui::keys::{Action, BINDINGS, Binding};
+use crate::tui::session::view::{Pane, panes, resolve};
+use crate::tui::session::{Session, View};
+
+/// What each pane shows, one `- **Title**: text` line per pane: the README's pane list too.
+pub const PANES_TEXT: &str = include_str!("../../../assets/panes.md");
+
+/// The entries of `PANES_TEXT`: (title, text), the text without markdown's backticks.
+pub fn pane_entries() -> Vec<(&'static str, String)> {
+    PANES_TEXT
+        .lines()
+        .filter_map(|l| l.strip_prefix("- **")?.split_once("**: "))
+        .map(|(title, text)| (title, text.replace('`', "")))
+        .collect()
+}
+
+/// The entry that explains `pane` in `view`, for the net or a line.
+pub fn entry_title(pane: Pane, view: View, net: bool) -> &'static str {
+    match (pane, view, net) {
+        (Pane::Data, _, false) => "Data",
+        (Pane::Data, _, true) => "Data (net)",
+        (Pane::Loss, _, _) => "Loss",
+        (Pane::Inspector, _, false) => "Inspector",
+        (Pane::Inspector, _, true) => "Inspector (net)",
+        (Pane::View, View::Slopes, false) => "Slopes",
+        (Pane::View, View::Slopes, true) => "Slopes (net)",
+        (Pane::View, View::Ridge, false) => "Ridge view",
+        (Pane::View, View::Ridge, true) => "Ridge view (net)",
+        (Pane::View, View::Drift, false) => "Drift view",
+        (Pane::View, View::Drift, true) => "Drift view (net)",
+        (Pane::View, View::Compare, _) => "Compare view",
+    }
+}
+
+/// The help's second page: the current view's panes explained, the focused pane first, each
+/// entry whole or not at all.
+pub fn draw_panes_help(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let net = s.net().is_some();
+    let first = resolve(s.view, s.focus);
+    let order = std::iter::once(first).chain(panes(s.view).iter().copied().filter(|&p| p != first));
+    let entries = pane_entries();
+    let w = area.width.saturating_sub(2) as usize;
+    let rows = area.height.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let mut left_out = 0;
+    for pane in order {
+        let title = entry_title(pane, s.view, net);
+        let Some((_, text)) = entries.iter().find(|(t, _)| *t == title) else { continue };
+        let wrapped = wrap_words(&format!("{title}: {text}"), w);
+        // Keep one row for the line that says some were left out.
+        if lines.len() + wrapped.len() + 1 > rows {
+            left_out += 1;
+            continue;
+        }
+        for (i, l) in wrapped.into_iter().enumerate() {
+            lines.push(match (i, l.strip_prefix(title)) {
+                (0, Some(rest)) => Line::from(vec![Span::styled(title, theme.key()), Span::raw(rest.to_string())]),
+                _ => Line::from(l),
+            });
+        }
+    }
+    if left_out > 0 {
+        let more = [
+            "more panes: f puts the next one first; a larger terminal shows them all".into(),
+            "more: f puts the next pane first".into(),
+        ];
+        lines.push(Line::styled(first_fit(&more, w), theme.label()));
+    }
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block(theme, "What the panes show (Esc or ? closes)")), area);
+}
 
 /// The footer: the tour, help and quit always, then as many keys as fit in table order; the
 /// tour's own keys (first in the table) only while it is open, the net's only while the net is
@@ -48,11 +120,8 @@ pub fn draw_help(theme: &Theme, frame: &mut Frame, area: Rect) {
     let entry = |b: &Binding| -> Vec<Span<'static>> {
         let key = format!(" {:<9} ", b.key_label);
         let room = col_w.saturating_sub(key.chars().count() + 1);
-        let mut help: String = b.help.chars().take(room).collect();
-        if b.help.chars().count() > room && room > 0 {
-            help.pop();
-            help.push('…');
-        }
+        // Whole words only: a description gives way word by word, never cut.
+        let help = words_in(b.help, room);
         let pad = col_w.saturating_sub(key.chars().count() + help.chars().count());
         vec![Span::styled(key, theme.key()), Span::raw(format!("{help}{}", " ".repeat(pad)))]
     };
@@ -60,5 +129,14 @@ pub fn draw_help(theme: &Theme, frame: &mut Frame, area: Rect) {
         .map(|i| Line::from((0..cols).filter_map(|c| BINDINGS.get(c * rows + i)).flat_map(entry).collect::<Vec<_>>()))
         .collect();
     frame.render_widget(Clear, r);
-    frame.render_widget(Paragraph::new(lines).block(block(theme, "Keys (? or Esc closes)")), r);
+    frame.render_widget(
+        Paragraph::new(lines).block(block(
+            theme,
+            first_fit(
+                &["Keys (? again: what the panes show · Esc closes)".into(), "Keys (? panes · Esc closes)".into()],
+                w.saturating_sub(2) as usize,
+            ),
+        )),
+        r,
+    );
 }

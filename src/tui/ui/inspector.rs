@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use super::widgets::{block, count, kv, num, wrap_words};
+use super::widgets::{block, count, fit_items, kv, kv_num, num, num_in, wrap_words};
 use crate::optim::{Optimizer, Status};
 use crate::tui::session::line::LineState;
 use crate::tui::session::net::NetState;
@@ -20,24 +20,24 @@ pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Fra
     let m = &slot.model;
     // SGD's rate is a factor on the Kaczmarz step 1/|∇f_n|², stable below 2.
     let relative = app.optimizer == Optimizer::Sgd;
+    let w = area.width.saturating_sub(2) as usize;
+    let dims = [format!("k {}", m.k()), format!("N {}", m.n()), format!("ridge {}", m.ridge_dim())];
     let mut lines = vec![
         kv(theme, "model", m.kind.name().to_string()),
-        Line::from(format!("k {} · N {} · ridge {}", m.k(), m.n(), m.ridge_dim())),
+        Line::from(fit_items(&dims, " · ", w)),
         kv(theme, "optim", app.optimizer.name().to_string()),
     ];
-    lines.extend(lr_lines(theme, app.lr_and_bound(), relative, app.optimizer));
+    lines.extend(lr_lines(theme, app.lr_and_bound(), relative, app.optimizer, w));
     lines.push(kv(theme, "step", count(run.steps)));
-    lines.push(kv(theme, "loss", num(slot.stats.loss)));
-    lines.push(kv(theme, "slope", num(slot.stats.slope)));
-    lines.push(Line::from(vec![Span::styled("|θ−θ0|/|θ0| ", theme.label()), Span::raw(num(slot.stats.rel_change))]));
-    lines.push(kv(theme, "|∇L|", num(slot.stats.grad)));
+    lines.extend(kv_num(theme, "loss", slot.stats.loss, w));
+    lines.extend(kv_num(theme, "slope", slot.stats.slope, w));
+    lines.extend(kv_num(theme, "|θ−θ0|/|θ0|", slot.stats.rel_change, w));
+    lines.extend(kv_num(theme, "|∇L|", slot.stats.grad, w));
     // Both KS distances of the histogram: against the posterior, and against the predicted
     // endpoint distribution of its optimizer (whitened GD closes the gap between them).
     if let Some(sum) = &slot.hist.summary {
-        lines.push(Line::from(vec![
-            Span::styled("KS ", theme.label()),
-            Span::raw(format!("post {:.3} · pred {:.3}", sum.ks_posterior.d, sum.ks_gd_endpoint.d)),
-        ]));
+        let ks = [format!("post {:.3}", sum.ks_posterior.d), format!("pred {:.3}", sum.ks_gd_endpoint.d)];
+        lines.push(Line::from(vec![Span::styled("KS ", theme.label()), Span::raw(fit_items(&ks, " · ", w - 3))]));
     }
     // The message (why a run stopped) outranks the seed and speed lines when space is short.
     let end = End {
@@ -55,34 +55,44 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
     let run = &net.run;
     let n = &net.net;
     let s = &net.stats;
-    let f_now = if s.f_star.is_finite() { num(s.f_star) } else { "—".into() };
+    let w = area.width.saturating_sub(2) as usize;
+    let head = [format!("net · M {}", n.width), n.act.name().to_string(), n.train.name().to_string()];
+    let dims = [format!("k {}", n.k()), format!("N {}", n.n()), format!("ridge {}", n.ridge_dim())];
     let mut lines = vec![
-        Line::from(format!("net · M {} · {} · {}", n.width, n.act.name(), n.train.name())),
-        Line::from(format!("k {} · N {} · ridge {}", n.k(), n.n(), n.ridge_dim())),
+        Line::from(fit_items(&head, " · ", w)),
+        Line::from(fit_items(&dims, " · ", w)),
         kv(theme, "optim", run.optimizer.name().to_string()),
     ];
-    lines.extend(lr_lines(theme, (run.lr, run.lr_bound), false, run.optimizer));
+    lines.extend(lr_lines(theme, (run.lr, run.lr_bound), false, run.optimizer, w));
     let label = |k: &str| Span::styled(k.to_string(), theme.label());
+    // Each line's items go whole, labels with their values, while they fit.
+    let pairs = |items: Vec<(String, Option<String>)>| -> Line<'static> {
+        let mut spans = Vec::new();
+        let mut used = 0;
+        for (k, v) in items {
+            let Some(v) = v else { continue };
+            let n = k.chars().count() + v.chars().count();
+            if used + n > w {
+                break;
+            }
+            used += n;
+            spans.extend([label(&k), Span::raw(v)]);
+        }
+        Line::from(spans)
+    };
+    let at = if s.kernel_step == run.steps { String::new() } else { format!(" @{}", count(s.kernel_step)) };
     lines.extend([
-        Line::from(vec![label("step "), Span::raw(count(run.steps)), label(" · loss "), Span::raw(num(s.loss))]),
-        Line::from(vec![label("|θ−θ0|/|θ0| "), Span::raw(num(s.rel_change))]),
-        Line::from(vec![
-            label("kernel Δ "),
-            Span::raw(num(s.kernel_change)),
-            label(&if s.kernel_step == run.steps { String::new() } else { format!(" @{}", count(s.kernel_step)) }),
-        ]),
-        Line::from(vec![
-            label("f(x*) "),
-            Span::raw(f_now),
-            label(" · lin "),
-            Span::raw(net.f_lin_star.map_or("—".into(), num)),
+        pairs(vec![("step ".into(), Some(count(run.steps))), (" · loss ".into(), num_in(s.loss, w))]),
+        pairs(vec![("|θ−θ0|/|θ0| ".into(), num_in(s.rel_change, w.saturating_sub(12)))]),
+        pairs(vec![("kernel Δ ".into(), num_in(s.kernel_change, w.saturating_sub(9))), (at, Some(String::new()))]),
+        pairs(vec![
+            ("f(x*) ".into(), Some(if s.f_star.is_finite() { num(s.f_star) } else { "—".into() })),
+            (" · lin ".into(), Some(net.f_lin_star.map_or("—".into(), num))),
         ]),
     ]);
     if let Some(sum) = &net.hist.summary {
-        lines.push(Line::from(vec![
-            label("KS "),
-            Span::raw(format!("NTK {:.3} · Bayes {:.3}", sum.ks_ntk_gp.d, sum.ks_posterior.d)),
-        ]));
+        let ks = [format!("NTK {:.3}", sum.ks_ntk_gp.d), format!("Bayes {:.3}", sum.ks_posterior.d)];
+        lines.push(Line::from(vec![label("KS "), Span::raw(fit_items(&ks, " · ", w - 3))]));
     }
     // The seed stays: it is what reproduces the run. A message outranks the speed line.
     let end = End {
@@ -102,21 +112,36 @@ fn lr_lines(
     (lr, bound): (Option<f64>, Option<(f64, &'static str)>),
     relative: bool,
     optimizer: Optimizer,
+    w: usize,
 ) -> Vec<Line<'static>> {
     let (Some(lr), Some((b, name))) = (lr, bound) else {
         return vec![kv(theme, "lr", format!("none ({})", optimizer.name()))];
     };
     let over = lr >= b;
     let bad = if over { theme.bad() } else { Style::new() };
-    vec![
-        Line::from(vec![
-            Span::styled(format!("{:<8}", if relative { "step ×" } else { "lr" }), theme.label()),
-            Span::styled(format!("{lr:.3e}"), bad),
-            Span::styled(if over { " ✗ unstable" } else { "" }, bad),
-        ]),
-        kv(theme, if name.starts_with("2/λmax") { "2/λmax" } else { "bound" }, format!("{b:.3e}")),
-    ]
+    // SGD's rate is a factor on its own step, not a step size: named apart from the step count.
+    let label = format!("{:<8}", if relative { "lr factor " } else { "lr" });
+    let warn = if over && label.chars().count() + 9 + 11 <= w {
+        " ✗ unstable"
+    } else if over {
+        " ✗"
+    } else {
+        ""
+    };
+    let room = w.saturating_sub(label.chars().count() + warn.chars().count());
+    let bound_label = if name.starts_with("2/λmax") { "2/λmax" } else { "bound" };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(label, theme.label()),
+        Span::styled(num_in(lr, room).unwrap_or_default(), bad),
+        Span::styled(warn, bad),
+    ])];
+    lines.extend(kv_num(theme, bound_label, b, w));
+    lines
 }
+
+/// The inspector's lines that never give way to a message: model, dimensions, optimizer, lr and
+/// its bound.
+const MIN_LINES: usize = 5;
 
 /// How the run stands, for the inspector's last lines and title.
 struct End<'a> {
@@ -132,7 +157,7 @@ struct End<'a> {
 /// The message (or why the run diverged), the seed and speed lines, and the block titled with
 /// the run's state, drawn under `lines`.
 fn finish(app: &Session, theme: &Theme, frame: &mut Frame, area: Rect, mut lines: Vec<Line<'static>>, end: End) {
-    let mut tail = tail(app, theme, end.init);
+    let mut tail = tail(app, theme, end.init, area.width.saturating_sub(2) as usize);
     let (state, style) = match end.status {
         Status::Diverged(_) => ("✗ diverged", theme.bad()),
         Status::Converged if end.linearized => ("✓ linearized end", theme.good()),
@@ -151,7 +176,13 @@ fn finish(app: &Session, theme: &Theme, frame: &mut Frame, area: Rect, mut lines
         if end.seed_stays {
             tail.truncate(1);
         }
-        let room = inner_h.saturating_sub(lines.len() + if end.seed_stays { tail.len() } else { 0 }).max(1);
+        let fixed = if end.seed_stays { tail.len() } else { 0 };
+        // The message is read whole: the last figures give way for it, down to the model, its
+        // dimensions, the optimizer and the learning rate against its bound.
+        while lines.len() > MIN_LINES && lines.len() + fixed + wrapped.len() > inner_h {
+            lines.pop();
+        }
+        let room = inner_h.saturating_sub(lines.len() + fixed).max(1);
         let keep_tail = if end.seed_stays { tail.len() } else { room.saturating_sub(wrapped.len()).min(tail.len()) };
         let shown = if end.seed_stays { room } else { room - keep_tail };
         let msg_style = if matches!(end.status, Status::Diverged(_)) { theme.bad() } else { Style::new() };
@@ -164,16 +195,18 @@ fn finish(app: &Session, theme: &Theme, frame: &mut Frame, area: Rect, mut lines
 }
 
 /// The inspector's last lines, for every model: seed and init, then stepping and drawing speed.
-fn tail(app: &Session, theme: &Theme, init: u64) -> Vec<Line<'static>> {
+fn tail(app: &Session, theme: &Theme, init: u64, width: usize) -> Vec<Line<'static>> {
+    let w = width.saturating_sub(8);
     let rates = match app.rates {
-        Some(r) => format!("{}/s · {:.0} fps", count(r.steps_per_s as u64), r.frames_per_s),
-        None => "—/s · — fps".into(),
+        Some(r) => [format!("{}/s", count(r.steps_per_s as u64)), format!("{:.0} fps", r.frames_per_s)],
+        None => ["—/s".into(), "— fps".into()],
     };
+    let speed = [format!("{}/frame", count(app.steps_per_frame)), rates[0].clone(), rates[1].clone()];
     vec![
         Line::from(vec![
             Span::styled(format!("{:<8}", "seed"), theme.label()),
-            Span::raw(format!("{} · init {init}", app.seed)),
+            Span::raw(fit_items(&[app.seed.to_string(), format!("init {init}")], " · ", w)),
         ]),
-        Line::styled(format!("{}/frame · {rates}", count(app.steps_per_frame)), theme.label()),
+        Line::styled(fit_items(&speed, " · ", width), theme.label()),
     ]
 }

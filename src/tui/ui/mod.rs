@@ -62,7 +62,9 @@ pub fn render(session: &Session, frame: &mut Frame) {
         }
     }
     help::draw_footer(&theme, frame, footer, session.net().is_some(), session.tour_open().is_some());
-    if session.help {
+    if session.help && session.help_panes {
+        help::draw_panes_help(session, &theme, frame, area);
+    } else if session.help {
         help::draw_help(&theme, frame, area);
     }
     if session.ascii {

@@ -44,18 +44,24 @@ pub fn render_line(
         Some(slice) => render_slice(view, slice, model, current, plot, buf, theme),
         None => render_parabola(view, model, current, plot, buf, theme),
     }
-    let legend = if view.slice.is_some() {
-        if theme.ascii {
-            "| ridge  o start  * θ*  . path  @ now  .:*# loss/10"
-        } else {
-            "│ ridge  o start  ◆ θ*  · path  @ now  ░▒▓█ loss ×10"
-        }
-    } else if theme.ascii {
-        "* minimum (MLE)  . loss L(c)  @ now"
-    } else {
-        "◆ minimum (MLE)  • loss L(c)  @ now"
+    let legends: &[&str] = match (view.slice.is_some(), theme.ascii) {
+        (true, true) => &[
+            "| loss 0: the likelihood's ridge  o start  * θ*  . path  @ now  .:*# loss/10",
+            "| ridge  o start  * θ*  . path  @ now  .:*# loss/10",
+            "| ridge o start * θ* . path @ now .:*# /10",
+            "| ridge o start * θ* . path @ now",
+        ],
+        (true, false) => &[
+            "│ loss 0: the likelihood's ridge  o start  ◆ θ*  · path  @ now  ░▒▓█ loss ×10",
+            "│ ridge  o start  ◆ θ*  · path  @ now  ░▒▓█ loss ×10",
+            "│ ridge o start ◆ θ* · path @ now ░▒▓█ ×10",
+            "│ ridge o start ◆ θ* · path @ now",
+        ],
+        (false, true) => &["* minimum (MLE)  . loss L(c)  @ now", "* MLE . L(c) @ now"],
+        (false, false) => &["◆ minimum (MLE)  • loss L(c)  @ now", "◆ MLE • L(c) @ now"],
     };
-    buf.set_stringn(area.x, legend_y, legend, area.width as usize, Style::new());
+    let legends: Vec<String> = legends.iter().map(|l| l.to_string()).collect();
+    buf.set_stringn(area.x, legend_y, first_fit(&legends, area.width as usize), area.width as usize, Style::new());
 }
 
 fn render_slice(
@@ -263,13 +269,31 @@ fn statement(f: &PlaneFigures, w: usize) -> Vec<String> {
     ]
 }
 
+/// "1 dimension", "9,901 dimensions".
+fn dimensions(n: usize) -> String {
+    let unit = if n == 1 { "dimension" } else { "dimensions" };
+    format!("{} {unit}", crate::format::thousands(n as u64))
+}
+
 /// The ridge view (key v) in the slopes pane.
 pub fn draw_line(slot: &LineState, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let title = match slot.model.kind {
-        ModelKind::Traditional => "Ridge? · traditional: one minimum".to_string(),
-        _ => format!("Ridge · {} · loss 0 in {} dimensions", slot.run.optimizer.name(), slot.model.ridge_dim()),
+    let room = area.width.saturating_sub(2) as usize;
+    let dims = dimensions(slot.model.ridge_dim());
+    let titles = match slot.model.kind {
+        ModelKind::Traditional => vec![
+            "Ridge? · traditional: one minimum, a valley floor of one point".into(),
+            "Ridge? · traditional: one minimum".into(),
+            "one minimum".into(),
+        ],
+        _ => vec![
+            format!("Ridge · {} · the loss's zero valley is the likelihood's ridge: {dims}", slot.run.optimizer.name()),
+            format!("Likelihood ridge · {} · loss 0 in {dims}", slot.run.optimizer.name()),
+            format!("Likelihood ridge: loss 0 in {dims}"),
+            format!("Ridge: loss 0 in {dims}"),
+        ],
     };
-    let b = block(theme, title).title_bottom(Line::from(slot.ridge.caption()).style(theme.label()));
+    let caption = first_fit(&slot.ridge.caption(), room);
+    let b = block(theme, first_fit(&titles, room)).title_bottom(Line::from(caption).style(theme.label()));
     let inner = b.inner(area);
     frame.render_widget(b, area);
     render_line(&slot.ridge, &slot.model, &slot.run.theta, inner, frame.buffer_mut(), theme);
@@ -279,13 +303,15 @@ pub fn draw_line(slot: &LineState, theme: &Theme, frame: &mut Frame, area: Rect)
 pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let s = net.spec;
     let dims = net.net.ridge_dim();
+    let dims = dimensions(dims);
+    let room = area.width.saturating_sub(2) as usize;
     let titles = [
-        format!("Ridge · net M={} · {} · {} · loss 0 in {dims} dimensions", s.width, s.act.name(), s.train.name()),
-        format!("Ridge · net M={} · {} · {} · loss 0 in {dims} dims", s.width, s.act.name(), s.train.name()),
-        format!("Ridge · net · loss 0 in {dims} dims"),
+        format!("Ridge · net M={} · {} · {} · loss 0 in {dims}", s.width, s.act.name(), s.train.name()),
+        format!("Ridge · net M={} · loss 0 in {dims}", s.width),
+        format!("Ridge · net · loss 0 in {dims}"),
     ];
-    let title = first_fit(&titles, area.width.saturating_sub(2) as usize);
-    let caption = app.net_ridge.as_ref().map(|r| r.caption()).unwrap_or_default();
+    let title = first_fit(&titles, room);
+    let caption = app.net_ridge.as_ref().map(|r| first_fit(&r.caption(), room)).unwrap_or_default();
     let b = block(theme, title).title_bottom(Line::from(caption).style(theme.label()));
     let inner = b.inner(area);
     frame.render_widget(b, area);

@@ -10,7 +10,9 @@ use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
 
 use super::density::{self, DensityPlot};
 use super::theme::{Series, Theme};
-use super::widgets::{block, corner_note, first_fit, legend, num, series};
+use super::widgets::{
+    block, corner_note, edge_arrow, first_fit, legend, mark_label, num, off_scale, series, wrap_words,
+};
 use crate::model::ModelKind;
 use crate::net::TrainMode;
 use crate::optim::Optimizer;
@@ -21,7 +23,8 @@ use crate::tui::session::line::LineState;
 use crate::tui::session::net::NetState;
 
 /// A density pane's picture: its range, bars and curves (`sets`, built on `plot`), the title
-/// that fits, the legend, the middle x label, and a note where the picture needs words.
+/// that fits, the legend, the middle x label, a note where the picture needs words, and the
+/// arrow of a mark past the range (left edge when true).
 struct Picture<'a> {
     range: [f64; 2],
     ymax: f64,
@@ -30,21 +33,43 @@ struct Picture<'a> {
     items: Vec<(Series, String)>,
     mid_label: String,
     note: Option<(String, Style)>,
+    arrow: Option<(bool, Series)>,
 }
 
-fn draw_picture(p: Picture, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn draw_picture(mut p: Picture, theme: &Theme, frame: &mut Frame, area: Rect) {
     let [lo, hi] = p.range;
+    // An off-scale mark's value is the one the picture cannot show: first in the legend.
+    if let Some((_, s)) = p.arrow
+        && let Some(i) = p.items.iter().position(|(x, _)| *x == s)
+    {
+        let item = p.items.remove(i);
+        p.items.insert(0, item);
+    }
+    let inner = Block::bordered().inner(area);
+    // A note takes the top rows of the plot for itself: the y range grows so that every bar and
+    // curve (clipped at ymax) stays below it, and no caption is drawn over a curve.
+    let note = p.note.map(|(text, style)| (wrap_words(&text, inner.width.saturating_sub(2) as usize), style));
+    let plot_rows = inner.height.saturating_sub(2) as f64;
+    let note_rows = note.as_ref().map_or(0, |(l, _)| l.len().min(3)) as f64;
+    let ymax = if note_rows > 0.0 && plot_rows > note_rows + 1.0 {
+        p.ymax * plot_rows / (plot_rows - note_rows)
+    } else {
+        p.ymax
+    };
     let chart = Chart::new(p.sets)
-        .block(block(theme, p.title).title_bottom(legend(theme, &p.items)))
+        .block(block(theme, p.title).title_bottom(legend(theme, &p.items, area.width.saturating_sub(2) as usize)))
         .x_axis(Axis::default().bounds(p.range).style(theme.axis()).labels(vec![
             Span::raw(num(lo)),
             Span::raw(p.mid_label),
             Span::raw(num(hi)),
         ]))
-        .y_axis(Axis::default().bounds([0.0, p.ymax]));
+        .y_axis(Axis::default().bounds([0.0, ymax]));
     frame.render_widget(chart, area);
-    if let Some((text, style)) = p.note {
-        corner_note(frame, Block::bordered().inner(area), text, style);
+    if let Some((lines, style)) = note {
+        corner_note(frame, inner, lines.join(" "), style);
+    }
+    if let Some((left, s)) = p.arrow {
+        edge_arrow(frame, inner, left, theme.series(s));
     }
 }
 
@@ -95,20 +120,15 @@ pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Fra
     let plot = DensityPlot::new(&counts, hist.slopes.len(), [lo, hi], cols, peak, model.kind != ModelKind::Traditional);
     let curves = [plot.curve(post, 1), plot.curve(pred, 3)];
     let run = slot.stats.slope;
-    let run_in = run.is_finite().then(|| run.clamp(lo, hi));
+    let run_in = run.is_finite().then_some(run);
     let marks: Vec<(Series, [(f64, f64); 2])> =
         [(Series::True, truth), (Series::Mle, Some(mle)), (Series::Run, run_in)]
             .into_iter()
             .filter_map(|(s, v)| v.filter(|v| (lo..=hi).contains(v)).map(|v| (s, plot.mark(v))))
             .collect();
     let room = area.width.saturating_sub(2) as usize;
-    let fill = if hist.filling() && app.rates.is_some() { "…" } else { "" };
-    let run_label = match run {
-        r if !r.is_finite() => "run —".to_string(),
-        r if r < lo => format!("◀run {}", num(r)),
-        r if r > hi => format!("run {}▶", num(r)),
-        r => format!("run {}", num(r)),
-    };
+    let fill = if hist.filling() && app.rates.is_some() { " filling" } else { "" };
+    let run_label = mark_label("run", run, [lo, hi]);
     let wide = room >= 60;
     let mut items = vec![(Series::Posterior, if wide { "posterior" } else { "Bayes" }.to_string())];
     if pred.std > 0.0 {
@@ -126,39 +146,40 @@ pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Fra
         items,
         mid_label: num((lo + hi) / 2.0),
         note: line_note(hist, model.kind, theme),
+        arrow: off_scale(run, [lo, hi]).map(|left| (left, Series::Run)),
     };
     draw_picture(picture, theme, frame, area);
 }
 
-/// The slopes pane's titles, longest first: which optimizer made the endpoints, how many,
-/// mean ± std and the KS distance to the posterior.
+/// The slopes pane's titles, longest first: which optimizer made the endpoints (each init's
+/// closed-form limit for gd and whitened, said in words where it fits), how many, mean ± std
+/// and the KS distance to the posterior. `fill` is " filling" while the worker adds runs.
 fn line_titles(hist: &Histogram, fill: &str) -> Vec<String> {
     let opt = hist.optimizer.name();
-    let how = match hist.optimizer {
-        Optimizer::Gd | Optimizer::Whitened => " limit",
-        _ => "",
-    };
+    let closed = matches!(hist.optimizer, Optimizer::Gd | Optimizer::Whitened);
     let runs = hist.slopes.len();
+    let (long, short, unit) = if closed {
+        (format!("closed-form ends of {opt} from {runs} inits{fill}"), format!("{opt} limit"), "inits")
+    } else {
+        (format!("ends of {opt} from {runs} trained runs{fill}"), opt.to_string(), "runs")
+    };
+    let count = format!("{runs} {unit}{fill}");
     match &hist.summary {
-        Some(s) => vec![
-            format!(
-                "Slopes: endpoints of {opt}{how} · {runs}{fill} runs · {:.4} ± {:.4} · KS {:.3}",
-                s.mean, s.std, s.ks_posterior.d
-            ),
-            format!(
-                "Slopes · {opt}{how} · {runs}{fill} runs · {:.3}±{:.3} · KS {:.3}",
-                s.mean, s.std, s.ks_posterior.d
-            ),
-            format!("Slopes · {opt}{how} · {runs}{fill} · {:.3}±{:.3} · KS {:.2}", s.mean, s.std, s.ks_posterior.d),
-            format!("Slopes·{opt}{how}·{runs}{fill} runs·{:.3}±{:.3}·KS {:.3}", s.mean, s.std, s.ks_posterior.d),
-            // The KS distance is what this pane is about: keep it when nothing else fits.
-            format!("Slopes·{opt}{how}·{runs}{fill}·KS {:.3}", s.ks_posterior.d),
-            format!("{opt}·KS {:.3}", s.ks_posterior.d),
-        ],
-        None => vec![
-            format!("Slopes: endpoints of {opt}{how} · {runs}{fill} runs"),
-            format!("Slopes · {opt}{how} · {runs}{fill} runs"),
-        ],
+        Some(s) => {
+            let (m, sd, ks) = (s.mean, s.std, s.ks_posterior.d);
+            vec![
+                format!("Slopes: {long} · {m:.4} ± {sd:.4} · KS {ks:.3}"),
+                format!("Slopes: {long} · {m:.3}±{sd:.3} · KS {ks:.3}"),
+                format!("Slopes: {long} · KS {ks:.3}"),
+                format!("Slopes · {short} · {count} · {m:.3}±{sd:.3} · KS {ks:.3}"),
+                format!("{short} · {count} · {m:.3}±{sd:.3} · KS {ks:.3}"),
+                // The KS distance is what this pane is about: keep it when nothing else fits.
+                format!("{short} · {count} · KS {ks:.3}"),
+                format!("{short}·{count}·KS {ks:.3}"),
+                format!("{opt}·KS {ks:.3}"),
+            ]
+        }
+        None => vec![format!("Slopes: {long}"), format!("Slopes · {short} · {count}"), format!("{short} · {count}")],
     }
 }
 
@@ -200,15 +221,16 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
     let plot = DensityPlot::new(&counts, hist.values.len(), [lo, hi], cols, peak, true);
     let curves = [plot.curve(post, 1), plot.curve(ntk, 3)];
     let f_now = net.stats.f_star;
-    let marks: Vec<_> = f_now.is_finite().then(|| (Series::Run, plot.mark(f_now.clamp(lo, hi)))).into_iter().collect();
+    let shown = f_now.is_finite() && off_scale(f_now, [lo, hi]).is_none();
+    let marks: Vec<_> = shown.then(|| (Series::Run, plot.mark(f_now))).into_iter().collect();
     let room = area.width.saturating_sub(2) as usize;
     let wide = room >= 60;
     let items = vec![
         (Series::Predicted, if wide { "NTK-GP" } else { "NTK" }.to_string()),
         (Series::Posterior, if wide { "Bayes posterior" } else { "Bayes" }.to_string()),
-        (Series::Run, if f_now.is_finite() { format!("net {}", num(f_now)) } else { "net —".into() }),
+        (Series::Run, mark_label("net", f_now, [lo, hi])),
     ];
-    let fill = if hist.filling() && app.rates.is_some() { "…" } else { "" };
+    let fill = if hist.filling() && app.rates.is_some() { " filling" } else { "" };
     let picture = Picture {
         range: [lo, hi],
         ymax: plot.ymax,
@@ -217,6 +239,7 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
         items,
         mid_label: format!("f(x*) {}", num((lo + hi) / 2.0)),
         note: net_note(net, theme),
+        arrow: off_scale(f_now, [lo, hi]).map(|left| (left, Series::Run)),
     };
     draw_picture(picture, theme, frame, area);
 }
@@ -229,13 +252,19 @@ fn net_titles(net: &NetState, fill: &str) -> Vec<String> {
         Some(s) => {
             let (k1, k2, mean, sd) = (s.ks_ntk_gp.d, s.ks_posterior.d, num(s.mean), num(s.std));
             vec![
-                format!("f(x*={x}) of {by} nets · {runs}{fill} · {mean} ± {sd} · KS NTK-GP {k1:.3} · Bayes {k2:.3}"),
-                format!("f(x*) · {by} · {runs}{fill} · {mean}±{sd} · KS NTK {k1:.3} Bayes {k2:.3}"),
-                format!("f(x*)·{opt}·{runs}{fill}·{mean}±{sd}·KS NTK {k1:.2} Bayes {k2:.2}"),
-                format!("{opt}·{runs}{fill}·KS NTK {k1:.2} Bayes {k2:.2}"),
+                format!(
+                    "f(x*={x}) of {by} nets · {runs} nets{fill} · {mean} ± {sd} · KS NTK-GP {k1:.3} · Bayes {k2:.3}"
+                ),
+                format!("f(x*) · {by} · {runs} nets{fill} · {mean}±{sd} · KS NTK {k1:.3} Bayes {k2:.3}"),
+                format!("f(x*)·{opt}·{runs} nets{fill}·{mean}±{sd}·KS NTK {k1:.2} Bayes {k2:.2}"),
+                format!("{runs} nets{fill}·{mean}±{sd}·KS NTK {k1:.2} Bayes {k2:.2}"),
+                format!("{opt}·{runs} nets{fill}·KS NTK {k1:.2} Bayes {k2:.2}"),
+                format!("{opt}·KS NTK {k1:.2} Bayes {k2:.2}"),
             ]
         }
-        None => vec![format!("f(x*={x}) of {by} nets · {runs}{fill}"), format!("f(x*) · {opt} · {runs}{fill}")],
+        None => {
+            vec![format!("f(x*={x}) of {by} nets · {runs} nets{fill}"), format!("f(x*) · {opt} · {runs} nets{fill}")]
+        }
     }
 }
 
