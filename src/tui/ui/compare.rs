@@ -101,23 +101,6 @@ impl<'a> Panel<'a> {
     }
 }
 
-/// The shared x range: five spreads either side of the posterior mean, widened to show each
-/// model's MLE, predicted mean and the true value when they are near.
-fn shared_range(panels: &[Panel], truth: Option<f64>) -> [f64; 2] {
-    let spread = panels.iter().map(|p| p.theory.posterior.std.max(p.theory.predicted.std)).fold(0.0, f64::max);
-    let spread = if spread > 0.0 { spread } else { 1.0 };
-    let center = panels.first().map_or(0.0, |p| p.theory.posterior.mean);
-    let (mut lo, mut hi) = (center - 5.0 * spread, center + 5.0 * spread);
-    let marks = panels.iter().flat_map(|p| [p.theory.mle, p.theory.predicted.mean]).chain(truth);
-    for v in marks {
-        if (v - center).abs() < 20.0 * spread {
-            lo = lo.min(v - spread);
-            hi = hi.max(v + spread);
-        }
-    }
-    [lo, hi]
-}
-
 /// Draws the compare view into `area`.
 pub fn draw(app: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
     let x = predict::test_point(&app.data);
@@ -156,7 +139,8 @@ pub fn draw(app: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
     if panels.is_empty() || inner.height < panels.len() as u16 + 1 {
         return;
     }
-    let range = shared_range(&panels, truth);
+    let theories: Vec<_> = panels.iter().map(|p| p.theory).collect();
+    let range = predict::shared_range(&theories, truth);
     // One row of shared axis labels under the panels; the panels split the rest and keep the
     // same columns, so one x is one column in every panel.
     let n = panels.len() as u16;
