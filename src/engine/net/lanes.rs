@@ -16,6 +16,15 @@ pub(super) trait Arith: Copy {
     unsafe fn add(self, o: Self) -> Self;
     unsafe fn sub(self, o: Self) -> Self;
     unsafe fn mul(self, o: Self) -> Self;
+    /// self·b + c in one rounding: correctly rounded on every path (`f64::mul_add`, the vectors'
+    /// fused multiply-add), so fusing gives the same bits everywhere.
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self;
+    /// |self| (the sign bit cleared, as `f64::abs`).
+    unsafe fn abs(self) -> Self;
+    /// self with the sign bit of `s` (as `f64::copysign`).
+    unsafe fn with_sign_of(self, s: Self) -> Self;
+    /// `table[i]`, i the low 4 bits of self's bits, lane by lane (`phi`'s piecewise erf).
+    unsafe fn pick(self, table: &[f64; 16]) -> Self;
     /// `hi` where self > hi, else self (so NaN stays NaN).
     unsafe fn min_to(self, hi: Self) -> Self;
     /// `lo` where self < lo, else self (so NaN stays NaN).
@@ -44,6 +53,22 @@ impl Arith for f64 {
     #[inline(always)]
     unsafe fn mul(self, o: Self) -> Self {
         self * o
+    }
+    #[inline(always)]
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        f64::mul_add(self, b, c)
+    }
+    #[inline(always)]
+    unsafe fn abs(self) -> Self {
+        f64::abs(self)
+    }
+    #[inline(always)]
+    unsafe fn with_sign_of(self, s: Self) -> Self {
+        self.copysign(s)
+    }
+    #[inline(always)]
+    unsafe fn pick(self, table: &[f64; 16]) -> Self {
+        table[(self.to_bits() & 15) as usize]
     }
     #[inline(always)]
     unsafe fn min_to(self, hi: Self) -> Self {
@@ -96,8 +121,22 @@ impl<A: Arith, const K: usize> Arith for [A; K] {
     unsafe fn splat(x: f64) -> Self {
         [unsafe { A::splat(x) }; K]
     }
-    lanewise!(binary: add, sub, mul, min_to, max_to, gate);
-    lanewise!(unary: shl52, relu);
+    lanewise!(binary: add, sub, mul, with_sign_of, min_to, max_to, gate);
+    lanewise!(unary: abs, shl52, relu);
+    #[inline(always)]
+    unsafe fn mul_add(mut self, b: Self, c: Self) -> Self {
+        for i in 0..K {
+            self[i] = unsafe { self[i].mul_add(b[i], c[i]) };
+        }
+        self
+    }
+    #[inline(always)]
+    unsafe fn pick(mut self, table: &[f64; 16]) -> Self {
+        for v in &mut self {
+            *v = unsafe { v.pick(table) };
+        }
+        self
+    }
 }
 
 /// Eight f64 lanes.
@@ -111,9 +150,6 @@ pub(super) trait V8: Arith {
     /// # Safety
     /// `p` has at least 8 elements.
     unsafe fn store(self, p: &mut [f64]);
-    /// self·b + c in one rounding (only `bench`'s reference loop uses it: the net's loops never
-    /// fuse, so every path gives the same bits). For `Avx2` the caller enables FMA too.
-    unsafe fn fmadd(self, b: Self, c: Self) -> Self;
 }
 
 /// No vectors: the portable loops run instead (the operations below exist to satisfy the trait,
@@ -143,6 +179,19 @@ impl Arith for Scalar {
     }
     unsafe fn mul(self, o: Self) -> Self {
         self.zip(o, |a, b| a * b)
+    }
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        Scalar(std::array::from_fn(|l| self.0[l].mul_add(b.0[l], c.0[l])))
+    }
+    unsafe fn abs(self) -> Self {
+        self.map(f64::abs)
+    }
+    unsafe fn with_sign_of(self, s: Self) -> Self {
+        self.zip(s, f64::copysign)
+    }
+    unsafe fn pick(self, table: &[f64; 16]) -> Self {
+        // SAFETY: f64 needs no instruction set.
+        self.map(|a| unsafe { a.pick(table) })
     }
     unsafe fn min_to(self, hi: Self) -> Self {
         // SAFETY: f64 needs no instruction set.
@@ -174,9 +223,6 @@ impl V8 for Scalar {
     unsafe fn store(self, p: &mut [f64]) {
         p[..8].copy_from_slice(&self.0);
     }
-    unsafe fn fmadd(self, b: Self, c: Self) -> Self {
-        Scalar(std::array::from_fn(|l| self.0[l].mul_add(b.0[l], c.0[l])))
-    }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -200,6 +246,40 @@ impl Arith for Avx2 {
     #[inline(always)]
     unsafe fn mul(self, o: Self) -> Self {
         unsafe { Avx2(_mm256_mul_pd(self.0, o.0), _mm256_mul_pd(self.1, o.1)) }
+    }
+    #[inline(always)]
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        // The caller enabled FMA with AVX2 (`on_avx2`).
+        unsafe { Avx2(_mm256_fmadd_pd(self.0, b.0, c.0), _mm256_fmadd_pd(self.1, b.1, c.1)) }
+    }
+    #[inline(always)]
+    unsafe fn abs(self) -> Self {
+        unsafe {
+            let sign = _mm256_set1_pd(-0.0);
+            Avx2(_mm256_andnot_pd(sign, self.0), _mm256_andnot_pd(sign, self.1))
+        }
+    }
+    #[inline(always)]
+    unsafe fn with_sign_of(self, s: Self) -> Self {
+        // Written out, not in a closure: a closure would not carry the target features.
+        unsafe {
+            let sign = _mm256_set1_pd(-0.0);
+            Avx2(
+                _mm256_or_pd(_mm256_andnot_pd(sign, self.0), _mm256_and_pd(sign, s.0)),
+                _mm256_or_pd(_mm256_andnot_pd(sign, self.1), _mm256_and_pd(sign, s.1)),
+            )
+        }
+    }
+    #[inline(always)]
+    unsafe fn pick(self, table: &[f64; 16]) -> Self {
+        unsafe {
+            let low = _mm256_set1_epi64x(15);
+            let (i0, i1) = (
+                _mm256_and_si256(_mm256_castpd_si256(self.0), low),
+                _mm256_and_si256(_mm256_castpd_si256(self.1), low),
+            );
+            Avx2(_mm256_i64gather_pd::<8>(table.as_ptr(), i0), _mm256_i64gather_pd::<8>(table.as_ptr(), i1))
+        }
     }
     #[inline(always)]
     unsafe fn min_to(self, hi: Self) -> Self {
@@ -253,10 +333,6 @@ impl V8 for Avx2 {
             _mm256_storeu_pd(p.as_mut_ptr().add(4), self.1);
         }
     }
-    #[inline(always)]
-    unsafe fn fmadd(self, b: Self, c: Self) -> Self {
-        unsafe { Avx2(_mm256_fmadd_pd(self.0, b.0, c.0), _mm256_fmadd_pd(self.1, b.1, c.1)) }
-    }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -280,6 +356,31 @@ impl Arith for Avx512 {
     #[inline(always)]
     unsafe fn mul(self, o: Self) -> Self {
         unsafe { Avx512(_mm512_mul_pd(self.0, o.0)) }
+    }
+    #[inline(always)]
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        unsafe { Avx512(_mm512_fmadd_pd(self.0, b.0, c.0)) }
+    }
+    #[inline(always)]
+    unsafe fn abs(self) -> Self {
+        unsafe { Avx512(_mm512_abs_pd(self.0)) }
+    }
+    #[inline(always)]
+    unsafe fn with_sign_of(self, s: Self) -> Self {
+        // Bit by bit: the sign mask's bit set ? s's : self's (truth table 0xD8).
+        unsafe {
+            let sign = _mm512_castpd_si512(_mm512_set1_pd(-0.0));
+            let (m, s) = (_mm512_castpd_si512(self.0), _mm512_castpd_si512(s.0));
+            Avx512(_mm512_castsi512_pd(_mm512_ternarylogic_epi64::<0xD8>(m, s, sign)))
+        }
+    }
+    #[inline(always)]
+    unsafe fn pick(self, table: &[f64; 16]) -> Self {
+        // vpermt2pd reads the low 4 bits of each index: table[..8] for 0–7, table[8..] for 8–15.
+        unsafe {
+            let (lo, hi) = (_mm512_loadu_pd(table.as_ptr()), _mm512_loadu_pd(table.as_ptr().add(8)));
+            Avx512(_mm512_permutex2var_pd(lo, _mm512_castpd_si512(self.0), hi))
+        }
     }
     #[inline(always)]
     unsafe fn min_to(self, hi: Self) -> Self {
@@ -318,10 +419,6 @@ impl V8 for Avx512 {
     unsafe fn store(self, p: &mut [f64]) {
         let p = &mut p[..8];
         unsafe { _mm512_storeu_pd(p.as_mut_ptr(), self.0) }
-    }
-    #[inline(always)]
-    unsafe fn fmadd(self, b: Self, c: Self) -> Self {
-        unsafe { Avx512(_mm512_fmadd_pd(self.0, b.0, c.0)) }
     }
 }
 

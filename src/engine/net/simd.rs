@@ -182,8 +182,8 @@ pub(super) unsafe fn madd_lanes<V: V8>(w: &[f64], xs: &[f64]) -> [[f64; 8]; 4] {
             while j < split {
                 let (w0, w1) = (V::load(&w[j..]), V::load(&w[j + 8..]));
                 for q in 0..4 {
-                    acc[q] = w0.fmadd(x[q], acc[q]);
-                    acc2[q] = w1.fmadd(x[q], acc2[q]);
+                    acc[q] = w0.mul_add(x[q], acc[q]);
+                    acc2[q] = w1.mul_add(x[q], acc2[q]);
                 }
                 j += 16;
             }
