@@ -29,8 +29,9 @@ pub(super) trait Arith: Copy {
     unsafe fn min_to(self, hi: Self) -> Self;
     /// `lo` where self < lo, else self (so NaN stays NaN).
     unsafe fn max_to(self, lo: Self) -> Self;
-    /// The f64 whose bits are self's shifted left by 52 (`phi`'s 2^k).
-    unsafe fn shl52(self) -> Self;
+    /// The f64 whose bits are self's shifted right by 4, then left by 52: 2^e when self's low
+    /// bits hold 16·(e + 1023) + j, j < 16 (`phi`'s e^x).
+    unsafe fn pow2_16(self) -> Self;
     /// max(self, 0), 0 for NaN as `f64::max(z, 0.0)`.
     unsafe fn relu(self) -> Self;
     /// `o` where self > 0, else +0.
@@ -79,8 +80,8 @@ impl Arith for f64 {
         if self < lo { lo } else { self }
     }
     #[inline(always)]
-    unsafe fn shl52(self) -> Self {
-        f64::from_bits(self.to_bits() << 52)
+    unsafe fn pow2_16(self) -> Self {
+        f64::from_bits((self.to_bits() >> 4) << 52)
     }
     #[inline(always)]
     unsafe fn relu(self) -> Self {
@@ -122,7 +123,7 @@ impl<A: Arith, const K: usize> Arith for [A; K] {
         [unsafe { A::splat(x) }; K]
     }
     lanewise!(binary: add, sub, mul, with_sign_of, min_to, max_to, gate);
-    lanewise!(unary: abs, shl52, relu);
+    lanewise!(unary: abs, pow2_16, relu);
     #[inline(always)]
     unsafe fn mul_add(mut self, b: Self, c: Self) -> Self {
         for i in 0..K {
@@ -201,9 +202,9 @@ impl Arith for Scalar {
         // SAFETY: f64 needs no instruction set.
         self.zip(lo, |a, l| unsafe { a.max_to(l) })
     }
-    unsafe fn shl52(self) -> Self {
+    unsafe fn pow2_16(self) -> Self {
         // SAFETY: f64 needs no instruction set.
-        self.map(|a| unsafe { a.shl52() })
+        self.map(|a| unsafe { a.pow2_16() })
     }
     unsafe fn relu(self) -> Self {
         self.map(|z| z.max(0.0))
@@ -292,11 +293,12 @@ impl Arith for Avx2 {
         unsafe { Avx2(_mm256_max_pd(lo.0, self.0), _mm256_max_pd(lo.1, self.1)) }
     }
     #[inline(always)]
-    unsafe fn shl52(self) -> Self {
+    unsafe fn pow2_16(self) -> Self {
         unsafe {
+            let (b0, b1) = (_mm256_castpd_si256(self.0), _mm256_castpd_si256(self.1));
             Avx2(
-                _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_castpd_si256(self.0))),
-                _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_castpd_si256(self.1))),
+                _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_srli_epi64::<4>(b0))),
+                _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_srli_epi64::<4>(b1))),
             )
         }
     }
@@ -392,8 +394,11 @@ impl Arith for Avx512 {
         unsafe { Avx512(_mm512_max_pd(lo.0, self.0)) }
     }
     #[inline(always)]
-    unsafe fn shl52(self) -> Self {
-        unsafe { Avx512(_mm512_castsi512_pd(_mm512_slli_epi64::<52>(_mm512_castpd_si512(self.0)))) }
+    unsafe fn pow2_16(self) -> Self {
+        unsafe {
+            let b = _mm512_srli_epi64::<4>(_mm512_castpd_si512(self.0));
+            Avx512(_mm512_castsi512_pd(_mm512_slli_epi64::<52>(b)))
+        }
     }
     #[inline(always)]
     unsafe fn relu(self) -> Self {

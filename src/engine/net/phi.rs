@@ -326,45 +326,51 @@ unsafe fn erf_lanes<A: Arith>(z: A) -> A {
 }
 
 /// e^{−s} lane by lane for s ≥ 0 (s above 700 is taken as 700: e^{−700} ≈ 1e−304, not 0).
-/// k = round(−s/ln 2) by adding 1.5·2⁵² + 1023, which also leaves k + 1023 in the low bits,
-/// so 2^k is those bits shifted into the exponent; r = −s − k·ln 2 in two parts (|r| ≤ ln2/2);
-/// e^r by Taylor to degree 13 (truncation below 1e−17).
+/// n = round(−16s/ln 2) by adding 1.5·2⁵² + 16·1023, which leaves n + 16·1023 in the low bits:
+/// their low four j pick 2^{j/16} from a table, the rest e + 1023 for 2^e (n = 16e + j); then
+/// ρ = s + n·ln2/16 in two parts (|ρ| ≤ ln2/32) and e^{−s} = 2^e · 2^{j/16} · e^{−ρ}, e^{−ρ} by
+/// Taylor to degree 7 (truncation below 2e−18).
 ///
 /// # Safety
 /// The CPU supports `A`'s instruction set.
 #[inline(always)]
 unsafe fn exp_neg_lanes<A: Arith>(s: A) -> A {
-    const SHIFT: f64 = 6_755_399_441_055_744.0 + 1023.0;
-    // ln 2 = LN2_HI + LN2_LO, LN2_HI with 32 significant bits so k·LN2_HI is exact (fdlibm's).
-    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-    // 1/k! for k = 13 down to 0.
-    const INV_FACT: [f64; 14] = [
-        1.0 / 6_227_020_800.0,
-        1.0 / 479_001_600.0,
-        1.0 / 39_916_800.0,
-        1.0 / 3_628_800.0,
-        1.0 / 362_880.0,
-        1.0 / 40_320.0,
-        1.0 / 5_040.0,
-        1.0 / 720.0,
-        1.0 / 120.0,
-        1.0 / 24.0,
-        1.0 / 6.0,
-        0.5,
+    const SHIFT: f64 = 6_755_399_441_055_744.0 + 16.0 * 1023.0;
+    // ln2/16 = L_HI + L_LO, L_HI with 32 significant bits so n·L_HI is exact (fdlibm's ln 2
+    // split, over 16).
+    const L_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000) / 16.0;
+    const L_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76) / 16.0;
+    // (−1)^k/k! for k = 7 down to 0.
+    const TAYLOR: [f64; 8] = [-1.0 / 5_040.0, 1.0 / 720.0, -1.0 / 120.0, 1.0 / 24.0, -1.0 / 6.0, 0.5, -1.0, 1.0];
+    // 2^{j/16}, j = 0..15, to the nearest double.
+    const POW2_J16: [f64; 16] = [
         1.0,
-        1.0,
+        1.0442737824274138,
+        1.0905077326652577,
+        1.1387886347566916,
+        1.189207115002721,
+        1.241857812073484,
+        1.2968395546510096,
+        1.3542555469368927,
+        std::f64::consts::SQRT_2,
+        1.4768261459394993,
+        1.5422108254079407,
+        1.6104903319492543,
+        1.681792830507429,
+        1.7562521603732995,
+        1.8340080864093424,
+        1.9152065613971474,
     ];
     unsafe {
-        let x = A::splat(0.0).sub(s.min_to(A::splat(700.0)));
-        let t = x.mul_add(A::splat(std::f64::consts::LOG2_E), A::splat(SHIFT));
-        let k = t.sub(A::splat(SHIFT));
-        let r = k.mul_add(A::splat(-LN2_LO), k.mul_add(A::splat(-LN2_HI), x));
-        let mut p = A::splat(INV_FACT[0]);
-        for &c in &INV_FACT[1..] {
-            p = p.mul_add(r, A::splat(c));
+        let s = s.min_to(A::splat(700.0));
+        let t = s.mul_add(A::splat(-16.0 * std::f64::consts::LOG2_E), A::splat(SHIFT));
+        let n = t.sub(A::splat(SHIFT));
+        let rho = n.mul_add(A::splat(L_LO), n.mul_add(A::splat(L_HI), s));
+        let mut p = A::splat(TAYLOR[0]);
+        for &c in &TAYLOR[1..] {
+            p = p.mul_add(rho, A::splat(c));
         }
-        p.mul(t.shl52())
+        p.mul(t.pick(&POW2_J16)).mul(t.pow2_16())
     }
 }
 
