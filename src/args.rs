@@ -69,6 +69,9 @@ pub enum Command {
         /// Shorter measurements (noisier): a smoke test.
         #[arg(long)]
         quick: bool,
+        /// Only these rows (e.g. `--only net`: the net's steps, seconds instead of minutes).
+        #[arg(long, value_enum)]
+        only: Option<BenchPart>,
     },
     /// How far the parameters move as the number of noise sources M grows (very model), or as
     /// the width grows (--model net).
@@ -127,6 +130,19 @@ pub enum Preset {
     Demo,
     /// x ~ N(0, 1), N = 10: the very model's gap from the posterior is large.
     Small,
+}
+
+/// A part of `overparam bench`'s report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchPart {
+    /// A real explorer session: frames, keys, memory.
+    Explorer,
+    /// The linear models' steps and ensembles.
+    Engine,
+    /// The net's steps, ensembles and memory.
+    Net,
+    /// Reading data files.
+    Data,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

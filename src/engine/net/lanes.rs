@@ -27,8 +27,6 @@ pub(super) trait Arith: Copy {
     unsafe fn pick(self, table: &[f64; 16]) -> Self;
     /// `hi` where self > hi, else self (so NaN stays NaN).
     unsafe fn min_to(self, hi: Self) -> Self;
-    /// `lo` where self < lo, else self (so NaN stays NaN).
-    unsafe fn max_to(self, lo: Self) -> Self;
     /// The f64 whose bits are self's shifted right by 4, then left by 52: 2^e when self's low
     /// bits hold 16·(e + 1023) + j, j < 16 (`phi`'s e^x).
     unsafe fn pow2_16(self) -> Self;
@@ -76,10 +74,6 @@ impl Arith for f64 {
         if self > hi { hi } else { self }
     }
     #[inline(always)]
-    unsafe fn max_to(self, lo: Self) -> Self {
-        if self < lo { lo } else { self }
-    }
-    #[inline(always)]
     unsafe fn pow2_16(self) -> Self {
         f64::from_bits((self.to_bits() >> 4) << 52)
     }
@@ -122,7 +116,7 @@ impl<A: Arith, const K: usize> Arith for [A; K] {
     unsafe fn splat(x: f64) -> Self {
         [unsafe { A::splat(x) }; K]
     }
-    lanewise!(binary: add, sub, mul, with_sign_of, min_to, max_to, gate);
+    lanewise!(binary: add, sub, mul, with_sign_of, min_to, gate);
     lanewise!(unary: abs, pow2_16, relu);
     #[inline(always)]
     unsafe fn mul_add(mut self, b: Self, c: Self) -> Self {
@@ -197,10 +191,6 @@ impl Arith for Scalar {
     unsafe fn min_to(self, hi: Self) -> Self {
         // SAFETY: f64 needs no instruction set.
         self.zip(hi, |a, h| unsafe { a.min_to(h) })
-    }
-    unsafe fn max_to(self, lo: Self) -> Self {
-        // SAFETY: f64 needs no instruction set.
-        self.zip(lo, |a, l| unsafe { a.max_to(l) })
     }
     unsafe fn pow2_16(self) -> Self {
         // SAFETY: f64 needs no instruction set.
@@ -286,11 +276,6 @@ impl Arith for Avx2 {
     unsafe fn min_to(self, hi: Self) -> Self {
         // minpd(h, a) = h < a ? h : a, which is a when a is NaN.
         unsafe { Avx2(_mm256_min_pd(hi.0, self.0), _mm256_min_pd(hi.1, self.1)) }
-    }
-    #[inline(always)]
-    unsafe fn max_to(self, lo: Self) -> Self {
-        // maxpd(l, a) = l > a ? l : a, which is a when a is NaN.
-        unsafe { Avx2(_mm256_max_pd(lo.0, self.0), _mm256_max_pd(lo.1, self.1)) }
     }
     #[inline(always)]
     unsafe fn pow2_16(self) -> Self {
@@ -390,10 +375,6 @@ impl Arith for Avx512 {
         unsafe { Avx512(_mm512_min_pd(hi.0, self.0)) }
     }
     #[inline(always)]
-    unsafe fn max_to(self, lo: Self) -> Self {
-        unsafe { Avx512(_mm512_max_pd(lo.0, self.0)) }
-    }
-    #[inline(always)]
     unsafe fn pow2_16(self) -> Self {
         unsafe {
             let b = _mm512_srli_epi64::<4>(_mm512_castpd_si512(self.0));
@@ -436,7 +417,8 @@ pub(super) trait Kernel {
 }
 
 /// Runs `k` with AVX-512 when the CPU has it, else AVX2 (with FMA, which the compiler never
-/// uses unasked, so the bits stay the same), else the portable loops (`Scalar`). The one place
+/// uses unasked, so the bits stay the same; `Arith::mul_add` asks for it), else the portable
+/// loops (`Scalar`, where `f64::mul_add` is the C library's fma: correctly rounded, slower). The one place
 /// the instruction set is picked; the check is a cached load.
 pub(super) fn dispatch<K: Kernel>(k: K) -> K::Out {
     #[cfg(target_arch = "x86_64")]

@@ -130,7 +130,8 @@ impl Net {
 
     // The hot loops are compiled three times: for the baseline x86-64, with AVX2 and with
     // AVX-512, picked at run time by `lanes::dispatch`; the full blocks of units use `simd`'s
-    // explicit vectors. Rust never fuses a·b + c, so every copy gives the same bits.
+    // explicit vectors. Rust never fuses a·b + c unasked, and where φ asks (`Phi::madd`, erf)
+    // every copy fuses alike, in one correct rounding, so every copy gives the same bits.
     fn forward_wide<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
         lanes::dispatch(Forward::<P> { net: self, theta, xs, out, phi: PhantomData })
     }

@@ -2,8 +2,9 @@
 //! lanes, one lane per unit j mod 8, because the compiler's own vectoriser packs them across
 //! points instead and runs at a quarter of the machine's rate (and cannot vectorise erf at all).
 //! Each lane does exactly the operations of `Net::forward_impl` / `Net::jt_impl` in the same
-//! order (no fused multiply-add), and φ is one function over `lanes::Arith` for both, so every path
-//! gives the same bits; `model.rs` keeps the portable loops, used for the last `M mod 8` units
+//! order (fused multiply-adds exactly where the portable loop has them: erf's, `Phi::madd`, all
+//! correctly rounded), and φ is one function over `lanes::Arith` for both, so every path gives
+//! the same bits; `model.rs` keeps the portable loops, used for the last `M mod 8` units
 //! and on CPUs without AVX2. The vectors themselves and `dispatch`, which picks the instruction
 //! set, are in `lanes`.
 
