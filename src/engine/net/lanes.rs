@@ -27,9 +27,9 @@ pub(super) trait Arith: Copy {
     unsafe fn pick(self, table: &[f64; 16]) -> Self;
     /// `hi` where self > hi, else self (so NaN stays NaN).
     unsafe fn min_to(self, hi: Self) -> Self;
-    /// The f64 whose bits are self's shifted right by 4, then left by 52: 2^e when self's low
-    /// bits hold 16·(e + 1023) + j, j < 16 (`phi`'s e^x).
-    unsafe fn pow2_16(self) -> Self;
+    /// The f64 whose bits are self's shifted left by 48: (1 + j/16)·2^e when self's low 15 bits
+    /// hold 16·(e + 1023) + j, j < 16 (`phi`'s e^x).
+    unsafe fn shl48(self) -> Self;
     /// max(self, 0), 0 for NaN as `f64::max(z, 0.0)`.
     unsafe fn relu(self) -> Self;
     /// `o` where self > 0, else +0.
@@ -74,8 +74,8 @@ impl Arith for f64 {
         if self > hi { hi } else { self }
     }
     #[inline(always)]
-    unsafe fn pow2_16(self) -> Self {
-        f64::from_bits((self.to_bits() >> 4) << 52)
+    unsafe fn shl48(self) -> Self {
+        f64::from_bits(self.to_bits() << 48)
     }
     #[inline(always)]
     unsafe fn relu(self) -> Self {
@@ -117,7 +117,7 @@ impl<A: Arith, const K: usize> Arith for [A; K] {
         [unsafe { A::splat(x) }; K]
     }
     lanewise!(binary: add, sub, mul, with_sign_of, min_to, gate);
-    lanewise!(unary: abs, pow2_16, relu);
+    lanewise!(unary: abs, shl48, relu);
     #[inline(always)]
     unsafe fn mul_add(mut self, b: Self, c: Self) -> Self {
         for i in 0..K {
@@ -192,9 +192,9 @@ impl Arith for Scalar {
         // SAFETY: f64 needs no instruction set.
         self.zip(hi, |a, h| unsafe { a.min_to(h) })
     }
-    unsafe fn pow2_16(self) -> Self {
+    unsafe fn shl48(self) -> Self {
         // SAFETY: f64 needs no instruction set.
-        self.map(|a| unsafe { a.pow2_16() })
+        self.map(|a| unsafe { a.shl48() })
     }
     unsafe fn relu(self) -> Self {
         self.map(|z| z.max(0.0))
@@ -278,12 +278,11 @@ impl Arith for Avx2 {
         unsafe { Avx2(_mm256_min_pd(hi.0, self.0), _mm256_min_pd(hi.1, self.1)) }
     }
     #[inline(always)]
-    unsafe fn pow2_16(self) -> Self {
+    unsafe fn shl48(self) -> Self {
         unsafe {
-            let (b0, b1) = (_mm256_castpd_si256(self.0), _mm256_castpd_si256(self.1));
             Avx2(
-                _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_srli_epi64::<4>(b0))),
-                _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_srli_epi64::<4>(b1))),
+                _mm256_castsi256_pd(_mm256_slli_epi64::<48>(_mm256_castpd_si256(self.0))),
+                _mm256_castsi256_pd(_mm256_slli_epi64::<48>(_mm256_castpd_si256(self.1))),
             )
         }
     }
@@ -375,11 +374,8 @@ impl Arith for Avx512 {
         unsafe { Avx512(_mm512_min_pd(hi.0, self.0)) }
     }
     #[inline(always)]
-    unsafe fn pow2_16(self) -> Self {
-        unsafe {
-            let b = _mm512_srli_epi64::<4>(_mm512_castpd_si512(self.0));
-            Avx512(_mm512_castsi512_pd(_mm512_slli_epi64::<52>(b)))
-        }
+    unsafe fn shl48(self) -> Self {
+        unsafe { Avx512(_mm512_castsi512_pd(_mm512_slli_epi64::<48>(_mm512_castpd_si512(self.0)))) }
     }
     #[inline(always)]
     unsafe fn relu(self) -> Self {
