@@ -113,7 +113,7 @@ pub fn net_rows(quick: bool) -> Result<Vec<Row>> {
 }
 
 /// An erf step costs at most this many ReLU steps of the same size: erf has no instruction, so
-/// each z costs a 16-piece polynomial of degree 11 (and e^{−z²} in the backward pass) where
+/// each z costs a 16-piece polynomial of degree 10 (and e^{−z²} in the backward pass) where
 /// ReLU's costs a max or a compare.
 pub const ERF_STEP_RATIO: f64 = 8.0;
 

@@ -1,13 +1,14 @@
 //! The activations φ and their derivatives, written once over [`Arith`] so the portable loops
 //! (`f64`) and the explicit vectors (`simd`) run the same operations and give the same bits.
 //!
-//! erf has no hardware instruction. It is a piecewise polynomial: 16 pieces in 3|z| up to
-//! |z| = 6 (beyond, erf = ±1 to double precision), degree 11 on each, the piece's coefficients
-//! picked per lane from a table (one permute on AVX-512), evaluated with fused multiply-adds
-//! (correctly rounded on every path, so the bits stay the same), no branch: eight lanes run it
-//! at once, within 1e-15 of erf (3.3e-16 measured). erf'(z) = (2/√π)·e^{−z²} with e^x written out
-//! the same way (Cody–Waite reduction by ln2/16, a 16-entry table of 2^{j/16}, degree-6 Taylor,
-//! 2^e from the exponent bits); the hot loops sum e^{−z²} and apply 2/√π once (`Phi::D`).
+//! erf has no hardware instruction. It is a piecewise polynomial: 16 pieces in u = a(4.5 − 0.32a),
+//! a = |z| up to 5.999 (beyond, erf = ±1 to double precision), degree 10 on each, the piece's
+//! coefficients picked per lane from a table (one permute on AVX-512), evaluated with fused
+//! multiply-adds (correctly rounded on every path, so the bits stay the same), no branch: eight
+//! lanes run it at once, within 1e-15 of erf (3.3e-16 measured). erf'(z) = (2/√π)·e^{−z²} with
+//! e^x written out the same way (Cody–Waite reduction by ln2/16, a 16-entry table for 2^{j/16},
+//! degree-6 Taylor, 2^e from the sum's bits); the hot loops sum e^{−z²} and apply 2/√π once
+//! (`Phi::D`).
 
 use super::lanes::Arith;
 
@@ -16,8 +17,8 @@ pub(super) trait Phi {
     /// ReLU: φ(z) = z·φ'(z), so Σ v φ(z) follows from the sums of φ' (see `Net::jt_impl`).
     const RELU: bool = false;
     /// Whether the hot loops fuse a·b + c into one rounding (`madd`): z = w·x̃ + σb·b and each
-    /// term of their sums. erf's own arithmetic is fused, and this saves it four operations a
-    /// point in a step; ReLU's loops stay unfused, their bits as before.
+    /// term of their sums. erf's own arithmetic is fused, and this saves it four operations per
+    /// point and unit in a step; ReLU's loops stay unfused, their bits as before.
     const FUSED: bool = false;
     /// φ' = D·(what `dv` gives): the hot loops sum `dv` and scale the sums by D once.
     const D: f64 = 1.0;
@@ -507,12 +508,14 @@ mod tests {
     /// subnormals) every vector path gives what one f64 gives, bit for bit (NaN as NaN).
     #[test]
     fn vector_erf_agrees_with_scalar_at_the_edges() {
+        // a(u), the inverse of u = a·(S − B·a): the pieces' borders are at u = k + ½.
+        let border =
+            |u: f64| (super::ERF_S - (super::ERF_S.powi(2) - 4.0 * super::ERF_B * u).sqrt()) / (2.0 * super::ERF_B);
         let edges = [
             [0.0, -0.0, 6.0, -7.0, 26.5, f64::INFINITY, f64::NAN, 1e-310],
             [-6.0, 7.0, -26.5, f64::NEG_INFINITY, 3.3, -1e-310, 27.0, 0.5],
-            // Pieces' borders (u = 3|z| = k + ½, ties to even) and where piece 15 begins to
-            // reach past its half-width (u = 15).
-            [1.0 / 6.0, -0.5, 1.5, 5.0, -14.5 / 3.0, 15.5 / 3.0, 2.5 / 3.0, 6.0 - 1e-15],
+            // Pieces' borders, and the clamp at 5.999 and either side of it.
+            [border(0.5), -border(1.5), border(7.5), border(14.5), -border(15.0), 5.999, -5.999, 5.999 - 1e-15],
         ];
         let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan());
         for z in edges {
