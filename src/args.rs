@@ -69,6 +69,9 @@ pub enum Command {
         /// Shorter measurements (noisier): a smoke test.
         #[arg(long)]
         quick: bool,
+        /// Only these rows (e.g. `--only net`: the net's steps, seconds instead of minutes).
+        #[arg(long, value_enum)]
+        only: Option<BenchPart>,
     },
     /// How far the parameters move as the number of noise sources M grows (very model), or as
     /// the width grows (--model net).
@@ -174,6 +177,19 @@ impl FigureView {
     pub fn name(self) -> &'static str {
         self.file().trim_end_matches(".svg")
     }
+}
+
+/// A part of `overparam bench`'s report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchPart {
+    /// A real explorer session: frames, keys, memory.
+    Explorer,
+    /// The linear models' steps and ensembles.
+    Engine,
+    /// The net's steps, ensembles and memory.
+    Net,
+    /// Reading data files.
+    Data,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

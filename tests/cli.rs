@@ -461,6 +461,21 @@ fn bench_quick_prints_every_figure() {
     }
 }
 
+/// `--only net` runs the net's rows alone, the erf step's ratio to ReLU's among them, and
+/// nothing of the other parts.
+#[test]
+fn bench_only_net_prints_the_net_rows_alone() {
+    let s = ok(&["bench", "--quick", "--only", "net"]);
+    for needle in ["net GD step, N=100 M=1024 (erf", "erf step ÷ ReLU step of the same size", "≤ 8×", "net ensemble"]
+    {
+        assert!(s.contains(needle), "bench --only net lacks `{needle}`:\n{s}");
+    }
+    for other in ["explorer:", "very", "scaling N=10000"] {
+        assert!(!s.contains(other), "bench --only net shows `{other}`:\n{s}");
+    }
+    fails(&["bench", "--only", "gpu"], 2, "invalid value 'gpu'");
+}
+
 // ---- The wide network (--model net) ----
 
 const NET_SMALL: [&str; 6] = ["--model", "net", "--preset", "small", "--width", "64"];

@@ -51,8 +51,6 @@ pub fn net_rows(quick: bool) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
     let mut base = None;
     use crate::net::Act::{Erf, Relu};
-    // erf has no instruction: a 40-term series per z (and e^{−z²} for φ'), so no target; its
-    // "× the first row's" says what that costs against ReLU.
     for (n, m, act, target) in [
         (30usize, 4096usize, Relu, Some(150e-6)),
         (100, 1024, Relu, Some(120e-6)),
@@ -77,6 +75,9 @@ pub fn net_rows(quick: bool) -> Result<Vec<Row>> {
             target: target.map_or(String::new(), |t| format!("≤ {:.0} µs", t * 1e6)),
             ok: target.map(|t| step <= t),
         });
+        if act == Erf {
+            rows.push(erf_ratio_row(erf_step_ratio(n, m, budget)?));
+        }
         if target.is_some() {
             rows.push(Row {
                 what: "  step's flop rate ÷ multiply-add loop's".into(),
@@ -109,6 +110,32 @@ pub fn net_rows(quick: bool) -> Result<Vec<Row>> {
         ok: rss.map(|b| b <= 50_000_000),
     });
     Ok(rows)
+}
+
+/// An erf step costs at most this many ReLU steps of the same size: erf has no instruction, so
+/// each z costs a 16-piece polynomial of degree 10 (and e^{−z²} in the backward pass) where
+/// ReLU's costs a max or a compare.
+pub const ERF_STEP_RATIO: f64 = 8.0;
+
+/// An erf step's time over a ReLU step's at N points and width M: each the fastest of three
+/// measurements taken in turn, so a busy spell on the machine slows both alike.
+pub fn erf_step_ratio(n: usize, m: usize, budget: Duration) -> Result<f64> {
+    let (mut relu, mut erf) = (f64::INFINITY, f64::INFINITY);
+    for _ in 0..3 {
+        relu = relu.min(net_step_time(n, m, crate::net::Act::Relu, budget / 2)?.0);
+        erf = erf.min(net_step_time(n, m, crate::net::Act::Erf, budget / 2)?.0);
+    }
+    Ok(erf / relu)
+}
+
+/// An erf step against a ReLU step of the same size, and its target.
+fn erf_ratio_row(ratio: f64) -> Row {
+    Row {
+        what: "  erf step ÷ ReLU step of the same size".into(),
+        measured: format!("{ratio:.2}×"),
+        target: format!("≤ {ERF_STEP_RATIO:.0}×"),
+        ok: Some(ratio <= ERF_STEP_RATIO),
+    }
 }
 
 /// Peak RSS of `overparam ensemble --model net --width 4096 --runs 1000` in a process of its own

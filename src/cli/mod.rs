@@ -14,7 +14,7 @@ pub use flags::check_flags;
 
 use std::io::Write;
 
-use crate::args::{Command, Common, DataFormat};
+use crate::args::{BenchPart, Command, Common, DataFormat};
 use crate::report::DataJson;
 use output::{json, text};
 
@@ -45,7 +45,7 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
     common.check_model_options()?;
     match command {
         Command::Data { format } => data_cmd(common, *format, out),
-        Command::Bench { quick } => bench_cmd(*quick, out),
+        Command::Bench { quick, only } => bench_cmd(*quick, *only, out),
         // Shell helpers do not depend on the model.
         Command::Completions { shell } => crate::shell::completions(*shell, out),
         Command::Man => crate::shell::man(out),
@@ -58,13 +58,23 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
     }
 }
 
-fn bench_cmd(quick: bool, out: &mut dyn Write) -> anyhow::Result<()> {
-    // The session's memory first: the peak-RSS figure is a high-water mark for the process.
-    let session_rss = crate::bench::session_peak_rss()?;
-    let mut rows = crate::bench::explorer_rows(quick, session_rss)?;
-    rows.extend(crate::bench::engine_rows(quick)?);
-    rows.extend(crate::bench::net_rows(quick)?);
-    rows.extend(crate::bench::data_rows(quick)?);
+fn bench_cmd(quick: bool, only: Option<BenchPart>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let part = |p: BenchPart| only.is_none_or(|o| o == p);
+    let mut rows = Vec::new();
+    if part(BenchPart::Explorer) {
+        // The session's memory first: the peak-RSS figure is a high-water mark for the process.
+        let session_rss = crate::bench::session_peak_rss()?;
+        rows.extend(crate::bench::explorer_rows(quick, session_rss)?);
+    }
+    if part(BenchPart::Engine) {
+        rows.extend(crate::bench::engine_rows(quick)?);
+    }
+    if part(BenchPart::Net) {
+        rows.extend(crate::bench::net_rows(quick)?);
+    }
+    if part(BenchPart::Data) {
+        rows.extend(crate::bench::data_rows(quick)?);
+    }
     let mut s = format!(
         "overparam bench: {} cores, {} build\n\n",
         std::thread::available_parallelism().map_or(1, |n| n.get()),

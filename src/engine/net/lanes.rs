@@ -16,12 +16,20 @@ pub(super) trait Arith: Copy {
     unsafe fn add(self, o: Self) -> Self;
     unsafe fn sub(self, o: Self) -> Self;
     unsafe fn mul(self, o: Self) -> Self;
+    /// self·b + c in one rounding: correctly rounded on every path (`f64::mul_add`, the vectors'
+    /// fused multiply-add), so fusing gives the same bits everywhere.
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self;
+    /// |self| (the sign bit cleared, as `f64::abs`).
+    unsafe fn abs(self) -> Self;
+    /// self with the sign bit of `s` (as `f64::copysign`).
+    unsafe fn with_sign_of(self, s: Self) -> Self;
+    /// `table[i]`, i the low 4 bits of self's bits, lane by lane (`phi`'s piecewise erf).
+    unsafe fn pick(self, table: &[f64; 16]) -> Self;
     /// `hi` where self > hi, else self (so NaN stays NaN).
     unsafe fn min_to(self, hi: Self) -> Self;
-    /// `lo` where self < lo, else self (so NaN stays NaN).
-    unsafe fn max_to(self, lo: Self) -> Self;
-    /// The f64 whose bits are self's shifted left by 52 (`phi`'s 2^k).
-    unsafe fn shl52(self) -> Self;
+    /// The f64 whose bits are self's shifted left by 48: (1 + j/16)·2^e when self's low 15 bits
+    /// hold 16·(e + 1023) + j, j < 16 (`phi`'s e^x).
+    unsafe fn shl48(self) -> Self;
     /// max(self, 0), 0 for NaN as `f64::max(z, 0.0)`.
     unsafe fn relu(self) -> Self;
     /// `o` where self > 0, else +0.
@@ -46,16 +54,28 @@ impl Arith for f64 {
         self * o
     }
     #[inline(always)]
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        f64::mul_add(self, b, c)
+    }
+    #[inline(always)]
+    unsafe fn abs(self) -> Self {
+        f64::abs(self)
+    }
+    #[inline(always)]
+    unsafe fn with_sign_of(self, s: Self) -> Self {
+        self.copysign(s)
+    }
+    #[inline(always)]
+    unsafe fn pick(self, table: &[f64; 16]) -> Self {
+        table[(self.to_bits() & 15) as usize]
+    }
+    #[inline(always)]
     unsafe fn min_to(self, hi: Self) -> Self {
         if self > hi { hi } else { self }
     }
     #[inline(always)]
-    unsafe fn max_to(self, lo: Self) -> Self {
-        if self < lo { lo } else { self }
-    }
-    #[inline(always)]
-    unsafe fn shl52(self) -> Self {
-        f64::from_bits(self.to_bits() << 52)
+    unsafe fn shl48(self) -> Self {
+        f64::from_bits(self.to_bits() << 48)
     }
     #[inline(always)]
     unsafe fn relu(self) -> Self {
@@ -96,8 +116,22 @@ impl<A: Arith, const K: usize> Arith for [A; K] {
     unsafe fn splat(x: f64) -> Self {
         [unsafe { A::splat(x) }; K]
     }
-    lanewise!(binary: add, sub, mul, min_to, max_to, gate);
-    lanewise!(unary: shl52, relu);
+    lanewise!(binary: add, sub, mul, with_sign_of, min_to, gate);
+    lanewise!(unary: abs, shl48, relu);
+    #[inline(always)]
+    unsafe fn mul_add(mut self, b: Self, c: Self) -> Self {
+        for i in 0..K {
+            self[i] = unsafe { self[i].mul_add(b[i], c[i]) };
+        }
+        self
+    }
+    #[inline(always)]
+    unsafe fn pick(mut self, table: &[f64; 16]) -> Self {
+        for v in &mut self {
+            *v = unsafe { v.pick(table) };
+        }
+        self
+    }
 }
 
 /// Eight f64 lanes.
@@ -111,9 +145,6 @@ pub(super) trait V8: Arith {
     /// # Safety
     /// `p` has at least 8 elements.
     unsafe fn store(self, p: &mut [f64]);
-    /// self·b + c in one rounding (only `bench`'s reference loop uses it: the net's loops never
-    /// fuse, so every path gives the same bits). For `Avx2` the caller enables FMA too.
-    unsafe fn fmadd(self, b: Self, c: Self) -> Self;
 }
 
 /// No vectors: the portable loops run instead (the operations below exist to satisfy the trait,
@@ -144,17 +175,26 @@ impl Arith for Scalar {
     unsafe fn mul(self, o: Self) -> Self {
         self.zip(o, |a, b| a * b)
     }
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        Scalar(std::array::from_fn(|l| self.0[l].mul_add(b.0[l], c.0[l])))
+    }
+    unsafe fn abs(self) -> Self {
+        self.map(f64::abs)
+    }
+    unsafe fn with_sign_of(self, s: Self) -> Self {
+        self.zip(s, f64::copysign)
+    }
+    unsafe fn pick(self, table: &[f64; 16]) -> Self {
+        // SAFETY: f64 needs no instruction set.
+        self.map(|a| unsafe { a.pick(table) })
+    }
     unsafe fn min_to(self, hi: Self) -> Self {
         // SAFETY: f64 needs no instruction set.
         self.zip(hi, |a, h| unsafe { a.min_to(h) })
     }
-    unsafe fn max_to(self, lo: Self) -> Self {
+    unsafe fn shl48(self) -> Self {
         // SAFETY: f64 needs no instruction set.
-        self.zip(lo, |a, l| unsafe { a.max_to(l) })
-    }
-    unsafe fn shl52(self) -> Self {
-        // SAFETY: f64 needs no instruction set.
-        self.map(|a| unsafe { a.shl52() })
+        self.map(|a| unsafe { a.shl48() })
     }
     unsafe fn relu(self) -> Self {
         self.map(|z| z.max(0.0))
@@ -173,9 +213,6 @@ impl V8 for Scalar {
     }
     unsafe fn store(self, p: &mut [f64]) {
         p[..8].copy_from_slice(&self.0);
-    }
-    unsafe fn fmadd(self, b: Self, c: Self) -> Self {
-        Scalar(std::array::from_fn(|l| self.0[l].mul_add(b.0[l], c.0[l])))
     }
 }
 
@@ -202,21 +239,50 @@ impl Arith for Avx2 {
         unsafe { Avx2(_mm256_mul_pd(self.0, o.0), _mm256_mul_pd(self.1, o.1)) }
     }
     #[inline(always)]
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        // The caller enabled FMA with AVX2 (`on_avx2`).
+        unsafe { Avx2(_mm256_fmadd_pd(self.0, b.0, c.0), _mm256_fmadd_pd(self.1, b.1, c.1)) }
+    }
+    #[inline(always)]
+    unsafe fn abs(self) -> Self {
+        unsafe {
+            let sign = _mm256_set1_pd(-0.0);
+            Avx2(_mm256_andnot_pd(sign, self.0), _mm256_andnot_pd(sign, self.1))
+        }
+    }
+    #[inline(always)]
+    unsafe fn with_sign_of(self, s: Self) -> Self {
+        // Written out, not in a closure: a closure would not carry the target features.
+        unsafe {
+            let sign = _mm256_set1_pd(-0.0);
+            Avx2(
+                _mm256_or_pd(_mm256_andnot_pd(sign, self.0), _mm256_and_pd(sign, s.0)),
+                _mm256_or_pd(_mm256_andnot_pd(sign, self.1), _mm256_and_pd(sign, s.1)),
+            )
+        }
+    }
+    #[inline(always)]
+    unsafe fn pick(self, table: &[f64; 16]) -> Self {
+        unsafe {
+            let low = _mm256_set1_epi64x(15);
+            let (i0, i1) = (
+                _mm256_and_si256(_mm256_castpd_si256(self.0), low),
+                _mm256_and_si256(_mm256_castpd_si256(self.1), low),
+            );
+            Avx2(_mm256_i64gather_pd::<8>(table.as_ptr(), i0), _mm256_i64gather_pd::<8>(table.as_ptr(), i1))
+        }
+    }
+    #[inline(always)]
     unsafe fn min_to(self, hi: Self) -> Self {
         // minpd(h, a) = h < a ? h : a, which is a when a is NaN.
         unsafe { Avx2(_mm256_min_pd(hi.0, self.0), _mm256_min_pd(hi.1, self.1)) }
     }
     #[inline(always)]
-    unsafe fn max_to(self, lo: Self) -> Self {
-        // maxpd(l, a) = l > a ? l : a, which is a when a is NaN.
-        unsafe { Avx2(_mm256_max_pd(lo.0, self.0), _mm256_max_pd(lo.1, self.1)) }
-    }
-    #[inline(always)]
-    unsafe fn shl52(self) -> Self {
+    unsafe fn shl48(self) -> Self {
         unsafe {
             Avx2(
-                _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_castpd_si256(self.0))),
-                _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_castpd_si256(self.1))),
+                _mm256_castsi256_pd(_mm256_slli_epi64::<48>(_mm256_castpd_si256(self.0))),
+                _mm256_castsi256_pd(_mm256_slli_epi64::<48>(_mm256_castpd_si256(self.1))),
             )
         }
     }
@@ -253,10 +319,6 @@ impl V8 for Avx2 {
             _mm256_storeu_pd(p.as_mut_ptr().add(4), self.1);
         }
     }
-    #[inline(always)]
-    unsafe fn fmadd(self, b: Self, c: Self) -> Self {
-        unsafe { Avx2(_mm256_fmadd_pd(self.0, b.0, c.0), _mm256_fmadd_pd(self.1, b.1, c.1)) }
-    }
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -282,17 +344,38 @@ impl Arith for Avx512 {
         unsafe { Avx512(_mm512_mul_pd(self.0, o.0)) }
     }
     #[inline(always)]
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        unsafe { Avx512(_mm512_fmadd_pd(self.0, b.0, c.0)) }
+    }
+    #[inline(always)]
+    unsafe fn abs(self) -> Self {
+        unsafe { Avx512(_mm512_abs_pd(self.0)) }
+    }
+    #[inline(always)]
+    unsafe fn with_sign_of(self, s: Self) -> Self {
+        // Bit by bit: the sign mask's bit set ? s's : self's (truth table 0xD8).
+        unsafe {
+            let sign = _mm512_castpd_si512(_mm512_set1_pd(-0.0));
+            let (m, s) = (_mm512_castpd_si512(self.0), _mm512_castpd_si512(s.0));
+            Avx512(_mm512_castsi512_pd(_mm512_ternarylogic_epi64::<0xD8>(m, s, sign)))
+        }
+    }
+    #[inline(always)]
+    unsafe fn pick(self, table: &[f64; 16]) -> Self {
+        // vpermt2pd reads the low 4 bits of each index: table[..8] for 0–7, table[8..] for 8–15.
+        unsafe {
+            let (lo, hi) = (_mm512_loadu_pd(table.as_ptr()), _mm512_loadu_pd(table.as_ptr().add(8)));
+            Avx512(_mm512_permutex2var_pd(lo, _mm512_castpd_si512(self.0), hi))
+        }
+    }
+    #[inline(always)]
     unsafe fn min_to(self, hi: Self) -> Self {
         // As Avx2: the second operand comes back when either is NaN.
         unsafe { Avx512(_mm512_min_pd(hi.0, self.0)) }
     }
     #[inline(always)]
-    unsafe fn max_to(self, lo: Self) -> Self {
-        unsafe { Avx512(_mm512_max_pd(lo.0, self.0)) }
-    }
-    #[inline(always)]
-    unsafe fn shl52(self) -> Self {
-        unsafe { Avx512(_mm512_castsi512_pd(_mm512_slli_epi64::<52>(_mm512_castpd_si512(self.0)))) }
+    unsafe fn shl48(self) -> Self {
+        unsafe { Avx512(_mm512_castsi512_pd(_mm512_slli_epi64::<48>(_mm512_castpd_si512(self.0)))) }
     }
     #[inline(always)]
     unsafe fn relu(self) -> Self {
@@ -319,10 +402,6 @@ impl V8 for Avx512 {
         let p = &mut p[..8];
         unsafe { _mm512_storeu_pd(p.as_mut_ptr(), self.0) }
     }
-    #[inline(always)]
-    unsafe fn fmadd(self, b: Self, c: Self) -> Self {
-        unsafe { Avx512(_mm512_fmadd_pd(self.0, b.0, c.0)) }
-    }
 }
 
 /// A hot loop written once over `V`, to run with the widest vectors this CPU has.
@@ -334,7 +413,8 @@ pub(super) trait Kernel {
 }
 
 /// Runs `k` with AVX-512 when the CPU has it, else AVX2 (with FMA, which the compiler never
-/// uses unasked, so the bits stay the same), else the portable loops (`Scalar`). The one place
+/// uses unasked, so the bits stay the same; `Arith::mul_add` asks for it), else the portable
+/// loops (`Scalar`, where `f64::mul_add` is the C library's fma: correctly rounded, slower). The one place
 /// the instruction set is picked; the check is a cached load.
 pub(super) fn dispatch<K: Kernel>(k: K) -> K::Out {
     #[cfg(target_arch = "x86_64")]

@@ -130,7 +130,8 @@ impl Net {
 
     // The hot loops are compiled three times: for the baseline x86-64, with AVX2 and with
     // AVX-512, picked at run time by `lanes::dispatch`; the full blocks of units use `simd`'s
-    // explicit vectors. Rust never fuses a·b + c, so every copy gives the same bits.
+    // explicit vectors. Rust never fuses a·b + c unasked, and where φ asks (`Phi::madd`, erf)
+    // every copy fuses alike, in one correct rounding, so every copy gives the same bits.
     fn forward_wide<P: Phi>(&self, theta: &[f64], xs: &[f64], out: &mut [f64]) {
         lanes::dispatch(Forward::<P> { net: self, theta, xs, out, phi: PhantomData })
     }
@@ -178,14 +179,14 @@ impl Net {
             {
                 for (q, accq) in acc.iter_mut().enumerate() {
                     for l in 0..LANES {
-                        accq[l] += aj[l] * P::f(wj[l] * xv[q] + sb * bj[l]);
+                        accq[l] = P::madd(aj[l], P::f(P::madd(wj[l], xv[q], sb * bj[l])), accq[l]);
                     }
                 }
             }
             for (q, o) in oq.iter_mut().enumerate() {
                 let mut s = lane_sum(&acc[q]);
                 for j in split..m {
-                    s += a[j] * P::f(w[j] * xv[q] + sb * b[j]);
+                    s = P::madd(a[j], P::f(P::madd(w[j], xv[q], sb * b[j])), s);
                 }
                 *o = sa * s + self.scales.c * c;
             }
@@ -285,17 +286,18 @@ impl Net {
         for j in split..m {
             let (mut s_a, mut s_b, mut s_c) = (0.0, 0.0, 0.0);
             for ((&x, &vn), &vxn) in xw.iter().zip(v).zip(&vx) {
-                let z = w[j] * x + sb * b[j];
-                s_a += vn * P::f(z);
+                let z = P::madd(w[j], x, sb * b[j]);
+                s_a = P::madd(vn, P::f(z), s_a);
                 if ALL {
-                    let d = P::d(z);
-                    s_b += vxn * d;
-                    s_c += vn * d;
+                    let d = P::d_over_d(z);
+                    s_b = P::madd(vxn, d, s_b);
+                    s_c = P::madd(vn, d, s_c);
                 }
             }
             let ga = sa * s_a;
             total += ga * ga;
             if ALL {
+                let (s_b, s_c) = (P::D * s_b, P::D * s_c);
                 let gw = sa * a[j] * sw * s_b;
                 let gb = sa * a[j] * sb * s_c;
                 total += gw * gw + gb * gb;
@@ -619,7 +621,7 @@ fn jt_blocks<P: Phi, const ALL: bool>(
         let (mut sa_acc, mut sb_acc, mut sc_acc) = ([0.0f64; LANES], [0.0f64; LANES], [0.0f64; LANES]);
         for ((&x, &vn), &vxn) in xw.iter().zip(v).zip(vx) {
             for l in 0..LANES {
-                let z = wj[l] * x + sb * bj[l];
+                let z = P::madd(wj[l], x, sb * bj[l]);
                 if P::RELU && ALL {
                     // φ' is a 0/1 gate: select instead of multiplying.
                     let on = z > 0.0;
@@ -627,11 +629,11 @@ fn jt_blocks<P: Phi, const ALL: bool>(
                     sc_acc[l] += if on { vn } else { 0.0 };
                     continue;
                 }
-                sa_acc[l] += vn * P::f(z);
+                sa_acc[l] = P::madd(vn, P::f(z), sa_acc[l]);
                 if ALL {
-                    let d = P::d(z);
-                    sb_acc[l] += vxn * d;
-                    sc_acc[l] += vn * d;
+                    let d = P::d_over_d(z);
+                    sb_acc[l] = P::madd(vxn, d, sb_acc[l]);
+                    sc_acc[l] = P::madd(vn, d, sc_acc[l]);
                 }
             }
         }
@@ -645,8 +647,10 @@ fn jt_blocks<P: Phi, const ALL: bool>(
             let ga = sa * sa_acc[l];
             g2[l] += ga * ga;
             if ALL {
-                let gw = sa * aj[l] * sw * sb_acc[l];
-                let gb = sa * aj[l] * sb * sc_acc[l];
+                // The sums of φ'/D, to sums of φ' (×1 for ReLU: the same bits).
+                let (sb_l, sc_l) = (P::D * sb_acc[l], P::D * sc_acc[l]);
+                let gw = sa * aj[l] * sw * sb_l;
+                let gb = sa * aj[l] * sb * sc_l;
                 g2[l] += gw * gw + gb * gb;
                 wj[l] += coef * gw;
                 bj[l] += coef * gb;

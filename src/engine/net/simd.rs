@@ -2,8 +2,9 @@
 //! lanes, one lane per unit j mod 8, because the compiler's own vectoriser packs them across
 //! points instead and runs at a quarter of the machine's rate (and cannot vectorise erf at all).
 //! Each lane does exactly the operations of `Net::forward_impl` / `Net::jt_impl` in the same
-//! order (no fused multiply-add), and φ is one function over `lanes::Arith` for both, so every path
-//! gives the same bits; `model.rs` keeps the portable loops, used for the last `M mod 8` units
+//! order (fused multiply-adds exactly where the portable loop has them: erf's, `Phi::madd`, all
+//! correctly rounded), and φ is one function over `lanes::Arith` for both, so every path gives
+//! the same bits; `model.rs` keeps the portable loops, used for the last `M mod 8` units
 //! and on CPUs without AVX2. The vectors themselves and `dispatch`, which picks the instruction
 //! set, are in `lanes`.
 
@@ -32,9 +33,14 @@ pub(super) unsafe fn forward_lanes<V: V8, P: Phi>(
         while j < split {
             let (wj, bj, aj) = (V::load(&w[j..]), V::load(&b[j..]), V::load(&a[j..]));
             let bs = sbv.mul(bj);
-            let f = P::fv([wj.mul(x[0]).add(bs), wj.mul(x[1]).add(bs), wj.mul(x[2]).add(bs), wj.mul(x[3]).add(bs)]);
+            let f = P::fv([
+                P::madd_v(wj, x[0], bs),
+                P::madd_v(wj, x[1], bs),
+                P::madd_v(wj, x[2], bs),
+                P::madd_v(wj, x[3], bs),
+            ]);
             for q in 0..4 {
-                acc[q] = acc[q].add(aj.mul(f[q]));
+                acc[q] = P::madd_v(aj, f[q], acc[q]);
             }
             j += 8;
         }
@@ -68,6 +74,7 @@ pub(super) unsafe fn jt_lanes<V: V8, P: Phi, const ALL: bool>(
 ) -> [f64; 8] {
     unsafe {
         let (swv, sbv, sav, coefv) = (V::splat(sw), V::splat(sb), V::splat(sa), V::splat(coef));
+        let dv = V::splat(P::D);
         let mut g2 = V::splat(0.0);
         let mut j = 0;
         while j < split {
@@ -81,6 +88,8 @@ pub(super) unsafe fn jt_lanes<V: V8, P: Phi, const ALL: bool>(
             let ga = sav.mul(sa_acc);
             g2 = g2.add(ga.mul(ga));
             if ALL {
+                // The sums of φ'/D, to sums of φ' (×1 for ReLU: the same bits).
+                let (sb_acc, sc_acc) = (dv.mul(sb_acc), dv.mul(sc_acc));
                 let gw = sav.mul(aj).mul(swv).mul(sb_acc);
                 let gb = sav.mul(aj).mul(sbv).mul(sc_acc);
                 g2 = g2.add(gw.mul(gw).add(gb.mul(gb)));
@@ -102,12 +111,12 @@ pub(super) unsafe fn jt_lanes<V: V8, P: Phi, const ALL: bool>(
 /// # Safety
 /// The CPU supports `V`'s instruction set.
 #[inline(always)]
-unsafe fn jt_accumulate<V: V8, const ALL: bool>(acc: &mut [V; 3], f: V, d: V, vn: f64, vxn: f64) {
+unsafe fn jt_accumulate<V: V8, P: Phi, const ALL: bool>(acc: &mut [V; 3], f: V, d: V, vn: f64, vxn: f64) {
     unsafe {
-        acc[0] = acc[0].add(V::splat(vn).mul(f));
+        acc[0] = P::madd_v(V::splat(vn), f, acc[0]);
         if ALL {
-            acc[1] = acc[1].add(V::splat(vxn).mul(d));
-            acc[2] = acc[2].add(V::splat(vn).mul(d));
+            acc[1] = P::madd_v(V::splat(vxn), d, acc[1]);
+            acc[2] = P::madd_v(V::splat(vn), d, acc[2]);
         }
     }
 }
@@ -126,20 +135,20 @@ unsafe fn phi_sums<V: V8, P: Phi, const ALL: bool>(wj: V, bs: V, xw: &[f64], v: 
         for n in (0..quads).step_by(4) {
             // Written out, not `map`ped: a closure would not carry V's target features.
             let z = [
-                wj.mul(V::splat(xw[n])).add(bs),
-                wj.mul(V::splat(xw[n + 1])).add(bs),
-                wj.mul(V::splat(xw[n + 2])).add(bs),
-                wj.mul(V::splat(xw[n + 3])).add(bs),
+                P::madd_v(wj, V::splat(xw[n]), bs),
+                P::madd_v(wj, V::splat(xw[n + 1]), bs),
+                P::madd_v(wj, V::splat(xw[n + 2]), bs),
+                P::madd_v(wj, V::splat(xw[n + 3]), bs),
             ];
             let (f, d) = (P::fv(z), if ALL { P::dv(z) } else { z });
             for i in 0..4 {
-                jt_accumulate::<V, ALL>(&mut acc, f[i], d[i], v[n + i], vx[n + i]);
+                jt_accumulate::<V, P, ALL>(&mut acc, f[i], d[i], v[n + i], vx[n + i]);
             }
         }
         for n in quads..xw.len() {
-            let z = wj.mul(V::splat(xw[n])).add(bs);
+            let z = P::madd_v(wj, V::splat(xw[n]), bs);
             let (f, d) = (P::fv(z), if ALL { P::dv(z) } else { z });
-            jt_accumulate::<V, ALL>(&mut acc, f, d, v[n], vx[n]);
+            jt_accumulate::<V, P, ALL>(&mut acc, f, d, v[n], vx[n]);
         }
         acc
     }
@@ -182,8 +191,8 @@ pub(super) unsafe fn madd_lanes<V: V8>(w: &[f64], xs: &[f64]) -> [[f64; 8]; 4] {
             while j < split {
                 let (w0, w1) = (V::load(&w[j..]), V::load(&w[j + 8..]));
                 for q in 0..4 {
-                    acc[q] = w0.fmadd(x[q], acc[q]);
-                    acc2[q] = w1.fmadd(x[q], acc2[q]);
+                    acc[q] = w0.mul_add(x[q], acc[q]);
+                    acc2[q] = w1.mul_add(x[q], acc2[q]);
                 }
                 j += 16;
             }
