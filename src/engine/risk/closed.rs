@@ -62,7 +62,15 @@ impl Spectral {
     /// 1/(λ_i + σn²), or 0 for an eigenvalue the pseudo-inverse drops (σn = 0).
     fn inverse(&self, sigma: f64) -> Array1<f64> {
         let s2 = sigma * sigma;
-        self.eig.values.mapv(|l| if sigma > 0.0 { 1.0 / (l.max(0.0) + s2) } else if l > self.tol { 1.0 / l } else { 0.0 })
+        self.eig.values.mapv(|l| {
+            if sigma > 0.0 {
+                1.0 / (l.max(0.0) + s2)
+            } else if l > self.tol {
+                1.0 / l
+            } else {
+                0.0
+            }
+        })
     }
 
     /// α = A⁺y: m(x) = k(x)ᵀα.

@@ -162,11 +162,20 @@ pub fn net_k(m: usize, n: usize, sigma: f64) -> usize {
 }
 
 /// The expected errors of draw `index` at width `m` for each σn (last layer).
-pub fn draw_expected(data: &Dataset, test: &TestSet, act: Act, m: usize, index: u64, seed: u64, sigmas: &[f64]) -> Vec<Expected> {
+pub fn draw_expected(
+    data: &Dataset,
+    test: &TestSet,
+    act: Act,
+    m: usize,
+    index: u64,
+    seed: u64,
+    sigmas: &[f64],
+) -> Vec<Expected> {
     let st = standardizer(data);
     let sc = Scales::default();
     let feats = Features::draw(seed, index, data.n(), m, &sc);
-    let gram = feature_gram(act, &feats, &sc, &standardize(data.x.as_slice().unwrap_or(&[]), st), &standardize(&test.x, st));
+    let gram =
+        feature_gram(act, &feats, &sc, &standardize(data.x.as_slice().unwrap_or(&[]), st), &standardize(&test.x, st));
     expected_errors(&gram, data.y.as_slice().unwrap_or(&[]), &test.target, sigmas)
 }
 
@@ -191,7 +200,11 @@ pub fn infinite(data: &Dataset, test: &TestSet, act: Act, train: TrainMode, sigm
             let theta = ntk_gram(act, &sc, &xt, &xg);
             sigmas
                 .iter()
-                .map(|&s| InfiniteRow { sigma: s, kind: "ntk-gp", expected: ntk_gp_expected(&k, &theta, &y, &test.target, s) })
+                .map(|&s| InfiniteRow {
+                    sigma: s,
+                    kind: "ntk-gp",
+                    expected: ntk_gp_expected(&k, &theta, &y, &test.target, s),
+                })
                 .collect()
         }
     }
@@ -218,17 +231,19 @@ pub fn line_risks(data: &Dataset, test: &TestSet, sigma: f64, sources: usize) ->
         let err = test.x.iter().zip(&test.target).map(|(x, t)| (dist.mean * x - t).powi(2)).sum::<f64>() / g;
         Ok(Expected::new(err, dist.std * dist.std * test.mean_x2()))
     };
-    Ok(LineRisks { traditional: one(ModelKind::Traditional)?, slightly: one(ModelKind::Slightly)?, very: one(ModelKind::Very)? })
+    Ok(LineRisks {
+        traditional: one(ModelKind::Traditional)?,
+        slightly: one(ModelKind::Slightly)?,
+        very: one(ModelKind::Very)?,
+    })
 }
 
 /// The closed form for every (width, draw), in parallel, one decomposition per pair serving
 /// every σn; rows ordered by σn, then width.
 pub fn closed_rows(data: &Dataset, test: &TestSet, spec: &CurveSpec) -> Vec<WidthRow> {
     let pairs: Vec<(usize, u64)> = spec.widths.iter().flat_map(|&m| (0..spec.draws).map(move |d| (m, d))).collect();
-    let per: Vec<Vec<Expected>> = pairs
-        .par_iter()
-        .map(|&(m, d)| draw_expected(data, test, spec.act, m, d, spec.seed, &spec.sigmas))
-        .collect();
+    let per: Vec<Vec<Expected>> =
+        pairs.par_iter().map(|&(m, d)| draw_expected(data, test, spec.act, m, d, spec.seed, &spec.sigmas)).collect();
     let mut rows = Vec::new();
     for (si, &sigma) in spec.sigmas.iter().enumerate() {
         for (wi, &m) in spec.widths.iter().enumerate() {

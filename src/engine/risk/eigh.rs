@@ -16,7 +16,8 @@ pub struct Eigh {
 /// Decomposes the symmetric `a` (only its lower triangle is read). O(n³).
 pub fn eigh(a: ArrayView2<f64>) -> Eigh {
     let n = a.nrows();
-    let mut v: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| if j <= i { a[[i, j]] } else { a[[j, i]] }).collect()).collect();
+    let mut v: Vec<Vec<f64>> =
+        (0..n).map(|i| (0..n).map(|j| if j <= i { a[[i, j]] } else { a[[j, i]] }).collect()).collect();
     let mut d = vec![0.0; n];
     let mut e = vec![0.0; n];
     if n > 0 {
@@ -34,9 +35,7 @@ pub fn eigh(a: ArrayView2<f64>) -> Eigh {
 /// V the accumulated transformation.
 fn tred2(v: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
     let n = d.len();
-    for j in 0..n {
-        d[j] = v[n - 1][j];
-    }
+    d.copy_from_slice(&v[n - 1]);
     for i in (1..n).rev() {
         let scale: f64 = d[..i].iter().map(|x| x.abs()).sum();
         let mut h = 0.0;

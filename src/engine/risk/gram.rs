@@ -17,9 +17,9 @@ use ndarray::Array2;
 use rand::RngExt;
 use rand_distr::StandardNormal;
 
+use crate::net::TrainMode;
 use crate::net::kernel::{Act, Scales, k_theta};
 use crate::net::phi::erf;
-use crate::net::TrainMode;
 use crate::rng::{Stream, stream};
 
 /// K (N×N), K* (G×N) and diag K** (G).

@@ -10,6 +10,6 @@ pub mod eigh;
 pub mod gram;
 pub mod test_set;
 
-pub use test_set::{GRID_POINTS, TestKind, TestSet, check_holdout, split_holdout, test_error};
 pub use closed::{Expected, expected_errors};
 pub use curve::{Curve, CurveSpec, LineRisks, Summary, WidthRow, curve};
+pub use test_set::{GRID_POINTS, TestKind, TestSet, check_holdout, split_holdout, test_error};
