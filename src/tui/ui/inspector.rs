@@ -58,7 +58,7 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
     let f_now = if s.f_star.is_finite() { num(s.f_star) } else { "—".into() };
     let mut lines = vec![
         Line::from(format!("net · M {} · {} · {}", n.width, n.act.name(), n.train.name())),
-        Line::from(format!("k {} · N {} · ridge {}", n.k(), n.n(), n.ridge_dim())),
+        Line::from(format!("k {} · N {} · ridge {}", n.k(), n.n(), crate::format::ridge_dim(n.ridge_dim()))),
         kv(theme, "optim", run.optimizer.name().to_string()),
     ];
     lines.extend(lr_lines(theme, (run.lr, run.lr_bound), false, run.optimizer));

@@ -279,10 +279,16 @@ pub fn draw_line(slot: &LineState, theme: &Theme, frame: &mut Frame, area: Rect)
 pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let s = net.spec;
     let dims = net.net.ridge_dim();
+    let (long, short) = if dims > 0 {
+        let d = crate::format::thousands(dims as u64);
+        (format!("loss 0 in {d} dimensions"), format!("loss 0 in {d} dims"))
+    } else {
+        ("no zero-loss ridge: k ≤ N".to_string(), "no ridge: k ≤ N".to_string())
+    };
     let titles = [
-        format!("Ridge · net M={} · {} · {} · loss 0 in {dims} dimensions", s.width, s.act.name(), s.train.name()),
-        format!("Ridge · net M={} · {} · {} · loss 0 in {dims} dims", s.width, s.act.name(), s.train.name()),
-        format!("Ridge · net · loss 0 in {dims} dims"),
+        format!("Ridge · net M={} · {} · {} · {long}", s.width, s.act.name(), s.train.name()),
+        format!("Ridge · net M={} · {} · {} · {short}", s.width, s.act.name(), s.train.name()),
+        format!("Ridge · net · {short}"),
     ];
     let title = first_fit(&titles, area.width.saturating_sub(2) as usize);
     let caption = app.net_ridge.as_ref().map(|r| r.caption()).unwrap_or_default();
