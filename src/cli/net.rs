@@ -49,7 +49,12 @@ pub(super) fn render(command: &Command, common: &Common, out: &mut dyn Write) ->
             }
             Ok(())
         }
-        Command::Data { .. } | Command::Bench { .. } | Command::Completions { .. } | Command::Man | Command::Tour { .. } => {
+        Command::Data { .. }
+        | Command::Bench { .. }
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Tour { .. }
+        | Command::Risk { .. } => {
             unreachable!("cli::render runs the commands that do not depend on the model")
         }
     }

@@ -9,6 +9,7 @@ pub mod curve;
 pub mod eigh;
 pub mod gram;
 pub mod test_set;
+pub mod trained;
 
 pub use closed::{Expected, expected_errors};
 pub use curve::{Curve, CurveSpec, LineRisks, Summary, WidthRow, curve};
