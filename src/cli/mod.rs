@@ -71,6 +71,7 @@ fn bench_cmd(quick: bool, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut rows = crate::bench::explorer_rows(quick, session_rss)?;
     rows.extend(crate::bench::engine_rows(quick)?);
     rows.extend(crate::bench::net_rows(quick)?);
+    rows.extend(crate::bench::risk_rows(quick)?);
     rows.extend(crate::bench::data_rows(quick)?);
     let mut s = format!(
         "overparam bench: {} cores, {} build\n\n",

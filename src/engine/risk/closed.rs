@@ -54,7 +54,8 @@ impl Spectral {
         let y = Array1::from(y.to_vec());
         let uy = eig.vectors.dot(&y);
         let c = test_gram(gram);
-        let d = Array1::from_iter(eig.vectors.rows().into_iter().map(|u| u.dot(&c.dot(&u))));
+        let uc = eig.vectors.dot(&c);
+        let d = Array1::from_iter(uc.rows().into_iter().zip(eig.vectors.rows()).map(|(a, u)| a.dot(&u)));
         let g = gram.kss.len().max(1) as f64;
         Spectral { eig, uy, d, mean_kss: gram.kss.iter().sum::<f64>() / g, tol }
     }
@@ -89,32 +90,10 @@ impl Spectral {
     }
 }
 
-/// C = K*ᵀK*/G, accumulated row by row of K* (upper triangle, then mirrored).
+/// C = K*ᵀK*/G (a matrix product, blocked by ndarray's GEMM).
 fn test_gram(gram: &Gram) -> Array2<f64> {
-    let (g, n) = gram.ks.dim();
-    let mut c = Array2::<f64>::zeros((n, n));
-    {
-        let cs = c.as_slice_mut().unwrap_or(&mut []);
-        for row in gram.ks.rows() {
-            let r: Vec<f64> = row.to_vec();
-            for i in 0..n {
-                let ri = r[i];
-                let out = &mut cs[i * n + i..(i + 1) * n];
-                for (o, rj) in out.iter_mut().zip(&r[i..]) {
-                    *o += ri * rj;
-                }
-            }
-        }
-    }
-    let gf = g.max(1) as f64;
-    for i in 0..n {
-        for j in i..n {
-            let v = c[[i, j]] / gf;
-            c[[i, j]] = v;
-            c[[j, i]] = v;
-        }
-    }
-    c
+    let g = gram.ks.nrows().max(1) as f64;
+    gram.ks.t().dot(&gram.ks) / g
 }
 
 /// The expected errors at each σn of `sigmas`, from one decomposition.

@@ -21,30 +21,31 @@ pub fn eigh(a: ArrayView2<f64>) -> Eigh {
     let mut d = vec![0.0; n];
     let mut e = vec![0.0; n];
     if n > 0 {
+        // Both stages work on Vᵀ (A is symmetric, so the start is the same), so that their
+        // inner loops and tql2's rotations run along rows.
         tred2(&mut v, &mut d, &mut e);
-        // tql2 rotates columns of V: work on its transpose so each rotation reads two rows.
-        let mut vt: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|k| v[k][i]).collect()).collect();
-        tql2(&mut vt, &mut d, &mut e);
-        v = vt;
+        tql2(&mut v, &mut d, &mut e);
     }
     let vectors = Array2::from_shape_fn((n, n), |(i, k)| v[i][k]);
     Eigh { values: Array1::from(d), vectors }
 }
 
 /// Householder reduction to tridiagonal form: d the diagonal, e the subdiagonal (e[0] unused),
-/// V the accumulated transformation.
+/// `v` the accumulated transformation V, stored transposed (v[a][b] = V[b][a]).
 fn tred2(v: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
     let n = d.len();
-    d.copy_from_slice(&v[n - 1]);
+    for (j, dj) in d.iter_mut().enumerate() {
+        *dj = v[j][n - 1];
+    }
     for i in (1..n).rev() {
         let scale: f64 = d[..i].iter().map(|x| x.abs()).sum();
         let mut h = 0.0;
         if scale == 0.0 {
             e[i] = d[i - 1];
             for j in 0..i {
-                d[j] = v[i - 1][j];
-                v[i][j] = 0.0;
+                d[j] = v[j][i - 1];
                 v[j][i] = 0.0;
+                v[i][j] = 0.0;
             }
         } else {
             for dk in d[..i].iter_mut() {
@@ -62,11 +63,12 @@ fn tred2(v: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
             e[..i].fill(0.0);
             for j in 0..i {
                 let f = d[j];
-                v[j][i] = f;
-                let mut g = e[j] + v[j][j] * f;
-                for k in j + 1..i {
-                    g += v[k][j] * d[k];
-                    e[k] += v[k][j] * f;
+                v[i][j] = f;
+                let row = &v[j];
+                let mut g = e[j] + row[j] * f;
+                for ((vk, dk), ek) in row[j + 1..i].iter().zip(&d[j + 1..i]).zip(&mut e[j + 1..i]) {
+                    g += vk * dk;
+                    *ek += vk * f;
                 }
                 e[j] = g;
             }
@@ -81,37 +83,37 @@ fn tred2(v: &mut [Vec<f64>], d: &mut [f64], e: &mut [f64]) {
             }
             for j in 0..i {
                 let (f, g) = (d[j], e[j]);
-                for k in j..i {
-                    v[k][j] -= f * e[k] + g * d[k];
+                for ((vk, ek), dk) in v[j][j..i].iter_mut().zip(&e[j..i]).zip(&d[j..i]) {
+                    *vk -= f * ek + g * dk;
                 }
-                d[j] = v[i - 1][j];
-                v[i][j] = 0.0;
+                d[j] = v[j][i - 1];
+                v[j][i] = 0.0;
             }
         }
         d[i] = h;
     }
     for i in 0..n - 1 {
-        v[n - 1][i] = v[i][i];
+        v[i][n - 1] = v[i][i];
         v[i][i] = 1.0;
         let h = d[i + 1];
         if h != 0.0 {
             for k in 0..=i {
-                d[k] = v[k][i + 1] / h;
+                d[k] = v[i + 1][k] / h;
             }
-            for j in 0..=i {
-                let g: f64 = (0..=i).map(|k| v[k][i + 1] * v[k][j]).sum();
-                for k in 0..=i {
-                    v[k][j] -= g * d[k];
+            let (head, tail) = v.split_at_mut(i + 1);
+            let house = &tail[0][..=i];
+            for row in head.iter_mut() {
+                let g: f64 = house.iter().zip(&row[..=i]).map(|(a, b)| a * b).sum();
+                for (vk, dk) in row[..=i].iter_mut().zip(&d[..=i]) {
+                    *vk -= g * dk;
                 }
             }
         }
-        for row in v.iter_mut().take(i + 1) {
-            row[i + 1] = 0.0;
-        }
+        v[i + 1][..=i].fill(0.0);
     }
     for j in 0..n {
-        d[j] = v[n - 1][j];
-        v[n - 1][j] = 0.0;
+        d[j] = v[j][n - 1];
+        v[j][n - 1] = 0.0;
     }
     v[n - 1][n - 1] = 1.0;
     e[0] = 0.0;
