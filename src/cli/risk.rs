@@ -18,12 +18,12 @@ use crate::optim::Optimizer;
 use crate::report::ensure_finite;
 use crate::risk::curve::{self, CurveSpec, InfiniteRow, LineRisks, Summary};
 use crate::risk::trained::{TrainedSummary, trained_errors};
-use crate::risk::{TestKind, TestSet, split_holdout};
+use crate::risk::{TestKind, TestSet};
 
 /// The widths when --widths is not given: 1, 2, 4, …, 16384.
 pub const RISK_WIDTHS: [usize; 15] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
 /// The held-out share of a data file (the test set; the rest is trained on).
-pub const RISK_HOLDOUT: f64 = 0.2;
+pub const RISK_HOLDOUT: f64 = crate::risk::DEFAULT_HOLDOUT;
 
 /// What `risk` was asked for, beside the shared flags.
 pub(super) struct Request<'a> {
@@ -64,15 +64,9 @@ struct RiskJson {
     lines: LineRisks,
 }
 
-/// The data trained on and the test set: generated data and the grid against the true line, or
-/// a data file less its held-out share.
-fn train_test(common: &Common) -> Result<(Dataset, TestSet), Error> {
-    let data = common.dataset()?;
-    if common.data.is_some() {
-        return split_holdout(&data, RISK_HOLDOUT, common.seed);
-    }
-    let test = TestSet::grid(&data, common.slope);
-    Ok((data, test))
+/// The data trained on and the test set (a data file: `RISK_HOLDOUT` of it held out).
+pub(crate) fn train_test(common: &Common) -> Result<(Dataset, TestSet), Error> {
+    crate::risk::train_test(common.dataset()?, common.data.is_some(), RISK_HOLDOUT, common.slope, common.seed)
 }
 
 fn risk_json(common: &Common, req: &Request) -> Result<RiskJson, Error> {

@@ -6,6 +6,7 @@ mod figure;
 pub mod files;
 pub mod net_plot;
 pub mod plot;
+pub mod risk_plot;
 
 /// `plot --runs` when not given, for the linear models (their GD endpoints come in closed form).
 pub const LINEAR_PLOT_RUNS: u64 = 2000;

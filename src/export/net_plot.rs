@@ -221,11 +221,13 @@ pub fn plot(
     out: &mut dyn Write,
 ) -> anyhow::Result<Vec<String>> {
     let f = figures(common, opt, runs)?;
+    let risk = super::risk_plot::risk_svg(&super::risk_plot::numbers(common, opt)?)?;
     let files = vec![
         ("functions.svg", f.functions),
         ("data.svg", f.data),
         ("endpoints.svg", f.endpoints),
         ("loss.svg", f.loss),
+        ("risk.svg", risk),
     ];
     super::plot::write_figures(dir, files, out)?;
     let mut warnings = Vec::new();

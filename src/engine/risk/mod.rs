@@ -13,4 +13,6 @@ pub mod trained;
 
 pub use closed::{Expected, expected_errors};
 pub use curve::{Curve, CurveSpec, LineRisks, Summary, WidthRow, curve};
-pub use test_set::{GRID_POINTS, TestKind, TestSet, check_holdout, split_holdout, test_error};
+pub use test_set::{
+    DEFAULT_HOLDOUT, GRID_POINTS, TestKind, TestSet, check_holdout, split_holdout, test_error, train_test,
+};

@@ -81,6 +81,19 @@ pub fn test_error(test: &TestSet, pred: &[f64]) -> f64 {
     test.target.iter().zip(pred).map(|(t, p)| (p - t) * (p - t)).sum::<f64>() / n as f64
 }
 
+/// The held-out share of a data file when none is given.
+pub const DEFAULT_HOLDOUT: f64 = 0.2;
+
+/// The data trained on and the test set: generated data whole, tested on the grid against
+/// y = slope·x; a data file (`from_file`) less its held-out `share`, tested on those points.
+pub fn train_test(data: Dataset, from_file: bool, share: f64, slope: f64, seed: u64) -> Result<(Dataset, TestSet)> {
+    if from_file {
+        return split_holdout(&data, share, seed);
+    }
+    let test = TestSet::grid(&data, slope);
+    Ok((data, test))
+}
+
 /// Refuses a held-out share outside (0, 1).
 pub fn check_holdout(share: f64) -> Result<()> {
     if !(share > 0.0 && share < 1.0) {
