@@ -105,6 +105,26 @@ pub enum Command {
         #[arg(long, value_delimiter = ',', value_enum)]
         views: Vec<FigureView>,
     },
+    /// Does it overfit? The net's test error against its width, in closed form over inits for
+    /// each feature draw (--train last, the default here), at each noise prior σn, with the
+    /// infinite-width value, the lines' errors for reference and where k = N sits.
+    Risk {
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
+        /// The widths M [default: 1,2,4,…,16384].
+        #[arg(long, value_delimiter = ',', value_parser = parse_width)]
+        widths: Vec<usize>,
+        /// The noise parameters' prior sd σn, one curve each; 0 removes them [default: 0 and --noise].
+        #[arg(long, value_name = "S", value_delimiter = ',', allow_hyphen_values = true, value_parser = parse_noise_priors)]
+        noise_prior: Vec<f64>,
+        /// Feature draws per width (draw r is init r's hidden weights and biases).
+        #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=crate::risk::curve::MAX_DRAWS))]
+        draws: u64,
+        /// Also train R nets for real at each width and σn (init r, with --optimizer, --steps, --tol)
+        /// and report their measured test error ± se beside the closed form.
+        #[arg(long, value_name = "R", value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        trained: Option<u64>,
+    },
     /// Print the dataset, so a run can be replayed on it with --data.
     Data {
         #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
@@ -156,6 +176,8 @@ pub enum FigureView {
     Functions,
     /// The net: (NTK-GP mean − posterior mean) / posterior sd across x.
     Gap,
+    /// The net: test error against width, closed form and trained nets (double descent).
+    Risk,
 }
 
 impl FigureView {
@@ -170,6 +192,7 @@ impl FigureView {
             FigureView::Compare => "compare.svg",
             FigureView::Functions => "functions.svg",
             FigureView::Gap => "gap.svg",
+            FigureView::Risk => "risk.svg",
         }
     }
 
@@ -188,6 +211,8 @@ pub enum BenchPart {
     Engine,
     /// The net's steps, ensembles and memory.
     Net,
+    /// The closed-form test-error curve over width.
+    Risk,
     /// Reading data files.
     Data,
 }
@@ -339,6 +364,15 @@ fn parse_noise(s: &str) -> std::result::Result<f64, String> {
     let v = parse_positive(s)?;
     crate::limits::check_sigma(v)
         .map_err(|_| format!("must be between {:e} and {:e}", crate::limits::SIGMA_MIN, crate::limits::SIGMA_MAX))?;
+    Ok(v)
+}
+fn parse_noise_priors(s: &str) -> std::result::Result<f64, String> {
+    let v = parse_f64(s)?;
+    // -0 is 0, shown as 0.
+    let v = if v == 0.0 { 0.0 } else { v };
+    crate::risk::curve::check_noise_prior(v).map_err(|_| {
+        format!("must be 0 or between {:e} and {:e}", crate::limits::SIGMA_MIN, crate::limits::SIGMA_MAX)
+    })?;
     Ok(v)
 }
 fn parse_whole(s: &str) -> std::result::Result<usize, String> {

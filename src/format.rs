@@ -51,6 +51,13 @@ pub fn on_grid(v: f64) -> f64 {
     format!("{v:.11e}").parse().unwrap_or(v)
 }
 
+/// A ridge dimension k − N as shown: grouped when positive, "none" when k ≤ N (a net without
+/// noise parameters and fewer than N of its own: no zero-loss set, GD ends at the
+/// least-squares fit closest to θ0).
+pub fn ridge_dim(dim: i64) -> String {
+    if dim > 0 { thousands(dim as u64) } else { "none".into() }
+}
+
 /// A whole number with thousands separators.
 pub fn thousands(v: u64) -> String {
     let s = v.to_string();

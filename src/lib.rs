@@ -15,6 +15,8 @@ pub mod format;
 pub mod shell;
 
 pub use engine::data::DEFAULT_SEED;
-pub use engine::{data, ensemble, geometry, history, limits, model, net, optim, predict, report, ridge, rng, theory};
+pub use engine::{
+    data, ensemble, geometry, history, limits, model, net, optim, predict, report, ridge, risk, rng, theory,
+};
 pub use error::{Error, Result};
 pub mod tui;

@@ -922,7 +922,7 @@ fn ascii_mode_draws_only_ascii_everywhere() {
     a.fill_now();
     let mut seen = 0;
     for _model in 0..4 {
-        for view in ['v', 'p', 'C', 'z'] {
+        for view in ['v', 'p', 'C', 'R', 'z'] {
             for (w, h) in [(80, 24), (160, 48)] {
                 let s = screen(&a, w, h);
                 let bad: String = s.chars().filter(|c| !c.is_ascii()).collect();
@@ -943,4 +943,31 @@ fn ascii_mode_draws_only_ascii_everywhere() {
     let s = screen(&a, 80, 24);
     assert!(s.contains("+Chapters") && s.is_ascii(), "{s}");
     assert!(seen >= 32);
+}
+
+#[test]
+fn snapshot_risk_view_and_its_numbers() {
+    // The closed form arrives inline in tests: both curves, the threshold, the lines' errors.
+    let mut a = app(&["--model", "slightly"]);
+    a.press(Key::Char('R'));
+    assert_eq!(a.session.view, View::Risk);
+    let c = a.session.risk.as_ref().and_then(|r| r.curve.as_ref()).expect("the curve");
+    assert_eq!(c.threshold_width, 99.0);
+    assert!((c.lines.traditional.total - 0.0136).abs() < 5e-5);
+    let s = screen(&a, 80, 24);
+    assert!(s.contains("Risk trad 0.01358 sl 0.02312◀ very 0.02233"), "the current line is marked: {s}");
+    let wide = screen(&a, 160, 48);
+    assert!(wide.contains("Risk vs width · lines: traditional 0.01358 slightly 0.02312◀"), "{wide}");
+    insta::assert_snapshot!("risk_slightly_80x24", s);
+    // Without colour every series keeps a glyph of its own; --ascii draws ASCII only.
+    a.session.color = false;
+    insta::assert_snapshot!("risk_slightly_80x24_no_color", screen(&a, 80, 24));
+    let mut b = app(&["--ascii", "--model", "net", "--width", "256"]);
+    b.press(Key::Char('R'));
+    let s = screen(&b, 80, 24);
+    assert!(s.is_ascii(), "{s}");
+    insta::assert_snapshot!("risk_net_80x24_ascii", s);
+    // R again goes back to the slopes.
+    b.press(Key::Char('R'));
+    assert_eq!(b.session.view, View::Slopes);
 }

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! `overparam plot --model net`: the four SVG figures parse, hold the series they promise (told
+//! `overparam plot --model net`: the five SVG figures parse, hold the series they promise (told
 //! apart by stroke colour and legend label), and show the same numbers as `predict` and
 //! `ensemble` for the same settings. Small nets and few runs, so the debug build stays quick.
 
@@ -21,7 +21,7 @@ fn plot(dir: &Path, args: &[&str]) -> String {
     let out = overparam().arg("plot").arg("--out").arg(dir).args(args).output().unwrap();
     assert!(out.status.success(), "plot failed: {}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8(out.stdout).unwrap();
-    let all = "functions.svg data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg gap.svg";
+    let all = "functions.svg data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg gap.svg risk.svg";
     assert_eq!(said, format!("wrote {}: {all}\n", dir.display()));
     String::from_utf8(out.stderr).unwrap()
 }
@@ -189,7 +189,7 @@ fn exact_is_called_linearized() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("figs");
     plot(&dir, &[&SMALL[..], &["--optimizer", "exact"]].concat());
-    for name in ["functions.svg", "data.svg", "endpoints.svg", "loss.svg"] {
+    for name in ["functions.svg", "data.svg", "endpoints.svg", "loss.svg", "risk.svg"] {
         let t = texts(&roxmltree::Document::parse(&read(&dir, name)).unwrap());
         assert!(has(&t, "exact (linearized)"), "{name}: {t:?}");
     }
@@ -225,13 +225,13 @@ fn bad_options_are_refused_and_nothing_is_written() {
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         format!(
-            "wrote {}: functions.svg data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg gap.svg (replaced functions.svg)\n",
+            "wrote {}: functions.svg data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg gap.svg risk.svg (replaced functions.svg)\n",
             dir.display()
         )
     );
     assert!(roxmltree::Document::parse(&read(&dir, "functions.svg")).is_ok());
     assert_eq!(read(&dir, "notes.txt"), "mine");
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 9);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 10);
 }
 
 #[test]
@@ -257,4 +257,40 @@ fn sgd_loss_is_read_every_epoch_and_stops_where_train_does() {
         .max()
         .unwrap();
     assert_eq!(line as u64, steps.div_ceil(100) + 1, "{steps} steps");
+}
+
+#[test]
+fn risk_svg_draws_both_curves_the_threshold_the_line_and_trained_nets() {
+    use overparam::export::risk_plot::{LINE, MARK, NO_NOISE, NOISE, TRAINED};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("figs");
+    plot(&dir, &SMALL);
+    let doc_src = read(&dir, "risk.svg");
+    let doc = roxmltree::Document::parse(&doc_src).unwrap();
+    let t = texts(&doc);
+    let risk = json(&["risk", "--model", "net"]);
+    let line = sig4(f(&risk["lines"]["traditional"]["total"]));
+    for label in [
+        "threshold: M + 1 = N (M = 99)".to_string(),
+        format!("traditional line {line}"),
+        format!(
+            "σn = 0 (no noise parameters): closed form; width → ∞ {}",
+            sig4(f(&risk["infinite"][0]["expected"]["total"]))
+        ),
+        format!("σn = 1.000: closed form; width → ∞ {}", sig4(f(&risk["infinite"][1]["expected"]["total"]))),
+        "8 nets trained by gd ± se (σn = 1.000)".to_string(),
+    ] {
+        assert!(has(&t, &label), "risk.svg lacks {label}: {t:?}");
+    }
+    // One threshold, one reference line, each curve once (plus its legend swatch), three error bars.
+    assert_eq!(strokes(&doc, MARK), 2);
+    assert_eq!(strokes(&doc, LINE), 2);
+    assert_eq!(strokes(&doc, NO_NOISE), 2);
+    assert_eq!(strokes(&doc, NOISE), 2);
+    assert_eq!(strokes(&doc, TRAINED), 3);
+    // The curve's points: 15 widths a curve.
+    let dots = |c: RGBColor| {
+        doc.descendants().filter(|n| n.has_tag_name("circle") && n.attribute("fill") == Some(hex(c).as_str())).count()
+    };
+    assert_eq!((dots(NO_NOISE), dots(NOISE)), (15, 15));
 }

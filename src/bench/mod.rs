@@ -10,6 +10,7 @@ pub mod explorer;
 pub mod explorer_net;
 pub mod measure;
 pub mod net;
+pub mod risk;
 pub mod screen;
 
 use std::fmt::Write as _;
@@ -19,6 +20,7 @@ pub use engine::engine_rows;
 pub use explorer::{explorer_rows, session_peak_rss};
 pub use measure::stream_pass;
 pub use net::net_rows;
+pub use risk::risk_rows;
 pub use screen::{counting_terminal, explorer_app};
 
 /// One row of the report.

@@ -84,6 +84,13 @@ fn uses(command: &Command, cli: &Cli) -> (Vec<&'static str>, &'static str) {
             but(&["optimizer", "lr", "lr_scale", "steps", "tol", "init", "width"]),
             "it is the infinite-width theory alone, without training",
         ),
+        Command::Risk { trained: None, .. } => (
+            but(&["width", "at", "init", "sources", "optimizer", "lr", "lr_scale", "steps", "tol"]),
+            "its widths are --widths, and without --trained nothing is trained",
+        ),
+        Command::Risk { .. } => {
+            (but(&["width", "at", "init", "sources"]), "its widths are --widths, its runs inits 0..R")
+        }
         Command::Sweep { .. } if common.model == ModelKind::Net => (but(&["width"]), "its widths are --widths"),
         // The very model's closed-form endpoints, one per M: nothing is trained step by step.
         Command::Sweep { .. } => (
@@ -101,6 +108,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Compare { .. } => "compare",
         Command::Bench { .. } => "bench",
         Command::Sweep { .. } => "sweep",
+        Command::Risk { .. } => "risk",
         Command::Predict { .. } => "predict",
         Command::Plot { .. } => "plot",
         Command::Data { .. } => "data",

@@ -43,7 +43,8 @@ pub(super) fn render(command: &Command, common: &Common, out: &mut dyn Write) ->
         | Command::Bench { .. }
         | Command::Completions { .. }
         | Command::Man
-        | Command::Tour { .. } => {
+        | Command::Tour { .. }
+        | Command::Risk { .. } => {
             unreachable!("cli::render runs the commands that do not depend on the model")
         }
     }

@@ -9,6 +9,7 @@ mod flags;
 mod lines;
 mod net;
 mod output;
+mod risk;
 
 pub use flags::check_flags;
 
@@ -52,6 +53,12 @@ pub fn render(command: &Command, common: &Common, out: &mut dyn Write) -> anyhow
         Command::Tour { .. } => {
             Err(crate::error::invalid!("the tour opens the explorer: run `overparam tour` in a terminal").into())
         }
+        Command::Risk { format, widths, noise_prior, draws, trained } => risk::render(
+            common,
+            &risk::Request { widths, sigmas: noise_prior, draws: *draws, trained: *trained },
+            *format,
+            out,
+        ),
         // The one place the headless commands ask which kind of model: the net has its own.
         _ if common.model.is_linear() => lines::render(command, common, out),
         _ => net::render(command, common, out),
@@ -71,6 +78,9 @@ fn bench_cmd(quick: bool, only: Option<BenchPart>, out: &mut dyn Write) -> anyho
     }
     if part(BenchPart::Net) {
         rows.extend(crate::bench::net_rows(quick)?);
+    }
+    if part(BenchPart::Risk) {
+        rows.extend(crate::bench::risk_rows(quick)?);
     }
     if part(BenchPart::Data) {
         rows.extend(crate::bench::data_rows(quick)?);

@@ -49,7 +49,12 @@ pub(super) fn render(command: &Command, common: &Common, out: &mut dyn Write) ->
             }
             Ok(())
         }
-        Command::Data { .. } | Command::Bench { .. } | Command::Completions { .. } | Command::Man | Command::Tour { .. } => {
+        Command::Data { .. }
+        | Command::Bench { .. }
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Tour { .. }
+        | Command::Risk { .. } => {
             unreachable!("cli::render runs the commands that do not depend on the model")
         }
     }
@@ -76,7 +81,7 @@ fn title(net: &Net) -> String {
             TrainMode::Last => "last layer trained (w, b frozen)",
         },
         net.n(),
-        thousands(net.ridge_dim() as u64)
+        crate::format::ridge_dim(net.ridge_dim())
     )
 }
 
@@ -119,7 +124,8 @@ struct TrainJson {
     f_lin: Vec<f64>,
     ntk_gp: Band,
     posterior: Band,
-    ridge_dim: usize,
+    /// k − N; ≤ 0 at σn = 0 with fewer parameters than points (no zero-loss ridge).
+    ridge_dim: i64,
     elapsed_s: f64,
     data: DataJson,
     /// With --data: σ beside the data's residual sd (see `data::sigma_check`).

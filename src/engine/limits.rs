@@ -15,5 +15,14 @@ pub fn check_sigma(sigma: f64) -> Result<()> {
     Ok(())
 }
 
+/// Rejects a noise prior σn (`--noise-prior`) that is neither 0 (no noise parameters) nor a
+/// σ `check_sigma` accepts.
+pub fn check_noise_prior(sigma: f64) -> Result<()> {
+    if sigma == 0.0 || (SIGMA_MIN..=SIGMA_MAX).contains(&sigma) {
+        return Ok(());
+    }
+    Err(invalid!("--noise-prior must be 0 or between {SIGMA_MIN:e} and {SIGMA_MAX:e} (got {sigma})"))
+}
+
 /// Largest parameter count accepted: one θ vector is then 160 MB, and a run keeps a few.
 pub const MAX_PARAMS: usize = 20_000_000;

@@ -15,5 +15,6 @@ pub mod optim;
 pub mod predict;
 pub mod report;
 pub mod ridge;
+pub mod risk;
 pub mod rng;
 pub mod theory;

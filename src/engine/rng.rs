@@ -15,6 +15,8 @@ pub enum Stream {
     Sgd = 3,
     /// The ridge view's null direction on the net.
     Ridge = 4,
+    /// Which points of a data file are held out for the test error.
+    Holdout = 5,
 }
 
 /// SplitMix64 finaliser: a bijective mix of 64 bits.

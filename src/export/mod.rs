@@ -7,6 +7,7 @@ pub mod files;
 pub mod net_plot;
 pub mod net_views;
 pub mod plot;
+pub mod risk_plot;
 pub mod views;
 
 /// `plot --runs` when not given, for the linear models (their GD endpoints come in closed form).
@@ -27,7 +28,7 @@ pub const LINE_VIEWS: [FigureView; 6] = [
     FigureView::Compare,
 ];
 /// The net's figures, in the order they are written.
-pub const NET_VIEWS: [FigureView; 8] = [
+pub const NET_VIEWS: [FigureView; 9] = [
     FigureView::Functions,
     FigureView::Data,
     FigureView::Endpoints,
@@ -36,6 +37,7 @@ pub const NET_VIEWS: [FigureView; 8] = [
     FigureView::Drift,
     FigureView::Compare,
     FigureView::Gap,
+    FigureView::Risk,
 ];
 
 /// The figures `--views` asks for among `all` (every one when it names none), in `all`'s order;

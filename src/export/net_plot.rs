@@ -222,6 +222,7 @@ pub fn figures(common: &Common, opt: Optimizer, runs: u64, views: &[FigureView])
             FigureView::Gap => gap_svg(&n)?,
             FigureView::Ridge => ridge_svg(common, &n)?,
             FigureView::Drift => drift_svg(common, &n)?,
+            FigureView::Risk => super::risk_plot::risk_svg(&super::risk_plot::numbers(common, opt)?)?,
         };
         files.push((view.file(), svg));
     }
@@ -229,7 +230,7 @@ pub fn figures(common: &Common, opt: Optimizer, runs: u64, views: &[FigureView])
 }
 
 /// Writes the net's figures `views` names (every one when it names none: functions.svg,
-/// data.svg, endpoints.svg, loss.svg, compare.svg, gap.svg) into `dir` and says so; returns the
+/// data.svg, endpoints.svg, loss.svg, ridge.svg, drift.svg, compare.svg, gap.svg, risk.svg) into `dir` and says so; returns the
 /// warnings for stderr (unconverged nets), as `plot::plot` does.
 pub fn plot(
     common: &Common,

@@ -112,7 +112,7 @@ pub fn figures(common: &Common, runs: u64, views: &[FigureView]) -> anyhow::Resu
             FigureView::Ridge => ridge_figure(common, &model, opt, &t.run)?,
             FigureView::Drift => drift_figure(common, &data, &t.run)?,
             FigureView::Compare => compare_svg_of(common, &data, opt, runs, &mut warnings)?,
-            FigureView::Functions | FigureView::Gap => continue,
+            FigureView::Functions | FigureView::Gap | FigureView::Risk => continue,
         };
         files.push((view.file(), svg));
     }

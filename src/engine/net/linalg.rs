@@ -1,5 +1,6 @@
 //! The little dense linear algebra the net's theory needs, written out (no linear-algebra
-//! crate): a Cholesky factorization with its solves, and λmax of a symmetric matrix.
+//! crate): a Cholesky factorization with its solves, a symmetric eigendecomposition for the
+//! pseudo-inverse (σn = 0 leaves kernel matrices singular), and λmax of a symmetric matrix.
 //! Kernel matrices are ill-conditioned (THEORY.md, "Conditioning"): never an explicit inverse.
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
@@ -23,7 +24,7 @@ impl Cholesky {
             let d = a[[j, j]] - row_j.iter().map(|v| v * v).sum::<f64>();
             if !(d > 0.0 && d.is_finite()) {
                 return Err(Error::NonFinite(format!(
-                    "a kernel matrix is not positive definite (pivot {j} is {d:e}); raise --noise"
+                    "a kernel matrix is not positive definite (pivot {j} is {d:e}); raise --noise-prior (or set it to 0)"
                 )));
             }
             let djj = d.sqrt();
@@ -57,6 +58,122 @@ impl Cholesky {
     }
 
     /// X with A·X = B, column by column.
+    pub fn solve_matrix(&self, b: ArrayView2<f64>) -> Array2<f64> {
+        let mut x = Array2::zeros(b.raw_dim());
+        for (j, col) in b.columns().into_iter().enumerate() {
+            x.column_mut(j).assign(&self.solve(col));
+        }
+        x
+    }
+}
+
+/// A symmetric matrix's eigendecomposition A = V·diag(λ)·Vᵀ, by cyclic Jacobi rotations
+/// (accurate for small eigenvalues too, which the pseudo-inverse's cut depends on). O(N³) per
+/// sweep, a handful of sweeps.
+#[derive(Debug, Clone)]
+pub struct SymEigen {
+    pub values: Array1<f64>,
+    /// The eigenvectors, one per column.
+    pub vectors: Array2<f64>,
+}
+
+impl SymEigen {
+    pub fn new(a: ArrayView2<f64>) -> Result<SymEigen> {
+        let n = a.nrows();
+        let mut m = a.to_owned();
+        // Symmetrize from the lower triangle, as Cholesky reads it.
+        for i in 0..n {
+            for j in i + 1..n {
+                m[[i, j]] = m[[j, i]];
+            }
+        }
+        if !m.iter().all(|v| v.is_finite()) {
+            return Err(Error::NonFinite("a kernel matrix has a non-finite entry".into()));
+        }
+        let mut v = Array2::<f64>::eye(n);
+        for _ in 0..100 {
+            let off: f64 = (0..n).flat_map(|i| (0..i).map(move |j| (i, j))).map(|(i, j)| m[[i, j]] * m[[i, j]]).sum();
+            let diag: f64 = (0..n).map(|i| m[[i, i]] * m[[i, i]]).sum();
+            if off <= 1e-32 * diag || off == 0.0 {
+                break;
+            }
+            for p in 0..n {
+                for q in p + 1..n {
+                    rotate(&mut m, &mut v, p, q);
+                }
+            }
+        }
+        let values = Array1::from_iter((0..n).map(|i| m[[i, i]]));
+        Ok(SymEigen { values, vectors: v })
+    }
+}
+
+/// One Jacobi rotation zeroing m[p][q] (p < q), accumulated into v.
+fn rotate(m: &mut Array2<f64>, v: &mut Array2<f64>, p: usize, q: usize) {
+    let apq = m[[p, q]];
+    if apq == 0.0 {
+        return;
+    }
+    let (app, aqq) = (m[[p, p]], m[[q, q]]);
+    let theta = (aqq - app) / (2.0 * apq);
+    let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
+    let t = if theta == 0.0 { 1.0 } else { t };
+    let c = 1.0 / (t * t + 1.0).sqrt();
+    let s = t * c;
+    let n = m.nrows();
+    for k in 0..n {
+        let (mkp, mkq) = (m[[k, p]], m[[k, q]]);
+        m[[k, p]] = c * mkp - s * mkq;
+        m[[k, q]] = s * mkp + c * mkq;
+    }
+    for k in 0..n {
+        let (mpk, mqk) = (m[[p, k]], m[[q, k]]);
+        m[[p, k]] = c * mpk - s * mqk;
+        m[[q, k]] = s * mpk + c * mqk;
+    }
+    for k in 0..n {
+        let (vkp, vkq) = (v[[k, p]], v[[k, q]]);
+        v[[k, p]] = c * vkp - s * vkq;
+        v[[k, q]] = s * vkp + c * vkq;
+    }
+}
+
+/// The relative cut of the pseudo-inverse: eigenvalues below it times λmax count as zero. About
+/// N·ε for a few hundred points: rounding's share of the spectrum is dropped, while a wide net's
+/// features (whose ΦΦᵀ reaches condition numbers of 1e10 on the demo data) are kept whole.
+pub const PINV_RCOND: f64 = 1e-13;
+
+/// Solves with a symmetric positive semi-definite A: by Cholesky when A is definite (a noise
+/// block σn²I > 0), by the pseudo-inverse A⁺ from the eigendecomposition when it may be singular
+/// (σn = 0): x = A⁺b, the least-squares solution of least norm.
+#[derive(Debug, Clone)]
+pub enum SymSolve {
+    Cholesky(Cholesky),
+    Pinv(SymEigen),
+}
+
+impl SymSolve {
+    /// Cholesky when `definite`, else the pseudo-inverse.
+    pub fn new(a: ArrayView2<f64>, definite: bool) -> Result<SymSolve> {
+        if definite { Cholesky::new(a).map(SymSolve::Cholesky) } else { SymEigen::new(a).map(SymSolve::Pinv) }
+    }
+
+    /// x = A⁻¹b (A⁺b when A is singular).
+    pub fn solve(&self, b: ArrayView1<f64>) -> Array1<f64> {
+        match self {
+            SymSolve::Cholesky(c) => c.solve(b),
+            SymSolve::Pinv(e) => {
+                let top = e.values.iter().fold(0.0f64, |a, &v| a.max(v.abs()));
+                let cut = PINV_RCOND * top;
+                let proj = e.vectors.t().dot(&b);
+                let scaled =
+                    Array1::from_iter(proj.iter().zip(&e.values).map(|(&p, &l)| if l > cut { p / l } else { 0.0 }));
+                e.vectors.dot(&scaled)
+            }
+        }
+    }
+
+    /// X = A⁻¹B (A⁺B), column by column.
     pub fn solve_matrix(&self, b: ArrayView2<f64>) -> Array2<f64> {
         let mut x = Array2::zeros(b.raw_dim());
         for (j, col) in b.columns().into_iter().enumerate() {
@@ -118,6 +235,38 @@ mod tests {
         let xm = ch.solve_matrix(bm.view());
         let diff = &m.dot(&xm) - &bm;
         assert!(diff.iter().all(|v| v.abs() < 1e-12));
+    }
+
+    #[test]
+    fn eigen_reconstructs_and_the_pseudo_inverse_solves_least_squares() {
+        // A = B Bᵀ of rank 2 in 4 dimensions: A⁺b is the min-norm least-squares solution, so
+        // A·A⁺b is b's projection onto A's range and A⁺b lies in that range.
+        let b = Array2::from_shape_vec((4, 2), vec![1.0, 0.5, -2.0, 1.0, 0.3, 3.0, 0.0, -1.0]).unwrap();
+        let a = b.dot(&b.t());
+        let e = SymEigen::new(a.view()).unwrap();
+        let back = e.vectors.dot(&Array2::from_diag(&e.values)).dot(&e.vectors.t());
+        assert!((&back - &a).iter().all(|v| v.abs() < 1e-12));
+        assert_eq!(e.values.iter().filter(|v| v.abs() > 1e-9).count(), 2);
+        let rhs = Array1::from(vec![1.0, 2.0, -3.0, 0.25]);
+        let x = SymSolve::new(a.view(), false).unwrap().solve(rhs.view());
+        // The projection of rhs onto range(B), directly: B (BᵀB)⁻¹ Bᵀ rhs.
+        let btb = b.t().dot(&b);
+        let det = btb[[0, 0]] * btb[[1, 1]] - btb[[0, 1]] * btb[[1, 0]];
+        let inv =
+            Array2::from_shape_vec((2, 2), vec![btb[[1, 1]], -btb[[0, 1]], -btb[[1, 0]], btb[[0, 0]]]).unwrap() / det;
+        let proj = b.dot(&inv.dot(&b.t().dot(&rhs)));
+        let ax = a.dot(&x);
+        for i in 0..4 {
+            assert!((ax[i] - proj[i]).abs() < 1e-10, "{ax} vs {proj}");
+        }
+        // x in range(A): x = B z for some z, so its part orthogonal to range(B) vanishes.
+        let xp = b.dot(&inv.dot(&b.t().dot(&x)));
+        assert!((&xp - &x).iter().all(|v| v.abs() < 1e-10));
+        // On a definite matrix both ways agree.
+        let d = &a + &Array2::<f64>::eye(4);
+        let (c1, c2) = (SymSolve::new(d.view(), true).unwrap(), SymSolve::new(d.view(), false).unwrap());
+        let (x1, x2) = (c1.solve(rhs.view()), c2.solve(rhs.view()));
+        assert!((&x1 - &x2).iter().all(|v| v.abs() < 1e-10));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! - [`theory`]: [`NetTheory`], the NTK-GP and the Bayesian posterior of f(x*) over inits.
 //! - [`train`]: [`NetRun`], one run stepped by the shared loop `optim::drive`, and parallel
 //!   ensembles.
-//! - [`linalg`]: Cholesky and λmax, written out.
+//! - [`linalg`]: Cholesky, the pseudo-inverse (σn = 0) and λmax, written out.
 //! - [`ridge`]: [`ridge::NetPlane`], the loss on a plane through θ* (the ridge view).
 //! - [`drift`]: the sweep over widths of how far the parameters move (the drift view).
 //!
@@ -44,7 +44,7 @@ pub struct NetSpec {
 }
 
 impl NetSpec {
-    /// The net on `data` with noise scale σn = `sigma`.
+    /// The net on `data` with noise prior σn = `sigma` (0: no noise parameters).
     pub fn build(&self, data: &Dataset, sigma: f64) -> Result<Arc<Net>> {
         Net::new(data.clone(), self.width, self.act, self.train, sigma).map(Arc::new)
     }

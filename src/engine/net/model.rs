@@ -3,7 +3,9 @@
 //!
 //! θ = (w_1..w_M, b_1..b_M, a_1..a_M, c, ε_1..ε_N), one flat vector of k = 3M + 1 + N.
 //! f(x) = (σa/√M) Σ_j a_j φ(σw w_j x̃ + σb b_j) + σc c, and on training point n
-//! g_n = f(x_n) + σn ε_n. Pre-activations are recomputed on every pass, so nothing N×M is stored.
+//! g_n = f(x_n) + σn ε_n. With σn = 0 (`--noise-prior 0`) there are no noise parameters:
+//! θ = (w, b, a, c), k = 3M + 1, and g = f must interpolate y by itself.
+//! Pre-activations are recomputed on every pass, so nothing N×M is stored.
 
 use std::marker::PhantomData;
 
@@ -17,7 +19,7 @@ use super::phi::{Erf, Phi, Relu};
 use super::simd;
 use crate::data::Dataset;
 use crate::error::{Result, invalid};
-use crate::limits::{MAX_PARAMS, check_sigma};
+use crate::limits::{MAX_PARAMS, check_noise_prior};
 
 /// Lanes the hot loops work in: a whole number of SIMD registers on every x86-64 level.
 const LANES: usize = 8;
@@ -36,7 +38,8 @@ pub struct Net {
     pub width: usize,
     pub act: Act,
     pub train: TrainMode,
-    /// σn, the noise parameters' scale (the data's noise σ).
+    /// σn, the noise parameters' prior sd (`--noise-prior`, by default the data's noise σ);
+    /// 0: the net has no noise parameters.
     pub sigma: f64,
     pub scales: Scales,
 }
@@ -51,7 +54,7 @@ pub fn max_width(n: usize) -> usize {
 
 impl Net {
     pub fn new(data: Dataset, width: usize, act: Act, train: TrainMode, sigma: f64) -> Result<Net> {
-        check_sigma(sigma)?;
+        check_noise_prior(sigma)?;
         if width == 0 {
             return Err(invalid!("--width must be at least 1 (got 0)"));
         }
@@ -81,13 +84,23 @@ impl Net {
     pub fn n(&self) -> usize {
         self.xt.len()
     }
-    /// k = 3M + 1 + N.
-    pub fn k(&self) -> usize {
-        3 * self.width + 1 + self.n()
+    /// Whether θ holds the noise parameters ε (σn > 0).
+    pub fn has_noise_params(&self) -> bool {
+        self.sigma > 0.0
     }
-    /// The zero-loss set's dimension, k − N (the noise parameters make every N fittable).
-    pub fn ridge_dim(&self) -> usize {
-        self.k() - self.n()
+    /// How many noise parameters θ holds: N, or 0 at σn = 0.
+    pub fn noise_params(&self) -> usize {
+        if self.has_noise_params() { self.n() } else { 0 }
+    }
+    /// k = 3M + 1 + N (3M + 1 at σn = 0).
+    pub fn k(&self) -> usize {
+        3 * self.width + 1 + self.noise_params()
+    }
+    /// k − N: the zero-loss set's dimension when positive (the noise parameters make every N
+    /// fittable). At σn = 0 it may be ≤ 0: then there is no zero-loss ridge, and GD ends at
+    /// the least-squares fit closest to θ0.
+    pub fn ridge_dim(&self) -> i64 {
+        self.k() as i64 - self.n() as i64
     }
     /// x in data units → x̃.
     pub fn standardize(&self, x: f64) -> f64 {
@@ -104,13 +117,17 @@ impl Net {
 
     /// Draws θ0 from `rng`: c, then ε_1..ε_N, then (w_j, b_j, a_j) unit by unit, every one
     /// N(0, 1). The order makes a width-M init the prefix of a width-2M one (same c, ε and
-    /// first M units), so runs at different widths are comparable.
+    /// first M units), so runs at different widths are comparable. At σn = 0 the ε are drawn
+    /// and dropped, so the network's own parameters are the same with noise parameters or not.
     pub fn init(&self, rng: &mut crate::rng::Rng) -> Array1<f64> {
         let (m, n) = (self.width, self.n());
         let mut theta = Array1::zeros(self.k());
         theta[3 * m] = rng.sample(StandardNormal);
         for i in 0..n {
-            theta[3 * m + 1 + i] = rng.sample(StandardNormal);
+            let e: f64 = rng.sample(StandardNormal);
+            if self.has_noise_params() {
+                theta[3 * m + 1 + i] = e;
+            }
         }
         for j in 0..m {
             theta[j] = rng.sample(StandardNormal);
@@ -197,6 +214,12 @@ impl Net {
     pub fn residuals_into(&self, theta: &[f64], r: &mut [f64]) {
         self.forward(theta, &self.xt, r);
         let eps = &theta[3 * self.width + 1..];
+        if eps.is_empty() {
+            for (rn, &yn) in r.iter_mut().zip(&self.y) {
+                *rn = yn - *rn;
+            }
+            return;
+        }
         for ((rn, &yn), &en) in r.iter_mut().zip(&self.y).zip(eps) {
             *rn = yn - *rn - self.sigma * en;
         }
@@ -235,10 +258,13 @@ impl Net {
         let m = self.width;
         let mut g2 = self.add_jt_hidden(theta, &self.xt[n..=n], &[v], coef);
         let gc = self.scales.c * v;
-        let ge = self.sigma * v;
         theta[3 * m] += coef * gc;
-        theta[3 * m + 1 + n] += coef * ge;
-        g2 += gc * gc + ge * ge;
+        g2 += gc * gc;
+        if self.has_noise_params() {
+            let ge = self.sigma * v;
+            theta[3 * m + 1 + n] += coef * ge;
+            g2 += ge * ge;
+        }
         g2
     }
 
@@ -424,8 +450,9 @@ impl Net {
         let eps = &u[3 * m + 1..];
         self.xt
             .iter()
-            .zip(eps)
-            .map(|(&x, &ue)| {
+            .enumerate()
+            .map(|(n, &x)| {
+                let ue = eps.get(n).copied().unwrap_or(0.0);
                 let mut s = 0.0;
                 for j in 0..m {
                     let z = sw * w[j] * x + sb * b[j];

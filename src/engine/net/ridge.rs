@@ -11,7 +11,7 @@ use ndarray::Array1;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::kernel::TrainMode;
-use super::linalg::Cholesky;
+use super::linalg::SymSolve;
 use super::model::Net;
 use crate::error::{Result, invalid};
 use crate::rng::{Stream, stream};
@@ -57,11 +57,12 @@ fn jt(net: &Net, theta: &[f64], v: &[f64]) -> Array1<f64> {
 }
 
 /// The orthogonal projection onto null(J) within the trained coordinates:
-/// v − Jᵀ(JJᵀ)⁻¹Jv, with JJᵀ = Θ̂ (the empirical NTK with its noise block) factored once.
+/// v − Jᵀ(JJᵀ)⁻¹Jv, with JJᵀ = Θ̂ (the empirical NTK with its noise block) factored once
+/// (its pseudo-inverse at σn = 0).
 struct NullProjector<'a> {
     net: &'a Net,
     theta: &'a [f64],
-    chol: Cholesky,
+    chol: SymSolve,
 }
 
 impl NullProjector<'_> {
@@ -88,7 +89,8 @@ impl NetPlane {
             return Err(invalid!("θ has not moved from θ0: there is no θ0 → θ* axis yet"));
         }
         let th = theta_star.as_slice().unwrap_or(&[]);
-        let proj = NullProjector { net, theta: th, chol: Cholesky::new(net.train_ntk(th).view())? };
+        let proj =
+            NullProjector { net, theta: th, chol: SymSolve::new(net.train_ntk(th).view(), net.has_noise_params())? };
         let mut rng = stream(seed, Stream::Ridge, index);
         let u = Array1::from_iter((0..net.k()).map(|_| StandardNormal.sample(&mut rng)));
         let n = proj.project(&u);
@@ -196,7 +198,7 @@ impl NetPlane {
                 }
                 let s = th.as_slice_mut().unwrap_or(&mut []);
                 let r = Array1::from(net.residuals(s));
-                let w = Cholesky::new(net.train_ntk(s).view())?.solve(r.view());
+                let w = SymSolve::new(net.train_ntk(s).view(), net.has_noise_params())?.solve(r.view());
                 net.add_jt(s, w.as_slice().unwrap_or(&[]), 1.0);
             }
             let (alpha, beta) = self.coords(&th);

@@ -3,7 +3,8 @@
 //! f ~ GP(0, K), noise σn²), at any test point; and the parameter drift it predicts.
 //!
 //! Train block with the noise parameters: K̂ = K(X,X) + σn²I, Θ̂ = Θ(X,X) + σn²I (both factored
-//! once, by Cholesky). At x*: K* = K(x*,X), Θ* = Θ(x*,X), K** = K(x*,x*).
+//! once, by Cholesky; at σn = 0, with no noise parameters, by eigendecomposition, and every
+//! inverse below is then the pseudo-inverse: kernel interpolation). At x*: K* = K(x*,X), Θ* = Θ(x*,X), K** = K(x*,x*).
 //! - NTK-GP: mean Θ*Θ̂⁻¹Y, variance K** + A K̂ Aᵀ − 2 A K*ᵀ with A = Θ*Θ̂⁻¹.
 //! - Posterior: mean K*K̂⁻¹Y, variance K** − K*K̂⁻¹K*ᵀ.
 //!
@@ -13,7 +14,7 @@ use ndarray::{Array1, Array2};
 use serde::Serialize;
 
 use super::kernel::{Scales, TrainMode, k_theta, k_theta_matrices};
-use super::linalg::Cholesky;
+use super::linalg::SymSolve;
 use super::model::Net;
 use crate::error::Result;
 use crate::theory::Normal;
@@ -58,8 +59,8 @@ pub struct NetTheory {
     pub k_train: Array2<f64>,
     pub theta_train: Array2<f64>,
     /// K̂ and Θ̂ (with the noise block), factored.
-    chol_k: Cholesky,
-    chol_t: Cholesky,
+    chol_k: SymSolve,
+    chol_t: SymSolve,
     /// K̂ with the noise block (for A K̂ Aᵀ).
     k_hat: Array2<f64>,
     alpha_k: Array1<f64>,
@@ -92,8 +93,9 @@ impl NetTheory {
             k_hat[[i, i]] += s2;
             t_hat[[i, i]] += s2;
         }
-        let chol_k = Cholesky::new(k_hat.view())?;
-        let chol_t = Cholesky::new(t_hat.view())?;
+        let definite = net.has_noise_params();
+        let chol_k = SymSolve::new(k_hat.view(), definite)?;
+        let chol_t = SymSolve::new(t_hat.view(), definite)?;
         let y = Array1::from(net.y.clone());
         let alpha_k = chol_k.solve(y.view());
         let alpha_t = chol_t.solve(y.view());

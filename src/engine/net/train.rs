@@ -15,7 +15,7 @@ use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 
 use super::kernel::TrainMode;
-use super::linalg::{Cholesky, lambda_max};
+use super::linalg::{SymSolve, lambda_max};
 use super::model::Net;
 use crate::ensemble::{EnsembleConfig, MAX_RUNS};
 use crate::error::{Error, Result, invalid};
@@ -129,9 +129,11 @@ impl NetRun {
     }
 
     /// u = Θ̂0⁻¹(Y − g0): the linearized endpoint is θ0 + J0ᵀu, and f_lin = f0 + Θ0(x*,X)u.
+    /// At σn = 0, Θ̂0 = J0J0ᵀ may be singular (3M + 1 < N): u = Θ̂0⁺(Y − g0), and θ0 + J0ᵀu =
+    /// θ0 + J0⁺(Y − g0) is the least-squares fit closest to θ0.
     fn lin_weights(&self) -> Result<Array1<f64>> {
         let r0 = Array1::from(self.net.residuals(self.th0()));
-        Ok(Cholesky::new(self.ntk0.view())?.solve(r0.view()))
+        Ok(SymSolve::new(self.ntk0.view(), self.net.has_noise_params())?.solve(r0.view()))
     }
 
     pub fn loss0(&self) -> f64 {
@@ -263,7 +265,8 @@ impl NetRun {
         let theta = self.theta.as_slice_mut().unwrap_or(&mut []);
         let mut f = [0.0];
         net.forward(theta, &net.xt[point..=point], &mut f);
-        let r = net.y[point] - f[0] - net.sigma * theta[net.c_index() + 1 + point];
+        let eps = theta.get(net.c_index() + 1 + point).copied().unwrap_or(0.0);
+        let r = net.y[point] - f[0] - net.sigma * eps;
         net.add_jt_point(theta, point, r, lr);
         self.steps += 1;
         if epoch_end || !r.is_finite() {

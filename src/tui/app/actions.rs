@@ -52,6 +52,7 @@ impl App {
             Action::ToggleAscii => s.ascii = !s.ascii,
             Action::ToggleRidge => self.toggle_view(View::Ridge),
             Action::ToggleDrift => self.toggle_view(View::Drift),
+            Action::ToggleRisk => self.toggle_view(View::Risk),
             Action::ToggleCompare => self.toggle_view(View::Compare),
             Action::FocusNext => s.focus = view::next(s.view, s.focus),
             Action::Zoom => {

@@ -11,7 +11,7 @@ use crate::ensemble::EndpointSource;
 use crate::export::files::{self, Sink, WriteError};
 use crate::export::net_views::{self, NetRidgeShown};
 use crate::export::views::{self, CELLS, Compare, Gap, Panel, RunShown, Sweep};
-use crate::export::{net_plot, plot};
+use crate::export::{net_plot, plot, risk_plot};
 use crate::format::thousands;
 use crate::net::Prediction;
 use crate::optim::stop_words;
@@ -171,8 +171,23 @@ fn view_figures(session: &Session) -> anyhow::Result<Vec<(&'static str, String)>
             }
         }
         View::Compare => {}
+        View::Risk => out.extend(risk_figure(session)?),
     }
     Ok(out)
+}
+
+/// risk.svg of the risk view as shown (its closed-form curves, no trained nets), once computed.
+fn risk_figure(session: &Session) -> anyhow::Result<Option<(&'static str, String)>> {
+    let Some((risk, curve)) = session.risk.as_ref().and_then(|r| Some((r, r.curve.clone()?))) else { return Ok(None) };
+    let n = risk_plot::RiskNumbers {
+        curve,
+        sigma: risk.sigma,
+        trained: Vec::new(),
+        test: risk.test.clone(),
+        optimizer: String::new(),
+        draws: crate::tui::session::risk::RISK_DRAWS,
+    };
+    Ok(Some(("risk.svg", risk_plot::risk_svg(&n)?)))
 }
 
 /// The net's figures of the view on screen: under the slopes gap.svg (its two theories' bands,
@@ -228,6 +243,7 @@ fn net_view_figures(session: &Session, net: &NetState) -> anyhow::Result<Vec<(&'
             }
         }
         View::Compare => {}
+        View::Risk => out.extend(risk_figure(session)?),
     }
     Ok(out)
 }

@@ -102,7 +102,7 @@ impl App {
     /// Whether anything moves on its own: a running run, a filling histogram, a view's job.
     pub fn animating(&self) -> bool {
         let s = &self.session;
-        s.running || s.net_drift_due() || s.net_ridge_due() || (self.worker.is_some() && s.filling())
+        s.running || s.net_drift_due() || s.net_ridge_due() || s.risk_due() || (self.worker.is_some() && s.filling())
     }
 
     /// One frame's work: finished batches and jobs taken, the run stepped for at most half a
@@ -119,6 +119,7 @@ impl App {
             changed = true;
         }
         changed |= self.update_net_ridge();
+        changed |= self.update_risk();
         self.update_net_drift();
         if let Some(d) = &mut self.session.net_drift {
             changed |= d.poll();

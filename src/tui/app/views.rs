@@ -7,6 +7,7 @@ use crate::net::NetSpec;
 use crate::tui::session::drift::DriftView;
 use crate::tui::session::net_drift::NetDrift;
 use crate::tui::session::net_ridge::NetRidge;
+use crate::tui::session::risk::{RiskView, risk_key};
 use crate::tui::session::{COMPARED, View};
 
 impl App {
@@ -31,6 +32,9 @@ impl App {
                 self.update_net_drift();
             }
             View::Compare => self.ensure_compared(),
+            View::Risk => {
+                self.update_risk();
+            }
             View::Slopes => {}
         }
     }
@@ -62,6 +66,24 @@ impl App {
             let drift = NetDrift::new(net, seed, net.run.init_index, max_steps, tol, self.background);
             s.net_drift = Some(drift);
         }
+    }
+
+    /// The risk curve belongs to the data, seed, φ and σ: a new one starts when they change
+    /// while it shows, and an arrived one is taken.
+    pub(super) fn update_risk(&mut self) -> bool {
+        let s = &mut self.session;
+        if s.view != View::Risk {
+            return false;
+        }
+        // ReLU features always: erf has no kink shortcut (O(G·N·M) a draw, seconds at M = 16384).
+        let act = crate::net::Act::Relu;
+        let sigma = s.common.noise;
+        let key = risk_key(&s.data, s.seed, act, sigma);
+        if s.risk.as_ref().is_none_or(|r| r.key != key) {
+            let test = crate::risk::TestSet::grid(&s.data, s.common.slope);
+            s.risk = Some(RiskView::new(&s.data, test, s.seed, act, sigma, self.background));
+        }
+        s.risk.as_mut().is_some_and(|r| r.poll())
     }
 
     /// The net's ridge plane: taken when it arrives, started when the view shows none or the

@@ -15,7 +15,7 @@ pub const VALUES: &[(&str, &str, Read)] = &[
     ("model", "the current model's name", |s| Some(s.current.name().to_string())),
     ("k", "its number of parameters", |s| Some(thousands(k_n_ridge(s).0))),
     ("n", "the number of data points", |s| Some(thousands(s.data.n()))),
-    ("ridge_dim", "the dimension of the zero-loss ridge, k − N", |s| Some(thousands(k_n_ridge(s).2))),
+    ("ridge_dim", "the dimension of the zero-loss ridge, k − N", |s| Some(crate::format::ridge_dim(k_n_ridge(s).2))),
     ("optimizer", "the optimizer", |s| Some(s.optimizer.name().to_string())),
     ("seed", "the seed", |s| Some(s.seed.to_string())),
     ("init", "the current run's init", |s| Some(s.init_index().to_string())),
@@ -114,9 +114,9 @@ fn compared(s: &Session, i: usize) -> Option<String> {
 }
 
 /// (k, N, k − N) of the current run.
-fn k_n_ridge(s: &Session) -> (usize, usize, usize) {
+fn k_n_ridge(s: &Session) -> (usize, usize, i64) {
     match s.current() {
-        Current::Line(l) => (l.model.k(), l.model.n(), l.model.ridge_dim()),
+        Current::Line(l) => (l.model.k(), l.model.n(), l.model.ridge_dim() as i64),
         Current::Net(n) => (n.net.k(), n.net.n(), n.net.ridge_dim()),
     }
 }

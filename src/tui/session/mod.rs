@@ -11,6 +11,7 @@ pub mod net;
 pub mod net_drift;
 pub mod net_ridge;
 pub mod ridge;
+pub mod risk;
 pub mod tour;
 pub mod tour_file;
 pub mod view;
@@ -94,6 +95,8 @@ pub struct Session {
     /// Time a frame may spend stepping: half the frame time at --fps.
     pub frame_budget: Duration,
     pub view: View,
+    /// The risk view's curve, computed on a thread of its own when the view is first shown.
+    pub risk: Option<risk::RiskView>,
     /// The drift view's sweep over M, computed when the view is first shown for this data and init.
     pub drift: Option<DriftView>,
     pub message: Option<String>,
@@ -160,6 +163,7 @@ impl Session {
             frame_budget: Duration::from_secs_f64(0.5 / f64::from(explorer.fps.max(1))),
             view: View::Slopes,
             drift: None,
+            risk: None,
             message: None,
             rates: None,
             focus: Pane::View,
@@ -265,6 +269,11 @@ impl Session {
     /// The tour, when its narration is on screen.
     pub fn tour_open(&self) -> Option<&tour::Tour> {
         self.tour.as_ref().filter(|t| t.open)
+    }
+
+    /// Whether the risk view's curve is still being computed while its view shows.
+    pub fn risk_due(&self) -> bool {
+        self.view == View::Risk && self.risk.as_ref().is_some_and(|r| !r.done())
     }
 
     /// Whether the net's drift sweep is still training while its view shows.

@@ -132,7 +132,8 @@ fn view(name: &str) -> Result<View, String> {
         "ridge" => Ok(View::Ridge),
         "drift" => Ok(View::Drift),
         "compare" => Ok(View::Compare),
-        other => Err(format!("unknown view `{other}` (one of slopes, ridge, drift, compare)")),
+        "risk" => Ok(View::Risk),
+        other => Err(format!("unknown view `{other}` (one of slopes, ridge, drift, compare, risk)")),
     }
 }
 

@@ -12,6 +12,8 @@ pub enum View {
     Drift,
     /// Every model's endpoints side by side, as predictions at one test point x*.
     Compare,
+    /// Does it overfit? Test error against width (key R).
+    Risk,
 }
 
 /// A pane of the screen, for focus (f) and zoom (z).

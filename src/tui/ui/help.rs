@@ -40,6 +40,7 @@ pub fn entry_title(pane: Pane, view: View, net: bool) -> &'static str {
         (Pane::View, View::Drift, false) => "Drift view",
         (Pane::View, View::Drift, true) => "Drift view (net)",
         (Pane::View, View::Compare, _) => "Compare view",
+        (Pane::View, View::Risk, _) => "Risk view",
     }
 }
 

@@ -13,6 +13,7 @@ pub mod inspector;
 pub mod layout;
 pub mod loss;
 pub mod ridge;
+pub mod risk;
 pub mod slopes;
 pub mod theme;
 pub mod tour;
@@ -76,6 +77,7 @@ pub fn render(session: &Session, frame: &mut Frame) {
 fn draw_pane(s: &Session, pane: Pane, theme: &Theme, frame: &mut Frame, r: Rect) {
     match (pane, s.view, s.current()) {
         (Pane::View, View::Compare, _) => compare::draw(s, theme, frame, r),
+        (Pane::View, View::Risk, _) => risk::draw(s, theme, frame, r),
         (Pane::Data, _, Current::Line(l)) => data::draw_line(s, l, theme, frame, r),
         (Pane::Data, _, Current::Net(n)) => data::draw_net(s, n, theme, frame, r),
         (Pane::View, View::Slopes, Current::Line(l)) => slopes::draw_line(s, l, theme, frame, r),

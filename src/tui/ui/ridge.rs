@@ -303,12 +303,13 @@ pub fn draw_line(slot: &LineState, theme: &Theme, frame: &mut Frame, area: Rect)
 pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame, area: Rect) {
     let s = net.spec;
     let dims = net.net.ridge_dim();
-    let dims = dimensions(dims);
+    let dims =
+        if dims > 0 { format!("loss 0 in {}", dimensions(dims as usize)) } else { "no ridge: k ≤ N".to_string() };
     let room = area.width.saturating_sub(2) as usize;
     let titles = [
-        format!("Ridge · net M={} · {} · {} · loss 0 in {dims}", s.width, s.act.name(), s.train.name()),
-        format!("Ridge · net M={} · loss 0 in {dims}", s.width),
-        format!("Ridge · net · loss 0 in {dims}"),
+        format!("Ridge · net M={} · {} · {} · {dims}", s.width, s.act.name(), s.train.name()),
+        format!("Ridge · net M={} · {dims}", s.width),
+        format!("Ridge · net · {dims}"),
     ];
     let title = first_fit(&titles, room);
     let caption = app.net_ridge.as_ref().map(|r| first_fit(&r.caption(), room)).unwrap_or_default();

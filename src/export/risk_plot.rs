@@ -1,0 +1,164 @@
+//! risk.svg (`overparam plot --model net`): does it overfit? The last-layer net's expected test
+//! error against its width on log–log axes, one curve per σn (0: no noise parameters, and
+//! --noise), the interpolation threshold marked, nets trained for real as points with ± se
+//! bars, the traditional line's error as the horizontal reference (THEORY.md, "Does it
+//! overfit?").
+
+use plotters::prelude::*;
+
+use crate::args::Common;
+use crate::error::Error;
+use crate::format::sig4;
+use crate::net::{NetSpec, TrainMode};
+use crate::optim::Optimizer;
+use crate::report::ensure_finite;
+use crate::risk::curve::{self, Curve, CurveSpec};
+use crate::risk::trained::{TrainedSummary, trained_errors};
+
+use super::figure::{Axis, Key, caption_size, draw_legend, err, split_legend, svg, tick_label};
+use super::views::{decade_label, decade_ticks};
+
+/// The curve's widths: 1, 2, 4, …, 16384.
+const WIDTHS: [usize; 15] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
+/// Feature draws per width.
+const DRAWS: u64 = 16;
+/// Widths where nets are trained for real (σn = --noise), and how many at each.
+const TRAINED_WIDTHS: [usize; 3] = [16, 256, 2048];
+const TRAINED_RUNS: u64 = 8;
+
+pub const NO_NOISE: RGBColor = RGBColor(210, 40, 40);
+pub const NOISE: RGBColor = RGBColor(0, 120, 200);
+pub const TRAINED: RGBColor = RGBColor(230, 140, 0);
+pub const LINE: RGBColor = RGBColor(0, 150, 60);
+pub const MARK: RGBColor = RGBColor(60, 60, 60);
+
+/// The numbers the figure is drawn from.
+pub struct RiskNumbers {
+    pub curve: Curve,
+    pub sigma: f64,
+    pub trained: Vec<(usize, TrainedSummary)>,
+    pub test: String,
+    /// The trained nets' optimizer, as the other figures name it.
+    pub optimizer: String,
+    /// Feature draws per width behind each closed-form point.
+    pub draws: u64,
+}
+
+/// Computes the curve (last layer, σn = 0 and --noise) and trains the nets.
+pub fn numbers(common: &Common, opt: Optimizer) -> Result<RiskNumbers, Error> {
+    let (data, test) = crate::risk::train_test(
+        common.dataset()?,
+        common.data.is_some(),
+        crate::risk::DEFAULT_HOLDOUT,
+        common.slope,
+        common.seed,
+    )?;
+    let act = common.act.unwrap_or_default();
+    let spec = CurveSpec {
+        act,
+        train: TrainMode::Last,
+        widths: WIDTHS.to_vec(),
+        sigmas: vec![0.0, common.noise],
+        draws: DRAWS,
+        seed: common.seed,
+    };
+    let c = curve::curve(&data, &test, &spec, common.noise, crate::args::DEFAULT_SOURCES)?;
+    let cfg = common.ensemble_config(opt);
+    let mut trained = Vec::new();
+    for m in TRAINED_WIDTHS {
+        let net = NetSpec { width: m, act, train: TrainMode::Last }.build(&data, common.noise)?;
+        trained.push((m, TrainedSummary::of(&trained_errors(&net, &cfg, &test, 0..TRAINED_RUNS)?)));
+    }
+    let mut checks: Vec<(&str, f64)> =
+        c.rows.iter().filter_map(|r| r.closed.as_ref()).map(|s| ("expected test error", s.mean)).collect();
+    checks.extend(trained.iter().map(|(_, t)| ("trained test error", t.mean)));
+    ensure_finite(&checks)?;
+    let optimizer = if opt == Optimizer::Exact { "exact (linearized)".to_string() } else { opt.name().to_string() };
+    Ok(RiskNumbers { curve: c, sigma: common.noise, trained, test: test.describe(), optimizer, draws: DRAWS })
+}
+
+/// ", 5 of 24 UNCONVERGED" when some trained nets stopped before |∇L| < tol, else "".
+fn unconverged(n: &RiskNumbers) -> String {
+    let runs: u64 = n.trained.iter().map(|(_, t)| t.runs).sum();
+    let off = runs - n.trained.iter().map(|(_, t)| t.converged).sum::<u64>();
+    if off == 0 { String::new() } else { format!(", {off} of {runs} UNCONVERGED") }
+}
+
+/// A curve as drawn: its colour, its legend label and its (log M, log error) points.
+type Curve2 = (RGBColor, String, Vec<(f64, f64)>);
+
+/// The figure: log10 of width against log10 of the test error, the legend below the plot.
+pub fn risk_svg(n: &RiskNumbers) -> anyhow::Result<String> {
+    let lg = |v: f64| v.max(1e-300).log10();
+    let mut ys: Vec<f64> = n.curve.rows.iter().filter_map(|r| r.closed.as_ref()).map(|s| lg(s.mean)).collect();
+    ys.push(lg(n.curve.lines.traditional.total));
+    ys.extend(n.trained.iter().flat_map(|(_, t)| [lg(t.mean + t.se), lg((t.mean - t.se).max(t.mean * 0.1))]));
+    let (y0, y1) = ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+    let x1 = lg(*WIDTHS.last().unwrap_or(&1) as f64);
+    let (xt, yt) = (decade_ticks(0.0, x1), decade_ticks(y0, y1));
+    let (xa, xb, ya, yb) = (xt[0], xt[xt.len() - 1], yt[0], yt[yt.len() - 1]);
+    let curves: Vec<Curve2> = [(0.0, NO_NOISE), (n.sigma, NOISE)]
+        .into_iter()
+        .map(|(sigma, color)| {
+            let pts: Vec<(f64, f64)> = n
+                .curve
+                .rows
+                .iter()
+                .filter(|r| r.sigma == sigma)
+                .filter_map(|r| r.closed.as_ref().map(|s| (lg(r.width as f64), lg(s.mean))))
+                .collect();
+            let inf = n.curve.infinite.iter().find(|i| i.sigma == sigma).map(|i| i.expected.total);
+            let name = if sigma == 0.0 {
+                "σn = 0 (no noise parameters)".to_string()
+            } else {
+                format!("σn = {}", sig4(sigma))
+            };
+            let inf = inf.map_or(String::new(), |v| format!("; width → ∞ {}", sig4(v)));
+            (color, format!("{name}: closed form{inf}"), pts)
+        })
+        .collect();
+    let mut keys = vec![
+        Key::line(format!("threshold: M + 1 = N (M = {})", n.curve.threshold_width), MARK),
+        Key::line(format!("traditional line {}", sig4(n.curve.lines.traditional.total)), LINE),
+    ];
+    keys.extend(curves.iter().map(|(color, label, _)| Key::line(label.clone(), *color)));
+    if !n.trained.is_empty() {
+        keys.push(Key::dot(
+            format!("{} nets trained by {} ± se (σn = {}){}", TRAINED_RUNS, n.optimizer, sig4(n.sigma), unconverged(n)),
+            TRAINED,
+        ));
+    }
+    let title = format!("does it overfit? test error against width (last layer, {} draws) · {}", n.draws, n.test);
+    svg(|root| {
+        let (top, legend) = split_legend(root, &keys);
+        let mut ch = ChartBuilder::on(&top)
+            .caption(&title, ("sans-serif", caption_size(&title, 16)))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(56)
+            .build_cartesian_2d(Axis::at(xt), Axis::at(yt))
+            .map_err(err)?;
+        ch.configure_mesh()
+            .x_desc("width M (log)")
+            .y_desc("test error (log)")
+            .x_label_formatter(&|v| tick_label(&10f64.powf(*v)))
+            .y_label_formatter(&decade_label)
+            .draw()
+            .map_err(err)?;
+        let thr = lg(n.curve.threshold_width);
+        ch.draw_series(LineSeries::new(vec![(thr, ya), (thr, yb)], MARK.stroke_width(1))).map_err(err)?;
+        let line = lg(n.curve.lines.traditional.total);
+        ch.draw_series(LineSeries::new(vec![(xa, line), (xb, line)], LINE.stroke_width(2))).map_err(err)?;
+        for (color, _, pts) in &curves {
+            ch.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2))).map_err(err)?;
+            ch.draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled()))).map_err(err)?;
+        }
+        for (m, t) in &n.trained {
+            let x = lg(*m as f64);
+            let (lo, hi) = (lg((t.mean - t.se).max(t.mean * 0.1)), lg(t.mean + t.se));
+            ch.draw_series(LineSeries::new(vec![(x, lo), (x, hi)], TRAINED.stroke_width(2))).map_err(err)?;
+            ch.draw_series([Circle::new((x, lg(t.mean)), 5, TRAINED.filled())]).map_err(err)?;
+        }
+        draw_legend(legend.as_ref(), &keys)
+    })
+}
