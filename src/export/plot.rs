@@ -14,7 +14,7 @@ use crate::format::{sig4, thousands};
 use crate::geometry::clip_line;
 use crate::history::LossHistory;
 use crate::model::Model;
-use crate::optim::{Optimizer, Run, Status, stop_words};
+use crate::optim::{Optimizer, Run, stop_words};
 use crate::theory::{self, Normal};
 
 use super::figure::{Chart, caption_size, chart, draw_legend, draw_points, err, legend_line, padded, svg};
@@ -58,10 +58,9 @@ pub fn figures(common: &Common, runs: u64) -> anyhow::Result<Figures> {
     let stop =
         if run.converged() { None } else { stop_words(&run.status, opt, run.steps, common.max_steps(), common.tol) };
     if let Some(stop) = &stop {
-        // At the floor the words already end in "will not go below tol".
-        let short = if run.status == Status::Stalled { "" } else { " before |∇L| < tol" };
+        // The words say it did not reach tol: "not converged", or "will not go below tol".
         warnings.push(format!(
-            "the run from init {} {stop}{short} {}: data.svg and loss.svg show where it stopped, not its endpoint",
+            "the run from init {} {stop} (tol {}): data.svg and loss.svg show where it stopped, not its endpoint",
             run.init_index,
             sig4(common.tol)
         ));

@@ -40,7 +40,7 @@ impl App {
         let s = &mut self.session;
         if s.net.is_none() {
             let (opt, lr, seed, init) = (s.optimizer, s.lr, s.seed, s.init);
-            s.net = Some(NetState::new(&s.data, s.common.noise, s.net_spec, s.at, opt, lr, seed, init)?);
+            s.net = Some(NetState::new(&s.data, s.common.noise_prior(), s.net_spec, s.at, opt, lr, seed, init)?);
             self.set_background(self.background);
         }
         Ok(())
@@ -250,6 +250,31 @@ impl App {
         let spec = self.session.net_spec;
         let train = if spec.train == TrainMode::All { TrainMode::Last } else { TrainMode::All };
         self.set_net_spec(NetSpec { train, ..spec });
+    }
+
+    /// E: the net's noise parameters off (σn = 0: k = 3M + 1, f must fit y itself) or back on
+    /// (the default, σn = --noise). The net restarts from the same init.
+    pub(super) fn toggle_noise_params(&mut self) {
+        let s = &mut self.session;
+        let old = (s.common.noise_prior, s.net.take());
+        s.common.noise_prior = if s.common.noise_prior() == 0.0 { None } else { Some(0.0) };
+        let what = match s.common.noise_prior() {
+            0.0 => "noise parameters off (σn = 0: k = 3M + 1)".to_string(),
+            v => format!("noise parameters on (σn = {})", crate::format::sig4(v)),
+        };
+        if s.current != ModelKind::Net {
+            s.message = Some(format!("net: {what} (m shows the net)"));
+            return;
+        }
+        if let Err(e) = self.ensure_net() {
+            (self.session.common.noise_prior, self.session.net) = old;
+            self.session.message = Some(e.to_string());
+            return;
+        }
+        let s = &mut self.session;
+        s.running = false;
+        s.message = Some(format!("{what}: restarted (seed {}, init {})", s.seed, s.init));
+        self.request_fill();
     }
 
     /// g: ReLU or erf.

@@ -302,7 +302,7 @@ pub fn locale_is_not_utf8(var: impl Fn(&str) -> Option<String>) -> bool {
 /// x*: --at, else where the NTK-GP and posterior differ most on this data (the engine's default,
 /// whatever model the explorer starts on).
 fn default_at(common: &Common, data: &Dataset) -> crate::Result<f64> {
-    let net = common.net_spec().build(data, common.noise);
+    let net = common.net_spec().build(data, common.noise_prior());
     // Solving for the default x* is O(N³): a linear session on large data skips it.
     let solvable = !common.model.is_linear() || data.n() <= DEFAULT_AT_MAX_N;
     Ok(match (common.at.first(), &net) {
