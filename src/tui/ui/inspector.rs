@@ -10,8 +10,10 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use super::widgets::{block, count, kv, num, wrap_words};
 use crate::optim::{Optimizer, Status};
+use crate::risk::TestKind;
 use crate::tui::session::line::LineState;
 use crate::tui::session::net::NetState;
+use crate::tui::session::test_error::TestTrack;
 use crate::tui::session::{Session, divergence_note};
 
 /// The inspector on a linear model.
@@ -28,6 +30,7 @@ pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Fra
     lines.extend(lr_lines(theme, app.lr_and_bound(), relative, app.optimizer));
     lines.push(kv(theme, "step", count(run.steps)));
     lines.push(kv(theme, "loss", num(slot.stats.loss)));
+    lines.extend(test_line(theme, slot.test.as_ref()));
     lines.push(kv(theme, "slope", num(slot.stats.slope)));
     lines.push(Line::from(vec![Span::styled("|θ−θ0|/|θ0| ", theme.label()), Span::raw(num(slot.stats.rel_change))]));
     lines.push(kv(theme, "|∇L|", num(slot.stats.grad)));
@@ -63,8 +66,14 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
     ];
     lines.extend(lr_lines(theme, (run.lr, run.lr_bound), false, run.optimizer));
     let label = |k: &str| Span::styled(k.to_string(), theme.label());
+    lines.extend([Line::from(vec![
+        label("step "),
+        Span::raw(count(run.steps)),
+        label(" · loss "),
+        Span::raw(num(s.loss)),
+    ])]);
+    lines.extend(test_line(theme, net.test.as_ref()));
     lines.extend([
-        Line::from(vec![label("step "), Span::raw(count(run.steps)), label(" · loss "), Span::raw(num(s.loss))]),
         Line::from(vec![label("|θ−θ0|/|θ0| "), Span::raw(num(s.rel_change))]),
         Line::from(vec![
             label("kernel Δ "),
@@ -93,6 +102,20 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
         seed_stays: true,
     };
     finish(app, theme, frame, area, lines, end);
+}
+
+/// The run's test error beside its training loss ("held out" for a data file's points).
+fn test_line(theme: &Theme, test: Option<&TestTrack>) -> Option<Line<'static>> {
+    let t = test?;
+    let what = match t.set.kind {
+        TestKind::Grid { .. } => "vs truth",
+        TestKind::Holdout { .. } => "held out",
+    };
+    Some(Line::from(vec![
+        Span::styled("test    ", theme.label()),
+        Span::raw(num(t.error)),
+        Span::styled(format!(" ({what})"), theme.label()),
+    ]))
 }
 
 /// The learning rate against its stability bound (marked when past it), or "none".
