@@ -66,8 +66,10 @@ fn the_inspector_shows_both_and_a_line_has_its_test_error_too() {
     let got = line.test.as_ref().unwrap().error;
     assert!((got - want).abs() < 1e-12 && (got - 0.0136).abs() < 5e-4, "{got} vs {want}");
     let s = screen(&a, 100, 30);
-    assert!(s.contains(&format!("test    {}", overparam::format::sig4(got))), "{s}");
-    assert!(s.contains("(vs truth)"), "{s}");
+    let slope = overparam::format::sig4(c);
+    assert!(s.contains(&format!("slope   {slope} · test {}", overparam::format::sig4(got))), "{s}");
+    // The speed line keeps its row.
+    assert!(s.contains("/frame"), "{s}");
 }
 
 #[test]
@@ -107,6 +109,11 @@ fn a_data_file_trains_the_explorer_on_what_the_holdout_leaves_as_train_does() {
     let cli = Cli::parse_from(["overparam", "--data", path, "--holdout", "0.3"]);
     let (train, test) = cli.common.train_test().unwrap();
     assert_eq!((train.x.to_vec(), test.x.clone()), (a.session.data.x.to_vec(), a.session.test.x.clone()));
-    let s = screen(&a, 100, 30);
-    assert!(s.contains("(held out)"), "{s}");
+    let line = a.session.line();
+    let track = line.test.as_ref().unwrap();
+    assert!(matches!(track.set.kind, overparam::risk::TestKind::Holdout { points: 9, .. }), "{:?}", track.set.kind);
+    // c·x against the held-out y.
+    let c = line.run.slope();
+    let want = test.x.iter().zip(&test.target).map(|(x, y)| (c * x - y).powi(2)).sum::<f64>() / 9.0;
+    assert!((track.error - want).abs() < 1e-12 * want, "{} vs {want}", track.error);
 }

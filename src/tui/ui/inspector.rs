@@ -30,8 +30,14 @@ pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Fra
     lines.extend(lr_lines(theme, app.lr_and_bound(), relative, app.optimizer));
     lines.push(kv(theme, "step", count(run.steps)));
     lines.push(kv(theme, "loss", num(slot.stats.loss)));
-    lines.extend(test_line(theme, slot.test.as_ref()));
-    lines.push(kv(theme, "slope", num(slot.stats.slope)));
+    // The line's test error rides on its slope's row, (c − slope)²·mean x² on the grid: the
+    // inspector's rows are few, and the speed line needs its own.
+    let mut slope = kv(theme, "slope", num(slot.stats.slope));
+    if let Some(t) = &slot.test {
+        slope.spans.push(Span::styled(" · test ", theme.label()));
+        slope.spans.push(Span::raw(num(t.error)));
+    }
+    lines.push(slope);
     lines.push(Line::from(vec![Span::styled("|θ−θ0|/|θ0| ", theme.label()), Span::raw(num(slot.stats.rel_change))]));
     lines.push(kv(theme, "|∇L|", num(slot.stats.grad)));
     // Both KS distances of the histogram: against the posterior, and against the predicted
@@ -72,7 +78,7 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
         label(" · loss "),
         Span::raw(num(s.loss)),
     ])]);
-    lines.extend(test_line(theme, net.test.as_ref()));
+    lines.extend(test_line(theme, net.test.as_ref(), &run.status));
     lines.extend([
         Line::from(vec![label("|θ−θ0|/|θ0| "), Span::raw(num(s.rel_change))]),
         Line::from(vec![
@@ -104,9 +110,10 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
     finish(app, theme, frame, area, lines, end);
 }
 
-/// The run's test error beside its training loss ("held out" for a data file's points).
-fn test_line(theme: &Theme, test: Option<&TestTrack>) -> Option<Line<'static>> {
-    let t = test?;
+/// The run's test error beside its training loss ("held out" for a data file's points). Not
+/// for a diverged run: its row goes to the words saying why and what to press.
+fn test_line(theme: &Theme, test: Option<&TestTrack>, status: &Status) -> Option<Line<'static>> {
+    let t = test.filter(|_| !matches!(status, Status::Diverged(_)))?;
     let what = match t.set.kind {
         TestKind::Grid { .. } => "vs truth",
         TestKind::Holdout { .. } => "held out",
