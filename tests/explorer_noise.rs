@@ -117,3 +117,18 @@ fn a_data_file_trains_the_explorer_on_what_the_holdout_leaves_as_train_does() {
     let want = test.x.iter().zip(&test.target).map(|(x, y)| (c * x - y).powi(2)).sum::<f64>() / 9.0;
     assert!((track.error - want).abs() < 1e-12 * want, "{} vs {want}", track.error);
 }
+
+#[test]
+fn a_run_cut_at_steps_says_it_stopped_early_in_the_inspector() {
+    let mut a = app(&[&NEAR[..], &["--steps", "2000"]].concat());
+    a.press(Key::Char(' '));
+    while a.session.running {
+        a.run_steps(500);
+    }
+    let words = "stopped early at --steps 2000, not converged: early stopping acts as a ridge";
+    assert_eq!(a.session.message.as_deref(), Some(words));
+    let shown: String =
+        screen(&a, 160, 48).lines().map(|l| l.trim_matches('"').trim_end()).collect::<Vec<_>>().join(" ");
+    assert!(shown.contains("stopped early at --steps 2000"), "{shown}");
+    assert!(shown.contains("Inspector ‖ paused") && !shown.contains("✓"), "never passes for converged: {shown}");
+}
