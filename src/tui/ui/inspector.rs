@@ -55,6 +55,7 @@ pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Fra
         optimizer: run.optimizer,
         init: run.init_index,
         seed_stays: false,
+        test: None,
     };
     finish(app, theme, frame, area, lines, end);
 }
@@ -78,7 +79,8 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
         label(" · loss "),
         Span::raw(num(s.loss)),
     ])]);
-    lines.extend(test_line(theme, net.test.as_ref(), &run.status));
+    // The test row goes below the loss, where the room allows once a message has its own.
+    let test = test_line(theme, net.test.as_ref(), &run.status).map(|l| (lines.len(), l));
     lines.extend([
         Line::from(vec![label("|θ−θ0|/|θ0| "), Span::raw(num(s.rel_change))]),
         Line::from(vec![
@@ -106,6 +108,7 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
         optimizer: run.optimizer,
         init: run.init_index,
         seed_stays: true,
+        test,
     };
     finish(app, theme, frame, area, lines, end);
 }
@@ -157,6 +160,8 @@ struct End<'a> {
     init: u64,
     /// Whether the seed line stays when a message needs the room (the net's rule), or gives way.
     seed_stays: bool,
+    /// A row to insert at its index when the message (if any) and the seed line leave room.
+    test: Option<(usize, Line<'static>)>,
 }
 
 /// The message (or why the run diverged), the seed and speed lines, and the block titled with
@@ -176,6 +181,13 @@ fn finish(app: &Session, theme: &Theme, frame: &mut Frame, area: Rect, mut lines
     let msg = app.message.clone().or_else(|| divergence_note(end.status, end.optimizer));
     // Own data whose spread σ does not match: said until another message takes the room.
     let msg = msg.or_else(|| app.sigma_warning.as_ref().map(|w| format!("warning: {w}")));
+    let msg_rows = msg.as_ref().map_or(0, |m| wrap_words(m, inner_w).len());
+    let tail_rows = if msg.is_some() && end.seed_stays { 1 } else { tail.len() };
+    if let Some((at, row)) = end.test
+        && lines.len() + 1 + msg_rows + tail_rows <= inner_h
+    {
+        lines.insert(at.min(lines.len()), row);
+    }
     if let Some(msg) = msg {
         let wrapped = wrap_words(&msg, inner_w);
         if end.seed_stays {
