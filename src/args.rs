@@ -12,6 +12,9 @@ use crate::model::{Model, ModelKind};
 use crate::net::{Act, Net, NetSpec, TrainMode};
 use crate::optim::{DEFAULT_MAX_STEPS, LrChoice, Optimizer};
 
+/// The share of a data file held out as the test set when --holdout is not given.
+pub const DEFAULT_HOLDOUT: f64 = 0.2;
+
 /// M, the very model's noise sources per point, as in the article.
 pub const DEFAULT_SOURCES: usize = 100;
 /// The net's default width: 200 GD-trained nets on the demo data take about half a minute on
@@ -266,6 +269,11 @@ pub struct Common {
     /// Read the data from a CSV file with header `x,y` instead of generating it (`-`: stdin).
     #[arg(long, global = true, value_name = "FILE")]
     pub data: Option<PathBuf>,
+    /// With --data: the share of the points held out as the test set, drawn from --seed
+    /// [default: 0.2]. `train` and the explorer (which show the test error) train on the rest;
+    /// the other commands use every point. Generated data is tested against the true line instead.
+    #[arg(long, global = true, value_name = "SHARE", requires = "data", allow_hyphen_values = true, value_parser = parse_holdout)]
+    pub holdout: Option<f64>,
     /// With --data: the two columns to read as x and y, by header name (other columns are ignored).
     #[arg(long, global = true, value_name = "X,Y", value_delimiter = ',', requires = "data")]
     pub columns: Vec<String>,
@@ -310,6 +318,12 @@ pub struct Common {
     /// Net: which layers train: all, or last (w and b frozen) [default: all].
     #[arg(long, global = true, value_enum)]
     pub train: Option<TrainMode>,
+    /// Net: the prior sd σn of its noise parameters (one per point, as in the slightly model)
+    /// [default: --noise]. 0 removes them: k = 3M + 1, and f itself must fit y (GD then needs
+    /// astronomically many steps near k = N, and stops at --steps: early stopping acts as a
+    /// ridge). For the lines, the traditional model is the one without noise parameters.
+    #[arg(long, global = true, value_name = "S", allow_hyphen_values = true, value_parser = parse_noise_prior)]
+    pub noise_prior: Option<f64>,
     /// Net: test points x* in data units, where f is read out [default: where the all-layers
     /// and Bayes predictions differ most, within half the data range of the data].
     #[arg(long, global = true, value_delimiter = ',', allow_hyphen_values = true, value_parser = parse_finite)]
@@ -366,11 +380,20 @@ fn parse_noise(s: &str) -> std::result::Result<f64, String> {
         .map_err(|_| format!("must be between {:e} and {:e}", crate::limits::SIGMA_MIN, crate::limits::SIGMA_MAX))?;
     Ok(v)
 }
+fn parse_holdout(s: &str) -> std::result::Result<f64, String> {
+    let v = parse_f64(s)?;
+    crate::risk::check_holdout(v).map_err(|_| "must be strictly between 0 and 1".to_string())?;
+    Ok(v)
+}
+/// One value of `risk --noise-prior a,b,…` (the list is split by clap).
 fn parse_noise_priors(s: &str) -> std::result::Result<f64, String> {
+    parse_noise_prior(s)
+}
+fn parse_noise_prior(s: &str) -> std::result::Result<f64, String> {
     let v = parse_f64(s)?;
     // -0 is 0, shown as 0.
     let v = if v == 0.0 { 0.0 } else { v };
-    crate::risk::curve::check_noise_prior(v).map_err(|_| {
+    crate::limits::check_noise_prior(v).map_err(|_| {
         format!("must be 0 or between {:e} and {:e}", crate::limits::SIGMA_MIN, crate::limits::SIGMA_MAX)
     })?;
     Ok(v)
@@ -427,6 +450,21 @@ impl Common {
             None => self.data_spec().generate().map_err(|e| self.blame_slope(e)),
         }
     }
+    /// The held-out share of --data (0.2 unless --holdout says).
+    pub fn holdout_share(&self) -> f64 {
+        self.holdout.unwrap_or(DEFAULT_HOLDOUT)
+    }
+    /// The data a run that reports its test error trains on, and its test set: for --data, the
+    /// points left after holding out `holdout_share` of them (drawn from the seed) and those
+    /// held out; for generated data, all of it and the grid against the true line.
+    pub fn train_test(&self) -> Result<(Dataset, crate::risk::TestSet)> {
+        let data = self.dataset()?;
+        if self.data.is_some() {
+            return crate::risk::split_holdout(&data, self.holdout_share(), self.seed);
+        }
+        let test = crate::risk::TestSet::grid(&data, self.slope);
+        Ok((data, test))
+    }
     /// Generated data out of range is --slope's doing when the same data with slope 0 is fine
     /// (--noise is bounded so that it cannot be): say so, naming the flag.
     fn blame_slope(&self, e: crate::error::Error) -> crate::error::Error {
@@ -462,6 +500,7 @@ impl Common {
             ("--act", self.act.is_some()),
             ("--train", self.train.is_some()),
             ("--at", !self.at.is_empty()),
+            ("--noise-prior", self.noise_prior.is_some()),
         ];
         match self.model {
             ModelKind::Net if !self.sources.is_empty() => {
@@ -469,6 +508,10 @@ impl Common {
             }
             ModelKind::Net => Ok(()),
             kind => match net_only.iter().find(|(_, given)| *given) {
+                Some(("--noise-prior", _)) => Err(crate::error::invalid!(
+                    "--noise-prior applies to --model net only: for the lines, the traditional model is the one without noise parameters (not the {} model)",
+                    kind.name()
+                )),
                 Some((name, _)) => {
                     Err(crate::error::invalid!("{name} applies to --model net only (not to the {} model)", kind.name()))
                 }
@@ -501,9 +544,13 @@ impl Common {
             train: self.train.unwrap_or_default(),
         }
     }
-    /// The net on `data` with this noise level.
+    /// The net's noise prior σn: --noise-prior, else --noise (0: no noise parameters).
+    pub fn noise_prior(&self) -> f64 {
+        self.noise_prior.unwrap_or(self.noise)
+    }
+    /// The net on `data` with this noise prior.
     pub fn net_on(&self, data: &Dataset) -> Result<Arc<Net>> {
-        self.net_spec().build(data, self.noise)
+        self.net_spec().build(data, self.noise_prior())
     }
     /// The test points x* (data units): --at, or the default for this net.
     pub fn test_points(&self, net: &Net) -> Result<Vec<f64>> {

@@ -105,7 +105,8 @@ fn last_layer_endpoint_at_sigma_n_zero_is_the_least_squares_fit_closest_to_theta
         assert!(err < 1e-5 * moved, "a_{j}: {} vs {} (largest move {moved})", th[4000 + j], want[j]);
     }
     assert_eq!(&th[..4000], &th0[..4000], "w and b stay frozen");
-    assert!(run.loss() < 1e-12, "interpolates: loss {}", run.loss());
+    // Interpolates, to the digits a condition number of 1e10 leaves (the init's loss is ~1e3).
+    assert!(run.loss() < 1e-10, "interpolates: loss {}", run.loss());
 }
 
 /// 991 points on [0, 9.9] (THEORY.md, "Does it overfit?").

@@ -243,7 +243,10 @@ fn sgd_figures_have_a_loss_curve_and_trained_endpoints() {
     // Cut short: 30 epochs, 30 losses; the run, its figures and the histogram all say so.
     let dir = tmp.path().join("short");
     let warned = plot(&dir, &["--optimizer", "sgd", "--steps", "3000", "--runs", "50"]);
-    assert!(warned.contains("warning: the run from init 0 stopped at --steps 3000 before |∇L| < tol"), "{warned}");
+    assert!(
+        warned.contains("warning: the run from init 0 stopped early at --steps 3000, not converged: early stopping acts as a ridge (tol "),
+        "{warned}"
+    );
     assert!(warned.contains("warning: 50 of 50 runs stopped before |∇L| < tol"), "{warned}");
     assert_eq!(warned.lines().count(), 2, "{warned}");
     check_loss(&dir, 30..=30);
@@ -251,7 +254,7 @@ fn sgd_figures_have_a_loss_curve_and_trained_endpoints() {
     assert!(has(&t, "50 stopped short"), "{t:?}");
     for name in ["data.svg", "loss.svg"] {
         let src = std::fs::read_to_string(dir.join(name)).unwrap();
-        assert!(src.contains("stopped at --steps 3000"), "{name} does not say the run stopped short");
+        assert!(src.contains("stopped early at --steps 3000"), "{name} does not say the run stopped short");
     }
 }
 

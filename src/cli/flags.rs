@@ -11,9 +11,11 @@ use crate::model::ModelKind;
 /// Flags that say where the data come from or how they are generated.
 const DATA: [&str; 7] = ["seed", "n", "slope", "noise", "x", "data", "preset"];
 /// Flags that say which model, and its size.
-const MODEL: [&str; 6] = ["model", "sources", "width", "act", "train", "at"];
+const MODEL: [&str; 7] = ["model", "sources", "width", "act", "train", "at", "noise_prior"];
 /// Flags that say how a run trains and stops.
 const RUN: [&str; 6] = ["optimizer", "lr", "lr_scale", "steps", "tol", "init"];
+/// Flags for the test error, which only `train` (and the explorer) report.
+const TEST: [&str; 1] = ["holdout"];
 /// The flags only the explorer takes (before the subcommand, or after `tour`).
 const EXPLORER: [&str; 3] = ["fps", "ascii", "out"];
 /// Pairs that cannot be given together, wherever each is written.
@@ -45,8 +47,14 @@ pub fn check_flags(cli: &Cli, given: &Given) -> Result<()> {
     }
     let Some(command) = &cli.command else { return Ok(()) };
     let (uses, why) = uses(command, cli);
-    let unused: Vec<&str> =
-        DATA.iter().chain(&MODEL).chain(&RUN).copied().filter(|f| given.any(f) && !uses.contains(f)).collect();
+    let unused: Vec<&str> = DATA
+        .iter()
+        .chain(&MODEL)
+        .chain(&RUN)
+        .chain(&TEST)
+        .copied()
+        .filter(|f| given.any(f) && !uses.contains(f))
+        .collect();
     if unused.is_empty() {
         return Ok(());
     }
@@ -73,7 +81,8 @@ fn uses(command: &Command, cli: &Cli) -> (Vec<&'static str>, &'static str) {
         }
         // The tour's chapters set everything; only the explorer's own flags apply.
         Command::Tour { .. } => (vec![], "each chapter sets its own data, model and optimizer"),
-        Command::Train { .. } | Command::Plot { .. } => (all(), ""),
+        Command::Train { .. } => (all().into_iter().chain(TEST).collect(), ""),
+        Command::Plot { .. } => (all(), ""),
         // Run r is init r, whatever --init says.
         Command::Ensemble { .. } => (but(&["init"]), "its run r starts from init r"),
         // The three linear models side by side; --model net is refused with its own reason.

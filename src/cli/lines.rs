@@ -8,7 +8,9 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::output::{Table, against, ensemble_footer, json, params_csv, stop_text, text, warn_sigma};
+use super::output::{
+    Table, TestJson, against, ensemble_footer, json, params_csv, stop_text, test_row, text, warn_sigma,
+};
 use crate::args::{Command, Common, Format, TableFormat};
 use crate::data::{Dataset, SigmaCheck};
 use crate::ensemble::{self, EndpointSource};
@@ -17,6 +19,7 @@ use crate::format::{sig4, thousands};
 use crate::model::{Model, ModelKind};
 use crate::optim::{Optimizer, Run, sgd_note, stability_bound};
 use crate::report::{DataJson, Provenance, ensemble_json, ensure_finite};
+use crate::risk::{TestSet, test_error};
 use crate::theory::{self, Normal};
 
 /// Runs a command for one of the three linear models; `cli::render` has already run the
@@ -81,6 +84,9 @@ struct TrainJson {
     gd_endpoint: Normal,
     ridge_dim: usize,
     rel_change: f64,
+    /// The run's test error, and what it is measured against.
+    test_error: f64,
+    test_set: TestJson,
     elapsed_s: f64,
     data: DataJson,
     /// With --data: σ beside the data's residual sd (see `data::sigma_check`).
@@ -100,10 +106,19 @@ fn train_run(common: &Common, model: &Arc<Model>, opt: Optimizer) -> Result<(Run
     Ok((run, start.elapsed().as_secs_f64()))
 }
 
+/// The test error of the line f(x) = c·x.
+pub(super) fn line_test_error(test: &TestSet, c: f64) -> f64 {
+    let pred: Vec<f64> = test.x.iter().map(|x| c * x).collect();
+    test_error(test, &pred)
+}
+
 /// `train`'s run, trained to the end, and the theory it is read against.
 struct Trained {
     opt: Optimizer,
     data: Dataset,
+    /// Where the test error is measured, and the run's error there.
+    test: TestSet,
+    test_error: f64,
     model: Arc<Model>,
     run: Run,
     elapsed: f64,
@@ -121,9 +136,10 @@ impl Trained {
     fn new(common: &Common) -> Result<Self, Error> {
         let opt = common.optimizer.unwrap_or(Optimizer::Gd);
         common.check_lr_applies(opt)?;
-        let data = common.dataset()?;
+        let (data, test) = common.train_test()?;
         let model = common.model_on(common.model, &data)?;
         let (run, elapsed) = train_run(common, &model, opt)?;
+        let test_error = line_test_error(&test, run.slope());
         let posterior = theory::posterior(&model);
         let endpoint = theory::endpoint_distribution(&model, opt.metric());
         let (loss, grad_norm, slope_limit) = (run.loss(), run.grad_norm(), run.limit()[0]);
@@ -136,8 +152,23 @@ impl Trained {
             ("|θ−θ0|/|θ0|", run.rel_change()),
             ("posterior std", posterior.std),
             ("endpoint std", endpoint.std),
+            ("test error", test_error),
         ])?;
-        Ok(Trained { opt, data, model, run, elapsed, loss, grad_norm, slope_limit, posterior, endpoint, mle })
+        Ok(Trained {
+            opt,
+            data,
+            test,
+            test_error,
+            model,
+            run,
+            elapsed,
+            loss,
+            grad_norm,
+            slope_limit,
+            posterior,
+            endpoint,
+            mle,
+        })
     }
 }
 
@@ -184,6 +215,8 @@ fn train_json(common: &Common, t: &Trained, dump: bool, sigma_check: Option<Sigm
         rel_change: run.rel_change(),
         elapsed_s: t.elapsed,
         data: (&t.data).into(),
+        test_error: t.test_error,
+        test_set: TestJson::of(&t.test),
         sigma_check,
         theta0: dump.then(|| run.theta0.to_vec()),
         theta: dump.then(|| run.theta.to_vec()),
@@ -216,6 +249,7 @@ fn train_table(common: &Common, t: &Trained, check: Option<&SigmaCheck>) -> Stri
     table.row("posterior", format!("{} ± {} (Bayes, prior N(0,1))", sig4(t.posterior.mean), sig4(t.posterior.std)));
     table.row("endpoints", endpoints_line(t.endpoint, t.opt));
     table.row("|θ−θ0|/|θ0|", sig4(run.rel_change()));
+    table.row("test error", test_row(&t.test, t.test_error));
     if let Some(never) = sgd_note(model.kind, run.optimizer).filter(|_| !run.converged()) {
         table.row("note", never);
     }

@@ -9,7 +9,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::output::{Table, against, ensemble_footer, json, params_csv, stop_text, text, warn_sigma};
+use super::output::{
+    Table, TestJson, against, ensemble_footer, json, params_csv, stop_text, test_row, text, warn_sigma,
+};
 use crate::args::{Command, Common, Format, TableFormat};
 use crate::data::{Dataset, SigmaCheck};
 use crate::error::{Error, invalid};
@@ -19,6 +21,7 @@ use crate::net::theory::KernelDump;
 use crate::net::{self, Act, Band, Net, NetRun, NetTheory, Prediction, TrainMode, train::refusal};
 use crate::optim::Optimizer;
 use crate::report::{DataJson, ensure_finite};
+use crate::risk::{TestSet, test_error};
 use crate::theory::{self, Ks, Normal};
 
 /// Points in `train --dump-curve`'s grid.
@@ -70,9 +73,20 @@ fn optimizer(common: &Common, default: Optimizer) -> Result<Optimizer, Error> {
     Ok(opt)
 }
 
+/// ", noise prior σn = S" when σn is not σ; ", no noise parameters (σn = 0)" at 0.
+fn noise_prior_words(sigma_n: f64, sigma: f64) -> String {
+    if sigma_n == 0.0 {
+        ", no noise parameters (σn = 0)".into()
+    } else if sigma_n != sigma {
+        format!(", noise prior σn = {}", sig4(sigma_n))
+    } else {
+        String::new()
+    }
+}
+
 fn title(net: &Net) -> String {
     format!(
-        "wide network (k = {} parameters: width {}, {}, {}; N = {} points, ridge dimension {})",
+        "wide network (k = {} parameters: width {}, {}, {}{}; N = {} points, ridge dimension {})",
         thousands(net.k() as u64),
         thousands(net.width as u64),
         net.act.name(),
@@ -80,8 +94,12 @@ fn title(net: &Net) -> String {
             TrainMode::All => "all layers trained",
             TrainMode::Last => "last layer trained (w, b frozen)",
         },
+        if net.has_noise_params() { "" } else { ", no noise parameters (σn = 0)" },
         net.n(),
-        crate::format::ridge_dim(net.ridge_dim())
+        match net.ridge_dim() {
+            d if d > 0 => thousands(d as u64),
+            _ => "none: k ≤ N, GD ends at the least-squares fit closest to θ0".into(),
+        }
     )
 }
 
@@ -126,6 +144,11 @@ struct TrainJson {
     posterior: Band,
     /// k − N; ≤ 0 at σn = 0 with fewer parameters than points (no zero-loss ridge).
     ridge_dim: i64,
+    /// σn, the noise parameters' prior sd (0: the net has none).
+    noise_prior: f64,
+    /// The run's test error, and what it is measured against.
+    test_error: f64,
+    test_set: TestJson,
     elapsed_s: f64,
     data: DataJson,
     /// With --data: σ beside the data's residual sd (see `data::sigma_check`).
@@ -143,6 +166,9 @@ struct TrainJson {
 struct Trained {
     opt: Optimizer,
     data: Dataset,
+    /// Where the test error is measured, and the run's error there.
+    test: TestSet,
+    test_error: f64,
     net: Arc<Net>,
     at: Vec<f64>,
     run: NetRun,
@@ -164,19 +190,26 @@ impl Trained {
     /// Trains the run and checks every number `train` prints is finite.
     fn new(common: &Common, dump_curve: bool) -> Result<Self, Error> {
         let opt = optimizer(common, Optimizer::Gd)?;
-        let data = common.dataset()?;
+        let (data, test) = common.train_test()?;
         let net = common.net_on(&data)?;
         let at = common.test_points(&net)?;
         let start = Instant::now();
         let mut run = NetRun::new(Arc::clone(&net), opt, common.lr_choice(), common.seed, common.init)?;
         run.run_to_end(common.max_steps(), common.tol)?;
         let elapsed = start.elapsed().as_secs_f64();
+        let test_error = test_error(&test, &run.f_at(&test.x)?);
         let theory = NetTheory::new(&net)?;
         let preds = theory.predict(&at);
         let (f, f_init, f_lin) = (run.f_at(&at)?, run.f_init(&at), run.f_lin(&at)?);
         let (loss, grad_norm, rel, kc) = (run.loss(), run.grad_norm(), run.rel_change(), run.kernel_change());
         let rel_theory = theory.rel_change(net.k());
-        let mut checks = vec![("loss", loss), ("|∇L|", grad_norm), ("|θ−θ0|/|θ0|", rel), ("kernel change", kc)];
+        let mut checks = vec![
+            ("loss", loss),
+            ("|∇L|", grad_norm),
+            ("|θ−θ0|/|θ0|", rel),
+            ("kernel change", kc),
+            ("test error", test_error),
+        ];
         checks.extend(f.iter().chain(&f_init).chain(&f_lin).map(|&v| ("f", v)));
         checks.extend(preds.iter().flat_map(|p| [("NTK-GP std", p.ntk_gp.std), ("posterior std", p.posterior.std)]));
         ensure_finite(&checks)?;
@@ -187,6 +220,8 @@ impl Trained {
         Ok(Trained {
             opt,
             data,
+            test,
+            test_error,
             net,
             at,
             run,
@@ -298,6 +333,9 @@ fn train_json(common: &Common, t: Trained, dump: bool, sigma_check: Option<Sigma
         posterior: Band::of(&t.preds, |p| p.posterior),
         at: t.at,
         ridge_dim: net.ridge_dim(),
+        noise_prior: net.sigma,
+        test_error: t.test_error,
+        test_set: TestJson::of(&t.test),
         elapsed_s: t.elapsed,
         data: (&t.data).into(),
         sigma_check,
@@ -331,6 +369,7 @@ fn train_table(common: &Common, t: &Trained, check: Option<&SigmaCheck>) -> Stri
         ),
     );
     point_rows(&mut table, t);
+    table.row("test error", test_row(&t.test, t.test_error));
     if t.catapulted() {
         table.row("note", "the learning rate is past the init's bound, yet the run converged: the net catapulted (its kernel shrank until the step was stable)");
     }
@@ -545,6 +584,8 @@ struct PredictJson {
     n: usize,
     seed: u64,
     noise: f64,
+    /// σn, the noise parameters' prior sd (0: none).
+    noise_prior: f64,
     at: Vec<f64>,
     points: Vec<PredictPoint>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -559,7 +600,7 @@ fn predict(common: &Common, format: Format, dump_kernels: bool, out: &mut dyn Wr
     }
     let data = common.dataset()?;
     // The theory does not depend on the width; a width-1 net carries the data and settings.
-    let net = crate::net::NetSpec { width: 1, ..common.net_spec() }.build(&data, common.noise)?;
+    let net = crate::net::NetSpec { width: 1, ..common.net_spec() }.build(&data, common.noise_prior())?;
     let at = common.test_points(&net)?;
     let theory = NetTheory::new(&net)?;
     let preds = theory.predict(&at);
@@ -587,6 +628,7 @@ fn predict(common: &Common, format: Format, dump_kernels: bool, out: &mut dyn Wr
                 n: net.n(),
                 seed: common.seed,
                 noise: common.noise,
+                noise_prior: common.noise_prior(),
                 points: preds
                     .iter()
                     .map(|p| PredictPoint { x: p.x, ntk_gp: p.ntk_gp, posterior: p.posterior })
@@ -608,12 +650,13 @@ fn predict(common: &Common, format: Format, dump_kernels: bool, out: &mut dyn Wr
 /// `predict`'s text: a title, then one row a test point.
 fn predict_table(common: &Common, net: &Net, preds: &[Prediction]) -> String {
     let mut s = format!(
-        "Where wide nets end at x* (infinite width; {}, {} trained; seed {}, N = {}, noise σ = {})\n\n",
+        "Where wide nets end at x* (infinite width; {}, {} trained; seed {}, N = {}, noise σ = {}{})\n\n",
         net.act.name(),
         if net.train == TrainMode::All { "all layers" } else { "last layer" },
         common.seed,
         net.n(),
-        sig4(common.noise)
+        sig4(common.noise),
+        noise_prior_words(common.noise_prior(), common.noise)
     );
     let _ = writeln!(
         s,
@@ -704,7 +747,7 @@ fn sweep_row(
     opt: Optimizer,
     at: &[f64],
 ) -> Result<SweepRow, Error> {
-    let net = crate::net::NetSpec { width, ..common.net_spec() }.build(data, common.noise)?;
+    let net = crate::net::NetSpec { width, ..common.net_spec() }.build(data, common.noise_prior())?;
     let per_init: Vec<InitDrift> = (common.init..common.init + SWEEP_INITS)
         .into_par_iter()
         .map(|init| {

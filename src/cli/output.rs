@@ -83,6 +83,26 @@ pub(super) fn stop_text(status: &Status, optimizer: Optimizer, steps: u64, grad_
     format!("{words}; |∇L| = {}{tol}", sig4(grad_norm))
 }
 
+/// `train`'s test set in its JSON: what the error is measured against, in words and in parts.
+#[derive(serde::Serialize)]
+pub(super) struct TestJson {
+    pub describe: String,
+    pub points: usize,
+    #[serde(flatten)]
+    pub kind: crate::risk::TestKind,
+}
+
+impl TestJson {
+    pub fn of(test: &crate::risk::TestSet) -> TestJson {
+        TestJson { describe: test.describe(), points: test.len(), kind: test.kind.clone() }
+    }
+}
+
+/// `train`'s test error row: the number, then which test set.
+pub(super) fn test_row(test: &crate::risk::TestSet, error: f64) -> String {
+    format!("{} ({})", sig4(error), test.describe())
+}
+
 /// "mean …, std …  KS distance … (p …)": an ensemble against one theory's distribution.
 pub(super) fn against(theory: Normal, ks: Ks) -> String {
     format!("mean {}, std {}  {}", sig4(theory.mean), sig4(theory.std), ks_text(ks))

@@ -111,13 +111,18 @@ pub enum Status {
 /// Why a run stopped, in the words every front end uses; None while it runs on.
 ///
 /// `train` and the figures add their own numbers after these words; the explorer adds its keys.
+/// A run cut at --steps says it stopped early, not converged (early stopping acts as a ridge).
 /// A divergence names the step, the learning rate (sgd: the factor on the Kaczmarz step) and
 /// the bound it broke.
 pub fn stop_words(status: &Status, optimizer: Optimizer, steps: u64, max_steps: u64, tol: f64) -> Option<String> {
     match status {
         Status::Converged => Some(format!("converged: |∇L| < {tol:e}")),
         Status::Stalled => Some("stalled at the floating-point floor: |∇L| will not go below tol".to_string()),
-        Status::Running if steps >= max_steps => Some(format!("stopped at --steps {max_steps}")),
+        // Never to pass for converged: near k = N without noise parameters GD would need
+        // astronomically many steps, and where it stops it has fitted less than the ridge.
+        Status::Running if steps >= max_steps => {
+            Some(format!("stopped early at --steps {max_steps}, not converged: early stopping acts as a ridge"))
+        }
         Status::Running => None,
         Status::Diverged(Error::Diverged { step, lr, bound, bound_name, .. }) => {
             let what = if optimizer == Optimizer::Sgd { "step ×" } else { "lr" };
@@ -669,12 +674,15 @@ mod tests {
             words(&Status::Stalled, Optimizer::Cg, 7).as_deref(),
             Some("stalled at the floating-point floor: |∇L| will not go below tol")
         );
-        assert_eq!(words(&Status::Running, Optimizer::Gd, 100).as_deref(), Some("stopped at --steps 100"));
+        assert_eq!(
+            words(&Status::Running, Optimizer::Gd, 100).as_deref(),
+            Some("stopped early at --steps 100, not converged: early stopping acts as a ridge")
+        );
         assert_eq!(words(&Status::Running, Optimizer::Gd, 99), None);
         // The step cap as given, with no thousands separators.
         assert_eq!(
             stop_words(&Status::Running, Optimizer::Sgd, 1_000_000, 1_000_000, 1e-9).as_deref(),
-            Some("stopped at --steps 1000000")
+            Some("stopped early at --steps 1000000, not converged: early stopping acts as a ridge")
         );
         let diverged = |bound_name: &'static str| {
             Status::Diverged(Error::Diverged {

@@ -94,10 +94,9 @@ pub fn figures(common: &Common, runs: u64, views: &[FigureView]) -> anyhow::Resu
     let t = train(common, &model, opt)?;
     let mut warnings = Vec::new();
     if let Some(stop) = &t.stop {
-        // At the floor the words already end in "will not go below tol".
-        let short = if t.run.status == Status::Stalled { "" } else { " before |∇L| < tol" };
+        // The words say it did not reach tol: "not converged", or "will not go below tol".
         warnings.push(format!(
-            "the run from init {} {stop}{short} {}: its figures show where it stopped, not its endpoint",
+            "the run from init {} {stop} (tol {}): its figures show where it stopped, not its endpoint",
             t.run.init_index,
             sig4(common.tol)
         ));

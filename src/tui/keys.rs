@@ -60,6 +60,7 @@ pub enum Action {
     WidthUp,
     WidthDown,
     ToggleTrain,
+    ToggleNoiseParams,
     NextAct,
     NextOptimizer,
     LrUp,
@@ -127,6 +128,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Char('w')], "w", Action::WidthUp, Some("width×2"), "net: width ×2"),
     b(&[Char('W')], "W", Action::WidthDown, None, "net: width ÷2"),
     b(&[Char('t')], "t", Action::ToggleTrain, Some("all/last"), "net: all layers / last"),
+    b(&[Char('E')], "E", Action::ToggleNoiseParams, None, "net: noise parameters ε on/off"),
     b(&[Char('g')], "g", Action::NextAct, Some("relu/erf"), "net: relu / erf"),
     b(&[Char('o')], "o", Action::NextOptimizer, Some("optimizer"), "gd→sgd→cg→exact→whitened"),
     b(&[Char(']')], "]", Action::LrUp, Some("lr×2"), "lr ×2 (unstable ≥ 2/λmax)"),
@@ -169,6 +171,7 @@ impl Action {
                 | Action::WidthUp
                 | Action::WidthDown
                 | Action::ToggleTrain
+                | Action::ToggleNoiseParams
                 | Action::NextAct
         )
     }

@@ -91,16 +91,17 @@ impl SymEigen {
             return Err(Error::NonFinite("a kernel matrix has a non-finite entry".into()));
         }
         let mut v = Array2::<f64>::eye(n);
-        for _ in 0..100 {
-            let off: f64 = (0..n).flat_map(|i| (0..i).map(move |j| (i, j))).map(|(i, j)| m[[i, j]] * m[[i, j]]).sum();
-            let diag: f64 = (0..n).map(|i| m[[i, i]] * m[[i, i]]).sum();
-            if off <= 1e-32 * diag || off == 0.0 {
-                break;
-            }
+        // Each sweep rotates every pair still coupled; an entry negligible beside its diagonal
+        // pair is set to zero instead, so the sweeps end (quadratic convergence: a handful).
+        for _ in 0..JACOBI_SWEEPS {
+            let mut rotated = false;
             for p in 0..n {
                 for q in p + 1..n {
-                    rotate(&mut m, &mut v, p, q);
+                    rotated |= rotate(&mut m, &mut v, p, q);
                 }
+            }
+            if !rotated {
+                break;
             }
         }
         let values = Array1::from_iter((0..n).map(|i| m[[i, i]]));
@@ -108,13 +109,19 @@ impl SymEigen {
     }
 }
 
-/// One Jacobi rotation zeroing m[p][q] (p < q), accumulated into v.
-fn rotate(m: &mut Array2<f64>, v: &mut Array2<f64>, p: usize, q: usize) {
+/// Sweeps of Jacobi rotations at most (a symmetric matrix takes well under 20).
+const JACOBI_SWEEPS: usize = 60;
+
+/// One Jacobi rotation zeroing m[p][q] (p < q), accumulated into v; an entry already below
+/// rounding beside m[p][p] and m[q][q] is just set to zero. True when it rotated.
+fn rotate(m: &mut Array2<f64>, v: &mut Array2<f64>, p: usize, q: usize) -> bool {
     let apq = m[[p, q]];
-    if apq == 0.0 {
-        return;
-    }
     let (app, aqq) = (m[[p, p]], m[[q, q]]);
+    if apq.abs() <= 1e-18 * (app.abs() * aqq.abs()).sqrt() || apq.abs() < f64::MIN_POSITIVE {
+        m[[p, q]] = 0.0;
+        m[[q, p]] = 0.0;
+        return false;
+    }
     let theta = (aqq - app) / (2.0 * apq);
     let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
     let t = if theta == 0.0 { 1.0 } else { t };
@@ -136,6 +143,7 @@ fn rotate(m: &mut Array2<f64>, v: &mut Array2<f64>, p: usize, q: usize) {
         v[[k, p]] = c * vkp - s * vkq;
         v[[k, q]] = s * vkp + c * vkq;
     }
+    true
 }
 
 /// The relative cut of the pseudo-inverse: eigenvalues below it times λmax count as zero. About

@@ -62,13 +62,18 @@ pub fn default_at(net: &Net) -> Result<f64> {
     let theory = NetTheory::new(&all)?;
     let (lo, hi) = data_range(&net.data);
     let r = hi - lo;
+    let xs: Vec<f64> =
+        (0..DEFAULT_AT_GRID).map(|i| lo - 0.5 * r + 2.0 * r * i as f64 / (DEFAULT_AT_GRID - 1) as f64).collect();
+    let preds = theory.predict(&xs);
+    // Without noise parameters (σn = 0) the posterior interpolates: its std vanishes at the
+    // training points, where both means are y and their gap is rounding. Stds below a
+    // thousandth of the largest count as that thousandth, so rounding is never the pick.
+    let floor = 1e-3 * preds.iter().map(|p| p.posterior.std).fold(0.0, f64::max);
     let mut best = (f64::NEG_INFINITY, hi);
-    for i in 0..DEFAULT_AT_GRID {
-        let x = lo - 0.5 * r + 2.0 * r * i as f64 / (DEFAULT_AT_GRID - 1) as f64;
-        let p = theory.at(x);
-        let gap = (p.ntk_gp.mean - p.posterior.mean).abs() / p.posterior.std.max(f64::MIN_POSITIVE);
+    for p in &preds {
+        let gap = (p.ntk_gp.mean - p.posterior.mean).abs() / p.posterior.std.max(floor).max(f64::MIN_POSITIVE);
         if gap > best.0 {
-            best = (gap, x);
+            best = (gap, p.x);
         }
     }
     // The grid point as typed (0.297, not 0.29700000000000065), so a quit line reads cleanly.

@@ -10,7 +10,6 @@ use super::gram::{Features, feature_gram, nngp_gram};
 use super::test_set::TestSet;
 use crate::data::Dataset;
 use crate::error::{Result, invalid};
-use crate::limits::SIGMA_MAX;
 use crate::model::{Metric, Model, ModelKind};
 use crate::net::kernel::{Act, Scales, TrainMode};
 use crate::net::model::max_width;
@@ -50,21 +49,13 @@ impl CurveSpec {
             return Err(invalid!("--noise-prior takes at least one value"));
         }
         for &s in &self.sigmas {
-            check_noise_prior(s)?;
+            crate::limits::check_noise_prior(s)?;
         }
         if self.draws == 0 || self.draws > MAX_DRAWS {
             return Err(invalid!("--draws takes 1 to {MAX_DRAWS} (got {})", self.draws));
         }
         Ok(())
     }
-}
-
-/// Refuses a σn that is negative, not a number or too large.
-pub fn check_noise_prior(s: f64) -> Result<()> {
-    if !(0.0..=SIGMA_MAX).contains(&s) {
-        return Err(invalid!("--noise-prior takes values from 0 to {SIGMA_MAX:e} (got {s})"));
-    }
-    Ok(())
 }
 
 /// The closed form's values over draws at one width and σn.

@@ -37,6 +37,7 @@ impl App {
             Action::WidthUp => self.scale_width(true),
             Action::WidthDown => self.scale_width(false),
             Action::ToggleTrain => self.toggle_train(),
+            Action::ToggleNoiseParams => self.toggle_noise_params(),
             Action::NextAct => self.toggle_act(),
             Action::NextOptimizer => self.next_optimizer(),
             Action::LrUp => self.scale_lr(2.0),

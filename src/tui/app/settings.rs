@@ -30,7 +30,8 @@ impl App {
         let i = line_index(kind);
         if s.lines[i].is_none() {
             let model = Arc::new(Model::new(kind, s.data.clone(), s.common.noise, s.common.source_count()?)?);
-            s.lines[i] = Some(LineState::new(model, s.optimizer, s.lr, s.seed, s.init)?);
+            let line = LineState::new(model, s.optimizer, s.lr, s.seed, s.init)?;
+            s.lines[i] = Some(line.with_test(Arc::clone(&s.test)));
         }
         Ok(())
     }
@@ -40,7 +41,8 @@ impl App {
         let s = &mut self.session;
         if s.net.is_none() {
             let (opt, lr, seed, init) = (s.optimizer, s.lr, s.seed, s.init);
-            s.net = Some(NetState::new(&s.data, s.common.noise, s.net_spec, s.at, opt, lr, seed, init)?);
+            let net = NetState::new(&s.data, s.common.noise_prior(), s.net_spec, s.at, opt, lr, seed, init)?;
+            s.net = Some(net.with_test(Arc::clone(&s.test)));
             self.set_background(self.background);
         }
         Ok(())
@@ -252,6 +254,31 @@ impl App {
         self.set_net_spec(NetSpec { train, ..spec });
     }
 
+    /// E: the net's noise parameters off (σn = 0: k = 3M + 1, f must fit y itself) or back on
+    /// (the default, σn = --noise). The net restarts from the same init.
+    pub(super) fn toggle_noise_params(&mut self) {
+        let s = &mut self.session;
+        let old = (s.common.noise_prior, s.net.take());
+        s.common.noise_prior = if s.common.noise_prior() == 0.0 { None } else { Some(0.0) };
+        let what = match s.common.noise_prior() {
+            0.0 => "noise parameters off (σn = 0: k = 3M + 1)".to_string(),
+            v => format!("noise parameters on (σn = {})", crate::format::sig4(v)),
+        };
+        if s.current != ModelKind::Net {
+            s.message = Some(format!("net: {what} (m shows the net)"));
+            return;
+        }
+        if let Err(e) = self.ensure_net() {
+            (self.session.common.noise_prior, self.session.net) = old;
+            self.session.message = Some(e.to_string());
+            return;
+        }
+        let s = &mut self.session;
+        s.running = false;
+        s.message = Some(format!("{what}: restarted (seed {}, init {})", s.seed, s.init));
+        self.request_fill();
+    }
+
     /// g: ReLU or erf.
     pub(super) fn toggle_act(&mut self) {
         let spec = self.session.net_spec;
@@ -397,13 +424,16 @@ impl App {
                 return;
             }
         };
+        let test = Arc::new(crate::risk::TestSet::grid(&data, s.common.slope));
         let old = (s.seed, std::mem::replace(&mut s.data, data), std::mem::take(&mut s.lines), s.net.take());
+        let old_test = std::mem::replace(&mut s.test, test);
         s.seed = spec.seed;
         let net = s.current == ModelKind::Net;
         let built = self.ensure_line(self.session.linear).and_then(|()| if net { self.ensure_net() } else { Ok(()) });
         if let Err(e) = built {
             let s = &mut self.session;
             (s.seed, s.data, s.lines, s.net) = old;
+            s.test = old_test;
             s.message = Some(e.to_string());
             return;
         }

@@ -94,6 +94,9 @@ impl Session {
                 spec.train.name(),
                 self.at
             );
+            if let Some(v) = self.common.noise_prior {
+                out += &format!(" --noise-prior {v}");
+            }
         }
         // The lines' compare view builds the very model from them; the net refuses them.
         if let Ok(m) = self.common.source_count()

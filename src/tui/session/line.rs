@@ -5,10 +5,12 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use super::ridge::RidgeView;
+use super::test_error::TestTrack;
 use crate::ensemble::{self, Summary};
 use crate::history::LossHistory;
 use crate::model::{Model, ModelKind};
 use crate::optim::{LrChoice, Optimizer, Run, Status};
+use crate::risk::TestSet;
 
 /// Runs the histogram fills to on its own, and adds per `e`.
 pub const RUNS_PER_FILL: u64 = 2000;
@@ -122,6 +124,8 @@ pub struct LineState {
     pub hist: Histogram,
     /// The slice through this run's endpoint and its projected path.
     pub ridge: RidgeView,
+    /// The run's test error, once a test set is given (`with_test`).
+    pub test: Option<TestTrack>,
 }
 
 impl LineState {
@@ -136,9 +140,17 @@ impl LineState {
             stats: Stats::default(),
             hist: Histogram::new(optimizer, lr),
             ridge,
+            test: None,
         };
         line.measure();
         Ok(line)
+    }
+
+    /// This run, its test error measured on `set` from now on.
+    pub fn with_test(mut self, set: Arc<TestSet>) -> Self {
+        self.test = Some(TestTrack::new(set));
+        self.restart_figures();
+        self
     }
 
     pub fn diverged(&self) -> Option<&crate::Error> {
@@ -154,6 +166,9 @@ impl LineState {
         self.stats =
             Stats { loss: run.loss(), grad: run.grad_norm(), rel_change: run.rel_change(), slope: run.slope() };
         self.history.push(run.steps, self.stats.loss);
+        if let Some(t) = self.test.as_mut() {
+            t.record_line(run.steps, run.slope());
+        }
         self.ridge.record(&run.theta);
     }
 
@@ -161,6 +176,9 @@ impl LineState {
     /// (θ0 for a new init or a replay), in the metric of its optimizer.
     pub fn restart_figures(&mut self) {
         self.history.clear();
+        if let Some(t) = self.test.as_mut() {
+            t.clear();
+        }
         self.ridge = RidgeView::new(&self.model, &self.run.theta, self.run.optimizer.metric());
         self.measure();
     }

@@ -12,6 +12,7 @@ pub mod net_drift;
 pub mod net_ridge;
 pub mod ridge;
 pub mod risk;
+pub mod test_error;
 pub mod tour;
 pub mod tour_file;
 pub mod view;
@@ -64,6 +65,9 @@ pub struct Session {
     pub common: Common,
     pub seed: u64,
     pub data: Dataset,
+    /// Where the runs' test error is measured: the grid against the true line for generated
+    /// data, the held-out points of a data file.
+    pub test: std::sync::Arc<crate::risk::TestSet>,
     /// The linear models' runs, in `ModelKind::LINEAR` order, each built when first shown.
     pub lines: [Option<LineState>; 3],
     /// The net's run and histogram, built when the net is first shown.
@@ -130,7 +134,8 @@ impl Session {
                 "the explorer takes --width up to {MAX_EXPLORER_WIDTH}, where a key still answers within a frame (got {w}); wider nets run headless: `overparam train --model net --width {w}`"
             ));
         }
-        let data = common.dataset()?;
+        // With --data the runs train on what --holdout leaves, as `train` does.
+        let (data, test) = common.train_test()?;
         if common.at.len() > 1 {
             return Err(crate::error::invalid!("the explorer takes one --at (a list is for the headless commands)"));
         }
@@ -141,6 +146,7 @@ impl Session {
             common: common.clone(),
             seed: common.seed,
             data,
+            test: std::sync::Arc::new(test),
             lines: [None, None, None],
             net: None,
             net_drift: None,
@@ -314,7 +320,7 @@ pub fn locale_is_not_utf8(var: impl Fn(&str) -> Option<String>) -> bool {
 /// x*: --at, else where the NTK-GP and posterior differ most on this data (the engine's default,
 /// whatever model the explorer starts on).
 fn default_at(common: &Common, data: &Dataset) -> crate::Result<f64> {
-    let net = common.net_spec().build(data, common.noise);
+    let net = common.net_spec().build(data, common.noise_prior());
     // Solving for the default x* is O(N³): a linear session on large data skips it.
     let solvable = !common.model.is_linear() || data.n() <= DEFAULT_AT_MAX_N;
     Ok(match (common.at.first(), &net) {

@@ -5,11 +5,13 @@
 use std::sync::Arc;
 
 use super::super::jobs::background::{Background, Mode};
+use super::test_error::TestTrack;
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::history::LossHistory;
 use crate::net::{Net, NetRun, NetSpec, NetTheory, Prediction};
 use crate::optim::{LrChoice, Optimizer};
+use crate::risk::TestSet;
 use crate::theory::{self, Ks, Normal};
 
 /// Points of the coarse grid f is kept on, per finished net (the ensemble band) and for the
@@ -186,6 +188,8 @@ pub struct NetState {
     /// The current run's f over the grid.
     pub curve: Vec<f64>,
     pub history: LossHistory,
+    /// The run's test error, once a test set is given (`with_test`).
+    pub test: Option<TestTrack>,
     pub stats: NetStats,
     pub hist: NetHistogram,
     /// Where the kernel change is measured: inline, or on a thread of its own (with a worker).
@@ -234,6 +238,7 @@ impl NetState {
             f_lin_star: None,
             curve: Vec::new(),
             history: LossHistory::default(),
+            test: None,
             stats: NetStats::default(),
             hist: NetHistogram::new(optimizer, lr),
             mode: Mode::Inline,
@@ -243,10 +248,20 @@ impl NetState {
         Ok(state)
     }
 
+    /// This net, its runs' test error measured on `set` from now on.
+    pub fn with_test(mut self, set: Arc<TestSet>) -> Self {
+        self.test = Some(TestTrack::new(set));
+        self.new_run_figures();
+        self
+    }
+
     /// The figures that belong to the run's init, not its θ now.
     fn new_run_figures(&mut self) {
         self.f_lin_star = self.run.f_lin(&[self.at]).ok().and_then(|v| v.first().copied()).filter(|v| v.is_finite());
         self.history.clear();
+        if let Some(t) = self.test.as_mut() {
+            t.clear();
+        }
         self.measure(true);
     }
 
@@ -263,6 +278,10 @@ impl NetState {
             NetStats { loss: run.loss(), grad: run.grad_norm(), rel_change: run.rel_change(), f_star, ..self.stats };
         self.curve = run.f_at(&self.grid).unwrap_or_default();
         self.history.push(run.steps, self.stats.loss);
+        if let Some(t) = self.test.as_mut() {
+            let pred = run.f_at(&t.set.x).unwrap_or_default();
+            t.record(run.steps, &pred);
+        }
         if due {
             self.measure_kernel();
         }
@@ -318,6 +337,9 @@ impl NetState {
     pub fn replay(&mut self) {
         self.run.replay();
         self.history.clear();
+        if let Some(t) = self.test.as_mut() {
+            t.clear();
+        }
         self.measure(true);
     }
 

@@ -10,8 +10,10 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use super::widgets::{block, count, fit_items, kv, kv_num, num, num_in, wrap_words};
 use crate::optim::{Optimizer, Status};
+use crate::risk::TestKind;
 use crate::tui::session::line::LineState;
 use crate::tui::session::net::NetState;
+use crate::tui::session::test_error::TestTrack;
 use crate::tui::session::{Session, divergence_note};
 
 /// The inspector on a linear model.
@@ -30,7 +32,16 @@ pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Fra
     lines.extend(lr_lines(theme, app.lr_and_bound(), relative, app.optimizer, w));
     lines.push(kv(theme, "step", count(run.steps)));
     lines.extend(kv_num(theme, "loss", slot.stats.loss, w));
-    lines.extend(kv_num(theme, "slope", slot.stats.slope, w));
+    // The line's test error rides on its slope's row, (c − slope)²·mean x² on the grid: the
+    // inspector's rows are few, and the speed line needs its own. It goes whole or not at all.
+    if let Some(mut slope) = kv_num(theme, "slope", slot.stats.slope, w) {
+        let room = w.saturating_sub(slope.width() + " · test ".len());
+        if let Some(t) = slot.test.as_ref().and_then(|t| num_in(t.error, room)) {
+            slope.spans.push(Span::styled(" · test ", theme.label()));
+            slope.spans.push(Span::raw(t));
+        }
+        lines.push(slope);
+    }
     lines.extend(kv_num(theme, "|θ−θ0|/|θ0|", slot.stats.rel_change, w));
     lines.extend(kv_num(theme, "|∇L|", slot.stats.grad, w));
     // Both KS distances of the histogram: against the posterior, and against the predicted
@@ -46,6 +57,7 @@ pub fn draw_line(app: &Session, slot: &LineState, theme: &Theme, frame: &mut Fra
         optimizer: run.optimizer,
         init: run.init_index,
         seed_stays: false,
+        test: None,
     };
     finish(app, theme, frame, area, lines, end);
 }
@@ -81,8 +93,10 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
         Line::from(spans)
     };
     let at = if s.kernel_step == run.steps { String::new() } else { format!(" @{}", count(s.kernel_step)) };
+    lines.push(pairs(vec![("step ".into(), Some(count(run.steps))), (" · loss ".into(), num_in(s.loss, w))]));
+    // The test row goes below the loss, where the room allows once a message has its own.
+    let test = test_line(theme, net.test.as_ref(), &run.status, w).map(|l| (lines.len(), l));
     lines.extend([
-        pairs(vec![("step ".into(), Some(count(run.steps))), (" · loss ".into(), num_in(s.loss, w))]),
         pairs(vec![("|θ−θ0|/|θ0| ".into(), num_in(s.rel_change, w.saturating_sub(12)))]),
         pairs(vec![("kernel Δ ".into(), num_in(s.kernel_change, w.saturating_sub(9))), (at, Some(String::new()))]),
         pairs(vec![
@@ -101,8 +115,24 @@ pub fn draw_net(app: &Session, net: &NetState, theme: &Theme, frame: &mut Frame,
         optimizer: run.optimizer,
         init: run.init_index,
         seed_stays: true,
+        test,
     };
     finish(app, theme, frame, area, lines, end);
+}
+
+/// The run's test error beside its training loss ("held out" for a data file's points). Not
+/// for a diverged run: its row goes to the words saying why and what to press.
+fn test_line(theme: &Theme, test: Option<&TestTrack>, status: &Status, w: usize) -> Option<Line<'static>> {
+    let t = test.filter(|_| !matches!(status, Status::Diverged(_)))?;
+    let what = match t.set.kind {
+        TestKind::Grid { .. } => " (vs truth)",
+        TestKind::Holdout { .. } => " (held out)",
+    };
+    let mut line = kv_num(theme, "test", t.error, w)?;
+    if line.width() + what.chars().count() <= w {
+        line.spans.push(Span::styled(what, theme.label()));
+    }
+    Some(line)
 }
 
 /// The learning rate against its stability bound (marked when past it), or "none".
@@ -152,6 +182,8 @@ struct End<'a> {
     init: u64,
     /// Whether the seed line stays when a message needs the room (the net's rule), or gives way.
     seed_stays: bool,
+    /// A row to insert at its index when the message (if any) and the seed line leave room.
+    test: Option<(usize, Line<'static>)>,
 }
 
 /// The message (or why the run diverged), the seed and speed lines, and the block titled with
@@ -171,6 +203,13 @@ fn finish(app: &Session, theme: &Theme, frame: &mut Frame, area: Rect, mut lines
     let msg = app.message.clone().or_else(|| divergence_note(end.status, end.optimizer));
     // Own data whose spread σ does not match: said until another message takes the room.
     let msg = msg.or_else(|| app.sigma_warning.as_ref().map(|w| format!("warning: {w}")));
+    let msg_rows = msg.as_ref().map_or(0, |m| wrap_words(m, inner_w).len());
+    let tail_rows = if msg.is_some() && end.seed_stays { 1 } else { tail.len() };
+    if let Some((at, row)) = end.test
+        && lines.len() + 1 + msg_rows + tail_rows <= inner_h
+    {
+        lines.insert(at.min(lines.len()), row);
+    }
     if let Some(msg) = msg {
         let wrapped = wrap_words(&msg, inner_w);
         if end.seed_stays {

@@ -86,8 +86,8 @@ fn draw_pane(s: &Session, pane: Pane, theme: &Theme, frame: &mut Frame, r: Rect)
         (Pane::View, View::Ridge, Current::Net(n)) => ridge::draw_net(s, n, theme, frame, r),
         (Pane::View, View::Drift, Current::Line(l)) => drift::draw_line(s, l, theme, frame, r),
         (Pane::View, View::Drift, Current::Net(n)) => drift::draw_net(s, n, theme, frame, r),
-        (Pane::Loss, _, Current::Line(l)) => loss::draw(s, &l.history, l.stats.loss, theme, frame, r),
-        (Pane::Loss, _, Current::Net(n)) => loss::draw(s, &n.history, n.stats.loss, theme, frame, r),
+        (Pane::Loss, _, Current::Line(l)) => loss::draw(s, &l.history, l.stats.loss, l.test.as_ref(), theme, frame, r),
+        (Pane::Loss, _, Current::Net(n)) => loss::draw(s, &n.history, n.stats.loss, n.test.as_ref(), theme, frame, r),
         (Pane::Inspector, _, Current::Line(l)) => inspector::draw_line(s, l, theme, frame, r),
         (Pane::Inspector, _, Current::Net(n)) => inspector::draw_net(s, n, theme, frame, r),
     }
