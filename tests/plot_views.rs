@@ -311,7 +311,7 @@ fn the_nets_gap_and_compare_figures_agree_with_predict_and_ensemble() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("figs");
     let small = ["--model", "net", "--width", "64", "--runs", "12"];
-    let all = "functions.svg data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg gap.svg";
+    let all = "functions.svg data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg gap.svg risk.svg";
     plot(&dir, &small, all);
     for name in all.split(' ') {
         svgcheck::check(name, &read(&dir, name));

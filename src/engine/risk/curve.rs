@@ -237,8 +237,8 @@ pub fn closed_rows(data: &Dataset, test: &TestSet, spec: &CurveSpec) -> Vec<Widt
         pairs.par_iter().map(|&(m, d)| draw_expected(data, test, spec.act, m, d, spec.seed, &spec.sigmas)).collect();
     let mut rows = Vec::new();
     for (si, &sigma) in spec.sigmas.iter().enumerate() {
-        for (wi, &m) in spec.widths.iter().enumerate() {
-            let start = wi * spec.draws as usize;
+        for (at, &m) in spec.widths.iter().enumerate() {
+            let start = at * spec.draws as usize;
             let vals: Vec<Expected> = per[start..start + spec.draws as usize].iter().map(|v| v[si]).collect();
             rows.push(WidthRow { width: m, sigma, k: net_k(m, data.n(), sigma), closed: Some(Summary::of(&vals)) });
         }

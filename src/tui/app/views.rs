@@ -80,7 +80,8 @@ impl App {
         let sigma = s.common.noise;
         let key = risk_key(&s.data, s.seed, act, sigma);
         if s.risk.as_ref().is_none_or(|r| r.key != key) {
-            let test = crate::risk::TestSet::grid(&s.data, s.common.slope);
+            // The session's own test set: the grid against the true line, or a data file's held-out points.
+            let test = (*s.test).clone();
             s.risk = Some(RiskView::new(&s.data, test, s.seed, act, sigma, self.background));
         }
         s.risk.as_mut().is_some_and(|r| r.poll())

@@ -77,6 +77,29 @@ pub const VALUES: &[(&str, &str, Read)] = &[
     ("ntk_mean", "the NTK-GP's mean at x*", |s| net(s).map(|n| sig4(n.at_theory.ntk_gp.mean))),
     ("bayes_mean", "the posterior's mean at x*", |s| net(s).map(|n| sig4(n.at_theory.posterior.mean))),
     ("bayes_sd", "the posterior's sd at x*", |s| net(s).map(|n| sig4(n.at_theory.posterior.std))),
+    ("test_error", "the current run's test error now", |s| {
+        let t = match s.current() {
+            Current::Line(l) => l.test.as_ref(),
+            Current::Net(n) => n.test.as_ref(),
+        };
+        t.map(|t| t.error).filter(|e| e.is_finite()).map(sig4)
+    }),
+    ("noise_prior", "the net's noise parameters' prior sd σn (0: none)", |s| net(s).map(|n| sig4(n.net.sigma))),
+    ("risk_peak", "risk view: the largest error without noise parameters, and its width", |s| {
+        risk_rows(s, false)
+            .into_iter()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(m, e)| format!("{} at M = {m}", sig4(e)))
+    }),
+    ("risk_widest", "risk view: the error without noise parameters at the widest M", |s| {
+        risk_rows(s, false).last().map(|(_, e)| sig4(*e))
+    }),
+    ("risk_noise_max", "risk view: the largest error with noise parameters from M = 32 up", |s| {
+        risk_rows(s, true).into_iter().filter(|(m, _)| *m >= 32).map(|(_, e)| e).reduce(f64::max).map(sig4)
+    }),
+    ("risk_traditional", "risk view: the traditional line's expected test error", |s| {
+        risk(s).map(|c| sig4(c.lines.traditional.total))
+    }),
     ("gap_sd", "|NTK-GP mean − posterior mean| / posterior sd at x*", |s| {
         net(s).map(|n| {
             let (g, p) = (n.at_theory.ntk_gp, n.at_theory.posterior);
@@ -84,6 +107,18 @@ pub const VALUES: &[(&str, &str, Read)] = &[
         })
     }),
 ];
+
+/// The risk view's curve, once computed.
+fn risk(s: &Session) -> Option<&crate::risk::curve::Curve> {
+    s.risk.as_ref().and_then(|r| r.curve.as_ref())
+}
+
+/// (width, mean closed-form error) of the risk curve with (`noise`) or without noise parameters.
+fn risk_rows(s: &Session, noise: bool) -> Vec<(usize, f64)> {
+    let Some(c) = risk(s) else { return Vec::new() };
+    let rows = c.rows.iter().filter(|r| (r.sigma > 0.0) == noise);
+    rows.filter_map(|r| r.closed.as_ref().map(|m| (r.width, m.mean))).filter(|(_, e)| e.is_finite()).collect()
+}
 
 fn thousands(v: usize) -> String {
     crate::format::thousands(v as u64)

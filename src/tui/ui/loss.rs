@@ -43,13 +43,25 @@ pub fn draw(
     let all = || train_pts.iter().chain(&test_pts).map(|p| p.1);
     let (yb, y_labels) = if app.log_loss { log_axis(range_of(all()), rows) } else { linear_axis(all()) };
     let mut sets = vec![series(theme, &train_pts, TRAIN, GraphType::Line)];
+    let room = area.width.saturating_sub(2) as usize;
     let mut items = vec![(TRAIN, "train loss".to_string())];
     if let Some(t) = test {
         sets.push(series(theme, &test_pts, TEST, GraphType::Line));
-        items.push((TEST, format!("test error {}", num(t.error))));
+        // Both series are named whatever the room: the longest labels that fit side by side.
+        let labels = [
+            ("train loss".to_string(), format!("test error {}", num(t.error))),
+            ("train loss".to_string(), "test error".to_string()),
+            ("train".to_string(), "test".to_string()),
+        ];
+        // legend's layout: a space, then per item its symbol, a space, the label and two spaces
+        // (the last item's two may go).
+        let syms = theme.symbol(TRAIN).chars().count() + theme.symbol(TEST).chars().count();
+        let width = |(a, b): &(String, String)| 1 + syms + 2 * 3 - 2 + a.chars().count() + b.chars().count();
+        let (train, test) = labels.iter().find(|l| width(l) <= room).unwrap_or(&labels[2]).clone();
+        items = vec![(TRAIN, train), (TEST, test)];
     }
     let chart = Chart::new(sets)
-        .block(block(theme, title).title_bottom(legend(theme, &items, area.width.saturating_sub(2) as usize)))
+        .block(block(theme, title).title_bottom(legend(theme, &items, room)))
         .x_axis(Axis::default().bounds(xb).style(theme.axis()).labels(x_labels))
         .y_axis(Axis::default().bounds(yb).style(theme.axis()).labels(y_labels));
     frame.render_widget(chart, area);
