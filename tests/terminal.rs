@@ -334,7 +334,7 @@ fn the_tour_in_a_real_terminal() {
     }
     let bin = env!("CARGO_BIN_EXE_overparam");
     let t = start_cmd("tour", (80, 24), &format!("exec env TERM=xterm-256color {bin} tour"));
-    let n = 9;
+    let n = 10;
     let s = t.wait_for(&format!("Tour 1/{n}"));
     assert!(s.contains("Ridges, not peaks") && s.contains("Enter next"), "{s}");
     assert_eq!(t.pane("#{alternate_on}"), "1");

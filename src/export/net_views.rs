@@ -11,10 +11,10 @@ use crate::net::drift::DriftRow;
 use crate::net::ridge::{NetPlane, SPAN, ZeroPoint};
 use crate::ridge::LOSS_FLOOR;
 
-use super::figure::{Area, Axis, Key, chart_on, draw_legend, err, split_legend, svg, tick_label};
+use super::figure::{Area, Axis, Key, chart_on, draw_legend, err, split_legend, svg};
 use super::views::{
-    CELLS, MLE, POSTERIOR, PREDICTED, RIDGE, RUN, SHADED_DECADES, START, clip_segment, decade_label, decade_ticks,
-    histogram_panel, no_panel, shade,
+    CELLS, MLE, POSTERIOR, PREDICTED, RIDGE, RUN, SHADED_DECADES, START, clip_segment, decade_ticks, histogram_panel,
+    no_panel, shade,
 };
 
 /// What the net's ridge figure shows: the plane, the log-loss on its cells, the zero-loss points,
@@ -145,20 +145,8 @@ fn widths_panel(area: &Area<'_>, rows: &[DriftRow], exponents: Option<(f64, f64)
     let ((x0, x1), (y0, y1)) = (fold(|p| p.0), fold(|p| p.1));
     let (xt, yt) = (decade_ticks(x0, x1), decade_ticks(y0 - 0.2, y1 + 0.2));
     let (xa, xb, ya, yb) = (xt[0], xt[xt.len() - 1], yt[0], yt[yt.len() - 1]);
-    let mut c = ChartBuilder::on(area)
-        .caption("GD from the same init at each width M", ("sans-serif", 13))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(56)
-        .build_cartesian_2d(Axis::at(xt), Axis::at(yt))
-        .map_err(err)?;
-    c.configure_mesh()
-        .x_desc("width M (log)")
-        .y_desc("relative change (log)")
-        .x_label_formatter(&|v| tick_label(&10f64.powf(*v)))
-        .y_label_formatter(&decade_label)
-        .draw()
-        .map_err(err)?;
+    let caption = ("GD from the same init at each width M", 13);
+    let mut c = super::views::log_log_chart(area, caption, (xt, yt), ("width M (log)", "relative change (log)"))?;
     c.draw_series(LineSeries::new(theory.iter().copied(), POSTERIOR.stroke_width(2))).map_err(err)?;
     c.draw_series(rel.iter().map(|&p| Circle::new(p, 4, RUN.filled()))).map_err(err)?;
     c.draw_series(kernel.iter().map(|&p| Circle::new(p, 4, PREDICTED.filled()))).map_err(err)?;

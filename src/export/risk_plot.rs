@@ -15,8 +15,8 @@ use crate::report::ensure_finite;
 use crate::risk::curve::{self, Curve, CurveSpec};
 use crate::risk::trained::{TrainedSummary, trained_errors};
 
-use super::figure::{Axis, Key, caption_size, draw_legend, err, split_legend, svg, tick_label};
-use super::views::{decade_label, decade_ticks};
+use super::figure::{Key, caption_size, draw_legend, err, split_legend, svg};
+use super::views::{decade_ticks, log_log_chart};
 
 /// The curve's widths: 1, 2, 4, …, 16384.
 const WIDTHS: [usize; 15] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
@@ -131,20 +131,8 @@ pub fn risk_svg(n: &RiskNumbers) -> anyhow::Result<String> {
     let title = format!("does it overfit? test error against width (last layer, {} draws) · {}", n.draws, n.test);
     svg(|root| {
         let (top, legend) = split_legend(root, &keys);
-        let mut ch = ChartBuilder::on(&top)
-            .caption(&title, ("sans-serif", caption_size(&title, 16)))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(56)
-            .build_cartesian_2d(Axis::at(xt), Axis::at(yt))
-            .map_err(err)?;
-        ch.configure_mesh()
-            .x_desc("width M (log)")
-            .y_desc("test error (log)")
-            .x_label_formatter(&|v| tick_label(&10f64.powf(*v)))
-            .y_label_formatter(&decade_label)
-            .draw()
-            .map_err(err)?;
+        let caption = (title.as_str(), caption_size(&title, 16));
+        let mut ch = log_log_chart(&top, caption, (xt, yt), ("width M (log)", "test error (log)"))?;
         let thr = lg(n.curve.threshold_width);
         ch.draw_series(LineSeries::new(vec![(thr, ya), (thr, yb)], MARK.stroke_width(1))).map_err(err)?;
         let line = lg(n.curve.lines.traditional.total);

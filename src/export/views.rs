@@ -246,6 +246,31 @@ pub(crate) fn decade_label(v: &f64) -> String {
     format!("1e{}", v.round() as i64)
 }
 
+/// A log–log chart on `area`: both axes in log10 units over decade ticks `xt` × `yt`, labelled
+/// 1, 10, 100, … across and 1eN up, captioned `caption` (font `size`), axes named `names`.
+pub(crate) fn log_log_chart<'a, 's>(
+    area: &'a Area<'s>,
+    (caption, size): (&str, u32),
+    (xt, yt): (Vec<f64>, Vec<f64>),
+    (x_name, y_name): (&str, &str),
+) -> anyhow::Result<Chart<'a, 's>> {
+    let mut c = ChartBuilder::on(area)
+        .caption(caption, ("sans-serif", size))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(Axis::at(xt), Axis::at(yt))
+        .map_err(err)?;
+    c.configure_mesh()
+        .x_desc(x_name)
+        .y_desc(y_name)
+        .x_label_formatter(&|v| tick_label(&10f64.powf(*v)))
+        .y_label_formatter(&decade_label)
+        .draw()
+        .map_err(err)?;
+    Ok(c)
+}
+
 /// |θ−θ0|/|θ0| against M on log–log axes, the fitted power law and the M^−½ reference.
 fn sweep_panel(area: &Area<'_>, sweep: &Sweep<'_>) -> anyhow::Result<()> {
     let pts: Vec<(f64, f64)> = sweep
@@ -261,20 +286,8 @@ fn sweep_panel(area: &Area<'_>, sweep: &Sweep<'_>) -> anyhow::Result<()> {
     }
     let (xt, yt) = (decade_ticks(x0, x1), decade_ticks(y0 - 0.5, y1 + 0.2));
     let (xa, xb, ya, yb) = (xt[0], xt[xt.len() - 1], yt[0], yt[yt.len() - 1]);
-    let mut c = ChartBuilder::on(area)
-        .caption("the very model, its end from the same init at each M", ("sans-serif", 13))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(56)
-        .build_cartesian_2d(Axis::at(xt), Axis::at(yt))
-        .map_err(err)?;
-    c.configure_mesh()
-        .x_desc("noise sources per point M (log)")
-        .y_desc("|θ−θ0|/|θ0| (log)")
-        .x_label_formatter(&|v| tick_label(&10f64.powf(*v)))
-        .y_label_formatter(&decade_label)
-        .draw()
-        .map_err(err)?;
+    let caption = ("the very model, its end from the same init at each M", 13);
+    let mut c = log_log_chart(area, caption, (xt, yt), ("noise sources per point M (log)", "|θ−θ0|/|θ0| (log)"))?;
     c.draw_series(pts.iter().map(|&p| Circle::new(p, 4, RUN.filled()))).map_err(err)?;
     if let (Some(b), Some(&first)) = (sweep.exponent, pts.first()) {
         // The least-squares line in log–log: slope b through the points' centroid.

@@ -172,6 +172,8 @@ fn lr_lines(
 /// The inspector's lines that never give way to a message: model, dimensions, optimizer, lr and
 /// its bound.
 const MIN_LINES: usize = 5;
+/// What stays when a message needs more room still: the model and its dimensions.
+const MIN_FIGURES: usize = 2;
 
 /// How the run stands, for the inspector's last lines and title.
 struct End<'a> {
@@ -218,7 +220,10 @@ fn finish(app: &Session, theme: &Theme, frame: &mut Frame, area: Rect, mut lines
         let fixed = if end.seed_stays { tail.len() } else { 0 };
         // The message is read whole: the last figures give way for it, down to the model, its
         // dimensions, the optimizer and the learning rate against its bound.
-        while lines.len() > MIN_LINES && lines.len() + fixed + wrapped.len() > inner_h {
+        // When even that leaves the message too little room, the lr lines go too: never a
+        // message cut after its first lines.
+        let floor = if MIN_LINES + fixed + wrapped.len() > inner_h { MIN_FIGURES } else { MIN_LINES };
+        while lines.len() > floor && lines.len() + fixed + wrapped.len() > inner_h {
             lines.pop();
         }
         let room = inner_h.saturating_sub(lines.len() + fixed).max(1);

@@ -73,6 +73,10 @@ fn title(loss: f64, test: Option<&TestTrack>, scale: &str, room: usize) -> Strin
     if let Some(t) = test {
         titles.push(format!("Loss {} · test {} ({scale})", num(loss), num(t.error)));
         titles.push(format!("Loss {} · test {}", num(loss), num(t.error)));
+        // Fewer digits before the test error gives way: rounded, never cut.
+        let sig = crate::format::sig;
+        titles.push(format!("Loss {} · test {}", sig(loss, 3), sig(t.error, 3)));
+        titles.push(format!("Loss {} · test {}", sig(loss, 2), sig(t.error, 2)));
     }
     titles.push(format!("Loss {} ({scale})", num(loss)));
     first_fit(&titles, room)
