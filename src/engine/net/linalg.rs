@@ -80,46 +80,45 @@ pub struct SymEigen {
 impl SymEigen {
     pub fn new(a: ArrayView2<f64>) -> Result<SymEigen> {
         let n = a.nrows();
-        let mut m = a.to_owned();
-        // Symmetrize from the lower triangle, as Cholesky reads it.
-        for i in 0..n {
-            for j in i + 1..n {
-                m[[i, j]] = m[[j, i]];
-            }
-        }
+        // Symmetric from the lower triangle, as Cholesky reads it; row-major, so the rotations
+        // run on plain slices (ndarray's checked indexing cost more than the arithmetic).
+        let mut m: Vec<f64> = (0..n * n).map(|i| a[[(i / n).max(i % n), (i / n).min(i % n)]]).collect();
         if !m.iter().all(|v| v.is_finite()) {
             return Err(Error::NonFinite("a kernel matrix has a non-finite entry".into()));
         }
-        let mut v = Array2::<f64>::eye(n);
+        let mut v: Vec<f64> = (0..n * n).map(|i| if i / n == i % n { 1.0 } else { 0.0 }).collect();
         // Each sweep rotates every pair still coupled; an entry negligible beside its diagonal
         // pair is set to zero instead, so the sweeps end (quadratic convergence: a handful).
         for _ in 0..JACOBI_SWEEPS {
             let mut rotated = false;
             for p in 0..n {
                 for q in p + 1..n {
-                    rotated |= rotate(&mut m, &mut v, p, q);
+                    rotated |= rotate(&mut m, &mut v, n, p, q);
                 }
             }
             if !rotated {
                 break;
             }
         }
-        let values = Array1::from_iter((0..n).map(|i| m[[i, i]]));
-        Ok(SymEigen { values, vectors: v })
+        let values = Array1::from_iter((0..n).map(|i| m[i * n + i]));
+        let vectors = Array2::from_shape_vec((n, n), v).map_err(|e| Error::Invalid(e.to_string()))?;
+        Ok(SymEigen { values, vectors })
     }
 }
 
 /// Sweeps of Jacobi rotations at most (a symmetric matrix takes well under 20).
 const JACOBI_SWEEPS: usize = 60;
 
-/// One Jacobi rotation zeroing m[p][q] (p < q), accumulated into v; an entry already below
-/// rounding beside m[p][p] and m[q][q] is just set to zero. True when it rotated.
-fn rotate(m: &mut Array2<f64>, v: &mut Array2<f64>, p: usize, q: usize) -> bool {
-    let apq = m[[p, q]];
-    let (app, aqq) = (m[[p, p]], m[[q, q]]);
+/// One Jacobi rotation zeroing m[p][q] (p < q) of the row-major n×n `m`, accumulated into
+/// `v`; an entry already below rounding beside m[p][p] and m[q][q] is just set to zero. True
+/// when it rotated.
+fn rotate(m: &mut [f64], v: &mut [f64], n: usize, p: usize, q: usize) -> bool {
+    let at = |r: usize, c: usize| r * n + c;
+    let apq = m[at(p, q)];
+    let (app, aqq) = (m[at(p, p)], m[at(q, q)]);
     if apq.abs() <= 1e-18 * (app.abs() * aqq.abs()).sqrt() || apq.abs() < f64::MIN_POSITIVE {
-        m[[p, q]] = 0.0;
-        m[[q, p]] = 0.0;
+        m[at(p, q)] = 0.0;
+        m[at(q, p)] = 0.0;
         return false;
     }
     let theta = (aqq - app) / (2.0 * apq);
@@ -127,21 +126,20 @@ fn rotate(m: &mut Array2<f64>, v: &mut Array2<f64>, p: usize, q: usize) -> bool 
     let t = if theta == 0.0 { 1.0 } else { t };
     let c = 1.0 / (t * t + 1.0).sqrt();
     let s = t * c;
-    let n = m.nrows();
     for k in 0..n {
-        let (mkp, mkq) = (m[[k, p]], m[[k, q]]);
-        m[[k, p]] = c * mkp - s * mkq;
-        m[[k, q]] = s * mkp + c * mkq;
+        let (mkp, mkq) = (m[at(k, p)], m[at(k, q)]);
+        m[at(k, p)] = c * mkp - s * mkq;
+        m[at(k, q)] = s * mkp + c * mkq;
     }
     for k in 0..n {
-        let (mpk, mqk) = (m[[p, k]], m[[q, k]]);
-        m[[p, k]] = c * mpk - s * mqk;
-        m[[q, k]] = s * mpk + c * mqk;
+        let (mpk, mqk) = (m[at(p, k)], m[at(q, k)]);
+        m[at(p, k)] = c * mpk - s * mqk;
+        m[at(q, k)] = s * mpk + c * mqk;
     }
     for k in 0..n {
-        let (vkp, vkq) = (v[[k, p]], v[[k, q]]);
-        v[[k, p]] = c * vkp - s * vkq;
-        v[[k, q]] = s * vkp + c * vkq;
+        let (vkp, vkq) = (v[at(k, p)], v[at(k, q)]);
+        v[at(k, p)] = c * vkp - s * vkq;
+        v[at(k, q)] = s * vkp + c * vkq;
     }
     true
 }
