@@ -13,7 +13,7 @@ use crate::net::{Act, Net, NetSpec, TrainMode};
 use crate::optim::{DEFAULT_MAX_STEPS, LrChoice, Optimizer};
 
 /// The share of a data file held out as the test set when --holdout is not given.
-pub const DEFAULT_HOLDOUT: f64 = 0.2;
+pub use crate::risk::DEFAULT_HOLDOUT;
 
 /// M, the very model's noise sources per point, as in the article.
 pub const DEFAULT_SOURCES: usize = 100;
@@ -458,12 +458,7 @@ impl Common {
     /// points left after holding out `holdout_share` of them (drawn from the seed) and those
     /// held out; for generated data, all of it and the grid against the true line.
     pub fn train_test(&self) -> Result<(Dataset, crate::risk::TestSet)> {
-        let data = self.dataset()?;
-        if self.data.is_some() {
-            return crate::risk::split_holdout(&data, self.holdout_share(), self.seed);
-        }
-        let test = crate::risk::TestSet::grid(&data, self.slope);
-        Ok((data, test))
+        crate::risk::train_test(self.dataset()?, self.data.is_some(), self.holdout_share(), self.slope, self.seed)
     }
     /// Generated data out of range is --slope's doing when the same data with slope 0 is fine
     /// (--noise is bounded so that it cannot be): say so, naming the flag.

@@ -9,21 +9,15 @@ use serde::Serialize;
 
 use super::output::{json, text};
 use crate::args::{Common, TableFormat};
-use crate::data::Dataset;
 use crate::error::{Error, invalid};
 use crate::format::sig4;
 use crate::model::ModelKind;
 use crate::net::{Act, TrainMode, train::refusal};
 use crate::optim::Optimizer;
 use crate::report::ensure_finite;
+use crate::risk::TestKind;
 use crate::risk::curve::{self, CurveSpec, InfiniteRow, LineRisks, Summary};
 use crate::risk::trained::{TrainedSummary, trained_errors};
-use crate::risk::{TestKind, TestSet};
-
-/// The widths when --widths is not given: 1, 2, 4, …, 16384.
-pub const RISK_WIDTHS: [usize; 15] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
-/// The held-out share of a data file (the test set; the rest is trained on).
-pub const RISK_HOLDOUT: f64 = crate::risk::DEFAULT_HOLDOUT;
 
 /// What `risk` was asked for, beside the shared flags.
 pub(super) struct Request<'a> {
@@ -64,24 +58,19 @@ struct RiskJson {
     lines: LineRisks,
 }
 
-/// The data trained on and the test set (a data file: `RISK_HOLDOUT` of it held out).
-pub(crate) fn train_test(common: &Common) -> Result<(Dataset, TestSet), Error> {
-    crate::risk::train_test(common.dataset()?, common.data.is_some(), RISK_HOLDOUT, common.slope, common.seed)
-}
-
 fn risk_json(common: &Common, req: &Request) -> Result<RiskJson, Error> {
     if common.model != ModelKind::Net {
         return Err(invalid!(
             "risk draws the net's test error against its width: use --model net (the lines are its reference rows)"
         ));
     }
-    let (data, test) = train_test(common)?;
+    let (data, test) = common.train_test()?;
     let train = common.train.unwrap_or(TrainMode::Last);
     let sigmas = if req.sigmas.is_empty() { vec![0.0, common.noise] } else { req.sigmas.to_vec() };
     let spec = CurveSpec {
         act: common.act.unwrap_or_default(),
         train,
-        widths: if req.widths.is_empty() { RISK_WIDTHS.to_vec() } else { req.widths.to_vec() },
+        widths: if req.widths.is_empty() { crate::risk::curve::WIDTHS.to_vec() } else { req.widths.to_vec() },
         sigmas,
         draws: req.draws,
         seed: common.seed,

@@ -12,14 +12,12 @@ use crate::format::sig4;
 use crate::net::{NetSpec, TrainMode};
 use crate::optim::Optimizer;
 use crate::report::ensure_finite;
-use crate::risk::curve::{self, Curve, CurveSpec};
+use crate::risk::curve::{self, Curve, CurveSpec, WIDTHS};
 use crate::risk::trained::{TrainedSummary, trained_errors};
 
 use super::figure::{Key, caption_size, draw_legend, err, split_legend, svg};
 use super::views::{decade_ticks, log_log_chart};
 
-/// The curve's widths: 1, 2, 4, …, 16384.
-const WIDTHS: [usize; 15] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
 /// Feature draws per width.
 const DRAWS: u64 = 16;
 /// Widths where nets are trained for real (σn = --noise), and how many at each.
@@ -46,13 +44,7 @@ pub struct RiskNumbers {
 
 /// Computes the curve (last layer, σn = 0 and --noise) and trains the nets.
 pub fn numbers(common: &Common, opt: Optimizer) -> Result<RiskNumbers, Error> {
-    let (data, test) = crate::risk::train_test(
-        common.dataset()?,
-        common.data.is_some(),
-        crate::risk::DEFAULT_HOLDOUT,
-        common.slope,
-        common.seed,
-    )?;
+    let (data, test) = common.train_test()?;
     let act = common.act.unwrap_or_default();
     let spec = CurveSpec {
         act,

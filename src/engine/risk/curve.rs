@@ -20,6 +20,9 @@ pub const MAX_DRAWS: u64 = 100_000;
 /// Most widths in one curve.
 pub const MAX_WIDTHS: usize = 64;
 
+/// The widths a risk curve spans unless told: 1, 2, 4, …, 16384 (`risk`, risk.svg, the risk view).
+pub const WIDTHS: [usize; 15] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
+
 /// What a width curve is computed for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CurveSpec {

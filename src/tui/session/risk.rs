@@ -10,8 +10,8 @@ use crate::risk::TestSet;
 use crate::risk::curve::{self, Curve, CurveSpec};
 use crate::tui::jobs::background::{Background, Mode};
 
-/// The view's widths: 1, 2, 4, …, 16384.
-pub const RISK_WIDTHS: [usize; 15] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384];
+/// The view's widths: those of every risk curve.
+pub const RISK_WIDTHS: [usize; 15] = curve::WIDTHS;
 /// Feature draws per width (the closed form at each, averaged).
 pub const RISK_DRAWS: u64 = 8;
 
