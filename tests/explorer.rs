@@ -948,6 +948,64 @@ fn ascii_mode_draws_only_ascii_everywhere() {
     assert!(seen >= 32);
 }
 
+/// The risk view's nets trained for real: asked for when the view shows, filled by the worker
+/// (inline here) with the engine's numbers, drawn and exported, more with e, none with c, and
+/// begun again under a new optimizer.
+#[test]
+fn the_risk_views_trained_nets_fill_in_with_the_engines_numbers() {
+    use overparam::net::{Act, NetSpec, TrainMode};
+    use overparam::risk::trained::{TRAINED_RUNS, TRAINED_WIDTHS, trained_errors};
+    let mut a = app(&["--model", "slightly"]);
+    a.fill_now();
+    a.press(Key::Char('R'));
+    let r = a.session.risk.as_ref().unwrap();
+    assert!(r.filling() && r.trained.iter().all(|p| p.errors.is_empty() && p.target == TRAINED_RUNS));
+    assert!(screen(&a, 160, 48).contains("nets 0/24"), "{}", screen(&a, 160, 48));
+    a.fill_now();
+    let (cfg, data, test) = (a.session.cfg(), a.session.data.clone(), a.session.test.clone());
+    let r = a.session.risk.as_ref().unwrap();
+    assert!(!r.filling());
+    assert_eq!(r.trained.iter().map(|p| p.width).collect::<Vec<_>>(), TRAINED_WIDTHS);
+    for p in &r.trained {
+        // The nets `plot`'s risk.svg trains: ReLU, last layer, σn = σ, runs 0…7 of the seed.
+        let net = NetSpec { width: p.width, act: Act::Relu, train: TrainMode::Last }.build(&data, 1.0).unwrap();
+        let want: Vec<f64> =
+            trained_errors(&net, &cfg, &test, 0..TRAINED_RUNS).unwrap().iter().map(|e| e.error).collect();
+        assert_eq!(p.errors, want, "M = {}", p.width);
+        assert_eq!(p.unconverged, 0);
+    }
+    let wide = screen(&a, 160, 48);
+    assert!(wide.contains("24 nets±se"), "{wide}");
+    insta::assert_snapshot!("risk_trained_80x24", screen(&a, 80, 24));
+    // Exported as shown: the three widths' means ± se in risk.svg.
+    let (files, _) = overparam::tui::app::export::session_files(&a.session);
+    let svg = files.iter().find(|(n, _)| n == "risk.svg").map(|(_, b)| String::from_utf8(b.clone()).unwrap()).unwrap();
+    svgcheck::check("risk.svg", &svg);
+    assert!(svg.contains("8 nets trained by gd ± se (σn = 1.000)"), "risk.svg's legend");
+    let trained = format!("fill=\"#{:02X}{:02X}{:02X}\"", 230, 140, 0);
+    assert_eq!(svg.matches(&trained).count(), 3 + 1, "three dots and the legend's swatch");
+    // e: eight more at each width; leaving the view stops them; c: none.
+    a.press(Key::Char('e'));
+    assert!(screen(&a, 160, 48).contains("nets 24/48"));
+    a.press(Key::Char('R'));
+    a.fill_now();
+    a.press(Key::Char('R'));
+    assert!(a.session.risk.as_ref().unwrap().trained.iter().all(|p| p.errors.len() == 8), "not trained while hidden");
+    a.press(Key::Char('c'));
+    let r = a.session.risk.as_ref().unwrap();
+    assert!(!r.filling() && r.trained.iter().all(|p| p.errors.is_empty()));
+    assert!(screen(&a, 160, 48).contains("nets: e adds"));
+    // A new optimizer trains them again, under it.
+    a.press(Key::Char('e'));
+    a.fill_now();
+    a.press(Key::Char('o'));
+    a.tick();
+    let r = a.session.risk.as_ref().unwrap();
+    assert_eq!(r.cfg, a.session.cfg());
+    assert_ne!(r.cfg.optimizer, cfg.optimizer);
+    assert!(r.filling() && r.trained.iter().all(|p| p.errors.is_empty()));
+}
+
 #[test]
 fn snapshot_risk_view_and_its_numbers() {
     // The closed form arrives inline in tests: both curves, the threshold, the lines' errors.

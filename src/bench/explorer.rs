@@ -86,6 +86,7 @@ pub fn explorer_rows(quick: bool, session_rss: Option<u64>) -> anyhow::Result<Ve
     rows.extend(tmux_rows(quick));
     rows.extend(compare_rows(budget)?);
     rows.extend(super::explorer_net::explorer_net_rows(quick, budget)?);
+    rows.extend(super::explorer_risk::explorer_risk_rows(quick)?);
     if let Some(rss) = session_rss {
         rows.push(Row {
             what: "peak RSS: session of 10⁶ steps + 10⁵ runs (very)".into(),

@@ -1,13 +1,14 @@
 //! `overparam bench`: every speed and memory figure the project promises, measured in one run
 //! on this machine, by concern: `engine` (the linear models), `net`, `explorer` (a real
-//! session, frames and keys, tmux for the idle and rate rows) and `explorer_net`, with
-//! `measure`'s timers and `screen`'s explorer under measurement. The
+//! session, frames and keys, tmux for the idle and rate rows), `explorer_net` and
+//! `explorer_risk`, with `measure`'s timers and `screen`'s explorer under measurement. The
 //! criterion benches (`cargo bench`) measure the same code paths.
 
 pub mod data;
 pub mod engine;
 pub mod explorer;
 pub mod explorer_net;
+pub mod explorer_risk;
 pub mod measure;
 pub mod net;
 pub mod risk;

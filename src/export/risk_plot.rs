@@ -13,16 +13,13 @@ use crate::net::{NetSpec, TrainMode};
 use crate::optim::Optimizer;
 use crate::report::ensure_finite;
 use crate::risk::curve::{self, Curve, CurveSpec, WIDTHS};
-use crate::risk::trained::{TrainedSummary, trained_errors};
+use crate::risk::trained::{TRAINED_RUNS, TRAINED_WIDTHS, TrainedSummary, trained_errors};
 
 use super::figure::{Key, caption_size, draw_legend, err, split_legend, svg};
 use super::views::{decade_ticks, log_log_chart};
 
 /// Feature draws per width.
 const DRAWS: u64 = 16;
-/// Widths where nets are trained for real (σn = --noise), and how many at each.
-const TRAINED_WIDTHS: [usize; 3] = [16, 256, 2048];
-const TRAINED_RUNS: u64 = 8;
 
 pub const NO_NOISE: RGBColor = RGBColor(210, 40, 40);
 pub const NOISE: RGBColor = RGBColor(0, 120, 200);
@@ -65,8 +62,13 @@ pub fn numbers(common: &Common, opt: Optimizer) -> Result<RiskNumbers, Error> {
         c.rows.iter().filter_map(|r| r.closed.as_ref()).map(|s| ("expected test error", s.mean)).collect();
     checks.extend(trained.iter().map(|(_, t)| ("trained test error", t.mean)));
     ensure_finite(&checks)?;
-    let optimizer = if opt == Optimizer::Exact { "exact (linearized)".to_string() } else { opt.name().to_string() };
+    let optimizer = optimizer_name(opt);
     Ok(RiskNumbers { curve: c, sigma: common.noise, trained, test: test.describe(), optimizer, draws: DRAWS })
+}
+
+/// How the trained nets' optimizer is named in the legend.
+pub fn optimizer_name(opt: Optimizer) -> String {
+    if opt == Optimizer::Exact { "exact (linearized)".to_string() } else { opt.name().to_string() }
 }
 
 /// ", 5 of 24 UNCONVERGED" when some trained nets stopped before |∇L| < tol, else "".
@@ -74,6 +76,13 @@ fn unconverged(n: &RiskNumbers) -> String {
     let runs: u64 = n.trained.iter().map(|(_, t)| t.runs).sum();
     let off = runs - n.trained.iter().map(|(_, t)| t.converged).sum::<u64>();
     if off == 0 { String::new() } else { format!(", {off} of {runs} UNCONVERGED") }
+}
+
+/// Nets trained at each width: "8", or "3–8" while an explorer export is still filling.
+fn runs_each(n: &RiskNumbers) -> String {
+    let runs = n.trained.iter().map(|(_, t)| t.runs);
+    let (lo, hi) = (runs.clone().min().unwrap_or(0), runs.max().unwrap_or(0));
+    if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") }
 }
 
 /// A curve as drawn: its colour, its legend label and its (log M, log error) points.
@@ -116,7 +125,7 @@ pub fn risk_svg(n: &RiskNumbers) -> anyhow::Result<String> {
     keys.extend(curves.iter().map(|(color, label, _)| Key::line(label.clone(), *color)));
     if !n.trained.is_empty() {
         keys.push(Key::dot(
-            format!("{} nets trained by {} ± se (σn = {}){}", TRAINED_RUNS, n.optimizer, sig4(n.sigma), unconverged(n)),
+            format!("{} nets trained by {} ± se (σn = {}){}", runs_each(n), n.optimizer, sig4(n.sigma), unconverged(n)),
             TRAINED,
         ));
     }

@@ -13,6 +13,12 @@ use crate::error::Result;
 use crate::net::{Net, NetRun};
 use crate::theory::mean_std;
 
+/// Widths where risk figures train nets for real beside the closed form (risk.svg, the
+/// explorer's risk view), and how many at each: one count for both, so an export of the view
+/// is the figure `plot` draws.
+pub const TRAINED_WIDTHS: [usize; 3] = [16, 256, 2048];
+pub const TRAINED_RUNS: u64 = 8;
+
 /// One trained net's test error.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TrainedError {
@@ -52,13 +58,18 @@ pub struct TrainedSummary {
 impl TrainedSummary {
     pub fn of(v: &[TrainedError]) -> TrainedSummary {
         let errs: Vec<f64> = v.iter().map(|e| e.error).collect();
-        let (mean, sd) = mean_std(&errs);
+        TrainedSummary::new(&errs, v.iter().filter(|e| e.converged).count() as u64)
+    }
+
+    /// The summary of test errors `errs`, `converged` of which reached |∇L| < tol.
+    pub fn new(errs: &[f64], converged: u64) -> TrainedSummary {
+        let (mean, sd) = mean_std(errs);
         TrainedSummary {
-            runs: v.len() as u64,
+            runs: errs.len() as u64,
             mean,
-            se: sd / (v.len().max(1) as f64).sqrt(),
-            median: super::curve::median(&errs),
-            converged: v.iter().filter(|e| e.converged).count() as u64,
+            se: sd / (errs.len().max(1) as f64).sqrt(),
+            median: super::curve::median(errs),
+            converged,
         }
     }
 }

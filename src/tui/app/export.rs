@@ -176,15 +176,16 @@ fn view_figures(session: &Session) -> anyhow::Result<Vec<(&'static str, String)>
     Ok(out)
 }
 
-/// risk.svg of the risk view as shown (its closed-form curves, no trained nets), once computed.
+/// risk.svg of the risk view as shown, once computed: its closed-form curves and the nets
+/// trained so far.
 fn risk_figure(session: &Session) -> anyhow::Result<Option<(&'static str, String)>> {
     let Some((risk, curve)) = session.risk.as_ref().and_then(|r| Some((r, r.curve.clone()?))) else { return Ok(None) };
     let n = risk_plot::RiskNumbers {
         curve,
         sigma: risk.sigma,
-        trained: Vec::new(),
+        trained: risk.trained.iter().filter_map(|p| Some((p.width, p.summary()?))).collect(),
         test: risk.test.clone(),
-        optimizer: String::new(),
+        optimizer: risk_plot::optimizer_name(risk.cfg.optimizer),
         draws: crate::tui::session::risk::RISK_DRAWS,
     };
     Ok(Some(("risk.svg", risk_plot::risk_svg(&n)?)))

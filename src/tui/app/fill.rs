@@ -1,14 +1,15 @@
-//! The histograms on screen, fed by the worker: what it is asked for, the batches it sends back
-//! (one `apply_batch`, whether the batch came from the worker or from `fill_now` on this thread),
-//! and the keys that add or clear runs.
+//! The histograms on screen (and the risk view's trained nets), fed by the worker: what it is
+//! asked for, the batches it sends back (one `apply_batch`, whether the batch came from the
+//! worker or from `fill_now` on this thread), and the keys that add or clear runs.
 
 use std::sync::Arc;
 
 use super::App;
+use crate::risk::trained::TRAINED_RUNS;
 use crate::tui::jobs::worker::{Batch, HistogramId, Job, Subject, Task};
 use crate::tui::session::line::RUNS_PER_FILL;
 use crate::tui::session::net::NETS_PER_FILL;
-use crate::tui::session::{Current, MAX_RUNS};
+use crate::tui::session::{Current, MAX_RUNS, View};
 
 impl App {
     /// What each histogram on screen still needs, as the worker's tasks.
@@ -31,6 +32,13 @@ impl App {
                 subject,
                 runs: net.hist.values.len() as u64..net.hist.target,
             });
+        }
+        if let Some(risk) = s.risk_shown() {
+            for (i, p) in risk.trained.iter().enumerate() {
+                let Some(net) = p.net.as_ref().filter(|_| p.filling()) else { continue };
+                let subject = Subject::TestError { net: Arc::clone(net), test: Arc::clone(&risk.test_set) };
+                tasks.push(Task { histogram: HistogramId::Trained(i), subject, runs: p.errors.len() as u64..p.target });
+            }
         }
         tasks
     }
@@ -81,6 +89,22 @@ impl App {
                 }
                 let (at, cmp) = (net.at_theory, net.cmp_theory);
                 net.hist.summarize(&at, &cmp, force);
+            }
+            HistogramId::Trained(i) => {
+                let Some(p) = self.session.risk.as_mut().and_then(|r| r.trained.get_mut(i)) else { return false };
+                if b.start != p.errors.len() as u64 {
+                    return false;
+                }
+                match b.slopes {
+                    Ok(v) => {
+                        p.errors.extend(v);
+                        p.unconverged += b.unconverged;
+                    }
+                    Err(e) => {
+                        self.session.message = Some(format!("risk view, nets at M = {}: {e}", p.width));
+                        p.error = Some(e.to_string());
+                    }
+                }
             }
             HistogramId::Line(i) => {
                 let Some(line) = self.session.lines.get_mut(i).and_then(Option::as_mut) else { return false };
@@ -140,7 +164,7 @@ impl App {
         }
     }
 
-    /// e: more runs for every histogram on screen.
+    /// e: more runs for every histogram on screen, and more trained nets in the risk view.
     pub(super) fn add_runs(&mut self) {
         let s = &mut self.session;
         for i in s.shown_lines() {
@@ -156,10 +180,18 @@ impl App {
             hist.error = None;
             hist.target = (hist.target.max(hist.values.len() as u64) + NETS_PER_FILL).min(MAX_RUNS);
         }
+        if s.view == View::Risk
+            && let Some(risk) = s.risk.as_mut()
+        {
+            for p in risk.trained.iter_mut().filter(|p| p.net.is_some()) {
+                p.error = None;
+                p.target = (p.target.max(p.errors.len() as u64) + TRAINED_RUNS).min(MAX_RUNS);
+            }
+        }
         self.request_fill();
     }
 
-    /// c: every histogram on screen emptied, asking for no runs.
+    /// c: every histogram on screen emptied, asking for no runs (the risk view's trained nets too).
     pub(super) fn clear_runs(&mut self) {
         let s = &mut self.session;
         for i in s.shown_lines() {
@@ -171,6 +203,15 @@ impl App {
             && let Some(net) = s.net.as_mut()
         {
             net.hist = net.hist.cleared();
+        }
+        if s.view == View::Risk
+            && let Some(risk) = s.risk.as_mut()
+        {
+            for p in &mut risk.trained {
+                p.errors.clear();
+                p.unconverged = 0;
+                p.target = 0;
+            }
         }
         self.request_fill();
     }

@@ -1,6 +1,8 @@
 //! Each view's computed data kept current: the lines' drift sweep (milliseconds, inline), the
 //! net's drift sweep and ridge plane (seconds, off the frame), and the compared models built.
 
+use std::sync::Arc;
+
 use super::App;
 use crate::model::ModelKind;
 use crate::net::NetSpec;
@@ -69,7 +71,8 @@ impl App {
     }
 
     /// The risk curve belongs to the data, seed, φ and σ: a new one starts when they change
-    /// while it shows, and an arrived one is taken.
+    /// while it shows, and an arrived one is taken. Its trained nets belong to the session's
+    /// optimizer settings too: they start again (from the worker) when those change.
     pub(super) fn update_risk(&mut self) -> bool {
         let s = &mut self.session;
         if s.view != View::Risk {
@@ -79,12 +82,23 @@ impl App {
         let act = crate::net::Act::Relu;
         let sigma = s.common.noise;
         let key = risk_key(&s.data, s.seed, act, sigma);
-        if s.risk.as_ref().is_none_or(|r| r.key != key) {
-            // The session's own test set: the grid against the true line, or a data file's held-out points.
-            let test = (*s.test).clone();
-            s.risk = Some(RiskView::new(&s.data, test, s.seed, act, sigma, self.background));
+        let cfg = s.cfg();
+        let mut refill = true;
+        match &mut s.risk {
+            Some(r) if r.key == key => {
+                refill = r.cfg != cfg;
+                if refill {
+                    r.retrain(cfg);
+                }
+            }
+            // The session's own test set: the grid against the true line, or a data file's
+            // held-out points.
+            _ => s.risk = Some(RiskView::new(&s.data, Arc::clone(&s.test), cfg, act, sigma, self.background)),
         }
-        s.risk.as_mut().is_some_and(|r| r.poll())
+        if refill {
+            self.request_fill();
+        }
+        self.session.risk.as_mut().is_some_and(|r| r.poll()) || refill
     }
 
     /// The net's ridge plane: taken when it arrives, started when the view shows none or the

@@ -14,6 +14,7 @@ use crate::ensemble::{self, EnsembleConfig};
 use crate::error::Result;
 use crate::model::Model;
 use crate::net::{Net, NetRun};
+use crate::risk::{self, TestSet};
 
 /// Runs per batch: small enough that a new request (model switch, clear) is picked up quickly.
 const BATCH: u64 = 64;
@@ -36,6 +37,8 @@ pub enum HistogramId {
     /// A linear model's, by its place in `ModelKind::LINEAR`.
     Line(usize),
     Net,
+    /// The risk view's trained nets at one width, by its place in the view's widths.
+    Trained(usize),
 }
 
 /// Runs `runs` of `subject` for histogram `histogram`.
@@ -80,6 +83,8 @@ pub enum Subject {
     /// The net: f at `at[0]` (x*) per trained net, and f at the rest of `at` (the grid the
     /// ensemble band is kept on).
     Net { net: Arc<Net>, at: Vec<f64> },
+    /// The net: each trained net's test error on `test` (the risk view's points).
+    TestError { net: Arc<Net>, test: Arc<TestSet> },
 }
 
 impl Subject {
@@ -88,7 +93,7 @@ impl Subject {
     fn batch(&self) -> u64 {
         match self {
             Subject::Linear(_) => BATCH,
-            Subject::Net { .. } => rayon::current_num_threads().max(1) as u64,
+            Subject::Net { .. } | Subject::TestError { .. } => rayon::current_num_threads().max(1) as u64,
         }
     }
 }
@@ -107,13 +112,17 @@ pub fn subject_endpoints(
     match subject {
         Subject::Linear(model) => endpoints(model, cfg, runs).map(|(v, u)| Some((v, Vec::new(), u))),
         Subject::Net { net, at } => net_endpoints(net, cfg, runs, at, stale),
+        Subject::TestError { net, test } => {
+            let Some(ends) = trained_nets(net, cfg, runs, &test.x, stale)? else { return Ok(None) };
+            let unconverged = ends.iter().filter(|(_, converged)| !converged).count() as u64;
+            let errors = ends.iter().map(|(f, _)| risk::test_error(test, f)).collect();
+            Ok(Some((errors, Vec::new(), unconverged)))
+        }
     }
 }
 
 /// Nets `runs` (run r from init r) trained by `cfg`'s optimizer, in parallel, each read at
-/// `at`: the value at `at[0]` and the curve at the rest. Training goes in slices of about
-/// `NET_SLICE_WORK` multiply-adds (the same loop and stopping rule as `train`, which stops
-/// exactly where one long call would), and stops, returning None, once `stale()`.
+/// `at`: the value at `at[0]` and the curve at the rest (see `trained_nets`).
 pub fn net_endpoints(
     net: &Arc<Net>,
     cfg: &EnsembleConfig,
@@ -121,9 +130,34 @@ pub fn net_endpoints(
     at: &[f64],
     stale: &(dyn Fn() -> bool + Sync),
 ) -> Result<Ends> {
+    let Some(ends) = trained_nets(net, cfg, runs, at, stale)? else { return Ok(None) };
+    let mut values = Vec::with_capacity(ends.len());
+    let mut curves = Vec::with_capacity(ends.len());
+    let mut unconverged = 0;
+    for (f, converged) in ends {
+        values.push(f.first().copied().unwrap_or(f64::NAN));
+        curves.push(f.get(1..).unwrap_or(&[]).to_vec());
+        unconverged += u64::from(!converged);
+    }
+    Ok(Some((values, curves, unconverged)))
+}
+
+/// A trained net's f at the points asked, and whether it converged.
+type NetEnd = (Vec<f64>, bool);
+
+/// Nets `runs` trained by `cfg`'s optimizer, in parallel: each one's f at `at` and whether it
+/// converged. Training goes in slices of about `NET_SLICE_WORK` multiply-adds (the same loop
+/// and stopping rule as `train`, which stops exactly where one long call would), and stops,
+/// returning None, once `stale()`.
+fn trained_nets(
+    net: &Arc<Net>,
+    cfg: &EnsembleConfig,
+    runs: Range<u64>,
+    at: &[f64],
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<NetEnd>>> {
     let slice = (NET_SLICE_WORK / (net.n() * net.width).max(1)).max(1) as u64;
-    let ends: Vec<Option<(Vec<f64>, bool)>> = runs
-        .into_par_iter()
+    runs.into_par_iter()
         .map(|i| {
             let mut run = NetRun::new(Arc::clone(net), cfg.optimizer, cfg.lr, cfg.seed, i)?;
             while !run.is_done() && run.steps < cfg.max_steps {
@@ -135,17 +169,7 @@ pub fn net_endpoints(
             }
             Ok(Some((run.f_at(at)?, run.converged())))
         })
-        .collect::<Result<_>>()?;
-    let mut values = Vec::with_capacity(ends.len());
-    let mut curves = Vec::with_capacity(ends.len());
-    let mut unconverged = 0;
-    for end in ends {
-        let Some((f, converged)) = end else { return Ok(None) };
-        values.push(f.first().copied().unwrap_or(f64::NAN));
-        curves.push(f.get(1..).unwrap_or(&[]).to_vec());
-        unconverged += u64::from(!converged);
-    }
-    Ok(Some((values, curves, unconverged)))
+        .collect::<Result<Option<Vec<_>>>>()
 }
 
 /// Slopes of runs `start..start + slopes.len()` for histogram `histogram`, or why they could not be
@@ -350,5 +374,37 @@ mod tests {
         let stale = || asked.fetch_add(1, Ordering::Relaxed) >= 1;
         assert!(net_endpoints(&net, &cfg, 0..2, &at, &stale).unwrap().is_none());
         assert!(net_endpoints(&net, &cfg, 0..2, &at, &|| true).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_test_error_task_is_the_engines_trained_errors_and_stops_when_stale() {
+        let data = DataSpec { n: 12, ..DataSpec::default() }.generate().unwrap();
+        let net = crate::net::NetSpec { width: 16, act: crate::net::Act::Relu, train: crate::net::TrainMode::Last }
+            .build(&data, 1.0)
+            .unwrap();
+        let test = Arc::new(TestSet::grid(&data, 1.0));
+        let cfg = EnsembleConfig {
+            optimizer: Optimizer::Gd,
+            lr: LrChoice::default(),
+            max_steps: 1_000_000,
+            tol: 1e-9,
+            seed: 42,
+        };
+        let task = Task {
+            histogram: HistogramId::Trained(1),
+            subject: Subject::TestError { net: Arc::clone(&net), test: Arc::clone(&test) },
+            runs: 0..4,
+        };
+        let b = task.batch(3, &cfg, 1..4, &|| false).unwrap();
+        assert_eq!((b.generation, b.histogram, b.start), (3, HistogramId::Trained(1), 1));
+        let want = crate::risk::trained::trained_errors(&net, &cfg, &test, 1..4).unwrap();
+        assert_eq!(
+            b.slopes.unwrap(),
+            want.iter().map(|e| e.error).collect::<Vec<_>>(),
+            "runs 1, 2, 3 as `risk --trained`"
+        );
+        assert_eq!(b.unconverged, want.iter().filter(|e| !e.converged).count() as u64);
+        assert!(b.curves.is_empty());
+        assert!(task.batch(3, &cfg, 1..4, &|| true).is_none(), "a stale job sends nothing");
     }
 }

@@ -228,9 +228,15 @@ impl Session {
         }
     }
 
-    /// Whether a histogram on screen is still filling.
+    /// The risk view's curve and trained nets, while that view shows.
+    pub fn risk_shown(&self) -> Option<&risk::RiskView> {
+        self.risk.as_ref().filter(|_| self.view == View::Risk)
+    }
+
+    /// Whether a histogram on screen (or the risk view's trained nets) is still filling.
     pub fn filling(&self) -> bool {
-        self.net_shown().is_some_and(|n| n.hist.filling())
+        self.risk_shown().is_some_and(|r| r.filling())
+            || self.net_shown().is_some_and(|n| n.hist.filling())
             || self.shown_lines().iter().any(|&i| self.lines[i].as_ref().is_some_and(|s| s.hist.filling()))
     }
 

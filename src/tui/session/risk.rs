@@ -1,13 +1,18 @@
 //! What the risk view (key R) knows: does it overfit? The last-layer net's expected test error
 //! against width in closed form (THEORY.md, "Does it overfit?"), at σn = 0 and at the
 //! session's σ, with the infinite-width values and the lines' errors. It is computed on a thread
-//! of its own (about half a second), keyed by the data and σ. Its features are ReLU whatever
+//! of its own (about half a second), keyed by the data and σ; nets trained for real at a few
+//! widths (σn = σ) fill in beside it from the histogram worker. Its features are ReLU whatever
 //! the net's φ: erf's Gram blocks cost O(G·N·M) a draw (seconds at M = 16384).
 
+use std::sync::Arc;
+
 use crate::data::Dataset;
-use crate::net::{Act, TrainMode};
+use crate::ensemble::EnsembleConfig;
+use crate::net::{Act, Net, NetSpec, TrainMode};
 use crate::risk::TestSet;
 use crate::risk::curve::{self, Curve, CurveSpec};
+use crate::risk::trained::{TRAINED_RUNS, TRAINED_WIDTHS, TrainedSummary};
 use crate::tui::jobs::background::{Background, Mode};
 
 /// The view's widths: those of every risk curve.
@@ -23,6 +28,49 @@ pub fn risk_key(data: &Dataset, seed: u64, act: Act, sigma: f64) -> RiskKey {
     (seed, data.n(), act, sigma.to_bits(), data.y.sum().to_bits())
 }
 
+/// Nets trained for real at one width (σn = σ, the session's optimizer), filled in by the
+/// worker beside the closed form.
+#[derive(Debug)]
+pub struct TrainedPoint {
+    pub width: usize,
+    /// None when the data refuses this width (`error` says why).
+    pub net: Option<Arc<Net>>,
+    /// Test errors of runs 0, 1, … in order.
+    pub errors: Vec<f64>,
+    pub unconverged: u64,
+    /// Runs asked for.
+    pub target: u64,
+    pub error: Option<String>,
+}
+
+impl TrainedPoint {
+    pub fn filling(&self) -> bool {
+        self.error.is_none() && (self.errors.len() as u64) < self.target
+    }
+
+    /// Mean ± se of the runs so far; None before the first.
+    pub fn summary(&self) -> Option<TrainedSummary> {
+        let converged = (self.errors.len() as u64).saturating_sub(self.unconverged);
+        (!self.errors.is_empty()).then(|| TrainedSummary::new(&self.errors, converged))
+    }
+}
+
+/// The trained nets of `data` at `TRAINED_WIDTHS`, none run yet (a width the data refuses has
+/// its reason as its error).
+fn trained_points(data: &Dataset, act: Act, sigma: f64) -> Vec<TrainedPoint> {
+    TRAINED_WIDTHS
+        .iter()
+        .map(|&width| {
+            let built = NetSpec { width, act, train: TrainMode::Last }.build(data, sigma);
+            let (net, error) = match built {
+                Ok(net) => (Some(net), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            TrainedPoint { width, net, errors: Vec::new(), unconverged: 0, target: TRAINED_RUNS, error }
+        })
+        .collect()
+}
+
 #[derive(Debug)]
 pub struct RiskView {
     pub key: RiskKey,
@@ -30,15 +78,24 @@ pub struct RiskView {
     pub sigma: f64,
     /// What the test error is measured against, in words (`TestSet::describe`).
     pub test: String,
+    /// The points themselves, shared with the trained nets' jobs.
+    pub test_set: Arc<TestSet>,
     job: Background<Result<Curve, String>>,
     pub curve: Option<Curve>,
     pub error: Option<String>,
+    /// Nets trained for real at a few widths, filled in by the worker.
+    pub trained: Vec<TrainedPoint>,
+    /// How the trained nets were trained: other settings make them stale.
+    pub cfg: EnsembleConfig,
 }
 
 impl RiskView {
     /// Starts the curve on a thread of its own with `Mode::Thread` (dropping the view stops it).
-    pub fn new(data: &Dataset, test: TestSet, seed: u64, act: Act, sigma: f64, mode: Mode) -> RiskView {
+    pub fn new(data: &Dataset, test: Arc<TestSet>, cfg: EnsembleConfig, act: Act, sigma: f64, mode: Mode) -> RiskView {
+        let seed = cfg.seed;
         let key = risk_key(data, seed, act, sigma);
+        let trained = trained_points(data, act, sigma);
+        let theirs = Arc::clone(&test);
         let described = test.describe();
         let data = data.clone();
         let job = Background::start(mode, move |feed| {
@@ -51,16 +108,34 @@ impl RiskView {
                 seed,
             };
             feed.send(
-                curve::curve(&data, &test, &spec, sigma, crate::args::DEFAULT_SOURCES).map_err(|e| e.to_string()),
+                curve::curve(&data, &theirs, &spec, sigma, crate::args::DEFAULT_SOURCES).map_err(|e| e.to_string()),
             );
         });
-        let mut view = RiskView { key, sigma, test: described, job, curve: None, error: None };
+        let mut view =
+            RiskView { key, sigma, test: described, test_set: test, job, curve: None, error: None, trained, cfg };
         view.poll();
         view
     }
 
     pub fn done(&self) -> bool {
         self.curve.is_some() || self.error.is_some()
+    }
+
+    /// Whether trained nets are still to come.
+    pub fn filling(&self) -> bool {
+        self.trained.iter().any(TrainedPoint::filling)
+    }
+
+    /// The trained nets begun again under `cfg` (the optimizer, rate or step cap changed).
+    pub fn retrain(&mut self, cfg: EnsembleConfig) {
+        self.cfg = cfg;
+        for p in &mut self.trained {
+            p.errors.clear();
+            p.unconverged = 0;
+            if p.net.is_some() {
+                p.error = None;
+            }
+        }
     }
 
     /// Takes the curve once it has arrived. True when it did.

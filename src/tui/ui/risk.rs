@@ -1,10 +1,12 @@
 //! The risk view (key R): does it overfit? The last-layer net's expected test error against
 //! width on log–log axes, without noise parameters (σn = 0) and with them (σn = σ), the
-//! interpolation threshold, the traditional line's error as the floor, and the current model
-//! highlighted: the net's width on its curve, or the current line's value in the legend.
+//! interpolation threshold, the traditional line's error as the floor, nets trained for real
+//! (mean ± se) as the worker fills them in, and the current model highlighted: the net's width
+//! on its curve, or the current line's value in the title.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::symbols::Marker;
 use ratatui::text::Span;
 use ratatui::widgets::{Axis, Chart, GraphType, Paragraph, Wrap};
 
@@ -13,7 +15,7 @@ use super::widgets::{block, first_fit, legend, num, series};
 use crate::model::ModelKind;
 use crate::risk::curve::Curve;
 use crate::tui::session::Session;
-use crate::tui::session::risk::{RISK_DRAWS, RISK_WIDTHS};
+use crate::tui::session::risk::{RISK_DRAWS, RISK_WIDTHS, RiskView};
 
 /// log10, floored so that 0 stays on the chart.
 fn lg(v: f64) -> f64 {
@@ -40,6 +42,40 @@ fn at(pts: &[(f64, f64)], x: f64) -> Option<f64> {
     Some(a.1 + (b.1 - a.1) * (x - a.0) / (b.0 - a.0))
 }
 
+/// (log10 M, log10 error).
+type Point = (f64, f64);
+
+/// The trained nets' means (log–log) and their ± se bars, the lower end floored at `lo`.
+fn trained(view: &RiskView, lo: f64) -> (Vec<Point>, Vec<Vec<Point>>) {
+    let mut dots = Vec::new();
+    let mut bars = Vec::new();
+    for p in &view.trained {
+        let Some(t) = p.summary().filter(|t| t.mean.is_finite() && t.se.is_finite()) else { continue };
+        let x = lg(p.width as f64);
+        dots.push((x, lg(t.mean)));
+        if t.se > 0.0 {
+            let below = if t.mean > t.se { lg(t.mean - t.se) } else { lo };
+            bars.push(vec![(x, below.max(lo)), (x, lg(t.mean + t.se))]);
+        }
+    }
+    (dots, bars)
+}
+
+/// The trained nets' legend item: how many so far while they fill, "± se" once done.
+fn trained_label(view: &RiskView) -> String {
+    let have: usize = view.trained.iter().map(|p| p.errors.len()).sum();
+    let want: u64 = view.trained.iter().map(|p| p.target.max(p.errors.len() as u64)).sum();
+    if want == 0 {
+        "nets: e adds".to_string()
+    } else if view.filling() {
+        format!("nets {have}/{want}")
+    } else if view.trained.iter().any(|p| p.error.is_some()) {
+        format!("nets {have} (failed)")
+    } else {
+        format!("{have} nets±se")
+    }
+}
+
 pub fn draw(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = format!("Risk · test error vs width · relu, last layer · {RISK_DRAWS} draws");
     let Some(view) = &s.risk else { return };
@@ -52,7 +88,9 @@ pub fn draw(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
     let noisy = points(c, view.sigma);
     let line = lg(c.lines.traditional.total);
     let x1 = lg(*RISK_WIDTHS.last().unwrap_or(&1) as f64);
-    let (mut lo, mut hi) = zero.iter().chain(&noisy).fold((line, line), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let ends = view.trained.iter().filter_map(|p| p.summary()).flat_map(|t| [lg(t.mean), lg(t.mean + t.se)]);
+    let ys = zero.iter().chain(&noisy).map(|p| p.1).chain(ends.filter(|y| y.is_finite()));
+    let (mut lo, mut hi) = ys.fold((line, line), |(a, b), y| (a.min(y), b.max(y)));
     lo = lo.floor();
     hi = hi.ceil().max(lo + 1.0);
     let thr = lg(c.threshold_width);
@@ -73,6 +111,11 @@ pub fn draw(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
         _ => Vec::new(),
     };
     sets.push(series(theme, &here, Series::Run, GraphType::Scatter));
+    // Nets trained for real: mean ± se at their widths, as they fill in.
+    let (dots, bars) = trained(view, lo);
+    let bar_marker = if theme.plain() { Marker::Custom('|') } else { Marker::Braille };
+    sets.extend(bars.iter().map(|b| series(theme, b, Series::Trained, GraphType::Line).marker(bar_marker)));
+    sets.push(series(theme, &dots, Series::Trained, GraphType::Scatter));
     // The lines' errors in the title, the current one marked ◀: the longest that fits.
     let mark = |k: ModelKind| if s.current == k { "◀" } else { "" };
     let (t, sl, v) = (num(c.lines.traditional.total), num(c.lines.slightly.total), num(c.lines.very.total));
@@ -88,6 +131,7 @@ pub fn draw(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
     let items = [
         (Series::Predicted, "σn=0".to_string()),
         (Series::Posterior, format!("σn={}", num(view.sigma))),
+        (Series::Trained, trained_label(view)),
         (Series::Test, format!("M={}", c.threshold_width)),
         (Series::True, "traditional".to_string()),
     ];

@@ -17,6 +17,8 @@ pub enum Series {
     Test,
     /// The band of the trained nets' functions.
     Ensemble,
+    /// Nets trained for real beside a closed form (the risk view).
+    Trained,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -27,7 +29,7 @@ pub struct Theme {
 
 impl Theme {
     /// Glyph markers instead of braille: asked for, or needed because there is no colour.
-    fn plain(&self) -> bool {
+    pub fn plain(&self) -> bool {
         self.ascii || !self.color
     }
 
@@ -46,6 +48,7 @@ impl Theme {
             Series::Bars => Color::Blue,
             Series::Test => Color::White,
             Series::Ensemble => Color::Blue,
+            Series::Trained => Color::Yellow,
         })
     }
 
@@ -60,13 +63,14 @@ impl Theme {
             Series::Bars => '#',
             Series::Test => '|',
             Series::Ensemble => '#',
+            Series::Trained => 'x',
         }
     }
 
     pub fn marker(&self, s: Series) -> Marker {
         match s {
             _ if self.plain() => Marker::Custom(Self::glyph(s)),
-            Series::Points => Marker::Dot,
+            Series::Points | Series::Trained => Marker::Dot,
             Series::Bars => Marker::HalfBlock,
             _ => Marker::Braille,
         }
@@ -78,7 +82,7 @@ impl Theme {
             return Self::glyph(s).to_string();
         }
         match s {
-            Series::Points => "•",
+            Series::Points | Series::Trained => "•",
             Series::Bars => "█",
             Series::Predicted => "┅",
             Series::Test => "│",
