@@ -975,7 +975,7 @@ fn the_risk_views_trained_nets_fill_in_with_the_engines_numbers() {
         assert_eq!(p.unconverged, 0);
     }
     let wide = screen(&a, 160, 48);
-    assert!(wide.contains("24 nets±se"), "{wide}");
+    assert!(wide.contains("24 nets"), "{wide}");
     insta::assert_snapshot!("risk_trained_80x24", screen(&a, 80, 24));
     // Exported as shown: the three widths' means ± se in risk.svg.
     let (files, _) = overparam::tui::app::export::session_files(&a.session);
@@ -1018,7 +1018,7 @@ fn snapshot_risk_view_and_its_numbers() {
     let s = screen(&a, 80, 24);
     assert!(s.contains("Risk trad 0.01358 sl 0.02312◀ very 0.02233"), "the current line is marked: {s}");
     let wide = screen(&a, 160, 48);
-    assert!(wide.contains("Risk vs width · lines: traditional 0.01358 slightly 0.02312◀"), "{wide}");
+    assert!(wide.contains("Risk vs parameters · lines: traditional 0.01358 slightly 0.02312◀"), "{wide}");
     insta::assert_snapshot!("risk_slightly_80x24", s);
     // Without colour every series keeps a glyph of its own; --ascii draws ASCII only.
     a.session.color = false;

@@ -271,13 +271,21 @@ fn risk_svg_draws_both_curves_the_threshold_the_line_and_trained_nets() {
     let risk = json(&["risk", "--model", "net"]);
     let line = sig4(f(&risk["lines"]["traditional"]["total"]));
     for label in [
-        "threshold: M + 1 = N (M = 99)".to_string(),
+        "threshold: p = N = 100 (M = 99)".to_string(),
         format!("traditional line {line}"),
         format!(
-            "σn = 0 (no noise parameters): closed form; width → ∞ {}",
+            "the lines at their p: traditional (1), slightly (101) {}, very (10,001) {}",
+            sig4(f(&risk["lines"]["slightly"]["total"])),
+            sig4(f(&risk["lines"]["very"]["total"]))
+        ),
+        format!(
+            "σn = 0 (no noise parameters, p = M + 1): closed form; width → ∞ {}",
             sig4(f(&risk["infinite"][0]["expected"]["total"]))
         ),
-        format!("σn = 1.000: closed form; width → ∞ {}", sig4(f(&risk["infinite"][1]["expected"]["total"]))),
+        format!(
+            "σn = 1.000 (p = M + 1 + N): closed form; width → ∞ {}",
+            sig4(f(&risk["infinite"][1]["expected"]["total"]))
+        ),
         "8 nets trained by gd ± se (σn = 1.000)".to_string(),
     ] {
         assert!(has(&t, &label), "risk.svg lacks {label}: {t:?}");
@@ -293,4 +301,23 @@ fn risk_svg_draws_both_curves_the_threshold_the_line_and_trained_nets() {
         doc.descendants().filter(|n| n.has_tag_name("circle") && n.attribute("fill") == Some(hex(c).as_str())).count()
     };
     assert_eq!((dots(NO_NOISE), dots(NOISE)), (15, 15));
+    // The lines: three points (and the legend's swatch); the trained nets: three (and its swatch).
+    assert_eq!((dots(LINE), dots(TRAINED)), (3 + 1, 3 + 1));
+    // Across, trained parameters p: σn = 0 from p = 2 (M = 1), σn = 1 from p = 102, the
+    // threshold at p = N = 100, the lines at 1, 101 and 10,001.
+    let xs = |c: RGBColor| -> Vec<f64> {
+        let mut v: Vec<f64> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("circle") && n.attribute("fill") == Some(hex(c).as_str()))
+            .map(|n| n.attribute("cx").unwrap().parse().unwrap())
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let (zero, noisy, lines) = (xs(NO_NOISE), xs(NOISE), xs(LINE));
+    let px = |p: f64| zero[0] + (p.log10() - 2f64.log10()) / (16385f64.log10() - 2f64.log10()) * (zero[14] - zero[0]);
+    assert!((noisy[0] - px(102.0)).abs() < 1.0, "σn = 1 starts at p = 102: {} vs {}", noisy[0], px(102.0));
+    for (got, p) in lines.iter().filter(|x| **x > px(1.0) - 1.0).zip([1.0, 101.0, 10001.0]) {
+        assert!((got - px(p)).abs() < 1.0, "a line at p = {p}: {got} vs {}", px(p));
+    }
 }

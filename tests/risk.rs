@@ -166,3 +166,31 @@ fn double_descent_at_sigma_0_and_none_at_sigma_1() {
         assert!(mean(1.0, m) <= 1.5 * floor, "σn = 1, M = {m}: {} > 1.5 × {floor}", mean(1.0, m));
     }
 }
+
+/// The risk figures' x axis: the parameters GD trains. The last-layer net's M + 1 output
+/// weights (+ N noise parameters when σn > 0), all layers' 3M + 1; the lines' 1, 1 + N,
+/// 1 + sources·N; the threshold p = N.
+#[test]
+fn trained_parameters_count_what_gd_moves() {
+    use overparam::risk::curve::{curve, trained_params};
+    let d = DataSpec { n: 12, ..DataSpec::default() }.generate().unwrap();
+    let t = TestSet::grid(&d, 1.0);
+    let spec = CurveSpec {
+        act: Act::Relu,
+        train: TrainMode::Last,
+        widths: vec![1, 11, 64],
+        sigmas: vec![0.0, 0.5],
+        draws: 1,
+        seed: 7,
+    };
+    let c = curve(&d, &t, &spec, 1.0, 100).unwrap();
+    let p: Vec<(usize, f64, usize)> = c.rows.iter().map(|r| (r.width, r.sigma, r.p)).collect();
+    assert_eq!(p, [(1, 0.0, 2), (11, 0.0, 12), (64, 0.0, 65), (1, 0.5, 14), (11, 0.5, 24), (64, 0.5, 77)]);
+    // M + 1 = N where the threshold width says, and p = N there.
+    assert_eq!((c.threshold_width, c.threshold_params), (11.0, 12));
+    assert_eq!(c.line_params, [1, 13, 1201]);
+    assert_eq!(trained_params(11, 12, 0.0, TrainMode::All), 34);
+    assert_eq!(trained_params(11, 12, 1.0, TrainMode::All), 46);
+    // Each row's k counts the frozen features too: k − p is the 2M frozen weights and biases.
+    assert!(c.rows.iter().all(|r| r.k - r.p == 2 * r.width));
+}

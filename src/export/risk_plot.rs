@@ -1,18 +1,18 @@
 //! risk.svg (`overparam plot --model net`): does it overfit? The last-layer net's expected test
-//! error against its width on log–log axes, one curve per σn (0: no noise parameters, and
-//! --noise), the interpolation threshold marked, nets trained for real as points with ± se
-//! bars, the traditional line's error as the horizontal reference (THEORY.md, "Does it
-//! overfit?").
+//! error against its trained parameters p on log–log axes, one curve per σn (0: no noise
+//! parameters, p = M + 1; and --noise, p = M + 1 + N), the interpolation threshold p = N marked,
+//! nets trained for real as points with ± se bars, the three lines as points at their p, the
+//! traditional line's error as the horizontal reference (THEORY.md, "Does it overfit?").
 
 use plotters::prelude::*;
 
 use crate::args::Common;
 use crate::error::Error;
-use crate::format::sig4;
+use crate::format::{sig4, thousands};
 use crate::net::{NetSpec, TrainMode};
 use crate::optim::Optimizer;
 use crate::report::ensure_finite;
-use crate::risk::curve::{self, Curve, CurveSpec, WIDTHS};
+use crate::risk::curve::{self, Curve, CurveSpec, WIDTHS, trained_params};
 use crate::risk::trained::{TRAINED_RUNS, TRAINED_WIDTHS, TrainedSummary, trained_errors};
 
 use super::figure::{Key, caption_size, draw_legend, err, split_legend, svg};
@@ -88,39 +88,61 @@ fn runs_each(n: &RiskNumbers) -> String {
 /// A curve as drawn: its colour, its legend label and its (log M, log error) points.
 type Curve2 = (RGBColor, String, Vec<(f64, f64)>);
 
-/// The figure: log10 of width against log10 of the test error, the legend below the plot.
+/// The lines as drawn: each one's trained parameters and expected error, named.
+fn line_points(c: &Curve) -> [(String, f64, f64); 3] {
+    let l = &c.lines;
+    let names = ["traditional", "slightly", "very"];
+    let errs = [l.traditional.total, l.slightly.total, l.very.total];
+    [0, 1, 2].map(|i| (names[i].to_string(), c.line_params[i] as f64, errs[i]))
+}
+
+/// The figure: log10 of trained parameters p against log10 of the test error, the legend below
+/// the plot.
 pub fn risk_svg(n: &RiskNumbers) -> anyhow::Result<String> {
     let lg = |v: f64| v.max(1e-300).log10();
-    let mut ys: Vec<f64> = n.curve.rows.iter().filter_map(|r| r.closed.as_ref()).map(|s| lg(s.mean)).collect();
-    ys.push(lg(n.curve.lines.traditional.total));
+    let c = &n.curve;
+    let nn = c.threshold_params;
+    let lines = line_points(c);
+    let mut ys: Vec<f64> = c.rows.iter().filter_map(|r| r.closed.as_ref()).map(|s| lg(s.mean)).collect();
+    ys.extend(lines.iter().map(|l| lg(l.2)));
     ys.extend(n.trained.iter().flat_map(|(_, t)| [lg(t.mean + t.se), lg((t.mean - t.se).max(t.mean * 0.1))]));
     let (y0, y1) = ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
-    let x1 = lg(*WIDTHS.last().unwrap_or(&1) as f64);
+    let xs = c.rows.iter().map(|r| r.p as f64).chain(lines.iter().map(|l| l.1));
+    let x1 = lg(xs.fold(1.0, f64::max));
     let (xt, yt) = (decade_ticks(0.0, x1), decade_ticks(y0, y1));
     let (xa, xb, ya, yb) = (xt[0], xt[xt.len() - 1], yt[0], yt[yt.len() - 1]);
     let curves: Vec<Curve2> = [(0.0, NO_NOISE), (n.sigma, NOISE)]
         .into_iter()
         .map(|(sigma, color)| {
-            let pts: Vec<(f64, f64)> = n
-                .curve
+            let pts: Vec<(f64, f64)> = c
                 .rows
                 .iter()
                 .filter(|r| r.sigma == sigma)
-                .filter_map(|r| r.closed.as_ref().map(|s| (lg(r.width as f64), lg(s.mean))))
+                .filter_map(|r| r.closed.as_ref().map(|s| (lg(r.p as f64), lg(s.mean))))
                 .collect();
-            let inf = n.curve.infinite.iter().find(|i| i.sigma == sigma).map(|i| i.expected.total);
+            let inf = c.infinite.iter().find(|i| i.sigma == sigma).map(|i| i.expected.total);
             let name = if sigma == 0.0 {
-                "σn = 0 (no noise parameters)".to_string()
+                "σn = 0 (no noise parameters, p = M + 1)".to_string()
             } else {
-                format!("σn = {}", sig4(sigma))
+                format!("σn = {} (p = M + 1 + N)", sig4(sigma))
             };
             let inf = inf.map_or(String::new(), |v| format!("; width → ∞ {}", sig4(v)));
             (color, format!("{name}: closed form{inf}"), pts)
         })
         .collect();
     let mut keys = vec![
-        Key::line(format!("threshold: M + 1 = N (M = {})", n.curve.threshold_width), MARK),
-        Key::line(format!("traditional line {}", sig4(n.curve.lines.traditional.total)), LINE),
+        Key::line(format!("threshold: p = N = {nn} (M = {})", c.threshold_width), MARK),
+        Key::line(format!("traditional line {}", sig4(lines[0].2)), LINE),
+        Key::dot(
+            format!(
+                "the lines at their p: traditional (1), slightly ({}) {}, very ({}) {}",
+                thousands(lines[1].1 as u64),
+                sig4(lines[1].2),
+                thousands(lines[2].1 as u64),
+                sig4(lines[2].2)
+            ),
+            LINE,
+        ),
     ];
     keys.extend(curves.iter().map(|(color, label, _)| Key::line(label.clone(), *color)));
     if !n.trained.is_empty() {
@@ -129,21 +151,25 @@ pub fn risk_svg(n: &RiskNumbers) -> anyhow::Result<String> {
             TRAINED,
         ));
     }
-    let title = format!("does it overfit? test error against width (last layer, {} draws) · {}", n.draws, n.test);
+    let title =
+        format!("does it overfit? test error against trained parameters (last layer, {} draws) · {}", n.draws, n.test);
     svg(|root| {
         let (top, legend) = split_legend(root, &keys);
         let caption = (title.as_str(), caption_size(&title, 16));
-        let mut ch = log_log_chart(&top, caption, (xt, yt), ("width M (log)", "test error (log)"))?;
-        let thr = lg(n.curve.threshold_width);
+        let names =
+            ("trained parameters p (log): the net's M + 1 output weights, + N noise parameters", "test error (log)");
+        let mut ch = log_log_chart(&top, caption, (xt, yt), names)?;
+        let thr = lg(nn as f64);
         ch.draw_series(LineSeries::new(vec![(thr, ya), (thr, yb)], MARK.stroke_width(1))).map_err(err)?;
-        let line = lg(n.curve.lines.traditional.total);
+        let line = lg(lines[0].2);
         ch.draw_series(LineSeries::new(vec![(xa, line), (xb, line)], LINE.stroke_width(2))).map_err(err)?;
         for (color, _, pts) in &curves {
             ch.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2))).map_err(err)?;
             ch.draw_series(pts.iter().map(|&p| Circle::new(p, 3, color.filled()))).map_err(err)?;
         }
+        ch.draw_series(lines.iter().map(|l| Circle::new((lg(l.1), lg(l.2)), 6, LINE.filled()))).map_err(err)?;
         for (m, t) in &n.trained {
-            let x = lg(*m as f64);
+            let x = lg(trained_params(*m, nn, n.sigma, TrainMode::Last) as f64);
             let (lo, hi) = (lg((t.mean - t.se).max(t.mean * 0.1)), lg(t.mean + t.se));
             ch.draw_series(LineSeries::new(vec![(x, lo), (x, hi)], TRAINED.stroke_width(2))).map_err(err)?;
             ch.draw_series([Circle::new((x, lg(t.mean)), 5, TRAINED.filled())]).map_err(err)?;

@@ -257,6 +257,8 @@ pub(crate) fn log_log_chart<'a, 's>(
     let mut c = ChartBuilder::on(area)
         .caption(caption, ("sans-serif", size))
         .margin(12)
+        // Room for the last x label ("100000"), centred on the axis's end.
+        .margin_right(28)
         .x_label_area_size(40)
         .y_label_area_size(56)
         .build_cartesian_2d(Axis::at(xt), Axis::at(yt))

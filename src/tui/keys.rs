@@ -144,7 +144,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Char('c')], "c", Action::ClearRuns, None, "clear runs shown"),
     b(&[Char('v')], "v", Action::ToggleRidge, Some("ridge"), "ridge view: loss near θ*"),
     b(&[Char('p')], "p", Action::ToggleDrift, None, "drift view: how far θ moved"),
-    b(&[Char('R')], "R", Action::ToggleRisk, None, "risk view: error vs width"),
+    b(&[Char('R')], "R", Action::ToggleRisk, None, "risk view: does it overfit?"),
     b(&[Char('C')], "C", Action::ToggleCompare, Some("compare"), "compare: every model at x*"),
     b(&[Char('f')], "f", Action::FocusNext, None, "focus next pane (═ border)"),
     b(&[Char('z')], "z", Action::Zoom, Some("zoom"), "zoom focused pane / back"),

@@ -106,6 +106,8 @@ pub struct WidthRow {
     pub sigma: f64,
     /// The net's parameters: 3M + 1 + N, or 3M + 1 without noise parameters.
     pub k: usize,
+    /// Of them, those trained (`trained_params`): the risk figures' x axis.
+    pub p: usize,
     /// The closed form over draws (`--train last` only).
     pub closed: Option<Summary>,
 }
@@ -136,6 +138,22 @@ pub struct Curve {
     /// The interpolation threshold as a width: trained parameters reaching f = N
     /// (last layer: M + 1 = N; all layers: 3M + 1 = N).
     pub threshold_width: f64,
+    /// The same threshold in trained parameters: p = N.
+    pub threshold_params: usize,
+    /// The lines' trained parameters, traditional, slightly, very: the slope alone, plus one
+    /// noise parameter a point, plus `sources` a point (1, 1 + N, 1 + sources·N).
+    pub line_params: [usize; 3],
+}
+
+/// The parameters GD moves in a net of width `m` on `n` points: the last layer's M + 1 (all
+/// layers: 3M + 1), plus the N noise parameters when σn > 0. Where they reach N the net can
+/// interpolate: p = N is the threshold, and every line but the traditional one is past it.
+pub fn trained_params(m: usize, n: usize, sigma: f64, train: TrainMode) -> usize {
+    let weights = match train {
+        TrainMode::Last => m + 1,
+        TrainMode::All => 3 * m + 1,
+    };
+    weights + if sigma > 0.0 { n } else { 0 }
 }
 
 /// x̃ = (x − x̄)/s_x with the training data's mean and population std (as `Net::new`).
@@ -243,7 +261,8 @@ pub fn closed_rows(data: &Dataset, test: &TestSet, spec: &CurveSpec) -> Vec<Widt
         for (at, &m) in spec.widths.iter().enumerate() {
             let start = at * spec.draws as usize;
             let vals: Vec<Expected> = per[start..start + spec.draws as usize].iter().map(|v| v[si]).collect();
-            rows.push(WidthRow { width: m, sigma, k: net_k(m, data.n(), sigma), closed: Some(Summary::of(&vals)) });
+            let (k, p) = (net_k(m, data.n(), sigma), trained_params(m, data.n(), sigma, spec.train));
+            rows.push(WidthRow { width: m, sigma, k, p, closed: Some(Summary::of(&vals)) });
         }
     }
     rows
@@ -260,7 +279,13 @@ pub fn curve(data: &Dataset, test: &TestSet, spec: &CurveSpec, sigma: f64, sourc
             .sigmas
             .iter()
             .flat_map(|&s| spec.widths.iter().map(move |&m| (m, s)))
-            .map(|(m, s)| WidthRow { width: m, sigma: s, k: net_k(m, data.n(), s), closed: None })
+            .map(|(m, s)| WidthRow {
+                width: m,
+                sigma: s,
+                k: net_k(m, data.n(), s),
+                p: trained_params(m, data.n(), s, TrainMode::All),
+                closed: None,
+            })
             .collect(),
     };
     let n = data.n() as f64;
@@ -273,5 +298,7 @@ pub fn curve(data: &Dataset, test: &TestSet, spec: &CurveSpec, sigma: f64, sourc
         infinite: infinite(data, test, spec.act, spec.train, &spec.sigmas),
         lines: line_risks(data, test, sigma, sources)?,
         threshold_width,
+        threshold_params: data.n(),
+        line_params: [1, 1 + data.n(), 1 + sources * data.n()],
     })
 }

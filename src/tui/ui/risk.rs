@@ -1,8 +1,9 @@
 //! The risk view (key R): does it overfit? The last-layer net's expected test error against
-//! width on log–log axes, without noise parameters (σn = 0) and with them (σn = σ), the
-//! interpolation threshold, the traditional line's error as the floor, nets trained for real
-//! (mean ± se) as the worker fills them in, and the current model highlighted: the net's width
-//! on its curve, or the current line's value in the title.
+//! its trained parameters p on log–log axes, without noise parameters (σn = 0, p = M + 1) and
+//! with them (σn = σ, p = M + 1 + N), the interpolation threshold p = N, the three lines as
+//! points (1, 1 + N, 1 + 100N parameters) with the traditional line's error as the floor, nets
+//! trained for real (mean ± se) as the worker fills them in, and the current model marked: a
+//! line's point, or the net's width on the curve of its σn.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,26 +14,27 @@ use ratatui::widgets::{Axis, Chart, GraphType, Paragraph, Wrap};
 use super::theme::{Series, Theme};
 use super::widgets::{block, first_fit, legend, num, series};
 use crate::model::ModelKind;
-use crate::risk::curve::Curve;
+use crate::net::TrainMode;
+use crate::risk::curve::{Curve, trained_params};
 use crate::tui::session::Session;
-use crate::tui::session::risk::{RISK_DRAWS, RISK_WIDTHS, RiskView};
+use crate::tui::session::risk::{RISK_DRAWS, RiskView};
 
 /// log10, floored so that 0 stays on the chart.
 fn lg(v: f64) -> f64 {
     v.max(1e-300).log10()
 }
 
-/// (log10 M, log10 mean error) of the curve at σn = `sigma`.
+/// (log10 p, log10 mean error) of the curve at σn = `sigma`.
 fn points(c: &Curve, sigma: f64) -> Vec<(f64, f64)> {
     c.rows
         .iter()
         .filter(|r| r.sigma == sigma)
-        .filter_map(|r| r.closed.as_ref().map(|s| (lg(r.width as f64), lg(s.mean))))
+        .filter_map(|r| r.closed.as_ref().map(|s| (lg(r.p as f64), lg(s.mean))))
         .filter(|p| p.1.is_finite())
         .collect()
 }
 
-/// The curve's value at log10 width `x`, linear between its points in log–log.
+/// The curve's value at log10 p `x`, linear between its points in log–log.
 fn at(pts: &[(f64, f64)], x: f64) -> Option<f64> {
     let i = pts.iter().position(|p| p.0 >= x)?;
     if i == 0 || pts[i].0 == x {
@@ -45,17 +47,18 @@ fn at(pts: &[(f64, f64)], x: f64) -> Option<f64> {
 /// (log10 M, log10 error).
 type Point = (f64, f64);
 
-/// The trained nets' means (log–log) and their ± se bars, the lower end floored at `lo`.
-fn trained(view: &RiskView, lo: f64) -> (Vec<Point>, Vec<Vec<Point>>) {
+/// The trained nets' means at their p (log–log) and their ± se bars (a bar's lower end is −∞
+/// when the se reaches the mean: the caller floors it).
+fn trained(view: &RiskView, n: usize) -> (Vec<Point>, Vec<Vec<Point>>) {
     let mut dots = Vec::new();
     let mut bars = Vec::new();
     for p in &view.trained {
         let Some(t) = p.summary().filter(|t| t.mean.is_finite() && t.se.is_finite()) else { continue };
-        let x = lg(p.width as f64);
+        let x = lg(trained_params(p.width, n, view.sigma, TrainMode::Last) as f64);
         dots.push((x, lg(t.mean)));
         if t.se > 0.0 {
-            let below = if t.mean > t.se { lg(t.mean - t.se) } else { lo };
-            bars.push(vec![(x, below.max(lo)), (x, lg(t.mean + t.se))]);
+            let below = if t.mean > t.se { lg(t.mean - t.se) } else { f64::MIN };
+            bars.push(vec![(x, below), (x, lg(t.mean + t.se))]);
         }
     }
     (dots, bars)
@@ -72,58 +75,57 @@ fn trained_label(view: &RiskView) -> String {
     } else if view.trained.iter().any(|p| p.error.is_some()) {
         format!("nets {have} (failed)")
     } else {
-        format!("{have} nets±se")
+        format!("{have} nets")
     }
 }
 
 pub fn draw(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let title = format!("Risk · test error vs width · relu, last layer · {RISK_DRAWS} draws");
+    let title = format!("Risk · test error vs trained parameters p · relu, last layer · {RISK_DRAWS} draws");
     let Some(view) = &s.risk else { return };
     let Some(c) = &view.curve else {
         let msg = view.error.clone().unwrap_or_else(|| "computing the closed form…".into());
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }).block(block(theme, title)), area);
         return;
     };
+    let n = c.threshold_params;
     let zero = points(c, 0.0);
     let noisy = points(c, view.sigma);
-    let line = lg(c.lines.traditional.total);
-    let x1 = lg(*RISK_WIDTHS.last().unwrap_or(&1) as f64);
-    let ends = view.trained.iter().filter_map(|p| p.summary()).flat_map(|t| [lg(t.mean), lg(t.mean + t.se)]);
-    let ys = zero.iter().chain(&noisy).map(|p| p.1).chain(ends.filter(|y| y.is_finite()));
-    let (mut lo, mut hi) = ys.fold((line, line), |(a, b), y| (a.min(y), b.max(y)));
+    let errors = [c.lines.traditional.total, c.lines.slightly.total, c.lines.very.total];
+    let lines: Vec<Point> = c.line_params.iter().zip(errors).map(|(&p, e)| (lg(p as f64), lg(e))).collect();
+    let (dots, bars) = trained(view, n);
+    let ys = zero.iter().chain(&noisy).chain(&lines).chain(&dots).map(|p| p.1);
+    let tops = bars.iter().filter_map(|b| b.last()).map(|p| p.1);
+    let (mut lo, mut hi) =
+        ys.chain(tops).filter(|y| y.is_finite()).fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
     lo = lo.floor();
     hi = hi.ceil().max(lo + 1.0);
-    let thr = lg(c.threshold_width);
+    let x1 = x_end(zero.iter().chain(&noisy).chain(&lines).map(|p| p.0).fold(1.0, f64::max));
+    let thr = lg(n as f64);
     let threshold = vec![(thr, lo), (thr, hi)];
-    let floor = vec![(0.0, line), (x1, line)];
+    let floor = vec![(0.0, lines[0].1), (x1, lines[0].1)];
+    let bars: Vec<Vec<Point>> =
+        bars.into_iter().map(|b| b.into_iter().map(|(x, y)| (x, y.max(lo))).collect()).collect();
     let mut sets = vec![
         series(theme, &threshold, Series::Test, GraphType::Line),
         series(theme, &floor, Series::True, GraphType::Line),
         series(theme, &zero, Series::Predicted, GraphType::Line),
         series(theme, &noisy, Series::Posterior, GraphType::Line),
     ];
-    // The current model: the net's width on its σ curve.
-    let here: Vec<(f64, f64)> = match s.net() {
-        Some(n) if s.current == ModelKind::Net => {
-            let x = lg(n.spec.width as f64);
-            at(&noisy, x).map(|y| vec![(x, y)]).unwrap_or_default()
-        }
-        _ => Vec::new(),
-    };
-    sets.push(series(theme, &here, Series::Run, GraphType::Scatter));
-    // Nets trained for real: mean ± se at their widths, as they fill in.
-    let (dots, bars) = trained(view, lo);
     let bar_marker = if theme.plain() { Marker::Custom('|') } else { Marker::Braille };
     sets.extend(bars.iter().map(|b| series(theme, b, Series::Trained, GraphType::Line).marker(bar_marker)));
     sets.push(series(theme, &dots, Series::Trained, GraphType::Scatter));
-    // The lines' errors in the title, the current one marked ◀: the longest that fits.
+    sets.push(series(theme, &lines, Series::Lines, GraphType::Scatter));
+    let here = current(s, n, &zero, &noisy, &lines);
+    let here_marker = if theme.plain() { theme.marker(Series::Run) } else { Marker::Custom('◆') };
+    sets.push(series(theme, &here, Series::Run, GraphType::Scatter).marker(here_marker));
+    // The lines' errors in the title too, the current one marked ◀: the longest that fits.
     let mark = |k: ModelKind| if s.current == k { "◀" } else { "" };
-    let (t, sl, v) = (num(c.lines.traditional.total), num(c.lines.slightly.total), num(c.lines.very.total));
+    let (t, sl, v) = (num(errors[0]), num(errors[1]), num(errors[2]));
     let (mt, ms, mv) = (mark(ModelKind::Traditional), mark(ModelKind::Slightly), mark(ModelKind::Very));
     let title = first_fit(
         &[
             format!("{title} · lines: traditional {t}{mt} slightly {sl}{ms} very {v}{mv}"),
-            format!("Risk vs width · lines: traditional {t}{mt} slightly {sl}{ms} very {v}{mv}"),
+            format!("Risk vs parameters · lines: traditional {t}{mt} slightly {sl}{ms} very {v}{mv}"),
             format!("Risk trad {t}{mt} sl {sl}{ms} very {v}{mv}"),
         ],
         area.width.saturating_sub(4) as usize,
@@ -132,14 +134,38 @@ pub fn draw(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
         (Series::Predicted, "σn=0".to_string()),
         (Series::Posterior, format!("σn={}", num(view.sigma))),
         (Series::Trained, trained_label(view)),
-        (Series::Test, format!("M={}", c.threshold_width)),
-        (Series::True, "traditional".to_string()),
+        (Series::Lines, "lines".to_string()),
+        (Series::Test, format!("p=N={n}")),
     ];
-    let x_labels = vec![Span::raw("1"), Span::raw("128"), Span::raw("16384")];
+    let x_labels = [0.0, x1 / 2.0, x1].map(|x| Span::raw(format!("{:.0}", 10f64.powf(x)))).to_vec();
     let y_labels = (lo as i64..=hi as i64).map(|d| Span::raw(format!("1e{d}"))).collect::<Vec<_>>();
     let chart = Chart::new(sets)
         .block(block(theme, title).title_bottom(legend(theme, &items, area.width.saturating_sub(2) as usize)))
         .x_axis(Axis::default().bounds([0.0, x1]).style(theme.axis()).labels(x_labels))
         .y_axis(Axis::default().bounds([lo, hi]).style(theme.axis()).labels(y_labels));
     frame.render_widget(chart, area);
+}
+
+/// The x axis's end, log10 p: 2^e for the smallest even e that holds `x`, so that its three
+/// labels (the only count ratatui centres exactly) are the powers of two 1, 2^(e/2), 2^e.
+fn x_end(x: f64) -> f64 {
+    let e = (x / 2f64.log10()).ceil().max(2.0);
+    let e = e + e % 2.0;
+    e * 2f64.log10()
+}
+
+/// The current model's point: a line's own, or the net's width on the curve of its σn.
+fn current(s: &Session, n: usize, zero: &[Point], noisy: &[Point], lines: &[Point]) -> Vec<Point> {
+    let line = |i: usize| lines.get(i).map(|&p| vec![p]).unwrap_or_default();
+    match s.current {
+        ModelKind::Traditional => line(0),
+        ModelKind::Slightly => line(1),
+        ModelKind::Very => line(2),
+        ModelKind::Net => {
+            let Some(net) = s.net() else { return Vec::new() };
+            let sigma = net.net.sigma;
+            let x = lg(trained_params(net.spec.width, n, sigma, TrainMode::Last) as f64);
+            at(if sigma > 0.0 { noisy } else { zero }, x).map(|y| vec![(x, y)]).unwrap_or_default()
+        }
+    }
 }

@@ -19,6 +19,8 @@ pub enum Series {
     Ensemble,
     /// Nets trained for real beside a closed form (the risk view).
     Trained,
+    /// The three lines as points (the risk view).
+    Lines,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +51,7 @@ impl Theme {
             Series::Test => Color::White,
             Series::Ensemble => Color::Blue,
             Series::Trained => Color::Yellow,
+            Series::Lines => Color::Green,
         })
     }
 
@@ -64,13 +67,14 @@ impl Theme {
             Series::Test => '|',
             Series::Ensemble => '#',
             Series::Trained => 'x',
+            Series::Lines => '@',
         }
     }
 
     pub fn marker(&self, s: Series) -> Marker {
         match s {
             _ if self.plain() => Marker::Custom(Self::glyph(s)),
-            Series::Points | Series::Trained => Marker::Dot,
+            Series::Points | Series::Trained | Series::Lines => Marker::Dot,
             Series::Bars => Marker::HalfBlock,
             _ => Marker::Braille,
         }
@@ -82,7 +86,7 @@ impl Theme {
             return Self::glyph(s).to_string();
         }
         match s {
-            Series::Points | Series::Trained => "•",
+            Series::Points | Series::Trained | Series::Lines => "•",
             Series::Bars => "█",
             Series::Predicted => "┅",
             Series::Test => "│",
