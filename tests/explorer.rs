@@ -253,6 +253,9 @@ fn random_keys_and_resizes_never_panic() {
         .chain([Key::Char('x'), Key::Char('Z'), Key::Ctrl('a')])
         .collect();
     let mut a = app(&["--n", "12", "--sources", "7", "--steps", "500"]);
+    // Long jobs on threads of their own, as in the explorer: a view left (or a setting changed)
+    // stops its job, where inline every erf risk curve would run to its end (seconds each).
+    a.set_background(overparam::tui::jobs::background::Mode::Thread);
     // s exports: into a scratch folder (export, export-2, … then a name clash, reported).
     let scratch = tempfile::tempdir().unwrap();
     a.session.out = Some(scratch.path().join("export"));

@@ -194,3 +194,48 @@ fn trained_parameters_count_what_gd_moves() {
     // Each row's k counts the frozen features too: k − p is the 2M frozen weights and biases.
     assert!(c.rows.iter().all(|r| r.k - r.p == 2 * r.width));
 }
+
+/// The explorer's curve, a width at a time, ends where `risk`'s does, bit for bit, and shows
+/// the widths done so far at each step, every σn, narrowest first; false stops it.
+#[test]
+fn the_curve_by_width_grows_to_the_whole_curve() {
+    use overparam::risk::curve::{curve, curve_by_width};
+    let d = DataSpec { n: 12, ..DataSpec::default() }.generate().unwrap();
+    let t = TestSet::grid(&d, 1.0);
+    for act in [Act::Relu, Act::Erf] {
+        let spec = CurveSpec {
+            act,
+            train: TrainMode::Last,
+            widths: vec![1, 8, 64],
+            sigmas: vec![0.0, 1.0],
+            draws: 3,
+            seed: 5,
+        };
+        let whole = curve(&d, &t, &spec, 1.0, 100).unwrap();
+        let mut seen = Vec::new();
+        let end = curve_by_width(&d, &t, &spec, 1.0, 100, |c| {
+            seen.push(c.rows.iter().map(|r| (r.sigma, r.width)).collect::<Vec<_>>());
+            true
+        })
+        .unwrap();
+        assert_eq!(end.as_ref(), Some(&whole), "{act:?}");
+        assert_eq!(
+            seen,
+            [
+                vec![(0.0, 1), (1.0, 1)],
+                vec![(0.0, 1), (0.0, 8), (1.0, 1), (1.0, 8)],
+                vec![(0.0, 1), (0.0, 8), (0.0, 64), (1.0, 1), (1.0, 8), (1.0, 64)]
+            ]
+        );
+        let mut calls = 0;
+        assert_eq!(
+            curve_by_width(&d, &t, &spec, 1.0, 100, |_| {
+                calls += 1;
+                false
+            })
+            .unwrap(),
+            None
+        );
+        assert_eq!(calls, 1, "stopped after the first width");
+    }
+}

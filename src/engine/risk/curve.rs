@@ -272,8 +272,38 @@ pub fn closed_rows(data: &Dataset, test: &TestSet, spec: &CurveSpec) -> Vec<Widt
 /// width), the infinite-width rows, the lines' rows and the threshold. `sigma` is the data's
 /// noise σ and `sources` the very model's, for the lines.
 pub fn curve(data: &Dataset, test: &TestSet, spec: &CurveSpec, sigma: f64, sources: usize) -> Result<Curve> {
-    spec.validate(data.n())?;
-    let rows = match spec.train {
+    let mut c = skeleton(data, test, spec, sigma, sources)?;
+    c.rows = width_rows(data, test, spec);
+    Ok(c)
+}
+
+/// `curve` a width at a time, for a view that draws it as it comes: `each` gets the curve so far
+/// (the widths done, in order, every σn, ordered as `curve` orders them) after each width and
+/// returns false to stop it (None then). The end is `curve`'s: each width's draws are its own.
+pub fn curve_by_width(
+    data: &Dataset,
+    test: &TestSet,
+    spec: &CurveSpec,
+    sigma: f64,
+    sources: usize,
+    mut each: impl FnMut(&Curve) -> bool,
+) -> Result<Option<Curve>> {
+    let mut c = skeleton(data, test, spec, sigma, sources)?;
+    // Per width done, its rows in σn order.
+    let mut done: Vec<Vec<WidthRow>> = Vec::new();
+    for &m in &spec.widths {
+        done.push(width_rows(data, test, &CurveSpec { widths: vec![m], ..spec.clone() }));
+        c.rows = (0..spec.sigmas.len()).flat_map(|si| done.iter().filter_map(move |w| w.get(si).cloned())).collect();
+        if !each(&c) {
+            return Ok(None);
+        }
+    }
+    Ok(Some(c))
+}
+
+/// The rows of `spec`'s widths: the closed form (last layer), or counts alone (all layers).
+fn width_rows(data: &Dataset, test: &TestSet, spec: &CurveSpec) -> Vec<WidthRow> {
+    match spec.train {
         TrainMode::Last => closed_rows(data, test, spec),
         TrainMode::All => spec
             .sigmas
@@ -287,14 +317,19 @@ pub fn curve(data: &Dataset, test: &TestSet, spec: &CurveSpec, sigma: f64, sourc
                 closed: None,
             })
             .collect(),
-    };
+    }
+}
+
+/// The curve without its rows: the infinite-width rows, the lines and the thresholds.
+fn skeleton(data: &Dataset, test: &TestSet, spec: &CurveSpec, sigma: f64, sources: usize) -> Result<Curve> {
+    spec.validate(data.n())?;
     let n = data.n() as f64;
     let threshold_width = match spec.train {
         TrainMode::Last => n - 1.0,
         TrainMode::All => (n - 1.0) / 3.0,
     };
     Ok(Curve {
-        rows,
+        rows: Vec::new(),
         infinite: infinite(data, test, spec.act, spec.train, &spec.sigmas),
         lines: line_risks(data, test, sigma, sources)?,
         threshold_width,

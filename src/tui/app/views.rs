@@ -78,8 +78,7 @@ impl App {
         if s.view != View::Risk {
             return false;
         }
-        // ReLU features always: erf has no kink shortcut (O(G·N·M) a draw, seconds at M = 16384).
-        let act = crate::net::Act::Relu;
+        let act = s.net_spec.act;
         let sigma = s.common.noise;
         let key = risk_key(&s.data, s.seed, act, sigma);
         let cfg = s.cfg();

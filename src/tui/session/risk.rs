@@ -1,9 +1,9 @@
 //! What the risk view (key R) knows: does it overfit? The last-layer net's expected test error
 //! against width in closed form (THEORY.md, "Does it overfit?"), at σn = 0 and at the
 //! session's σ, with the infinite-width values and the lines' errors. It is computed on a thread
-//! of its own (about half a second), keyed by the data and σ; nets trained for real at a few
-//! widths (σn = σ) fill in beside it from the histogram worker. Its features are ReLU whatever
-//! the net's φ: erf's Gram blocks cost O(G·N·M) a draw (seconds at M = 16384).
+//! of its own a width at a time (ReLU about half a second in all; erf, whose Gram blocks cost
+//! O((G + N)·N·M) a draw, some seconds), keyed by the data, φ and σ; nets trained for real at a
+//! few widths (σn = σ) fill in beside it from the histogram worker.
 
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ use crate::risk::TestSet;
 use crate::risk::curve::{self, Curve, CurveSpec};
 use crate::risk::trained::{TRAINED_RUNS, TRAINED_WIDTHS, TrainedSummary};
 use crate::tui::jobs::background::{Background, Mode};
+use crate::tui::jobs::worker::lower_priority;
 
 /// The view's widths: those of every risk curve.
 pub const RISK_WIDTHS: [usize; 15] = curve::WIDTHS;
@@ -74,6 +75,8 @@ fn trained_points(data: &Dataset, act: Act, sigma: f64) -> Vec<TrainedPoint> {
 #[derive(Debug)]
 pub struct RiskView {
     pub key: RiskKey,
+    /// The features' φ: the session's net's.
+    pub act: Act,
     /// σ of the second curve (the first is σn = 0).
     pub sigma: f64,
     /// What the test error is measured against, in words (`TestSet::describe`).
@@ -81,7 +84,10 @@ pub struct RiskView {
     /// The points themselves, shared with the trained nets' jobs.
     pub test_set: Arc<TestSet>,
     job: Background<Result<Curve, String>>,
+    /// The curve so far: the widths done, from the narrowest.
     pub curve: Option<Curve>,
+    /// Whether every width has arrived (the job has ended).
+    complete: bool,
     pub error: Option<String>,
     /// Nets trained for real at a few widths, filled in by the worker.
     pub trained: Vec<TrainedPoint>,
@@ -107,18 +113,49 @@ impl RiskView {
                 draws: RISK_DRAWS,
                 seed,
             };
-            feed.send(
-                curve::curve(&data, &theirs, &spec, sigma, crate::args::DEFAULT_SOURCES).map_err(|e| e.to_string()),
-            );
+            // Each width as it is done: the view draws the curve from the left as it comes.
+            let run = || {
+                let each = |c: &Curve| feed.send(Ok(c.clone()));
+                curve::curve_by_width(&data, &theirs, &spec, sigma, crate::args::DEFAULT_SOURCES, each)
+            };
+            // Off the frame, on threads that yield to the UI's (as the histogram worker's do).
+            let pool = (mode == Mode::Thread)
+                .then(|| rayon::ThreadPoolBuilder::new().start_handler(|_| lower_priority()).build().ok())
+                .flatten();
+            let done = match pool {
+                Some(pool) => pool.install(run),
+                None => run(),
+            };
+            if let Err(e) = done {
+                feed.send(Err(e.to_string()));
+            }
         });
-        let mut view =
-            RiskView { key, sigma, test: described, test_set: test, job, curve: None, error: None, trained, cfg };
+        let mut view = RiskView {
+            key,
+            act,
+            sigma,
+            test: described,
+            test_set: test,
+            job,
+            curve: None,
+            complete: false,
+            error: None,
+            trained,
+            cfg,
+        };
         view.poll();
         view
     }
 
+    /// Whether the curve has every width (or failed).
     pub fn done(&self) -> bool {
-        self.curve.is_some() || self.error.is_some()
+        self.complete || self.error.is_some()
+    }
+
+    /// Widths in the curve so far, of all.
+    pub fn progress(&self) -> (usize, usize) {
+        let per_width = 2; // σn = 0 and σ
+        (self.curve.as_ref().map_or(0, |c| c.rows.len() / per_width), RISK_WIDTHS.len())
     }
 
     /// Whether trained nets are still to come.
@@ -138,7 +175,7 @@ impl RiskView {
         }
     }
 
-    /// Takes the curve once it has arrived. True when it did.
+    /// Takes the curve as far as it has come. True when it changed.
     pub fn poll(&mut self) -> bool {
         let mut any = false;
         for r in self.job.drain() {
@@ -148,8 +185,12 @@ impl RiskView {
                 Err(e) => self.error = Some(e),
             }
         }
-        if self.job.finished() && !self.done() {
-            self.error = Some("the risk curve stopped short (internal error)".into());
+        if self.job.finished() && !self.complete {
+            self.complete = true;
+            any = true;
+            if self.error.is_none() && self.progress().0 < RISK_WIDTHS.len() {
+                self.error = Some("the risk curve stopped short (internal error)".into());
+            }
         }
         any
     }

@@ -17,7 +17,7 @@ use crate::model::ModelKind;
 use crate::net::TrainMode;
 use crate::risk::curve::{Curve, trained_params};
 use crate::tui::session::Session;
-use crate::tui::session::risk::{RISK_DRAWS, RiskView};
+use crate::tui::session::risk::{RISK_DRAWS, RISK_WIDTHS, RiskView};
 
 /// log10, floored so that 0 stays on the chart.
 fn lg(v: f64) -> f64 {
@@ -80,8 +80,12 @@ fn trained_label(view: &RiskView) -> String {
 }
 
 pub fn draw(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let title = format!("Risk · test error vs trained parameters p · relu, last layer · {RISK_DRAWS} draws");
     let Some(view) = &s.risk else { return };
+    // While the widths come in, how many of them the curve has.
+    let (done, all) = view.progress();
+    let so_far = if view.done() { String::new() } else { format!(" {done}/{all} widths") };
+    let act = view.act.name();
+    let title = format!("Risk{so_far} · test error vs trained parameters p · {act}, last layer · {RISK_DRAWS} draws");
     let Some(c) = &view.curve else {
         let msg = view.error.clone().unwrap_or_else(|| "computing the closed form…".into());
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }).block(block(theme, title)), area);
@@ -99,7 +103,9 @@ pub fn draw(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
         ys.chain(tops).filter(|y| y.is_finite()).fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
     lo = lo.floor();
     hi = hi.ceil().max(lo + 1.0);
-    let x1 = x_end(zero.iter().chain(&noisy).chain(&lines).map(|p| p.0).fold(1.0, f64::max));
+    // The axis holds every width from the start, so it stays put while the widths come in.
+    let widest = trained_params(RISK_WIDTHS[RISK_WIDTHS.len() - 1], n, view.sigma, TrainMode::Last);
+    let x1 = x_end(lines.iter().map(|p| p.0).fold(lg(widest as f64), f64::max));
     let thr = lg(n as f64);
     let threshold = vec![(thr, lo), (thr, hi)];
     let floor = vec![(0.0, lines[0].1), (x1, lines[0].1)];
@@ -125,8 +131,8 @@ pub fn draw(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
     let title = first_fit(
         &[
             format!("{title} · lines: traditional {t}{mt} slightly {sl}{ms} very {v}{mv}"),
-            format!("Risk vs parameters · lines: traditional {t}{mt} slightly {sl}{ms} very {v}{mv}"),
-            format!("Risk trad {t}{mt} sl {sl}{ms} very {v}{mv}"),
+            format!("Risk{so_far} vs parameters · lines: traditional {t}{mt} slightly {sl}{ms} very {v}{mv}"),
+            format!("Risk{so_far} trad {t}{mt} sl {sl}{ms} very {v}{mv}"),
         ],
         area.width.saturating_sub(4) as usize,
     );
