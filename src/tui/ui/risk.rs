@@ -122,20 +122,22 @@ pub fn draw(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
     sets.push(series(theme, &dots, Series::Trained, GraphType::Scatter));
     sets.push(series(theme, &lines, Series::Lines, GraphType::Scatter));
     let here = current(s, n, &zero, &noisy, &lines);
-    let here_marker = if theme.plain() { theme.marker(Series::Run) } else { Marker::Custom('◆') };
-    sets.push(series(theme, &here, Series::Run, GraphType::Scatter).marker(here_marker));
+    // ◆ in every theme (--ascii's last pass makes it *): no other series uses it.
+    sets.push(series(theme, &here, Series::Run, GraphType::Scatter).marker(Marker::Custom('◆')));
     // The lines' errors in the title too, the current one marked ◀: the longest that fits.
     let mark = |k: ModelKind| if s.current == k { "◀" } else { "" };
     let (t, sl, v) = (num(errors[0]), num(errors[1]), num(errors[2]));
     let (mt, ms, mv) = (mark(ModelKind::Traditional), mark(ModelKind::Slightly), mark(ModelKind::Very));
-    let title = first_fit(
-        &[
-            format!("{title} · lines: traditional {t}{mt} slightly {sl}{ms} very {v}{mv}"),
-            format!("Risk{so_far} vs parameters · lines: traditional {t}{mt} slightly {sl}{ms} very {v}{mv}"),
-            format!("Risk{so_far} trad {t}{mt} sl {sl}{ms} very {v}{mv}"),
-        ],
-        area.width.saturating_sub(4) as usize,
-    );
+    let mut titles = vec![
+        format!("{title} · lines: traditional {t}{mt} slightly {sl}{ms} very {v}{mv}"),
+        format!("Risk{so_far} vs parameters · lines: traditional {t}{mt} slightly {sl}{ms} very {v}{mv}"),
+        format!("Risk{so_far} trad {t}{mt} sl {sl}{ms} very {v}{mv}"),
+    ];
+    if !view.done() {
+        // While the widths come in on a narrow screen: the count alone rather than a cut list.
+        titles.extend([format!("Risk {done}/{all} trad {t}{mt} sl {sl}{ms} very {v}{mv}"), format!("Risk{so_far}")]);
+    }
+    let title = first_fit(&titles, area.width.saturating_sub(4) as usize);
     let items = [
         (Series::Predicted, "σn=0".to_string()),
         (Series::Posterior, format!("σn={}", num(view.sigma))),
