@@ -167,22 +167,26 @@ fn double_descent_at_sigma_0_and_none_at_sigma_1() {
     }
 }
 
+/// 12 demo points and the grid test set against their true line.
+fn twelve_points() -> (Dataset, TestSet) {
+    let d = DataSpec { n: 12, ..DataSpec::default() }.generate().unwrap();
+    let t = TestSet::grid(&d, 1.0);
+    (d, t)
+}
+
+/// The last-layer curve's spec at these widths, σn values and draws (seed 7).
+fn last_layer(act: Act, widths: Vec<usize>, sigmas: Vec<f64>, draws: u64) -> CurveSpec {
+    CurveSpec { act, train: TrainMode::Last, widths, sigmas, draws, seed: 7 }
+}
+
 /// The risk figures' x axis: the parameters GD trains. The last-layer net's M + 1 output
 /// weights (+ N noise parameters when σn > 0), all layers' 3M + 1; the lines' 1, 1 + N,
 /// 1 + sources·N; the threshold p = N.
 #[test]
 fn trained_parameters_count_what_gd_moves() {
     use overparam::risk::curve::{curve, trained_params};
-    let d = DataSpec { n: 12, ..DataSpec::default() }.generate().unwrap();
-    let t = TestSet::grid(&d, 1.0);
-    let spec = CurveSpec {
-        act: Act::Relu,
-        train: TrainMode::Last,
-        widths: vec![1, 11, 64],
-        sigmas: vec![0.0, 0.5],
-        draws: 1,
-        seed: 7,
-    };
+    let (d, t) = twelve_points();
+    let spec = last_layer(Act::Relu, vec![1, 11, 64], vec![0.0, 0.5], 1);
     let c = curve(&d, &t, &spec, 1.0, 100).unwrap();
     let p: Vec<(usize, f64, usize)> = c.rows.iter().map(|r| (r.width, r.sigma, r.p)).collect();
     assert_eq!(p, [(1, 0.0, 2), (11, 0.0, 12), (64, 0.0, 65), (1, 0.5, 14), (11, 0.5, 24), (64, 0.5, 77)]);
@@ -200,17 +204,9 @@ fn trained_parameters_count_what_gd_moves() {
 #[test]
 fn the_curve_by_width_grows_to_the_whole_curve() {
     use overparam::risk::curve::{curve, curve_by_width};
-    let d = DataSpec { n: 12, ..DataSpec::default() }.generate().unwrap();
-    let t = TestSet::grid(&d, 1.0);
+    let (d, t) = twelve_points();
     for act in [Act::Relu, Act::Erf] {
-        let spec = CurveSpec {
-            act,
-            train: TrainMode::Last,
-            widths: vec![1, 8, 64],
-            sigmas: vec![0.0, 1.0],
-            draws: 3,
-            seed: 5,
-        };
+        let spec = last_layer(act, vec![1, 8, 64], vec![0.0, 1.0], 3);
         let whole = curve(&d, &t, &spec, 1.0, 100).unwrap();
         let mut seen = Vec::new();
         let end = curve_by_width(&d, &t, &spec, 1.0, 100, |c| {

@@ -346,13 +346,10 @@ mod tests {
         assert_eq!(order, [(0, 0), (1, 0), (2, 0), (0, b), (1, b), (2, b)], "a batch of each in turn");
     }
 
-    #[test]
-    fn a_stale_net_job_stops_between_slices() {
-        use std::sync::atomic::AtomicUsize;
+    /// A ReLU net of `width` on 12 demo points, and GD to |∇L| < 1e-9 from the seed 42.
+    fn small_net(width: usize, train: crate::net::TrainMode) -> (crate::data::Dataset, Arc<Net>, EnsembleConfig) {
         let data = DataSpec { n: 12, ..DataSpec::default() }.generate().unwrap();
-        let net = crate::net::NetSpec { width: 8, act: crate::net::Act::Relu, train: crate::net::TrainMode::All }
-            .build(&data, 1.0)
-            .unwrap();
+        let net = crate::net::NetSpec { width, act: crate::net::Act::Relu, train }.build(&data, 1.0).unwrap();
         let cfg = EnsembleConfig {
             optimizer: Optimizer::Gd,
             lr: LrChoice::default(),
@@ -360,6 +357,13 @@ mod tests {
             tol: 1e-9,
             seed: 42,
         };
+        (data, net, cfg)
+    }
+
+    #[test]
+    fn a_stale_net_job_stops_between_slices() {
+        use std::sync::atomic::AtomicUsize;
+        let (_, net, cfg) = small_net(8, crate::net::TrainMode::All);
         let at = [1.0, 2.0];
         let fresh = net_endpoints(&net, &cfg, 0..2, &at, &|| false).unwrap().unwrap();
         assert_eq!(fresh.0.len(), 2);
@@ -378,18 +382,8 @@ mod tests {
 
     #[test]
     fn a_test_error_task_is_the_engines_trained_errors_and_stops_when_stale() {
-        let data = DataSpec { n: 12, ..DataSpec::default() }.generate().unwrap();
-        let net = crate::net::NetSpec { width: 16, act: crate::net::Act::Relu, train: crate::net::TrainMode::Last }
-            .build(&data, 1.0)
-            .unwrap();
+        let (data, net, cfg) = small_net(16, crate::net::TrainMode::Last);
         let test = Arc::new(TestSet::grid(&data, 1.0));
-        let cfg = EnsembleConfig {
-            optimizer: Optimizer::Gd,
-            lr: LrChoice::default(),
-            max_steps: 1_000_000,
-            tol: 1e-9,
-            seed: 42,
-        };
         let task = Task {
             histogram: HistogramId::Trained(1),
             subject: Subject::TestError { net: Arc::clone(&net), test: Arc::clone(&test) },
