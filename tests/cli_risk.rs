@@ -37,6 +37,8 @@ fn risk_json_has_the_theory_numbers_and_the_threshold() {
     assert_eq!(j["test"]["kind"], "grid");
     assert_eq!(j["test_points"], 991);
     assert_eq!(j["threshold_width"], 99.0);
+    assert_eq!(j["threshold_params"], 100);
+    assert_eq!(j["line_params"], serde_json::json!([1, 101, 10001]));
     // Default σn: 0 and --noise (1): rows ordered by σn, then width.
     let rows = j["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 4);
@@ -45,6 +47,7 @@ fn risk_json_has_the_theory_numbers_and_the_threshold() {
         (Some(0.0), Some(10), Some(31))
     );
     assert_eq!((rows[3]["noise_prior"].as_f64(), rows[3]["k"].as_u64()), (Some(1.0), Some(3 * 16384 + 1 + 100)));
+    assert_eq!((rows[0]["p"].as_u64(), rows[3]["p"].as_u64()), (Some(11), Some(16384 + 1 + 100)));
     for r in rows {
         let c = &r["closed_form"];
         let (mean, err, var) =
@@ -66,15 +69,19 @@ fn risk_json_has_the_theory_numbers_and_the_threshold() {
 fn risk_text_and_csv_say_what_they_measure() {
     let t = ok(&["risk", "--model", "net", "--widths", "64,128", "--draws", "2"]);
     assert!(t.contains("mean squared error against the true line y = 1·x on 991 points over [0, 9.9]"), "{t}");
-    assert!(t.contains("interpolation threshold: trained parameters = N at M = 99"), "{t}");
+    assert!(t.contains("interpolation threshold: trained parameters p = N = 100 at M = 99"), "{t}");
+    assert!(t.contains("── p > N = 100 at every width: the noise parameters are a ridge"), "{t}");
+    assert_eq!(t.matches("interpolation threshold").count(), 1, "σn = 0 alone has one: {t}");
+    assert!(t.contains("\n    64     193      65 ") && t.contains("\n    64     293     165 "), "k and p: {t}");
+    assert!(t.contains("  very          10001 "), "the lines' p: {t}");
     assert!(t.contains("σn = 0 (no noise parameters"), "{t}");
     assert!(t.contains("(width → ∞: the NNGP posterior)") && t.contains("traditional"), "{t}");
     let threshold = t.find("interpolation threshold").unwrap();
     assert!(t.find("\n    64 ").unwrap() < threshold && threshold < t.find("\n   128 ").unwrap(), "{t}");
     let c = ok(&["risk", "--model", "net", "--widths", "8", "--draws", "2", "--noise-prior", "0.5", "--format", "csv"]);
     let lines: Vec<&str> = c.lines().collect();
-    assert!(lines[0].starts_with("row,noise_prior,width,k,expected,"));
-    assert!(lines[1].starts_with("net,0.5,8,125,"), "{c}");
+    assert!(lines[0].starts_with("row,noise_prior,width,k,p,expected,"));
+    assert!(lines[1].starts_with("net,0.5,8,125,109,"), "{c}");
     assert!(lines[2].starts_with("nngp,0.5,inf,"), "{c}");
     assert_eq!(lines.len(), 6);
     // All layers: no closed form at finite width, the NTK-GP at infinite width.

@@ -33,6 +33,8 @@ struct Row {
     width: usize,
     noise_prior: f64,
     k: usize,
+    /// Of the k, those GD trains: the risk figures' x axis.
+    p: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     closed_form: Option<Summary>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -53,9 +55,13 @@ struct RiskJson {
     optimizer: Option<Optimizer>,
     /// The width where the trained parameters reaching f equal N.
     threshold_width: f64,
+    /// The threshold in trained parameters p: N.
+    threshold_params: usize,
     rows: Vec<Row>,
     infinite: Vec<InfiniteRow>,
     lines: LineRisks,
+    /// The lines' trained parameters: traditional, slightly, very.
+    line_params: [usize; 3],
 }
 
 fn risk_json(common: &Common, req: &Request) -> Result<RiskJson, Error> {
@@ -90,7 +96,7 @@ fn risk_json(common: &Common, req: &Request) -> Result<RiskJson, Error> {
             }
             _ => None,
         };
-        rows.push(Row { width: r.width, noise_prior: r.sigma, k: r.k, closed_form: r.closed, trained });
+        rows.push(Row { width: r.width, noise_prior: r.sigma, k: r.k, p: r.p, closed_form: r.closed, trained });
     }
     let mut checks: Vec<(&str, f64)> = Vec::new();
     for r in &rows {
@@ -110,9 +116,11 @@ fn risk_json(common: &Common, req: &Request) -> Result<RiskJson, Error> {
         draws: spec.draws,
         optimizer,
         threshold_width: c.threshold_width,
+        threshold_params: c.threshold_params,
         rows,
         infinite: c.infinite,
         lines: c.lines,
+        line_params: c.line_params,
     })
 }
 
@@ -141,17 +149,18 @@ fn opt_cell(v: Option<f64>) -> String {
 
 fn csv(j: &RiskJson) -> String {
     let mut s = String::from(
-        "row,noise_prior,width,k,expected,mean_error,variance,median,se,trained_mean,trained_se,trained_converged\n",
+        "row,noise_prior,width,k,p,expected,mean_error,variance,median,se,trained_mean,trained_se,trained_converged\n",
     );
     for r in &j.rows {
         let c = r.closed_form.as_ref();
         let t = r.trained.as_ref();
         let _ = writeln!(
             s,
-            "net,{},{},{},{},{},{},{},{},{},{},{}",
+            "net,{},{},{},{},{},{},{},{},{},{},{},{}",
             r.noise_prior,
             r.width,
             r.k,
+            r.p,
             c.map(|c| c.mean.to_string()).unwrap_or_default(),
             c.map(|c| c.mean_error.to_string()).unwrap_or_default(),
             c.map(|c| c.variance.to_string()).unwrap_or_default(),
@@ -164,10 +173,11 @@ fn csv(j: &RiskJson) -> String {
     }
     for i in &j.infinite {
         let e = i.expected;
-        let _ = writeln!(s, "{},{},inf,,{},{},{},,,,,", i.kind, i.sigma, e.total, e.mean_error, e.variance);
+        let _ = writeln!(s, "{},{},inf,,,{},{},{},,,,,", i.kind, i.sigma, e.total, e.mean_error, e.variance);
     }
-    for (name, e) in [("traditional", j.lines.traditional), ("slightly", j.lines.slightly), ("very", j.lines.very)] {
-        let _ = writeln!(s, "{name},,,,{},{},{},,,,,", e.total, e.mean_error, e.variance);
+    let lines = [("traditional", j.lines.traditional), ("slightly", j.lines.slightly), ("very", j.lines.very)];
+    for ((name, e), p) in lines.into_iter().zip(j.line_params) {
+        let _ = writeln!(s, "{name},,,{p},{p},{},{},{},,,,,", e.total, e.mean_error, e.variance);
     }
     s
 }
@@ -209,30 +219,46 @@ fn table(j: &RiskJson) -> String {
         } else {
             format!("noise parameters with prior sd {}: k = 3M + 1 + N", sig4(sigma))
         };
+        let p_is = match (j.train, sigma > 0.0) {
+            (TrainMode::Last, false) => "p = M + 1",
+            (TrainMode::Last, true) => "p = M + 1 + N",
+            (TrainMode::All, false) => "p = 3M + 1",
+            (TrainMode::All, true) => "p = 3M + 1 + N",
+        };
+        let what = format!("{what}; trained {p_is}");
         let _ = writeln!(s, "σn = {} ({what})", sig4(sigma));
         let mut head = format!(
-            "{:>6} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10}",
-            "width", "k", "expected", "mean err", "variance", "median", "se"
+            "{:>6} {:>7} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10}",
+            "width", "k", "p", "expected", "mean err", "variance", "median", "se"
         );
         if trained {
             head.push_str(&format!(" {:>10} {:>10} {:>6}", "trained", "± se", "conv"));
         }
         let _ = writeln!(s, "{head}");
-        let mut marked = false;
+        // With noise parameters p = M + 1 + N > N at every width: no threshold to cross.
+        let mut marked = sigma > 0.0;
+        if marked {
+            let _ = writeln!(
+                s,
+                "{:>6} ── p > N = {} at every width: the noise parameters are a ridge",
+                "", j.threshold_params
+            );
+        }
         for r in j.rows.iter().filter(|r| r.noise_prior == sigma) {
             if !marked && r.width as f64 >= j.threshold_width {
                 marked = true;
                 let _ = writeln!(
                     s,
-                    "{:>6} ── interpolation threshold: trained parameters = N at M = {}",
-                    "", j.threshold_width
+                    "{:>6} ── interpolation threshold: trained parameters p = N = {} at M = {}",
+                    "", j.threshold_params, j.threshold_width
                 );
             }
             let c = r.closed_form.as_ref();
             let mut line = format!(
-                "{:>6} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10}",
+                "{:>6} {:>7} {:>7} {:>10} {:>10} {:>10} {:>10} {:>10}",
                 r.width,
                 r.k,
+                r.p,
                 opt_cell(c.map(|c| c.mean)),
                 opt_cell(c.map(|c| c.mean_error)),
                 opt_cell(c.map(|c| c.variance)),
@@ -253,8 +279,9 @@ fn table(j: &RiskJson) -> String {
             let e = i.expected;
             let _ = writeln!(
                 s,
-                "{:>6} {:>7} {:>10} {:>10} {:>10}  (width → ∞: the {})",
+                "{:>6} {:>7} {:>7} {:>10} {:>10} {:>10}  (width → ∞: the {})",
                 "∞",
+                "",
                 "",
                 sig4(e.total),
                 sig4(e.mean_error),
@@ -264,15 +291,17 @@ fn table(j: &RiskJson) -> String {
         }
     }
     let _ = writeln!(s);
-    let _ = writeln!(s, "the lines, for reference (expected = mean error + variance):");
-    for (name, e, what) in [
+    let _ = writeln!(s, "the lines, for reference (p: trained parameters; expected = mean error + variance):");
+    let _ = writeln!(s, "  {:<11} {:>7} {:>10} {:>10} {:>10}", "", "p", "expected", "mean err", "variance");
+    let lines = [
         ("traditional", j.lines.traditional, "the least-squares line: the right model, the truth being a line"),
         ("slightly", j.lines.slightly, "a posterior sample of the slope (GD's endpoint)"),
         ("very", j.lines.very, "plain GD's endpoint slope"),
-    ] {
+    ];
+    for ((name, e, what), p) in lines.into_iter().zip(j.line_params) {
         let _ = writeln!(
             s,
-            "  {name:<11} {:>10} {:>10} {:>10}  {what}",
+            "  {name:<11} {p:>7} {:>10} {:>10} {:>10}  {what}",
             sig4(e.total),
             sig4(e.mean_error),
             sig4(e.variance)
