@@ -1009,6 +1009,26 @@ fn the_risk_views_trained_nets_fill_in_with_the_engines_numbers() {
     assert!(r.filling() && r.trained.iter().all(|p| p.errors.is_empty()));
 }
 
+/// Where the risk view cannot train its nets (cg refuses the net) it says why, and marks the
+/// current net only on a curve it draws (σn = 0 or σ, not --noise-prior 0.5).
+#[test]
+fn the_risk_view_says_why_it_has_no_nets_and_marks_only_drawn_curves() {
+    let mut a = app(&["--model", "slightly", "--optimizer", "cg"]);
+    a.press(Key::Char('R'));
+    a.fill_now();
+    let r = a.session.risk.as_ref().unwrap();
+    assert!(r.trained.iter().all(|p| p.error.as_deref().is_some_and(|e| e.starts_with("cg is refused for the net"))));
+    let msg = a.session.message.clone().unwrap();
+    assert!(msg.starts_with("risk view, nets at M = ") && msg.contains("cg is refused"), "{msg}");
+    assert!(screen(&a, 160, 48).contains("nets 0 (failed)"));
+    // The net at σn = 0.5: no curve of its own, so no ◆; at σn = 0 it sits on that curve.
+    for (prior, marked) in [("0.5", false), ("0", true)] {
+        let mut b = app(&["--model", "net", "--width", "64", "--train", "last", "--noise-prior", prior]);
+        b.press(Key::Char('R'));
+        assert_eq!(screen(&b, 100, 30).contains('◆'), marked, "--noise-prior {prior}");
+    }
+}
+
 #[test]
 fn snapshot_risk_view_and_its_numbers() {
     // The closed form arrives inline in tests: both curves, the threshold, the lines' errors.

@@ -209,7 +209,7 @@ fn the_curve_by_width_grows_to_the_whole_curve() {
         let spec = last_layer(act, vec![1, 8, 64], vec![0.0, 1.0], 3);
         let whole = curve(&d, &t, &spec, 1.0, 100).unwrap();
         let mut seen = Vec::new();
-        let end = curve_by_width(&d, &t, &spec, 1.0, 100, |c| {
+        let end = curve_by_width(&d, &t, &spec, (1.0, 100), &|| false, |c| {
             seen.push(c.rows.iter().map(|r| (r.sigma, r.width)).collect::<Vec<_>>());
             true
         })
@@ -225,7 +225,7 @@ fn the_curve_by_width_grows_to_the_whole_curve() {
         );
         let mut calls = 0;
         assert_eq!(
-            curve_by_width(&d, &t, &spec, 1.0, 100, |_| {
+            curve_by_width(&d, &t, &spec, (1.0, 100), &|| false, |_| {
                 calls += 1;
                 false
             })
@@ -233,5 +233,14 @@ fn the_curve_by_width_grows_to_the_whole_curve() {
             None
         );
         assert_eq!(calls, 1, "stopped after the first width");
+        // Asked before each draw: stopped within the first width, nothing is sent.
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let stop = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 2;
+        let mut sent = 0;
+        let stopped = curve_by_width(&d, &t, &spec, (1.0, 100), &stop, |_| {
+            sent += 1;
+            true
+        });
+        assert_eq!((stopped.unwrap(), sent), (None, 0), "stopped within the first width's three draws");
     }
 }

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use crate::args::Common;
 use crate::error::Error;
 use crate::format::{sig4, thousands};
-use crate::net::{NetSpec, TrainMode};
+use crate::net::{Act, NetSpec, TrainMode};
 use crate::optim::Optimizer;
 use crate::report::ensure_finite;
 use crate::risk::curve::{self, Curve, CurveSpec, WIDTHS, trained_params};
@@ -30,6 +30,8 @@ pub const MARK: RGBColor = RGBColor(60, 60, 60);
 /// The numbers the figure is drawn from.
 pub struct RiskNumbers {
     pub curve: Curve,
+    /// The features' φ.
+    pub act: Act,
     pub sigma: f64,
     pub trained: Vec<(usize, TrainedSummary)>,
     pub test: String,
@@ -63,7 +65,7 @@ pub fn numbers(common: &Common, opt: Optimizer) -> Result<RiskNumbers, Error> {
     checks.extend(trained.iter().map(|(_, t)| ("trained test error", t.mean)));
     ensure_finite(&checks)?;
     let optimizer = optimizer_name(opt);
-    Ok(RiskNumbers { curve: c, sigma: common.noise, trained, test: test.describe(), optimizer, draws: DRAWS })
+    Ok(RiskNumbers { curve: c, act, sigma: common.noise, trained, test: test.describe(), optimizer, draws: DRAWS })
 }
 
 /// How the trained nets' optimizer is named in the legend.
@@ -85,7 +87,7 @@ fn runs_each(n: &RiskNumbers) -> String {
     if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") }
 }
 
-/// A curve as drawn: its colour, its legend label and its (log M, log error) points.
+/// A curve as drawn: its colour, its legend label and its (log p, log error) points.
 type Curve2 = (RGBColor, String, Vec<(f64, f64)>);
 
 /// The lines as drawn: each one's trained parameters and expected error, named.
@@ -151,8 +153,12 @@ pub fn risk_svg(n: &RiskNumbers) -> anyhow::Result<String> {
             TRAINED,
         ));
     }
-    let title =
-        format!("does it overfit? test error against trained parameters (last layer, {} draws) · {}", n.draws, n.test);
+    let title = format!(
+        "does it overfit? test error against trained parameters ({}, last layer, {} draws) · {}",
+        n.act.name(),
+        n.draws,
+        n.test
+    );
     svg(|root| {
         let (top, legend) = split_legend(root, &keys);
         let caption = (title.as_str(), caption_size(&title, 16));

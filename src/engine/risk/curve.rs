@@ -253,9 +253,22 @@ pub fn line_risks(data: &Dataset, test: &TestSet, sigma: f64, sources: usize) ->
 /// The closed form for every (width, draw), in parallel, one decomposition per pair serving
 /// every σn; rows ordered by σn, then width.
 pub fn closed_rows(data: &Dataset, test: &TestSet, spec: &CurveSpec) -> Vec<WidthRow> {
+    closed_rows_until(data, test, spec, &|| false).unwrap_or_default()
+}
+
+/// `closed_rows`, asking `stop` before each (width, draw): None once it has said yes.
+pub fn closed_rows_until(
+    data: &Dataset,
+    test: &TestSet,
+    spec: &CurveSpec,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<WidthRow>> {
     let pairs: Vec<(usize, u64)> = spec.widths.iter().flat_map(|&m| (0..spec.draws).map(move |d| (m, d))).collect();
-    let per: Vec<Vec<Expected>> =
-        pairs.par_iter().map(|&(m, d)| draw_expected(data, test, spec.act, m, d, spec.seed, &spec.sigmas)).collect();
+    let per: Option<Vec<Vec<Expected>>> = pairs
+        .par_iter()
+        .map(|&(m, d)| (!stop()).then(|| draw_expected(data, test, spec.act, m, d, spec.seed, &spec.sigmas)))
+        .collect();
+    let per = per?;
     let mut rows = Vec::new();
     for (si, &sigma) in spec.sigmas.iter().enumerate() {
         for (at, &m) in spec.widths.iter().enumerate() {
@@ -265,7 +278,7 @@ pub fn closed_rows(data: &Dataset, test: &TestSet, spec: &CurveSpec) -> Vec<Widt
             rows.push(WidthRow { width: m, sigma, k, p, closed: Some(Summary::of(&vals)) });
         }
     }
-    rows
+    Some(rows)
 }
 
 /// The whole curve: the closed form at each width (last layer; all layers have none at finite
@@ -273,26 +286,30 @@ pub fn closed_rows(data: &Dataset, test: &TestSet, spec: &CurveSpec) -> Vec<Widt
 /// noise σ and `sources` the very model's, for the lines.
 pub fn curve(data: &Dataset, test: &TestSet, spec: &CurveSpec, sigma: f64, sources: usize) -> Result<Curve> {
     let mut c = skeleton(data, test, spec, sigma, sources)?;
-    c.rows = width_rows(data, test, spec);
+    c.rows = width_rows(data, test, spec, &|| false).unwrap_or_default();
     Ok(c)
 }
 
 /// `curve` a width at a time, for a view that draws it as it comes: `each` gets the curve so far
 /// (the widths done, in order, every σn, ordered as `curve` orders them) after each width and
-/// returns false to stop it (None then). The end is `curve`'s: each width's draws are its own.
+/// returns false to stop it; `stop` is asked before each draw (erf's widest take a second
+/// each). None when stopped. The end is `curve`'s: each width's draws are its own.
 pub fn curve_by_width(
     data: &Dataset,
     test: &TestSet,
     spec: &CurveSpec,
-    sigma: f64,
-    sources: usize,
+    (sigma, sources): (f64, usize),
+    stop: &(dyn Fn() -> bool + Sync),
     mut each: impl FnMut(&Curve) -> bool,
 ) -> Result<Option<Curve>> {
     let mut c = skeleton(data, test, spec, sigma, sources)?;
     // Per width done, its rows in σn order.
     let mut done: Vec<Vec<WidthRow>> = Vec::new();
     for &m in &spec.widths {
-        done.push(width_rows(data, test, &CurveSpec { widths: vec![m], ..spec.clone() }));
+        let Some(rows) = width_rows(data, test, &CurveSpec { widths: vec![m], ..spec.clone() }, stop) else {
+            return Ok(None);
+        };
+        done.push(rows);
         c.rows = (0..spec.sigmas.len()).flat_map(|si| done.iter().filter_map(move |w| w.get(si).cloned())).collect();
         if !each(&c) {
             return Ok(None);
@@ -301,22 +318,29 @@ pub fn curve_by_width(
     Ok(Some(c))
 }
 
-/// The rows of `spec`'s widths: the closed form (last layer), or counts alone (all layers).
-fn width_rows(data: &Dataset, test: &TestSet, spec: &CurveSpec) -> Vec<WidthRow> {
+/// The rows of `spec`'s widths: the closed form (last layer), or counts alone (all layers);
+/// None once `stop` says so.
+fn width_rows(
+    data: &Dataset,
+    test: &TestSet,
+    spec: &CurveSpec,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<WidthRow>> {
     match spec.train {
-        TrainMode::Last => closed_rows(data, test, spec),
-        TrainMode::All => spec
-            .sigmas
-            .iter()
-            .flat_map(|&s| spec.widths.iter().map(move |&m| (m, s)))
-            .map(|(m, s)| WidthRow {
-                width: m,
-                sigma: s,
-                k: net_k(m, data.n(), s),
-                p: trained_params(m, data.n(), s, TrainMode::All),
-                closed: None,
-            })
-            .collect(),
+        TrainMode::Last => closed_rows_until(data, test, spec, stop),
+        TrainMode::All => Some(
+            spec.sigmas
+                .iter()
+                .flat_map(|&s| spec.widths.iter().map(move |&m| (m, s)))
+                .map(|(m, s)| WidthRow {
+                    width: m,
+                    sigma: s,
+                    k: net_k(m, data.n(), s),
+                    p: trained_params(m, data.n(), s, TrainMode::All),
+                    closed: None,
+                })
+                .collect(),
+        ),
     }
 }
 

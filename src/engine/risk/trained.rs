@@ -14,8 +14,7 @@ use crate::net::{Net, NetRun};
 use crate::theory::mean_std;
 
 /// Widths where risk figures train nets for real beside the closed form (risk.svg, the
-/// explorer's risk view), and how many at each: one count for both, so an export of the view
-/// is the figure `plot` draws.
+/// explorer's risk view), and how many at each: the same for both.
 pub const TRAINED_WIDTHS: [usize; 3] = [16, 256, 2048];
 pub const TRAINED_RUNS: u64 = 8;
 

@@ -176,14 +176,17 @@ fn view_figures(session: &Session) -> anyhow::Result<Vec<(&'static str, String)>
     Ok(out)
 }
 
-/// risk.svg of the risk view as shown, once computed: its closed-form curves and the nets
-/// trained so far.
+/// risk.svg of the risk view once its curve is whole: the closed-form curves and the nets
+/// trained so far (none while the widths still come in).
 fn risk_figure(session: &Session) -> anyhow::Result<Option<(&'static str, String)>> {
-    let Some((risk, curve)) = session.risk.as_ref().and_then(|r| Some((r, r.curve.clone()?))) else { return Ok(None) };
+    let whole = session.risk.as_ref().filter(|r| r.done() && r.error.is_none());
+    let Some((risk, curve)) = whole.and_then(|r| Some((r, r.curve.clone()?))) else { return Ok(None) };
+    let finite = |t: &crate::risk::trained::TrainedSummary| t.mean.is_finite() && t.se.is_finite();
     let n = risk_plot::RiskNumbers {
         curve,
+        act: risk.act,
         sigma: risk.sigma,
-        trained: risk.trained.iter().filter_map(|p| Some((p.width, p.summary()?))).collect(),
+        trained: risk.trained.iter().filter_map(|p| Some((p.width, p.summary().filter(finite)?))).collect(),
         test: risk.test.clone(),
         optimizer: risk_plot::optimizer_name(risk.cfg.optimizer),
         draws: crate::tui::session::risk::RISK_DRAWS,

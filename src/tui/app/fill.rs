@@ -12,7 +12,8 @@ use crate::tui::session::net::NETS_PER_FILL;
 use crate::tui::session::{Current, MAX_RUNS, View};
 
 impl App {
-    /// What each histogram on screen still needs, as the worker's tasks.
+    /// What each histogram on screen (and the risk view's trained nets, while it shows) still
+    /// needs, as the worker's tasks.
     fn tasks(&self) -> Vec<Task> {
         let s = &self.session;
         let mut tasks: Vec<Task> = s

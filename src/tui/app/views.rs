@@ -80,7 +80,8 @@ impl App {
         }
         let act = s.net_spec.act;
         let sigma = s.common.noise;
-        let key = risk_key(&s.data, s.seed, act, sigma);
+        let sources = s.common.source_count().unwrap_or(crate::args::DEFAULT_SOURCES);
+        let key = risk_key(&s.data, s.seed, act, (sigma, sources));
         let cfg = s.cfg();
         let mut refill = true;
         match &mut s.risk {
@@ -92,7 +93,10 @@ impl App {
             }
             // The session's own test set: the grid against the true line, or a data file's
             // held-out points.
-            _ => s.risk = Some(RiskView::new(&s.data, Arc::clone(&s.test), cfg, act, sigma, self.background)),
+            _ => {
+                let test = Arc::clone(&s.test);
+                s.risk = Some(RiskView::new(&s.data, test, cfg, (act, sigma, sources), self.background));
+            }
         }
         if refill {
             self.request_fill();

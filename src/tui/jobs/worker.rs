@@ -1,6 +1,6 @@
-//! The background histogram filler: endpoint slopes of many inits for the histograms on screen,
-//! computed off the UI thread in small batches (one thread serves them all in turn), so the UI
-//! never waits for it.
+//! The background histogram filler: endpoint slopes of many inits for the histograms on screen
+//! (and the risk view's trained nets' test errors), computed off the UI thread in small batches
+//! (one thread serves them all in turn), so the UI never waits for it.
 
 use std::ops::Range;
 use std::sync::Arc;

@@ -108,9 +108,9 @@ pub const VALUES: &[(&str, &str, Read)] = &[
     }),
 ];
 
-/// The risk view's curve, once computed.
+/// The risk view's curve, once whole (a part of it would name a false peak or widest width).
 fn risk(s: &Session) -> Option<&crate::risk::curve::Curve> {
-    s.risk.as_ref().and_then(|r| r.curve.as_ref())
+    s.risk.as_ref().filter(|r| r.done() && r.error.is_none()).and_then(|r| r.curve.as_ref())
 }
 
 /// (width, mean closed-form error) of the risk curve with (`noise`) or without noise parameters.

@@ -21,12 +21,13 @@ pub const RISK_WIDTHS: [usize; 15] = curve::WIDTHS;
 /// Feature draws per width (the closed form at each, averaged).
 pub const RISK_DRAWS: u64 = 8;
 
-/// What a curve belongs to: stale when any changes (seed, N, φ, σ, and the data's Σy).
-pub type RiskKey = (u64, usize, Act, u64, u64);
+/// What a curve belongs to: stale when any changes (seed, N, φ, σ, the very model's sources,
+/// and the data's Σy).
+pub type RiskKey = (u64, usize, Act, u64, usize, u64);
 
-/// The key of `data` under `seed`, φ and σ.
-pub fn risk_key(data: &Dataset, seed: u64, act: Act, sigma: f64) -> RiskKey {
-    (seed, data.n(), act, sigma.to_bits(), data.y.sum().to_bits())
+/// The key of `data` under `seed`, φ, σ and the very model's `sources`.
+pub fn risk_key(data: &Dataset, seed: u64, act: Act, (sigma, sources): (f64, usize)) -> RiskKey {
+    (seed, data.n(), act, sigma.to_bits(), sources, data.y.sum().to_bits())
 }
 
 /// Nets trained for real at one width (σn = σ, the session's optimizer), filled in by the
@@ -96,10 +97,18 @@ pub struct RiskView {
 }
 
 impl RiskView {
-    /// Starts the curve on a thread of its own with `Mode::Thread` (dropping the view stops it).
-    pub fn new(data: &Dataset, test: Arc<TestSet>, cfg: EnsembleConfig, act: Act, sigma: f64, mode: Mode) -> RiskView {
+    /// Starts the curve on a thread of its own with `Mode::Thread` (dropping the view stops it
+    /// before its next feature draw). φ for the features, σ for the second curve and the lines,
+    /// `sources` for the very model.
+    pub fn new(
+        data: &Dataset,
+        test: Arc<TestSet>,
+        cfg: EnsembleConfig,
+        (act, sigma, sources): (Act, f64, usize),
+        mode: Mode,
+    ) -> RiskView {
         let seed = cfg.seed;
-        let key = risk_key(data, seed, act, sigma);
+        let key = risk_key(data, seed, act, (sigma, sources));
         let trained = trained_points(data, act, sigma);
         let theirs = Arc::clone(&test);
         let described = test.describe();
@@ -113,10 +122,11 @@ impl RiskView {
                 draws: RISK_DRAWS,
                 seed,
             };
-            // Each width as it is done: the view draws the curve from the left as it comes.
+            // Each width as it is done: the view draws the curve from the left as it comes. A
+            // dropped view stops it before the next draw.
             let run = || {
                 let each = |c: &Curve| feed.send(Ok(c.clone()));
-                curve::curve_by_width(&data, &theirs, &spec, sigma, crate::args::DEFAULT_SOURCES, each)
+                curve::curve_by_width(&data, &theirs, &spec, (sigma, sources), &|| feed.cancelled(), each)
             };
             // Off the frame, on threads that yield to the UI's (as the histogram worker's do).
             let pool = (mode == Mode::Thread)

@@ -44,7 +44,7 @@ fn at(pts: &[(f64, f64)], x: f64) -> Option<f64> {
     Some(a.1 + (b.1 - a.1) * (x - a.0) / (b.0 - a.0))
 }
 
-/// (log10 M, log10 error).
+/// (log10 p, log10 error).
 type Point = (f64, f64);
 
 /// The trained nets' means at their p (log–log) and their ± se bars (a bar's lower end is −∞
@@ -66,8 +66,10 @@ fn trained(view: &RiskView, n: usize) -> (Vec<Point>, Vec<Vec<Point>>) {
 
 /// The trained nets' legend item: how many so far while they fill, "± se" once done.
 fn trained_label(view: &RiskView) -> String {
-    let have: usize = view.trained.iter().map(|p| p.errors.len()).sum();
-    let want: u64 = view.trained.iter().map(|p| p.target.max(p.errors.len() as u64)).sum();
+    // Widths the data refuses (no net) ask for nothing: their reason is the message.
+    let built = || view.trained.iter().filter(|p| p.net.is_some());
+    let have: usize = built().map(|p| p.errors.len()).sum();
+    let want: u64 = built().map(|p| p.target.max(p.errors.len() as u64)).sum();
     if want == 0 {
         "nets: e adds".to_string()
     } else if view.filling() {
@@ -117,7 +119,8 @@ pub fn draw(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
         series(theme, &zero, Series::Predicted, GraphType::Line),
         series(theme, &noisy, Series::Posterior, GraphType::Line),
     ];
-    let bar_marker = if theme.plain() { Marker::Custom('|') } else { Marker::Braille };
+    // Not |: that is the threshold's glyph, a column or two away from M = 16's bar.
+    let bar_marker = if theme.plain() { Marker::Custom('!') } else { Marker::Braille };
     sets.extend(bars.iter().map(|b| series(theme, b, Series::Trained, GraphType::Line).marker(bar_marker)));
     sets.push(series(theme, &dots, Series::Trained, GraphType::Scatter));
     sets.push(series(theme, &lines, Series::Lines, GraphType::Scatter));
@@ -136,6 +139,10 @@ pub fn draw(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
     if !view.done() {
         // While the widths come in on a narrow screen: the count alone rather than a cut list.
         titles.extend([format!("Risk {done}/{all} trad {t}{mt} sl {sl}{ms} very {v}{mv}"), format!("Risk{so_far}")]);
+    }
+    if let Some(e) = &view.error {
+        // Stopped part way: what it has, and why, rather than a curve passing for whole.
+        titles = vec![format!("Risk {done}/{all} widths · {e}"), format!("Risk {done}/{all} widths, stopped")];
     }
     let title = first_fit(&titles, area.width.saturating_sub(4) as usize);
     let items = [
@@ -171,9 +178,17 @@ fn current(s: &Session, n: usize, zero: &[Point], noisy: &[Point], lines: &[Poin
         ModelKind::Very => line(2),
         ModelKind::Net => {
             let Some(net) = s.net() else { return Vec::new() };
+            // On the curve of its own σn, if the view draws one (not for --noise-prior ≠ 0, σ).
             let sigma = net.net.sigma;
+            let curve = if sigma == 0.0 {
+                zero
+            } else if sigma == s.risk.as_ref().map_or(f64::NAN, |r| r.sigma) {
+                noisy
+            } else {
+                return Vec::new();
+            };
             let x = lg(trained_params(net.spec.width, n, sigma, TrainMode::Last) as f64);
-            at(if sigma > 0.0 { noisy } else { zero }, x).map(|y| vec![(x, y)]).unwrap_or_default()
+            at(curve, x).map(|y| vec![(x, y)]).unwrap_or_default()
         }
     }
 }
