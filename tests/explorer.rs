@@ -1029,6 +1029,31 @@ fn the_risk_view_says_why_it_has_no_nets_and_marks_only_drawn_curves() {
     }
 }
 
+/// Part way through an erf curve (on its thread, as in the explorer): the title counts the
+/// widths in, `s` writes no risk.svg yet, and the tour's risk numbers wait ("…").
+#[test]
+fn a_risk_view_part_way_says_so_and_exports_and_narrates_nothing_yet() {
+    let mut a = app(&["--model", "slightly", "--act", "erf"]);
+    a.set_background(overparam::tui::jobs::background::Mode::Thread);
+    a.press(Key::Char('R'));
+    let start = std::time::Instant::now();
+    while a.session.risk.as_ref().unwrap().progress().0 == 0 {
+        a.tick();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert!(start.elapsed().as_secs() < 120, "no width in two minutes");
+    }
+    let r = a.session.risk.as_ref().unwrap();
+    // erf's widest widths take seconds each: the curve is still partial here.
+    assert!(!r.done(), "{:?}", r.progress());
+    let (done, all) = r.progress();
+    let s = screen(&a, 80, 24);
+    assert!(s.contains(&format!("Risk {done}/{all} widths")), "{s}");
+    let (files, _) = overparam::tui::app::export::session_files(&a.session);
+    assert!(!files.iter().any(|(n, _)| n == "risk.svg"), "a partial curve is not exported");
+    let live = overparam::tui::session::live::fill("{risk_peak} {risk_widest}", &a.session);
+    assert_eq!(live, "… …");
+}
+
 #[test]
 fn snapshot_risk_view_and_its_numbers() {
     // The closed form arrives inline in tests: both curves, the threshold, the lines' errors.
