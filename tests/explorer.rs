@@ -4,28 +4,16 @@
 
 mod svgcheck;
 
+mod explorer_app;
+
 use clap::Parser;
+use explorer_app::{app, screen};
 use overparam::args::Cli;
 use overparam::model::ModelKind;
 use overparam::optim::Status;
 use overparam::tui::App;
 use overparam::tui::keys::{BINDINGS, Key};
 use overparam::tui::session::View;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn app(args: &[&str]) -> App {
-    let cli = Cli::parse_from(std::iter::once("overparam").chain(args.iter().copied()));
-    let mut app = App::new(&cli.common, &cli.explorer).unwrap();
-    app.session.color = true;
-    app
-}
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| overparam::tui::render(&app.session, f)).unwrap();
-    term.backend().to_string()
-}
 
 fn snap(name: &str, app: &App) {
     for (w, h) in [(80, 24), (160, 48)] {

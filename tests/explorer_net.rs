@@ -5,7 +5,10 @@
 
 mod svgcheck;
 
+mod explorer_app;
+
 use clap::Parser;
+use explorer_app::{app, screen};
 use overparam::args::Cli;
 use overparam::ensemble::EnsembleConfig;
 use overparam::model::ModelKind;
@@ -13,21 +16,6 @@ use overparam::net::{Act, TrainMode, train};
 use overparam::optim::Optimizer;
 use overparam::tui::App;
 use overparam::tui::keys::Key;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn app(args: &[&str]) -> App {
-    let cli = Cli::parse_from(std::iter::once("overparam").chain(args.iter().copied()));
-    let mut app = App::new(&cli.common, &cli.explorer).unwrap();
-    app.session.color = true;
-    app
-}
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| overparam::tui::render(&app.session, f)).unwrap();
-    term.backend().to_string()
-}
 
 /// A small net with a filled histogram and a run part way.
 fn net_app(extra: &[&str]) -> App {

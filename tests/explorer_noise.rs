@@ -3,26 +3,13 @@
 //! training loss (two named series on one axis), the inspector's test row, key E, and the quit
 //! line carrying --noise-prior.
 
+mod explorer_app;
+
 use clap::Parser;
+use explorer_app::{app, screen};
 use overparam::args::Cli;
 use overparam::risk::{TestSet, test_error};
-use overparam::tui::App;
 use overparam::tui::keys::Key;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn app(args: &[&str]) -> App {
-    let cli = Cli::parse_from(std::iter::once("overparam").chain(args.iter().copied()));
-    let mut app = App::new(&cli.common, &cli.explorer).unwrap();
-    app.session.color = true;
-    app
-}
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| overparam::tui::render(&app.session, f)).unwrap();
-    term.backend().to_string()
-}
 
 /// A net without noise parameters near its threshold: 17 trained parameters for 20 points.
 const NEAR: [&str; 10] = ["--model", "net", "--noise-prior", "0", "--width", "16", "--train", "last", "--n", "20"];

@@ -2,7 +2,10 @@
 //! `overparam plot`: the SVG figures parse, and hold the series and labels they promise, with
 //! numbers from the same engine as the headless commands.
 
+mod svgcheck;
+
 use std::path::Path;
+use svgcheck::{has, texts};
 
 use assert_cmd::Command;
 
@@ -18,15 +21,6 @@ fn plot(dir: &Path, extra: &[&str]) -> String {
     let said = String::from_utf8(out.stdout).unwrap();
     assert_eq!(said, format!("wrote {}: data.svg endpoints.svg loss.svg\n", dir.display()));
     String::from_utf8(out.stderr).unwrap()
-}
-
-/// Every text element's content, trimmed.
-fn texts(doc: &roxmltree::Document) -> Vec<String> {
-    doc.descendants().filter(|n| n.has_tag_name("text")).map(|n| n.text().unwrap_or("").trim().to_string()).collect()
-}
-
-fn has(texts: &[String], needle: &str) -> bool {
-    texts.iter().any(|t| t.contains(needle))
 }
 
 fn json(args: &[&str]) -> serde_json::Value {

@@ -3,7 +3,10 @@
 //! apart by stroke colour and legend label), and show the same numbers as `predict` and
 //! `ensemble` for the same settings. Small nets and few runs, so the debug build stays quick.
 
+mod svgcheck;
+
 use std::path::Path;
+use svgcheck::{has, texts};
 
 use assert_cmd::Command;
 use overparam::export::net_plot::{NETS, NTK_GP, POINTS, POSTERIOR, RUN, TRUE};
@@ -34,14 +37,6 @@ fn json(args: &[&str]) -> serde_json::Value {
 
 fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap()
-}
-
-fn texts(doc: &roxmltree::Document) -> Vec<String> {
-    doc.descendants().filter(|n| n.has_tag_name("text")).map(|n| n.text().unwrap_or("").trim().to_string()).collect()
-}
-
-fn has(texts: &[String], needle: &str) -> bool {
-    texts.iter().any(|t| t.contains(needle))
 }
 
 fn hex(c: RGBColor) -> String {

@@ -7,6 +7,7 @@
 mod svgcheck;
 
 use std::path::Path;
+use svgcheck::{has, texts};
 
 use assert_cmd::Command;
 use overparam::format::sig4;
@@ -35,14 +36,6 @@ fn f(v: &serde_json::Value) -> f64 {
 
 fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn texts(doc: &roxmltree::Document) -> Vec<String> {
-    doc.descendants().filter(|n| n.has_tag_name("text")).map(|n| n.text().unwrap_or("").trim().to_string()).collect()
-}
-
-fn has(texts: &[String], needle: &str) -> bool {
-    texts.iter().any(|t| t.contains(needle))
 }
 
 const LINE_FIGURES: &str = "data.svg endpoints.svg loss.svg ridge.svg drift.svg compare.svg";

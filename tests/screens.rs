@@ -5,11 +5,12 @@
 //! no word is cut at a pane's edge (every word that meets a border is a whole word of the
 //! program's own text).
 
+mod explorer_app;
+
+use explorer_app::app;
 use std::collections::HashSet;
 use std::path::Path;
 
-use clap::Parser;
-use overparam::args::Cli;
 use overparam::format::sig4;
 use overparam::tui::App;
 use overparam::tui::keys::Key;
@@ -23,13 +24,6 @@ const SIZES: [(u16, u16); 4] = [(60, 20), (80, 24), (100, 30), (160, 48)];
 /// The views and the key that opens each from the slopes view.
 const VIEWS: [(&str, Option<char>); 5] =
     [("slopes", None), ("ridge", Some('v')), ("drift", Some('p')), ("compare", Some('C')), ("risk", Some('R'))];
-
-fn app(args: &[&str]) -> App {
-    let cli = Cli::parse_from(std::iter::once("overparam").chain(args.iter().copied()));
-    let mut app = App::new(&cli.common, &cli.explorer).unwrap();
-    app.session.color = true;
-    app
-}
 
 /// The screen as its rows of characters.
 fn screen(app: &App, w: u16, h: u16) -> Vec<String> {

@@ -5,6 +5,16 @@
 
 use roxmltree::{Document, Node};
 
+/// Every text element's content, trimmed.
+pub fn texts(doc: &Document) -> Vec<String> {
+    doc.descendants().filter(|n| n.has_tag_name("text")).map(|n| n.text().unwrap_or("").trim().to_string()).collect()
+}
+
+/// Whether some text contains `needle`.
+pub fn has(texts: &[String], needle: &str) -> bool {
+    texts.iter().any(|t| t.contains(needle))
+}
+
 /// A box in pixels: x0, y0, x1, y1.
 pub type Rect = (f64, f64, f64, f64);
 

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use super::App;
-use crate::risk::trained::TRAINED_RUNS;
 use crate::tui::jobs::worker::{Batch, HistogramId, Job, Subject, Task};
 use crate::tui::session::line::RUNS_PER_FILL;
 use crate::tui::session::net::NETS_PER_FILL;
@@ -184,10 +183,7 @@ impl App {
         if s.view == View::Risk
             && let Some(risk) = s.risk.as_mut()
         {
-            for p in risk.trained.iter_mut().filter(|p| p.net.is_some()) {
-                p.error = None;
-                p.target = (p.target.max(p.errors.len() as u64) + TRAINED_RUNS).min(MAX_RUNS);
-            }
+            risk.more_runs(MAX_RUNS);
         }
         self.request_fill();
     }
@@ -208,11 +204,7 @@ impl App {
         if s.view == View::Risk
             && let Some(risk) = s.risk.as_mut()
         {
-            for p in &mut risk.trained {
-                p.errors.clear();
-                p.unconverged = 0;
-                p.target = 0;
-            }
+            risk.clear_runs();
         }
         self.request_fill();
     }

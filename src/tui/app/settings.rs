@@ -223,14 +223,23 @@ impl App {
         }
         // Short enough for the inspector at 80×24 (two lines of 28 columns).
         let what = format!("M {} · {} · {}", spec.width, spec.act.name(), spec.train.name());
-        let old = (s.net_spec, s.net.take());
+        let old = s.net_spec;
         s.net_spec = spec;
-        if s.current != ModelKind::Net {
-            s.message = Some(format!("net: {what} (m shows the net)"));
+        self.rebuild_net(&what, |s| s.net_spec = old);
+    }
+
+    /// The net rebuilt under a changed setting (`what` names it): restarted from the same seed
+    /// and init, or, when the net refuses the setting, `undo` puts it back beside the old net
+    /// and the message says why. Off the net, the setting waits for m.
+    fn rebuild_net(&mut self, what: &str, undo: impl FnOnce(&mut Session)) {
+        let old_net = self.session.net.take();
+        if self.session.current != ModelKind::Net {
+            self.session.message = Some(format!("net: {what} (m shows the net)"));
             return;
         }
         if let Err(e) = self.ensure_net() {
-            (self.session.net_spec, self.session.net) = old;
+            undo(&mut self.session);
+            self.session.net = old_net;
             self.session.message = Some(e.to_string());
             return;
         }
@@ -258,25 +267,13 @@ impl App {
     /// (the default, σn = --noise). The net restarts from the same init.
     pub(super) fn toggle_noise_params(&mut self) {
         let s = &mut self.session;
-        let old = (s.common.noise_prior, s.net.take());
+        let old = s.common.noise_prior;
         s.common.noise_prior = if s.common.noise_prior() == 0.0 { None } else { Some(0.0) };
         let what = match s.common.noise_prior() {
             0.0 => "noise parameters off (σn = 0: k = 3M + 1)".to_string(),
             v => format!("noise parameters on (σn = {})", crate::format::sig4(v)),
         };
-        if s.current != ModelKind::Net {
-            s.message = Some(format!("net: {what} (m shows the net)"));
-            return;
-        }
-        if let Err(e) = self.ensure_net() {
-            (self.session.common.noise_prior, self.session.net) = old;
-            self.session.message = Some(e.to_string());
-            return;
-        }
-        let s = &mut self.session;
-        s.running = false;
-        s.message = Some(format!("{what}: restarted (seed {}, init {})", s.seed, s.init));
-        self.request_fill();
+        self.rebuild_net(&what, |s| s.common.noise_prior = old);
     }
 
     /// g: ReLU or erf.

@@ -81,11 +81,11 @@ impl App {
         let act = s.net_spec.act;
         let sigma = s.common.noise;
         let sources = s.common.source_count().unwrap_or(crate::args::DEFAULT_SOURCES);
-        let key = risk_key(&s.data, s.seed, act, (sigma, sources));
+        let key = risk_key(s.seed, act, (sigma, sources));
         let cfg = s.cfg();
         let mut refill = true;
         match &mut s.risk {
-            Some(r) if r.key == key => {
+            Some(r) if r.is_for(&s.test, key) => {
                 refill = r.cfg != cfg;
                 if refill {
                     r.retrain(cfg);

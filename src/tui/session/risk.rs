@@ -21,13 +21,14 @@ pub const RISK_WIDTHS: [usize; 15] = curve::WIDTHS;
 /// Feature draws per width (the closed form at each, averaged).
 pub const RISK_DRAWS: u64 = 8;
 
-/// What a curve belongs to: stale when any changes (seed, N, φ, σ, the very model's sources,
-/// and the data's Σy).
-pub type RiskKey = (u64, usize, Act, u64, usize, u64);
+/// What a curve belongs to besides its data: stale when any changes (seed, φ, σ, the very
+/// model's sources). New data always comes with a new test set, so the view's `test_set`
+/// (`is_for`) tells the data apart without reading it each tick.
+pub type RiskKey = (u64, Act, u64, usize);
 
-/// The key of `data` under `seed`, φ, σ and the very model's `sources`.
-pub fn risk_key(data: &Dataset, seed: u64, act: Act, (sigma, sources): (f64, usize)) -> RiskKey {
-    (seed, data.n(), act, sigma.to_bits(), sources, data.y.sum().to_bits())
+/// The key under `seed`, φ, σ and the very model's `sources`.
+pub fn risk_key(seed: u64, act: Act, (sigma, sources): (f64, usize)) -> RiskKey {
+    (seed, act, sigma.to_bits(), sources)
 }
 
 /// Nets trained for real at one width (σn = σ, the session's optimizer), filled in by the
@@ -48,6 +49,12 @@ pub struct TrainedPoint {
 impl TrainedPoint {
     pub fn filling(&self) -> bool {
         self.error.is_none() && (self.errors.len() as u64) < self.target
+    }
+
+    /// No nets yet.
+    fn clear(&mut self) {
+        self.errors.clear();
+        self.unconverged = 0;
     }
 
     /// Mean ± se of the runs so far; None before the first.
@@ -108,7 +115,7 @@ impl RiskView {
         mode: Mode,
     ) -> RiskView {
         let seed = cfg.seed;
-        let key = risk_key(data, seed, act, (sigma, sources));
+        let key = risk_key(seed, act, (sigma, sources));
         let trained = trained_points(data, act, sigma);
         let theirs = Arc::clone(&test);
         let described = test.describe();
@@ -157,6 +164,12 @@ impl RiskView {
         view
     }
 
+    /// Whether this view is of `test`'s data (the session's test set, made anew with its data)
+    /// under `key`.
+    pub fn is_for(&self, test: &Arc<TestSet>, key: RiskKey) -> bool {
+        self.key == key && Arc::ptr_eq(&self.test_set, test)
+    }
+
     /// Whether the curve has every width (or failed).
     pub fn done(&self) -> bool {
         self.complete || self.error.is_some()
@@ -177,11 +190,27 @@ impl RiskView {
     pub fn retrain(&mut self, cfg: EnsembleConfig) {
         self.cfg = cfg;
         for p in &mut self.trained {
-            p.errors.clear();
-            p.unconverged = 0;
+            p.clear();
+            // No error but the data's refusal of this width.
             if p.net.is_some() {
                 p.error = None;
             }
+        }
+    }
+
+    /// e: `TRAINED_RUNS` more nets asked for at each width the data allows (at most `max`).
+    pub fn more_runs(&mut self, max: u64) {
+        for p in self.trained.iter_mut().filter(|p| p.net.is_some()) {
+            p.error = None;
+            p.target = (p.target.max(p.errors.len() as u64) + TRAINED_RUNS).min(max);
+        }
+    }
+
+    /// c: no nets, none asked for.
+    pub fn clear_runs(&mut self) {
+        for p in &mut self.trained {
+            p.clear();
+            p.target = 0;
         }
     }
 

@@ -124,7 +124,7 @@ pub fn draw(s: &Session, theme: &Theme, frame: &mut Frame, area: Rect) {
     sets.extend(bars.iter().map(|b| series(theme, b, Series::Trained, GraphType::Line).marker(bar_marker)));
     sets.push(series(theme, &dots, Series::Trained, GraphType::Scatter));
     sets.push(series(theme, &lines, Series::Lines, GraphType::Scatter));
-    let here = current(s, n, &zero, &noisy, &lines);
+    let here = current(s, (n, view.sigma), &zero, &noisy, &lines);
     // ◆ in every theme (--ascii's last pass makes it *): no other series uses it.
     sets.push(series(theme, &here, Series::Run, GraphType::Scatter).marker(Marker::Custom('◆')));
     // The lines' errors in the title too, the current one marked ◀: the longest that fits.
@@ -169,8 +169,9 @@ fn x_end(x: f64) -> f64 {
     e * 2f64.log10()
 }
 
-/// The current model's point: a line's own, or the net's width on the curve of its σn.
-fn current(s: &Session, n: usize, zero: &[Point], noisy: &[Point], lines: &[Point]) -> Vec<Point> {
+/// The current model's point: a line's own, or the net's width on the curve of its σn when
+/// that is one the view draws (σn = 0, or `drawn`, the view's σ).
+fn current(s: &Session, (n, drawn): (usize, f64), zero: &[Point], noisy: &[Point], lines: &[Point]) -> Vec<Point> {
     let line = |i: usize| lines.get(i).map(|&p| vec![p]).unwrap_or_default();
     match s.current {
         ModelKind::Traditional => line(0),
@@ -182,7 +183,7 @@ fn current(s: &Session, n: usize, zero: &[Point], noisy: &[Point], lines: &[Poin
             let sigma = net.net.sigma;
             let curve = if sigma == 0.0 {
                 zero
-            } else if sigma == s.risk.as_ref().map_or(f64::NAN, |r| r.sigma) {
+            } else if sigma == drawn {
                 noisy
             } else {
                 return Vec::new();
